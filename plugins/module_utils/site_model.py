@@ -1,0 +1,231 @@
+"""The site model: one object that holds the whole site as the inventory declares it.
+
+Data flows one way (docs/design.md): the inventory is loaded (``load_site`` from a
+directory, or ``Site.from_hostvars`` inside a play), validated (``site_rules``) and
+read through derived views (this module and the ``site_<tier>`` modules). Roles
+ask these views; they never recompute what the model knows.
+
+Controller-side code only: it is imported by filter and action plugins, the
+validation CLI and the tests, never shipped to managed hosts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+try:  # ansible-core >= 2.19 tags every loaded value with the file and line it came from.
+    from ansible._internal._datatag._tags import Origin as _Origin
+except ImportError:  # pragma: no cover - older ansible-core: problems name the key only
+    _Origin = None
+
+# Keys that are facts of one host; every other site_* key is a fact of the site.
+HOST_KEYS = ("site_vlan", "site_ip", "vm", "switch", "router", "pve_node")
+
+
+def origin_of(value: Any) -> str | None:
+    """``path:line`` a loaded value came from, or None when unknown."""
+    if _Origin is None:
+        return None
+    tag = _Origin.get_tag(value)
+    if tag is None or not tag.path:
+        return None
+    return f"{tag.path}:{tag.line_num}" if tag.line_num else str(tag.path)
+
+
+def is_vaulted(value: Any) -> bool:
+    """True for an inline ``!vault`` value (still encrypted, never decrypted here)."""
+    return type(value).__name__ in ("EncryptedString", "AnsibleVaultEncryptedUnicode")
+
+
+def is_reference(value: Any) -> bool:
+    """True for a Jinja expression (``{{ vault_x }}``, ``{{ lookup(...) }}``)."""
+    return isinstance(value, str) and "{{" in value and "}}" in value
+
+
+@dataclass(frozen=True)
+class Vlan:
+    id: int
+    name: str
+    subnet: ipaddress.IPv4Network
+    role: str
+
+
+@dataclass
+class Problem:
+    """One thing wrong with the inventory: where, which key, what."""
+
+    rule: str
+    key: str
+    message: str
+    host: str | None = None
+    where: str | None = None  # path:line when known
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        place = self.where or "inventory"
+        who = f" host {self.host}:" if self.host else ""
+        return f"{place}:{who} {self.key}: {self.message} [{self.rule}]"
+
+
+@dataclass
+class Host:
+    name: str
+    vars: dict
+    groups: list[str] = field(default_factory=list)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.vars.get(key, default)
+
+
+class Site:
+    """The site as declared: site-wide facts, hosts and groups."""
+
+    def __init__(self, site_vars: dict, hosts: dict[str, Host], groups: dict[str, list[str]], source: str = ""):
+        self.vars = site_vars
+        self.hosts = hosts
+        self.groups = groups
+        self.source = source
+
+    # ---- construction -------------------------------------------------------------
+    @classmethod
+    def from_hostvars(cls, hostvars: Any, groups: dict) -> Site:
+        """Build from a play's ``hostvars`` and ``groups`` (inside filters and actions)."""
+        names = [h for h in groups.get("all", [])]
+        hosts = {}
+        site_vars: dict = {}
+        for name in names:
+            hv = hostvars[name]
+            own = {k: hv[k] for k in HOST_KEYS if k in hv}
+            hosts[name] = Host(name, own, sorted(g for g, members in groups.items() if name in members and g != "all"))
+            if not site_vars:
+                site_vars = {k: hv[k] for k in hv if (k.startswith("site_") or k.startswith("vault_")) and k not in HOST_KEYS}
+        return cls(site_vars, hosts, {g: list(m) for g, m in groups.items()})
+
+    # ---- plain accessors ----------------------------------------------------------
+    def group(self, name: str) -> list[str]:
+        return list(self.groups.get(name, []))
+
+    def in_group(self, host: str, group: str) -> bool:
+        return host in self.groups.get(group, [])
+
+    @cached_property
+    def vlans(self) -> list[Vlan]:
+        """The VLAN plan; entries that do not parse are left to validation to report."""
+        out = []
+        for item in self.vars.get("site_vlans") or []:
+            try:
+                out.append(Vlan(int(item["id"]), str(item["name"]), ipaddress.IPv4Network(str(item["subnet"])), str(item.get("role", ""))))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return out
+
+    def vlan(self, vlan_id: int) -> Vlan | None:
+        return next((v for v in self.vlans if v.id == vlan_id), None)
+
+    def vlan_for_role(self, role: str) -> list[Vlan]:
+        return [v for v in self.vlans if v.role == role]
+
+    def subnets_for_roles(self, roles: list[str]) -> list[str]:
+        return [str(v.subnet) for v in self.vlans if v.role in roles]
+
+    def host_ip(self, host: str) -> ipaddress.IPv4Address | None:
+        try:
+            return ipaddress.IPv4Address(str(self.hosts[host].get("site_ip")))
+        except (KeyError, ValueError):
+            return None
+
+    def host_interface(self, host: str) -> ipaddress.IPv4Interface | None:
+        """``10.0.10.21/24``: the host's address with its VLAN's prefix."""
+        ip, vlan = self.host_ip(host), self.vlan(self.hosts[host].get("site_vlan"))
+        if ip is None or vlan is None:
+            return None
+        return ipaddress.IPv4Interface(f"{ip}/{vlan.subnet.prefixlen}")
+
+    def group_ips(self, group: str) -> list[str]:
+        return [str(ip) for ip in (self.host_ip(h) for h in self.group(group)) if ip is not None]
+
+    # ---- gateways ----------------------------------------------------------------------
+    def _nth(self, vlan_id: int, n: int) -> ipaddress.IPv4Address | None:
+        vlan = self.vlan(vlan_id)
+        if vlan is None or not 0 < n < vlan.subnet.num_addresses - 1:
+            return None
+        return vlan.subnet.network_address + n
+
+    def gateway(self, vlan_id: int) -> ipaddress.IPv4Address | None:
+        """The GLBP virtual address of a VLAN: every host's default gateway."""
+        return self._nth(vlan_id, int((self.vars.get("site_glbp") or {}).get("virtual_host", 1)))
+
+    def router_address(self, vlan_id: int, router_role: str) -> ipaddress.IPv4Address | None:
+        """The address of the primary or secondary router in a VLAN."""
+        glbp = self.vars.get("site_glbp") or {}
+        host = (glbp.get(router_role) or {}).get("host")
+        return self._nth(vlan_id, int(host)) if host is not None else None
+
+    def reserved_hosts(self) -> dict[int, str]:
+        """Host numbers every VLAN reserves: the virtual gateway and the two routers."""
+        glbp = self.vars.get("site_glbp") or {}
+        out = {int(glbp.get("virtual_host", 1)): "GLBP virtual gateway"}
+        for role in ("primary", "secondary"):
+            host = (glbp.get(role) or {}).get("host")
+            if host is not None:
+                out[int(host)] = f"{role} router"
+        return out
+
+    # ---- tiers -----------------------------------------------------------------------
+    @property
+    def vms(self) -> dict[str, dict]:
+        return {h: self.hosts[h].get("vm") for h in self.group("proxmox_vms") if h in self.hosts}
+
+    @property
+    def proxmox_nodes(self) -> list[str]:
+        return self.group("proxmox_nodes")
+
+    def infra_ips(self, key: str) -> list[str]:
+        """Addresses of an infrastructure service named in site_infra (``ntp`` → DC addresses)."""
+        infra = self.vars.get("site_infra") or {}
+        if f"{key}_hosts_group" in infra:
+            return self.group_ips(infra[f"{key}_hosts_group"])
+        if f"{key}_host" in infra:
+            ip = self.host_ip(infra[f"{key}_host"])
+            return [str(ip)] if ip else []
+        return []
+
+
+def load_site(inventory_dir: str) -> Site:
+    """Load an inventory directory with Ansible's own loader, without any vault secret.
+
+    Encrypted values stay encrypted (validation only checks that they are); Jinja
+    expressions stay unrendered.
+    """
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.plugins.loader import init_plugin_loader
+    from ansible.vars.manager import VariableManager
+
+    if not any(type(finder).__name__ == "_AnsibleCollectionFinder" for finder in sys.meta_path):
+        init_plugin_loader([])  # outside ansible-playbook (CLI, tests): set up the collection loader once
+    loader = DataLoader()
+    inventory = InventoryManager(loader=loader, sources=[str(inventory_dir)])
+    variables = VariableManager(loader=loader, inventory=inventory)
+    site_vars = {
+        k: v
+        for k, v in variables.get_vars(host=inventory.localhost, include_hostvars=False).items()
+        if not k.startswith("ansible_") and k not in HOST_KEYS and k not in _MAGIC
+    }
+    hosts = {}
+    for host in inventory.get_hosts():
+        hv = variables.get_vars(host=host, include_hostvars=False)
+        own = {k: v for k, v in hv.items() if k in HOST_KEYS or k not in site_vars and not k.startswith("ansible_") and k not in _MAGIC}
+        hosts[host.name] = Host(host.name, own, sorted(g.name for g in host.get_groups() if g.name != "all"))
+    groups = {name: sorted(h.name for h in group.get_hosts()) for name, group in inventory.groups.items()}
+    return Site(site_vars, hosts, groups, source=str(inventory_dir))
+
+
+_MAGIC = {
+    "groups", "group_names", "inventory_dir", "inventory_file", "inventory_hostname", "inventory_hostname_short",
+    "playbook_dir", "omit", "hostvars", "environment", "role_names", "play_hosts", "ansible_play_hosts",
+}

@@ -1,0 +1,172 @@
+"""JSON Schemas of every site variable and every per-host fact.
+
+One schema per inventory variable; ``site_rules.check_schema`` applies them and
+turns each violation into a Problem naming the file, host and key path. Semantic
+checks that cross variables (addresses in subnets, sizing, HA votes…) live in
+``site_rules``.
+"""
+
+HHMM = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
+DAYS = {"type": "array", "minItems": 1, "uniqueItems": True,
+        "items": {"enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}}
+PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
+NAME = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
+STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+VLAN_ROLES = ["servers", "management", "clients"]
+SECRET_REF = {"type": "string", "pattern": r"\{\{.*\}\}"}
+
+
+def obj(properties: dict, required: list | None = None, extra: bool = False) -> dict:
+    return {"type": "object", "properties": properties, "required": required or list(properties),
+            "additionalProperties": extra}
+
+
+SITE = {
+    "site_name": {"type": "string", "pattern": r"^[a-z][a-z0-9-]{1,30}$"},
+    "site_description": {"type": "string"},
+    "site_domain": {"type": "string", "pattern": r"^([a-z0-9-]+\.)+[a-z]{2,}$"},
+    "site_netbios": {"type": "string", "pattern": r"^[A-Z0-9-]{1,15}$"},
+    "site_timezone": {"type": "string", "pattern": r"^[A-Za-z]+/[A-Za-z_]+$"},
+    "site_infra": {"type": "object", "additionalProperties": {"type": "string"}},
+    "site_vlans": {"type": "array", "minItems": 1, "items": obj({
+        "id": {"type": "integer", "minimum": 1, "maximum": 4094},
+        "name": {"type": "string", "pattern": r"^[A-Z0-9_-]{1,32}$"},
+        "subnet": {"type": "string"},
+        "role": {"enum": VLAN_ROLES}})},
+    "site_glbp": obj({
+        "virtual_host": {"type": "integer", "minimum": 1, "maximum": 254},
+        "primary": obj({"host": {"type": "integer", "minimum": 1, "maximum": 254},
+                        "priority": {"type": "integer", "minimum": 1, "maximum": 255}}),
+        "secondary": obj({"host": {"type": "integer", "minimum": 1, "maximum": 254},
+                          "priority": {"type": "integer", "minimum": 1, "maximum": 255}}),
+        "preempt": {"type": "boolean"},
+        "load_balancing": {"enum": ["round-robin", "weighted", "host-dependent"]}}),
+    "site_port_profiles": {"type": "object", "minProperties": 1, "additionalProperties": obj(
+        {"vlan": {"type": "integer", "minimum": 1, "maximum": 4094}, "portfast": {"type": "boolean"}}, ["vlan"])},
+    "site_spanning_tree": obj({
+        "mode": {"enum": ["rapid-pvst", "pvst", "mst"]},
+        "root_priority": {"type": "integer", "minimum": 0, "maximum": 61440, "multipleOf": 4096},
+        "access_priority": {"type": "integer", "minimum": 0, "maximum": 61440, "multipleOf": 4096}}),
+    "site_links": {"type": "array", "items": obj({
+        "a": NAME, "b": NAME,
+        "a_ports": {**STRINGS, "minItems": 1}, "b_ports": {**STRINGS, "minItems": 1},
+        "channel": {"type": "integer", "minimum": 1, "maximum": 128},
+        "media": {"enum": ["fibre", "copper"]}}, ["a", "b", "a_ports", "b_ports", "media"])},
+    "site_backup": obj({
+        "storage": NAME, "schedule": HHMM, "days": DAYS,
+        "mode": {"enum": ["snapshot", "suspend", "stop"]},
+        "compress": {"enum": ["zstd", "lzo", "gzip", "0"]},
+        "retention": obj({k: {"type": "integer", "minimum": 0} for k in ("keep_daily", "keep_weekly", "keep_monthly")}
+                         | {"keep_yearly": {"type": "integer", "minimum": 0}, "keep_last": {"type": "integer", "minimum": 0}},
+                         ["keep_daily", "keep_weekly", "keep_monthly"]),
+        "mailto": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"}},
+        "restore_target_minutes": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}},
+        ["storage", "schedule", "days", "mode", "compress", "retention", "mailto"]),
+    "site_maintenance_windows": {"type": "array", "minItems": 1, "items": obj(
+        {"name": NAME, "days": DAYS, "start": HHMM, "end": HHMM})},
+    "site_business_hours": obj({"days": DAYS, "start": HHMM, "end": HHMM,
+                                "availability_pct": {"type": "number", "minimum": 0, "maximum": 100}}),
+    "site_sla": {"type": "array", "minItems": 1, "items": obj({
+        "name": NAME, "priority": {"type": "integer", "minimum": 1, "maximum": 6},
+        "resolve_hours": {"type": "number", "exclusiveMinimum": 0}})},
+    "site_client_shutdown_time": HHMM,
+    "site_security": obj({
+        "ssh_version": {"const": 2},
+        "vty_allowed_vlan_roles": {"type": "array", "items": {"enum": VLAN_ROLES}},
+        "vty_allowed_vlans": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 4094}},
+        "network_admins": {"type": "array", "minItems": 1, "items": obj({
+            "name": NAME, "privilege": {"type": "integer", "minimum": 0, "maximum": 15}, "secret_hash": SECRET_REF})},
+        "snmp": obj({"user": NAME, "group": NAME, "auth_password": SECRET_REF, "priv_password": SECRET_REF}),
+        "linux_admin_user": NAME}, ["ssh_version", "network_admins", "snmp"]),
+    "site_required_secrets": {"type": "array", "minItems": 1, "uniqueItems": True,
+                              "items": {"type": "string", "pattern": r"^vault_[a-z0-9_]+$"}},
+    "site_cegid": obj({
+        "version": {"type": "string"},
+        "concurrent_users": {"type": "integer", "minimum": 1},
+        "database_server": obj({k: {"type": "integer", "minimum": 1} for k in (
+            "min_windows", "recommended_windows", "min_memory_mb", "recommended_memory_mb")}),
+        "presentation_server": obj({k: {"type": "integer", "minimum": 1} for k in (
+            "min_windows", "recommended_windows", "min_memory_mb", "recommended_memory_mb", "memory_per_user_mb",
+            "users_per_vcpu_max", "users_per_vcpu_recommended", "rds_mandatory_above_users")}),
+        "sql": obj({"version": {"type": "string"}, "edition": {"enum": ["Standard", "Enterprise"]},
+                    "instance": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_]{0,15}$"},
+                    "tcp_port": PORT, "collation": {"type": "string", "pattern": r"^[A-Za-z0-9_]+$"},
+                    "authentication": {"enum": ["windows", "mixed"]}}),
+        "users_group": {"type": "string", "minLength": 1},
+        "update_login": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+\\[A-Za-z0-9_.$-]+$"},
+        "update_share": obj({"name": {"type": "string", "pattern": r"^[A-Za-z0-9_$-]+$"},
+                             "path": {"type": "string", "pattern": r"^[A-Za-z]:\\"}}),
+        "remove_generic_account": {"type": "boolean"},
+        "regional": obj({"locale": {"type": "string", "pattern": r"^[a-z]{2}-[A-Z]{2}$"}, "short_date": {"type": "string"},
+                         "long_time": {"type": "string"}, "decimal_symbol": {"type": "string", "minLength": 1}}),
+        "vendor_domains": {**STRINGS, "minItems": 1}}),
+    "site_cegid_firewall": {"type": "array", "minItems": 1, "items": obj({
+        "name": NAME, "direction": {"enum": ["in", "out"]}, "protocol": {"enum": ["tcp", "udp"]},
+        "ports": {"type": "array", "minItems": 1, "uniqueItems": True, "items": PORT},
+        "scope": {"type": "array", "minItems": 1, "items": {"enum": [*VLAN_ROLES, "internet"]}},
+        "hosts_groups": {**STRINGS, "minItems": 1}, "addition": {"type": "string"}},
+        ["name", "direction", "protocol", "ports", "scope", "hosts_groups"])},
+    "site_proxy": obj({"port": PORT, "allowed_vlan_roles": {"type": "array", "minItems": 1, "items": {"enum": VLAN_ROLES}},
+                       "blocked_domains": STRINGS}),
+    "site_config_archive": obj({"primary": NAME, "backup": NAME, "user": NAME,
+                                "passive_ports": {"type": "array", "items": PORT, "minItems": 2, "maxItems": 2},
+                                "ftps": {"type": "boolean"}, "retention_days": {"type": "integer", "minimum": 1}}),
+    "site_glpi": obj({"version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"}, "url_host": {"type": "string"}}),
+    "site_proxmox": obj({
+        "cluster_name": {"type": "string", "pattern": r"^[A-Za-z0-9-]{1,15}$"},
+        "version": {"enum": [8, 9]}, "api_port": PORT,
+        "qdevice": {"anyOf": [{"type": "null"}, obj({"host": NAME})]},
+        "bridge": {"type": "string", "pattern": r"^vmbr\d+$"},
+        "storage": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["id", "type", "content"],
+            "properties": {"id": NAME, "type": {"enum": ["iscsi", "lvm", "nfs", "dir", "zfspool", "rbd"]},
+                           "content": {"type": "array", "minItems": 1,
+                                       "items": {"enum": ["none", "images", "rootdir", "backup", "iso", "vztmpl", "snippets"]}},
+                           "shared": {"type": "boolean"}}}},
+        "vm_storage": NAME, "spread_groups": STRINGS,
+        "templates": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 100}}}),
+}
+
+# Facts of one host, checked on the hosts of the groups that need them.
+HOST = {
+    "site_vlan": {"type": "integer", "minimum": 1, "maximum": 4094},
+    "site_ip": {"type": "string"},
+    "vm": obj({
+        "vmid": {"type": "integer", "minimum": 100, "maximum": 999999999},
+        "tier": {"enum": ["ad", "rds", "sql", "files", "itsm", "network", "proxy"]},
+        "os": {"enum": ["windows2016", "windows2019", "windows2022", "windows2025", "debian12", "debian13"]},
+        "vcpu": {"type": "integer", "minimum": 1, "maximum": 128},
+        "memory_mb": {"type": "integer", "minimum": 512},
+        "disks": {"type": "array", "minItems": 1, "items": obj({"size_gb": {"type": "integer", "minimum": 1},
+                                                                "storage": NAME}, ["size_gb"])},
+        "node": NAME, "ha": {"type": "boolean"},
+        "mac": {"type": "string"}, "cpu": {"type": "string"}, "shadow_copies": {"type": "boolean"}},
+        ["vmid", "tier", "os", "vcpu", "memory_mb", "disks", "node", "ha"]),
+    "switch": obj({
+        "role": {"enum": ["core", "access"]}, "location": {"type": "string"},
+        "stack": {"type": "array", "minItems": 1, "maxItems": 8, "items": obj({
+            "member": {"type": "integer", "minimum": 1, "maximum": 8},
+            "model": {"type": "string", "pattern": r"^WS-C2960"},
+            "priority": {"type": "integer", "minimum": 1, "maximum": 15}})},
+        "access_ports": {"type": "array", "items": obj({"ports": {"type": "string"}, "profile": NAME})}},
+        ["role", "stack", "access_ports"]),
+    "router": obj({"model": {"type": "string"}, "role": {"enum": ["primary", "secondary"]},
+                   "lan_interface": {"type": "string"}, "wan_interface": {"type": "string"}}, ["model", "role", "lan_interface"]),
+    "pve_node": obj({"cores": {"type": "integer", "minimum": 1}, "memory_mb": {"type": "integer", "minimum": 1024},
+                     "corosync_links": {"type": "array", "minItems": 1, "maxItems": 8, "items": {"type": "string"}}},
+                    ["cores", "memory_mb", "corosync_links"]),
+}
+
+# Which groups need which host facts (every inventory host needs an address).
+HOST_FACTS_BY_GROUP = {
+    "proxmox_vms": "vm",
+    "cisco_switches": "switch",
+    "cisco_routers": "router",
+    "proxmox_nodes": "pve_node",
+}
+# Site variables every site must declare.
+REQUIRED_SITE_VARS = [
+    "site_name", "site_domain", "site_vlans", "site_glbp", "site_port_profiles", "site_links", "site_backup",
+    "site_maintenance_windows", "site_security", "site_required_secrets", "site_cegid", "site_cegid_firewall",
+    "site_proxy", "site_config_archive", "site_proxmox",
+]
