@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-
 from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site
 from ansible_collections.sitekit.core.plugins.module_utils.site_rules import describe_rules, validate
 

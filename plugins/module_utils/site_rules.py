@@ -100,7 +100,10 @@ def _schema_message(error) -> str:
     if v in ("enum", "const"):
         return f"{error.instance!r} is not one of {error.validator_value!r}"
     if v == "type":
-        return f"{error.instance!r} is not of type {error.validator_value}"
+        hint = ""
+        if isinstance(error.instance, int) and ":" in str(error.schema.get("pattern", "")):
+            hint = " (quote times: YAML reads an unquoted 12:00 as the number 720)"
+        return f"{error.instance!r} is not of type {error.validator_value}{hint}"
     if v == "pattern":
         return f"{error.instance!r} does not match the expected form {error.validator_value}"
     return error.message

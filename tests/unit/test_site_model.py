@@ -1,0 +1,75 @@
+"""The site model's basic views, read from the rcr inventory."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
+from ansible_collections.sitekit.core.plugins.module_utils.site_rules import describe_rules, in_window
+from conftest import REPO
+
+SPEC_GROUP_COUNTS = {  # SITE-SPEC §3 and §4
+    "proxmox_nodes": 3, "ad_domain_controllers": 2, "rds_web_access": 2, "rds_gateways": 2, "rds_licensing": 2,
+    "rds_connection_brokers": 2, "rds_virtualization_hosts": 3, "rds_session_hosts": 2, "sql_servers": 1,
+    "ftp_archive": 2, "glpi": 1, "squid": 1, "cisco_routers": 2, "cisco_switches": 7,
+}
+TIERS = ["proxmox_nodes", "windows", "debian", "network"]
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return load_site(REPO / "inventories/rcr")
+
+
+def test_group_counts_match_the_spec(site):
+    assert {g: len(site.group(g)) for g in SPEC_GROUP_COUNTS} == SPEC_GROUP_COUNTS
+
+
+def test_every_host_is_in_exactly_one_tier(site):
+    for name, host in site.hosts.items():
+        assert len([t for t in TIERS if t in host.groups]) == 1, f"{name} tiers: {host.groups}"
+
+
+def test_addresses_are_derived_from_the_vlan_plan(site):
+    assert site.host_interface("sql01") == ipaddress.IPv4Interface("10.0.10.60/24")
+    assert str(site.gateway(40)) == "10.0.40.1"
+    assert str(site.router_address(30, "primary")) == "10.0.30.2"
+    assert str(site.router_address(30, "secondary")) == "10.0.30.3"
+    assert site.reserved_hosts() == {1: "GLBP virtual gateway", 2: "primary router", 3: "secondary router"}
+
+
+def test_views_for_services(site):
+    assert site.subnets_for_roles(["clients"]) == ["10.0.30.0/24", "10.0.40.0/24"]
+    assert site.infra_ips("dhcp") == ["10.0.10.21", "10.0.10.22"]
+    assert site.infra_ips("syslog") == ["10.0.10.80"]
+    assert len(site.vms) == 25 - 4  # every VM of the Windows and Debian tiers
+
+
+def test_a_vlan_change_is_seen_everywhere():
+    site = Site({"site_vlans": [{"id": 40, "name": "USERS", "subnet": "192.0.2.0/25", "role": "clients"}],
+                 "site_glbp": {"virtual_host": 126}}, {}, {})
+    assert str(site.gateway(40)) == "192.0.2.126"
+    assert site.gateway(99) is None
+
+
+@pytest.mark.parametrize(("day", "time", "inside"), [
+    ("mon", "21:30", True), ("tue", "06:59", True), ("tue", "07:00", False), ("wed", "12:00", False),
+    ("sat", "12:00", True), ("mon", "03:00", True),  # Sunday night runs into Monday morning
+])
+def test_maintenance_windows(site, day, time, inside):
+    assert in_window(site.vars["site_maintenance_windows"], day, time) is inside
+
+
+def test_from_hostvars_matches_the_loader(site):
+    hostvars = {name: {**site.vars, **host.vars} for name, host in site.hosts.items()}
+    again = Site.from_hostvars(hostvars, site.groups)
+    assert again.host_interface("dc02") == site.host_interface("dc02")
+    assert again.vars["site_vlans"] == site.vars["site_vlans"]
+    assert set(again.vms) == set(site.vms)
+
+
+def test_rules_are_described():
+    rules = describe_rules()
+    assert len(rules) >= 20
+    assert len({r for r, _ in rules}) == len(rules)

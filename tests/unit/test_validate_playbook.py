@@ -1,0 +1,55 @@
+"""`make validate` end to end: playbooks/validate.yml through ansible-playbook, no host contacted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+from validation.mutate import apply_case
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PATH": f"{BIN}:{os.environ['PATH']}",
+       "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=120)
+
+
+def test_rcr_validates_and_lists_what_it_checked():
+    out = run("ansible-playbook", "-i", "inventories/rcr", "playbooks/validate.yml")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "33 hosts, 20 rules checked, 0 errors" in out.stdout
+    assert "secrets: every secret is a vault_* variable" in out.stdout
+
+
+def test_broken_inventory_fails_with_file_key_and_no_traceback(tmp_path):
+    case = {"file": "host_vars/sql01.yml", "set": {"vm.memory_mb": 4096}}
+    inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", case)
+    out = run("ansible-playbook", "-i", str(inventory), "playbooks/validate.yml")
+    assert out.returncode != 0
+    assert f"{inventory}/host_vars/sql01.yml:" in out.stdout
+    assert "host sql01: vm.memory_mb: 4096 MB is below the Cegid minimum 8192 MB" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_inventory_graph_puts_every_host_in_a_tier():
+    out = run("ansible-inventory", "-i", "inventories/rcr", "--list")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+
+    def members(group):
+        node = data.get(group, {})
+        found = set(node.get("hosts", []))
+        for child in node.get("children", []):
+            found |= members(child)
+        return found
+
+    tiers = {t: members(t) for t in ("proxmox_nodes", "windows", "debian", "network")}
+    everyone = set(data["_meta"]["hostvars"])
+    assert set().union(*tiers.values()) == everyone
+    assert len(everyone) == 33

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the toolkit's tests need on a fresh Debian 12 machine
+# (root). Idempotent: packages already present are not fetched again.
+set -euo pipefail
+packages=(make git python3 python3-venv docker.io debootstrap iproute2 openssh-client sshpass curl ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
