@@ -1,0 +1,40 @@
+"""Every molecule scenario of molecule/ runs its whole test sequence on local containers.
+
+create → converge → idempotence → check → verify → destroy, as each scenario's
+molecule.yml declares. Scenarios that need machines this host cannot run (Windows)
+declare it in SKIPPED with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+SKIPPED = {
+    "windows": "needs Windows templates on a Proxmox cluster and WinRM (see tests/windows/README.md)",
+}
+SCENARIOS = sorted(p.parent.name for p in (REPO / "molecule").glob("*/molecule.yml") if not p.parent.name.startswith("_"))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_scenario(scenario):
+    if scenario in SKIPPED:
+        pytest.skip(SKIPPED[scenario])
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PY_COLORS": "0", "ANSIBLE_FORCE_COLOR": "0"}
+    t0 = time.monotonic()
+    out = subprocess.run(["molecule", "test", "-s", scenario], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=1800)
+    duration = time.monotonic() - t0
+    log = REPO / ".cache" / f"molecule-{scenario}.log"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(out.stdout + out.stderr)
+    print(f"molecule scenario {scenario}: {duration:.0f} s (log {log})")
+    assert out.returncode == 0, f"molecule test -s {scenario} failed after {duration:.0f} s:\n" + (out.stdout + out.stderr)[-6000:]
