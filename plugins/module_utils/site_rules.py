@@ -7,6 +7,7 @@ source of each requirement, so that ``make validate`` can print it.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import math
 import re
@@ -114,6 +115,11 @@ def check_schema(site: Site):
     for key in REQUIRED_SITE_VARS:
         if key not in site.vars:
             yield _p("schema", key, "required site variable is missing (declare it in group_vars/all/)")
+    for key in sorted(site.vars):
+        if key.startswith("site_") and key not in SITE:
+            close = difflib.get_close_matches(key, list(SITE), n=1)
+            yield _p("schema", key, "unknown site variable" + (f" (did you mean {close[0]}?)" if close else ""),
+                     value=site.vars[key])
     for key, schema in SITE.items():
         if key in site.vars:
             yield from _schema_problems(schema, site.vars[key], key, None, site.vars[key])
