@@ -106,12 +106,55 @@ SITE = {
         "scope": {"type": "array", "minItems": 1, "items": {"enum": [*VLAN_ROLES, "internet"]}},
         "hosts_groups": {**STRINGS, "minItems": 1}, "addition": {"type": "string"}},
         ["name", "direction", "protocol", "ports", "scope", "hosts_groups"])},
+    "site_windows": obj({  # Windows tier decisions (inventories/*/group_vars/all/windows.yml, site_windows.py)
+        "ous": {"type": "array", "minItems": 1, "items": obj({"name": {"type": "string", "minLength": 1}, "path": {"type": "string"}})},
+        "groups": {"type": "object", "required": ["sql_admins"], "additionalProperties": obj(
+            {"name": {"type": "string", "minLength": 1}, "members": STRINGS}, ["name"])},
+        "service_accounts": {"type": "array", "items": obj({
+            "name": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]{1,15}$"}, "kind": {"enum": ["gmsa", "user"]},
+            "hosts_groups": STRINGS, "vault_var": {"type": "string", "pattern": r"^vault_[a-z0-9_]+$"},
+            "description": {"type": "string"}}, ["name", "kind"])},
+        "update_rings": {"type": "array", "minItems": 2, "items": obj({
+            "name": NAME, "selection": {"enum": ["second_of_each_group", "others"]},
+            "defer_quality_days": {"type": "integer", "minimum": 0, "maximum": 30},
+            "defer_feature_days": {"type": "integer", "minimum": 0, "maximum": 365}})},
+        "update_install_hour": {"type": "integer", "minimum": 0, "maximum": 23},
+        "wsus_url": {"type": ["string", "null"]},
+        "dhcp": obj({"range_first_host": {"type": "integer", "minimum": 1, "maximum": 254},
+                     "range_last_host": {"type": "integer", "minimum": 1, "maximum": 254},
+                     "lease_hours": {"type": "integer", "minimum": 1},
+                     "failover": obj({"mode": {"enum": ["load_balance", "hot_standby"]},
+                                      "split_percent": {"type": "integer", "minimum": 0, "maximum": 100}})}, ["range_first_host", "range_last_host"]),
+        "shutdown_gpo": obj({"name": {"type": "string", "minLength": 1}, "target_ous": {**STRINGS, "minItems": 1},
+                             "warning_seconds": {"type": "integer", "minimum": 0, "maximum": 3600}}, ["name", "target_ous"]),
+        "rds": obj({
+            "collection": obj({"name": NAME, "description": {"type": "string"}}, ["name"]),
+            "remote_app": obj({"alias": NAME, "display_name": {"type": "string"}, "file_path": {"type": "string", "pattern": r"^[A-Za-z]:\\"}}),
+            "licensing_mode": {"enum": ["PerUser", "PerDevice"]},
+            "gateway_external_fqdn": {"type": "string", "pattern": r"^([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$"},
+            "broker_ha": obj({"client_access_name": NAME, "database_host": NAME, "database_instance": {"type": ["string", "null"]},
+                              "database": NAME}, ["client_access_name", "database_host", "database"]),
+            "certificates": {"type": "array", "items": obj({
+                "role": {"enum": ["RDGateway", "RDWebAccess", "RDRedirector", "RDPublishing"]}, "pfx": {"type": "string"},
+                "vault_var": {"type": "string", "pattern": r"^vault_[a-z0-9_]+$"}})}},
+            ["collection", "remote_app", "licensing_mode"]),
+        "sql": obj({
+            "media": {"type": "string"}, "features": {**STRINGS, "minItems": 1},
+            "service_account": {"oneOf": [obj({"kind": {"const": "virtual"}}),
+                                          obj({"kind": {"enum": ["gmsa", "domain"]}, "name": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]{1,15}\$?$"}})]},
+            "data_dir": {"type": "string"}, "log_dir": {"type": "string"}, "backup_dir": {"type": "string"}, "tempdb_dir": {"type": "string"},
+            "databases": STRINGS,
+            "database_roles": {"type": "object", "propertyNames": {"enum": ["users_group", "update_login"]},
+                               "additionalProperties": STRINGS}}, ["media", "features", "service_account"])},
+        ["ous", "groups", "service_accounts", "update_rings", "dhcp", "shutdown_gpo", "rds", "sql"]),
     "site_proxy": obj({"port": PORT, "allowed_vlan_roles": {"type": "array", "minItems": 1, "items": {"enum": VLAN_ROLES}},
                        "blocked_domains": STRINGS}),
     "site_config_archive": obj({"primary": NAME, "backup": NAME, "user": NAME,
                                 "passive_ports": {"type": "array", "items": PORT, "minItems": 2, "maxItems": 2},
                                 "ftps": {"type": "boolean"}, "retention_days": {"type": "integer", "minimum": 1}}),
-    "site_glpi": obj({"version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"}, "url_host": {"type": "string"}}),
+    "site_glpi": obj({"version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"}, "url_host": {"type": "string"},
+                      "sha256": {"type": ["string", "null"], "pattern": r"^[0-9a-f]{64}$"},
+                      "archive_path": {"type": "string", "pattern": r"^/"}}, ["version", "url_host", "sha256"]),
     "site_proxmox": obj({
         "cluster_name": {"type": "string", "pattern": r"^[A-Za-z0-9-]{1,15}$"},
         "version": {"enum": [8, 9]}, "api_port": PORT,
@@ -124,7 +167,11 @@ SITE = {
                                        "items": {"enum": ["none", "images", "rootdir", "backup", "iso", "vztmpl", "snippets"]}},
                            "shared": {"type": "boolean"}}}},
         "vm_storage": NAME, "spread_groups": STRINGS,
-        "templates": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 100}}}),
+        "templates": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 100}},
+        # API endpoint (optional): default the first node's site_ip, root@pam, certificates checked.
+        "api_host": {"type": "string", "minLength": 1}, "api_user": {"type": "string", "pattern": r"^[^@\s]+@[A-Za-z][\w.-]*$"},
+        "api_validate_certs": {"type": "boolean"}},
+        ["cluster_name", "version", "api_port", "qdevice", "bridge", "storage", "vm_storage", "spread_groups", "templates"]),
 }
 
 # Facts of one host, checked on the hosts of the groups that need them.

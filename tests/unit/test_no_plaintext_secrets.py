@@ -10,9 +10,9 @@ from conftest import REPO
 SCANNED = ("inventories", "roles", "playbooks", "templates", "molecule", "tests/golden")
 SUFFIXES = {".yml", ".yaml", ".j2", ".ini", ".cfg", ".conf", ".txt", ".json"}
 SECRET_ASSIGNMENT = re.compile(
-    r"^\s*[\"']?[a-z_]*(password|passwd|secret|token|api_key)[a-z_]*[\"']?\s*[:=]\s*[\"']?([^\s\"'#]{4,})", re.I | re.M)
+    r"^[ \t]*[\"']?[a-z_]*(password|passwd|secret|token|api_key)[a-z_]*[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"'#]{4,})", re.I | re.M)
 ALLOWED_VALUE = re.compile(r"\{\{|!vault|lookup\(|CHANGE_?ME|changeme|placeholder|example|\$ANSIBLE_VAULT|^vault_|<[a-z_-]+>|"
-                           r"^\*+$|^(true|false|null|none|omit)$|_file$|_path$", re.I)
+                           r"^\*+$|^(true|false|null|none|omit)$|_file$|_path$|^\{type:|^(on_create|when_changed|always)$", re.I)
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 

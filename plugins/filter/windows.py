@@ -1,0 +1,144 @@
+"""Filters that hand the Windows tier views (module_utils/site_windows.py) to the Windows roles.
+
+Each takes the play's ``hostvars`` and ``groups`` and builds the site model from them, so
+a role never recomputes what the model decides::
+
+    hostvars | sitekit.core.windows_firewall_rules(groups, inventory_hostname)
+    hostvars | sitekit.core.windows_rds_plan(groups)
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Host, Site
+
+# The site variables the Windows views read. Only these are templated: the others (and the
+# vault_* secrets) are never touched, so no secret is decrypted to compute a plan.
+SITE_VARS = ("site_domain", "site_netbios", "site_timezone", "site_infra", "site_vlans", "site_glbp", "site_cegid",
+             "site_cegid_firewall", "site_windows", "site_maintenance_windows", "site_client_shutdown_time")
+
+
+_CACHE: list = []  # [(hostvars, groups snapshot, Site)]: one model per play, not one per filter call
+
+
+def _site(hostvars, groups) -> Site:
+    snapshot = {g: tuple(m) for g, m in groups.items()}
+    for cached_hostvars, cached_groups, cached_site in _CACHE:
+        if cached_hostvars is hostvars and cached_groups == snapshot:
+            return cached_site
+    site = _build_site(hostvars, groups)
+    _CACHE[:] = [(hostvars, snapshot, site)]
+    return site
+
+
+def _build_site(hostvars, groups) -> Site:
+    names = list(groups.get("all", []))
+    hosts = {}
+    for name in names:
+        hv = hostvars[name]
+        hosts[name] = Host(name, {k: hv[k] for k in HOST_KEYS if k in hv},
+                           sorted(g for g, members in groups.items() if name in members and g != "all"))
+    first = hostvars[names[0]] if names else {}
+    site_vars = {k: first[k] for k in SITE_VARS if k in first}
+    return Site(site_vars, hosts, {g: list(m) for g, m in groups.items()})
+
+
+def _call(func, *args):
+    try:
+        return func(*args)
+    except sw.WindowsPlanError as exc:
+        raise AnsibleFilterError(f"{func.__name__}: {exc}") from exc
+    except KeyError as exc:
+        raise AnsibleFilterError(f"{func.__name__}: the inventory lacks {exc} (run playbooks/validate.yml)") from exc
+
+
+def windows_firewall_rules(hostvars, groups, host=None):
+    """Cegid firewall rules (all, or those of ``host``)."""
+    return _call(sw.firewall_rules, _site(hostvars, groups), host)
+
+
+def windows_rds_plan(hostvars, groups):
+    return _call(sw.rds_plan, _site(hostvars, groups))
+
+
+def windows_sizing_check(hostvars, groups, actual=None):
+    return _call(sw.sizing_check, _site(hostvars, groups), actual)
+
+
+def windows_measured_sizing(hostvars, hosts):
+    """Memory and vCPU gathered on ``hosts`` (facts), for the sizing check; hosts without facts are left out.
+
+    Windows hides firmware-reserved memory, so the measured total is rounded up to 256 MB.
+    """
+    out = {}
+    for host in hosts:
+        hv = hostvars[host]
+        if "ansible_memtotal_mb" in hv:
+            out[host] = {"memory_mb": -(-int(hv["ansible_memtotal_mb"]) // 256) * 256}
+            if hv.get("ansible_processor_vcpus"):
+                out[host]["vcpu"] = int(hv["ansible_processor_vcpus"])
+    return out
+
+
+def windows_sql_setup(hostvars, groups, host):
+    return _call(sw.sql_setup, _site(hostvars, groups), host)
+
+
+def windows_sql_security(hostvars, groups):
+    return _call(sw.sql_security, _site(hostvars, groups))
+
+
+def windows_sql_service_account(hostvars, groups, host):
+    return _call(sw.sql_service_account, _site(hostvars, groups), host)
+
+
+def windows_sql_share(hostvars, groups, host):
+    return _call(sw.sql_update_share, _site(hostvars, groups), host)
+
+
+def windows_dhcp_scopes(hostvars, groups):
+    return _call(sw.dhcp_scopes, _site(hostvars, groups))
+
+
+def windows_reverse_zones(hostvars, groups):
+    return _call(sw.reverse_zones, _site(hostvars, groups))
+
+
+def windows_update_ring(hostvars, groups, host):
+    return _call(sw.update_ring, _site(hostvars, groups), host)
+
+
+def windows_update_in_window(hostvars, groups):
+    return _call(sw.update_install_in_window, _site(hostvars, groups))
+
+
+def windows_shutdown_task(hostvars, groups):
+    return _call(sw.shutdown_task, _site(hostvars, groups))
+
+
+def windows_domain_name(name, site_netbios):
+    """``RCR\\name`` for a short name; a qualified name is kept."""
+    return name if "\\" in str(name) else f"{site_netbios}\\{name}"
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "windows_firewall_rules": windows_firewall_rules,
+            "windows_rds_plan": windows_rds_plan,
+            "windows_sizing_check": windows_sizing_check,
+            "windows_measured_sizing": windows_measured_sizing,
+            "windows_sql_setup": windows_sql_setup,
+            "windows_sql_security": windows_sql_security,
+            "windows_sql_service_account": windows_sql_service_account,
+            "windows_sql_share": windows_sql_share,
+            "windows_dhcp_scopes": windows_dhcp_scopes,
+            "windows_reverse_zones": windows_reverse_zones,
+            "windows_update_ring": windows_update_ring,
+            "windows_update_in_window": windows_update_in_window,
+            "windows_shutdown_task": windows_shutdown_task,
+            "windows_domain_name": windows_domain_name,
+            "tsql_name": sw.tsql_name,
+            "tsql_str": sw.tsql_str,
+        }

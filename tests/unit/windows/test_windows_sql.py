@@ -1,0 +1,245 @@
+"""SQL Server for Cegid: rendered ConfigurationFile.ini, and every T-SQL statement the role sends."""
+
+from __future__ import annotations
+
+import configparser
+import re
+
+import pytest
+import sqlglot
+from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+from windows_testlib import REPO, TSQL_DIR, modified, rcr, render, sql_vars
+
+UPDATE_LOGIN = "RCR\\svc-cegid-maj"
+USERS_GROUP = "RCR\\GG-Cegid-Utilisateurs"
+
+
+def ini(site=None, host="sql01") -> configparser.SectionProxy:
+    text = render("sqlserver_cegid/templates/ConfigurationFile.ini.j2", **sql_vars(site, host))
+    parser = configparser.ConfigParser(comment_prefixes=(";",), interpolation=None)
+    parser.optionxform = str  # setup keys are upper case
+    parser.read_string(text)
+    return {k: v.strip('"') for k, v in parser["OPTIONS"].items()}
+
+
+# ---- ConfigurationFile.ini ------------------------------------------------------------------
+def test_ini_has_the_explicit_ci_as_collation():
+    options = ini()
+    assert options["SQLCOLLATION"] == "French_CI_AS"
+    assert options["SQLCOLLATION"].endswith("_CI_AS")
+
+
+def test_ini_is_windows_authentication_only():
+    options = ini()
+    assert "SECURITYMODE" not in options and "SAPWD" not in options
+
+
+def test_ini_accounts_instance_and_protocols():
+    options = ini()
+    assert options["SQLSYSADMINACCOUNTS"] == "RCR\\GG-SQL-Admins"
+    assert options["SQLSVCACCOUNT"] == "RCR\\gmsa-sqlcegid$"
+    assert options["AGTSVCACCOUNT"] == "NT Service\\SQLAgent$CEGID"
+    assert (options["INSTANCENAME"], options["INSTANCEID"], options["FEATURES"]) == ("CEGID", "CEGID", "SQLENGINE")
+    assert (options["ACTION"], options["QUIET"], options["IACCEPTSQLSERVERLICENSETERMS"]) == ("Install", "True", "True")
+    assert (options["TCPENABLED"], options["NPENABLED"], options["BROWSERSVCSTARTUPTYPE"]) == ("1", "0", "Automatic")
+    assert options["SQLUSERDBDIR"] == "E:\\MSSQL\\Data"
+
+
+def test_ini_with_a_virtual_service_account():
+    windows = {**rcr().vars["site_windows"], "sql": {**rcr().vars["site_windows"]["sql"], "service_account": {"kind": "virtual"}}}
+    site = modified(site_windows=windows)
+    assert ini(site)["SQLSVCACCOUNT"] == "NT Service\\MSSQL$CEGID"
+    share = sw.sql_update_share(site, "sql01")
+    assert share["share_change"] == ["RCR\\SQL01$"], "a virtual account is the computer account on the network"
+    assert share["ntfs_modify"] == ["NT Service\\MSSQL$CEGID", "RCR\\SQL01$"]
+
+
+def test_update_share_grants_the_service_account_only():
+    share = sw.sql_update_share(rcr(), "sql01")
+    assert (share["name"], share["path"]) == ("CegidMAJ", "D:\\CegidMAJ")
+    assert share["share_change"] == ["RCR\\gmsa-sqlcegid$"] and share["ntfs_modify"] == ["RCR\\gmsa-sqlcegid$"]
+    assert share["ntfs_full_sids"] == ["S-1-5-18", "S-1-5-32-544"]
+    everyone = {"everyone", "tout le monde", "users", "utilisateurs", "authenticated users", "s-1-1-0", "s-1-5-11"}
+    assert not everyone & {p.lower() for p in share["share_change"] + share["ntfs_modify"] + share["ntfs_full_sids"]}
+
+
+@pytest.mark.parametrize("collation", ["French_CS_AS", "Latin1_General_CI_AI", "French_BIN2"])
+def test_a_collation_other_than_ci_as_is_refused(collation):
+    cegid = {**rcr().vars["site_cegid"], "sql": {**rcr().vars["site_cegid"]["sql"], "collation": collation}}
+    with pytest.raises(sw.WindowsPlanError, match=r"\*_CI_AS"):
+        sw.sql_setup(modified(site_cegid=cegid), "sql01")
+
+
+def test_mixed_authentication_is_refused():
+    cegid = {**rcr().vars["site_cegid"], "sql": {**rcr().vars["site_cegid"]["sql"], "authentication": "mixed"}}
+    with pytest.raises(sw.WindowsPlanError, match="Windows authentication only"):
+        sw.sql_setup(modified(site_cegid=cegid), "sql01")
+
+
+# ---- T-SQL ----------------------------------------------------------------------------------
+def rendered_tsql(apply: bool = True) -> dict[str, str]:
+    variables = sql_vars(apply=apply)
+    return {path.name: render(f"sqlserver_cegid/templates/tsql/{path.name}", **variables) for path in sorted(TSQL_DIR.glob("*.sql.j2"))}
+
+
+# sqlglot 30.30 parses T-SQL control flow poorly (after `IF … BEGIN … END;` the next statements
+# land inside the first block) and has no grammar for the security DDL (CREATE LOGIN, ALTER SERVER
+# ROLE…: parsed as an opaque Command). So the batch is cut into its leaf statements with sqlglot's
+# own T-SQL tokenizer: each IF condition is parsed as an expression, each other statement on its
+# own; the opaque DDL commands must then match the strict shapes below.
+DDL_SHAPES = {
+    "CREATE LOGIN": re.compile(r"^CREATE LOGIN (\[(?:[^\]]|\]\])+\]) FROM WINDOWS WITH DEFAULT_DATABASE = \[master\]$"),
+    "CREATE USER": re.compile(r"^CREATE USER (\[(?:[^\]]|\]\])+\]) FOR LOGIN (\[(?:[^\]]|\]\])+\])$"),
+    "ALTER SERVER ROLE": re.compile(r"^ALTER SERVER ROLE (\[\w+\]) (ADD|DROP) MEMBER (\[(?:[^\]]|\]\])+\])$"),
+    "ALTER ROLE": re.compile(r"^ALTER ROLE (\[\w+\]) ADD MEMBER (\[(?:[^\]]|\]\])+\])$"),
+    "ALTER LOGIN": re.compile(r"^ALTER LOGIN \[sa\] DISABLE$"),
+}
+
+
+def leaf_statements(sql: str) -> list[tuple[str, exp.Expression]]:
+    """(text, parsed) of every leaf statement and IF condition of a batch, each parsed strictly as T-SQL."""
+    tokens = sqlglot.Dialect.get_or_raise("tsql").tokenize(sql)
+    segments, current = [], []
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            segments.append(current)
+            current = []
+        else:
+            current.append(token)
+    assert not current, f"statement without a final semicolon: {sql[current[0].start:]!r}"
+    out = []
+    for segment in segments:
+        while segment:
+            word = segment[0].text.upper()
+            if word in ("BEGIN", "END"):
+                segment = segment[1:]
+                continue
+            if word == "IF":
+                depth, cut = 0, None
+                for i, token in enumerate(segment[1:], 1):
+                    depth += token.token_type == TokenType.L_PAREN
+                    depth -= token.token_type == TokenType.R_PAREN
+                    if depth == 0 and token.text.upper() == "BEGIN":
+                        cut = i
+                        break
+                assert cut, "every IF body is a BEGIN … END block"
+                condition = sql[segment[1].start:segment[cut - 1].end + 1]
+                out.append((condition, sqlglot.parse_one(f"SELECT 1 WHERE {condition}", read="tsql",
+                                                         error_level=sqlglot.ErrorLevel.RAISE)))
+                segment = segment[cut + 1:]
+                continue
+            text = sql[segment[0].start:segment[-1].end + 1]
+            out.append((text, sqlglot.parse_one(text, read="tsql", error_level=sqlglot.ErrorLevel.RAISE)))
+            break
+    return out
+
+
+def statements(sql: str) -> list[exp.Expression]:
+    return [parsed for _, parsed in leaf_statements(sql) if not _is_condition(parsed)]
+
+
+def _is_condition(parsed: exp.Expression) -> bool:
+    return isinstance(parsed, exp.Select) and parsed.sql(dialect="tsql").startswith("SELECT 1 WHERE ")
+
+
+def role_changes(sql: str) -> set[tuple[str, str, str]]:
+    """(server role, ADD|DROP, member) of every ALTER SERVER ROLE statement."""
+    out = set()
+    for text, parsed in leaf_statements(sql):
+        match = DDL_SHAPES["ALTER SERVER ROLE"].match(" ".join(text.split()))
+        if match:
+            assert isinstance(parsed, exp.Command)
+            out.add((match.group(1), match.group(2), match.group(3)))
+    return out
+
+
+def test_the_role_tasks_send_no_inline_tsql():
+    """Every T-SQL statement lives in templates/tsql (so that this file can parse it)."""
+    tasks = "\n".join(p.read_text() for p in (REPO / "roles/sqlserver_cegid/tasks").glob("*.yml"))
+    assert not re.search(r"\b(SELECT|ALTER|CREATE LOGIN|CREATE USER|GRANT|EXEC)\b", tasks)
+    used = set(re.findall(r"tsql/([a-z_]+\.sql\.j2)", tasks))
+    assert used == {p.name for p in TSQL_DIR.glob("*.sql.j2")}, "a template is unused or missing"
+
+
+@pytest.mark.parametrize("apply", [True, False], ids=["apply", "check-mode"])
+def test_every_statement_parses_as_tsql(apply):
+    kinds = set()
+    for name, sql in rendered_tsql(apply).items():
+        leaves = leaf_statements(sql)
+        assert leaves, f"{name}: no statement"
+        for text, parsed in leaves:
+            assert parsed.sql(dialect="tsql"), f"{name}: {text}"
+            if isinstance(parsed, exp.Command):  # opaque to sqlglot: must have one of the known shapes
+                flat = " ".join(text.split())
+                shape = next((k for k in DDL_SHAPES if flat.startswith(k + " ")), None)
+                assert shape and DDL_SHAPES[shape].match(flat), f"{name}: unexpected statement {flat!r}"
+                kinds.add(shape)
+            else:
+                kinds.add(type(parsed).__name__)
+    assert {"CREATE LOGIN", "CREATE USER", "ALTER SERVER ROLE", "ALTER ROLE", "ALTER LOGIN", "Select", "Declare", "Set"} <= kinds
+
+
+def test_queries_are_structured_selects():
+    sql = rendered_tsql()
+    for name in ("collation.sql.j2", "databases.sql.j2", "verify.sql.j2"):
+        parsed = statements(sql[name])
+        assert len(parsed) == 1 and isinstance(parsed[0], (exp.Select, exp.Union)), name
+    collation = statements(sql["collation.sql.j2"])[0]
+    assert "SERVERPROPERTY('Collation')" in collation.sql(dialect="tsql")
+    assert statements(sql["databases.sql.j2"])[0].find(exp.In) is not None
+
+
+def test_exactly_bulkadmin_is_granted_to_the_update_login():
+    changes = set()
+    for sql in rendered_tsql().values():
+        changes |= role_changes(sql)
+    adds = {(role, member) for role, action, member in changes if action == "ADD"}
+    assert adds == {("[bulkadmin]", f"[{UPDATE_LOGIN}]")}
+    drops = {(role, member) for role, action, member in changes if action == "DROP"}
+    fixed = {f"[{r}]" for r in sw.FIXED_SERVER_ROLES}
+    assert {r for r, m in drops if m == f"[{UPDATE_LOGIN}]"} == fixed - {"[bulkadmin]"}
+    assert {r for r, m in drops if m == f"[{USERS_GROUP}]"} == fixed, "the users' group holds no server role"
+    every_sql = "\n".join(rendered_tsql().values()).upper()
+    assert "GRANT " not in every_sql and "CONTROL SERVER" not in every_sql
+
+
+def test_each_change_is_guarded_and_counted():
+    security = rendered_tsql()["security.sql.j2"]
+    conditions = [" ".join(text.split()) for text, parsed in leaf_statements(security) if _is_condition(parsed)]
+    state_guards = [c for c in conditions if c != "@apply = 1"]
+    # 2 logins + 2 principals x 8 fixed server roles + sa: each reads the state first…
+    assert len(state_guards) == 2 + 2 * len(sw.FIXED_SERVER_ROLES) + 1
+    assert all(c.startswith(("NOT EXISTS (SELECT", "EXISTS (SELECT")) for c in state_guards)
+    # …then counts the change, and writes it only when @apply = 1 (check mode renders 0).
+    assert conditions.count("@apply = 1") == len(state_guards)
+    assert security.count("SET @changes = @changes + 1;") == len(state_guards)
+    assert security.rstrip().endswith("SELECT @changes AS changes;")
+
+
+def test_check_mode_renders_apply_zero():
+    assert "DECLARE @apply BIT = 0;" in rendered_tsql(apply=False)["security.sql.j2"]
+    assert "DECLARE @apply BIT = 1;" in rendered_tsql(apply=True)["security.sql.j2"]
+
+
+def test_logins_are_windows_logins_and_sa_is_disabled():
+    security = rendered_tsql()["security.sql.j2"]
+    logins = re.findall(r"CREATE LOGIN (\[[^\]]+\]) FROM WINDOWS", security)
+    assert logins == [f"[{USERS_GROUP}]", f"[{UPDATE_LOGIN}]"]
+    assert not re.search(r"PASSWORD\s*=", security, re.I), "Windows logins have no password"
+    assert "ALTER LOGIN [sa] DISABLE;" in security
+
+
+def test_database_access_gives_the_roles_of_the_inventory():
+    access = rendered_tsql()["database_access.sql.j2"]
+    assert re.findall(r"ALTER ROLE (\[\w+\]) ADD MEMBER (\[[^\]]+\])", access) == [
+        ("[db_datareader]", f"[{USERS_GROUP}]"), ("[db_datawriter]", f"[{USERS_GROUP}]"), ("[db_owner]", f"[{UPDATE_LOGIN}]")]
+
+
+def test_names_are_quoted_against_injection():
+    cegid = {**rcr().vars["site_cegid"], "update_login": "RCR\\evil]; DROP LOGIN [x"}
+    security = render("sqlserver_cegid/templates/tsql/security.sql.j2", **sql_vars(modified(site_cegid=cegid)))
+    assert "[RCR\\evil]]; DROP LOGIN [x]" in security
+    assert sw.tsql_str("l'arbre") == "N'l''arbre'"
+    statements(security)  # still one well-formed batch

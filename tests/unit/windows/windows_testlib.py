@@ -1,0 +1,58 @@
+"""Shared helpers of the Windows unit tests: the rcr site (loaded once), a modified copy,
+and the role templates rendered with the same filters the roles use."""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+import jinja2
+from ansible_collections.sitekit.core.plugins.filter.windows import FilterModule
+from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
+from conftest import REPO
+
+ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall")
+TSQL_DIR = REPO / "roles/sqlserver_cegid/templates/tsql"
+
+
+@functools.lru_cache(maxsize=1)
+def rcr() -> Site:
+    return load_site(REPO / "inventories/rcr")
+
+
+def modified(**changes) -> Site:
+    """A deep copy of the rcr site with site_* variables or ``host__key`` host facts replaced."""
+    base = rcr()
+    site = Site(copy.deepcopy(base.vars), copy.deepcopy(base.hosts), copy.deepcopy(base.groups))
+    for key, value in changes.items():
+        if "__" in key:
+            host, fact = key.split("__", 1)
+            site.hosts[host].vars[fact] = value
+        else:
+            site.vars[key] = value
+    return site
+
+
+def _to_bool(value) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
+def environment() -> jinja2.Environment:
+    """Jinja as the roles' templates see it: the sitekit.core filters by FQCN, trim_blocks like template/win_template."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPO / "roles")), trim_blocks=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    for name, func in FilterModule().filters().items():
+        env.filters[f"sitekit.core.{name}"] = func
+    env.filters["bool"] = _to_bool
+    return env
+
+
+def render(template: str, **variables) -> str:
+    return environment().get_template(template).render(ansible_managed="Ansible managed", **variables)
+
+
+def sql_vars(site: Site | None = None, host: str = "sql01", apply: bool = True) -> dict:
+    site = site or rcr()
+    return {"inventory_hostname": host, "sqlserver_cegid_setup": sw.sql_setup(site, host),
+            "sqlserver_cegid_security": sw.sql_security(site), "sqlserver_cegid_tsql_apply": apply}
