@@ -1,0 +1,66 @@
+"""Proxmox filters: the site model's Proxmox view for the proxmox_* roles and playbooks."""
+
+from __future__ import annotations
+
+from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Host, Site
+from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import (
+    api_connection,
+    desired_state,
+    net0_string,
+)
+
+SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans")
+
+
+def _site(hostvars, groups: dict) -> Site:
+    """The part of the site model the Proxmox view reads. Unlike ``Site.from_hostvars`` it never
+    touches ``vault_*`` values, so it renders without the vault password (check mode, tests)."""
+    names = list(groups.get("all", []))
+    hosts = {}
+    for name in names:
+        hv = hostvars[name]
+        hosts[name] = Host(name, {k: hv[k] for k in HOST_KEYS if k in hv},
+                           sorted(g for g, members in groups.items() if name in members and g != "all"))
+    first = hostvars[names[0]] if names else {}
+    site_vars = {k: first[k] for k in SITE_KEYS if k in first}
+    return Site(site_vars, hosts, {g: list(m) for g, m in groups.items()})
+
+
+def pve_desired(hostvars, groups: dict) -> dict:
+    """Everything the cluster must hold: ``hostvars | sitekit.core.pve_desired(groups)``."""
+    return desired_state(_site(hostvars, groups))
+
+
+def pve_api(hostvars, groups: dict) -> dict:
+    """Where the API is (host, port, user, token id, validate_certs), from site_proxmox."""
+    return api_connection(_site(hostvars, groups))
+
+
+def pvecm_status(text: str) -> dict:
+    """``pvecm status`` output → facts (in_cluster, name, quorate, votes, qdevice, members)."""
+    return parse_pvecm_status(text or "")
+
+
+def pve_net0(nic: dict) -> str:
+    """A NIC dict of the site model (model, bridge, tag, macaddr) as PVE's net0 string."""
+    return net0_string(nic)
+
+
+def pvecm_link_args(links: list) -> list[str]:
+    """Corosync link addresses → ``['--link0', 'address=10.0.10.11', '--link1', …]`` for pvecm create/add."""
+    out = []
+    for i, address in enumerate(links or []):
+        out += [f"--link{i}", f"address={address}"]
+    return out
+
+
+def pve_ha_allowed(status: dict, qdevice_declared: bool) -> dict:
+    ok, reason = ha_allowed(status, bool(qdevice_declared))
+    return {"allowed": ok, "reason": reason}
+
+
+class FilterModule:
+    def filters(self):
+        return {"pve_desired": pve_desired, "pve_api": pve_api, "pvecm_status": pvecm_status, "pve_ha_allowed": pve_ha_allowed,
+                "pvecm_link_args": pvecm_link_args, "pve_net0": pve_net0}

@@ -1,0 +1,62 @@
+"""Parse ``pvecm status`` (run over SSH on a node) into facts the cluster role decides on.
+
+Cluster create/join must be idempotent: a node that is already a member is left
+alone, and HA is refused while the cluster has fewer than 3 votes (nodes + QDevice).
+"""
+
+from __future__ import annotations
+
+import re
+
+NOT_IN_CLUSTER = ("does not exist - is this node part of a cluster", "Cannot initialize CMAP service")
+
+
+def parse_pvecm_status(text: str) -> dict:
+    """Facts from ``pvecm status``; ``in_cluster`` is False for a standalone node."""
+    out = {"in_cluster": False, "name": None, "config_version": None, "quorate": False, "nodes": 0,
+           "expected_votes": 0, "total_votes": 0, "quorum": 0, "qdevice": False, "members": []}
+    if not text or any(marker in text for marker in NOT_IN_CLUSTER):
+        return out
+    fields = {}
+    for line in text.splitlines():
+        m = re.match(r"^([A-Za-z][A-Za-z ]+?):\s+(.*?)\s*$", line)
+        if m:
+            fields.setdefault(m.group(1).strip().lower(), m.group(2))
+    if "name" not in fields and "quorate" not in fields:
+        return out
+    out.update(in_cluster=True, name=fields.get("name"),
+               config_version=int(fields["config version"]) if fields.get("config version", "").isdigit() else None,
+               quorate=fields.get("quorate", "").lower().startswith("yes"),
+               nodes=int(fields.get("nodes", "0") or 0),
+               expected_votes=int(fields.get("expected votes", "0") or 0),
+               total_votes=int(fields.get("total votes", "0") or 0),
+               quorum=int((fields.get("quorum", "0") or "0").split()[0]),
+               qdevice="qdevice" in fields.get("flags", "").lower().split())
+    member = re.compile(r"^\s*(0x[0-9a-fA-F]+)\s+(\d+)\s+(?:([A-Z,]+)\s+)?(\S+)(\s+\(local\))?\s*$")
+    in_members = False
+    for line in text.splitlines():
+        if line.strip().startswith("Nodeid"):
+            in_members = True
+            continue
+        if in_members:
+            m = member.match(line)
+            if not m:
+                continue
+            if m.group(4) == "Qdevice":
+                out["qdevice"] = True
+                continue
+            out["members"].append({"nodeid": int(m.group(1), 16), "votes": int(m.group(2)), "address": m.group(4),
+                                   "local": bool(m.group(5)), "qdevice_flags": m.group(3) or ""})
+    return out
+
+
+def ha_allowed(status: dict, qdevice_declared: bool) -> tuple[bool, str]:
+    """(allowed, reason): HA needs 3 votes; with 2 nodes only a declared, voting QDevice gives the third."""
+    votes = status.get("total_votes") or len(status.get("members") or [])
+    nodes = len(status.get("members") or []) or status.get("nodes", 0)
+    if nodes >= 3:
+        return True, f"{nodes} nodes"
+    if qdevice_declared and status.get("qdevice") and votes >= 3:
+        return True, f"{nodes} nodes + QDevice = {votes} votes"
+    return False, (f"HA refused: {nodes} node(s) and {'a QDevice that does not vote yet' if qdevice_declared else 'no QDevice'}"
+                   f" = {votes} vote(s); HA needs 3")

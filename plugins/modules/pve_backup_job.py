@@ -1,0 +1,130 @@
+#!/usr/bin/python
+"""Proxmox VE scheduled backup jobs (/cluster/backup): create and update, with retention."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: pve_backup_job
+short_description: Create and update Proxmox VE vzdump jobs, retention (prune-backups) included
+description:
+  - Reads C(/cluster/backup) once; creates each declared job that is missing and updates only
+    the options that differ on an existing one (one C(PUT) per changed job).
+  - C(prune-backups) is compared as retention values (PVE returns an object, the API takes a
+    string), so a no-op run makes no write and changing one keep-* value makes exactly one update.
+  - Options set on the cluster but not declared are left alone unless C(remove_undeclared_options).
+  - "Gap filled: C(community.proxmox.proxmox_backup_schedule) 1.4.0 only adds or removes VMs in an
+    existing job; it cannot create a job nor set schedule, storage, mode, compression or retention.
+    C(community.proxmox.proxmox_backup) runs a one-off vzdump, it does not manage jobs."
+  - Check mode makes no write call; diff mode returns before/after per job.
+version_added: "0.1.0"
+author: sitekit
+options:
+  jobs:
+    description: Jobs as C(POST /cluster/backup) parameters; C(id) is required to find the job again.
+    type: list
+    elements: dict
+    required: true
+  remove_undeclared_options:
+    description: Delete options present on the cluster job but not declared.
+    type: bool
+    default: false
+notes:
+  - Connection options are those of every sitekit.core pve_* module (module_utils/pve_client.py).
+"""
+
+EXAMPLES = r"""
+- name: Nightly backup of every VM to the NAS
+  sitekit.core.pve_backup_job:
+    api_host: "{{ proxmox_api_host }}"
+    api_token_id: sitekit
+    api_token_secret: "{{ vault_proxmox_api_token_secret }}"
+    jobs:
+      - id: sitekit-nightly
+        schedule: "21:30"
+        storage: nas-backup
+        mode: snapshot
+        compress: zstd
+        prune-backups: keep-daily=7,keep-monthly=2,keep-weekly=5
+        vmid: "101,102"
+"""
+
+RETURN = r"""
+created: {description: Job ids created (or that would be), type: list, returned: always}
+updated: {description: Job id -> options updated, type: dict, returned: always}
+"""
+
+from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  # noqa: E402
+    PVE_REQUIRED_ONE_OF,
+    PVE_REQUIRED_TOGETHER,
+    PveClient,
+    as_flag,
+    as_list,
+    prune_string,
+    pve_argument_spec,
+)
+
+IGNORED = {"id", "type", "digest", "next-run"}
+NORMALISE = {
+    "prune-backups": prune_string,
+    "enabled": as_flag,
+    "all": as_flag,
+    "vmid": lambda v: ",".join(sorted(as_list(v), key=lambda x: (len(x), x))),
+    "mailto": lambda v: ",".join(sorted(as_list(v))),
+    "dow": lambda v: ",".join(as_list(v)),
+}
+
+
+def _norm(key, value):
+    return NORMALISE.get(key, lambda v: "" if v is None else str(v))(value)
+
+
+def plan(current: list[dict], desired: list[dict], remove_undeclared: bool = False):
+    by_id = {j["id"]: j for j in current}
+    create, update = [], {}
+    for want in desired:
+        have = by_id.get(want["id"])
+        if have is None:
+            create.append(want)
+            continue
+        changed = {k: v for k, v in want.items() if k not in IGNORED and _norm(k, have.get(k)) != _norm(k, v)}
+        if remove_undeclared:
+            extra = sorted(k for k in have if k not in want and k not in IGNORED and k not in ("enabled",))
+            if extra:
+                changed["delete"] = ",".join(extra)
+        if changed:
+            update[want["id"]] = changed
+    return create, update
+
+
+def _api_value(key, value):
+    return prune_string(value) if key == "prune-backups" else value
+
+
+def main():
+    spec = pve_argument_spec()
+    spec.update(jobs=dict(type="list", elements="dict", required=True),
+                remove_undeclared_options=dict(type="bool", default=False))
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
+                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
+    desired = [{k: v for k, v in j.items() if v is not None} for j in module.params["jobs"]]
+    if any("id" not in j for j in desired):
+        module.fail_json(msg="every job needs an 'id' (otherwise PVE generates one and the job cannot be found again)")
+    client = PveClient(module)
+    current = client.get("cluster/backup")
+    create, update = plan(current, desired, module.params["remove_undeclared_options"])
+    changed = bool(create or update)
+    if changed and not module.check_mode:
+        for job in create:
+            client.post("cluster/backup", **{k: _api_value(k, v) for k, v in job.items()})
+        for job_id, params in update.items():
+            client.put(f"cluster/backup/{job_id}", **{k: _api_value(k, v) for k, v in params.items()})
+    by_id = {j["id"]: j for j in current}
+    before = {i: {k: _norm(k, v) for k, v in by_id[i].items() if k not in IGNORED} for i in update}
+    after = {j["id"]: {**before.get(j["id"], {}), **{k: _norm(k, v) for k, v in j.items() if k not in IGNORED}}
+             for j in desired if j["id"] in update or j in create}
+    module.exit_json(changed=changed, created=[j["id"] for j in create], updated=update, diff={"before": before, "after": after})
+
+
+if __name__ == "__main__":
+    main()

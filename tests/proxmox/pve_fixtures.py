@@ -1,0 +1,31 @@
+"""Fixtures of the Proxmox tests: the rcr site model and simulators shaped like its cluster.
+
+Not a conftest.py: a second conftest module would shadow tests/conftest.py for the other
+tests' ``from conftest import REPO``. Test modules bind these fixtures with ``FIXTURES``.
+"""
+
+from __future__ import annotations
+
+import pve_harness  # noqa: F401  (first: imports the plugins before Ansible's collection finder exists)
+import pytest
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site
+from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import desired_state
+from pve_harness import REPO, sim_for
+
+
+@pytest.fixture(scope="session")
+def rcr_site():
+    return load_site(str(REPO / "inventories" / "rcr"))
+
+
+@pytest.fixture(scope="session")
+def rcr_desired(rcr_site):
+    return desired_state(rcr_site)
+
+
+@pytest.fixture
+def fresh_sim(rcr_site, request):
+    """An empty cluster (nodes and templates only) of the version given by the test's parameter."""
+    sim = sim_for(rcr_site, request.param).start()
+    yield sim
+    sim.stop()

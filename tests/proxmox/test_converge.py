@@ -1,0 +1,186 @@
+"""Converge the rcr cluster model on the simulator, for PVE 8 and PVE 9 schemas.
+
+The site model comes from inventories/rcr; the API endpoint is the simulator on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pve_fixtures
+import pytest
+from pve_harness import converge, run
+
+rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
+
+BOTH = pytest.mark.parametrize("fresh_sim", [8, 9], indirect=True, ids=["pve8", "pve9"])
+
+
+def _writes(sim) -> int:
+    return sum(sim.writes().values())
+
+
+@BOTH
+def test_check_mode_from_empty_writes_nothing(fresh_sim, rcr_desired):
+    results = converge(fresh_sim, rcr_desired, check=True)
+    assert all(results[k]["changed"] for k in ("storage", "backup", "vms", "ha"))
+    assert _writes(fresh_sim) == 0, fresh_sim.writes()
+    assert len(results["vms"]["created"]) == len(rcr_desired["vms"])
+    assert results["vms"]["diff"]["after"]["rdlic01"]["net0"]["macaddr"] == "BC:24:11:52:44:01"
+
+
+@BOTH
+def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
+    sim = fresh_sim
+    first = converge(sim, rcr_desired)
+    assert all(first[k]["changed"] for k in ("storage", "backup", "vms", "ha"))
+    state = sim.cluster
+    # storage, backup job
+    assert {"san-iscsi", "san-lvm", "nas-backup"} <= set(state.storage)
+    assert state.storage["san-lvm"]["shared"] == 1 and state.storage["san-iscsi"]["content"] == "none"
+    job = state.backup_jobs["sitekit-nightly"]
+    assert job["prune-backups"] == {"keep-daily": 7, "keep-weekly": 5, "keep-monthly": 2}
+    assert (job["schedule"], job["mode"], job["compress"], job["storage"]) == ("21:30", "snapshot", "zstd", "nas-backup")
+    # VMs: node, size, NIC with VLAN tag, pinned MAC, running
+    for spec in rcr_desired["vms"]:
+        vm = state.vms[spec["vmid"]]
+        cfg = vm["config"]
+        assert vm["node"] == spec["node"] and vm["status"] == "running"
+        assert (int(cfg["cores"]), int(cfg["memory"]), cfg["name"]) == (spec["cores"], spec["memory"], spec["name"])
+        assert cfg["net0"].endswith(f",bridge=vmbr0,tag={rcr_site.hosts[spec['name']].vars['site_vlan']}")
+        for disk in spec["disks"]:
+            assert cfg[disk["key"]].startswith("san-lvm:vm-") and cfg[disk["key"]].endswith(f"size={disk['size_gb']}G")
+    assert state.vms[115]["config"]["net0"].startswith("virtio=BC:24:11:52:44:01,")
+    assert state.vms[116]["config"]["net0"].startswith("virtio=BC:24:11:52:44:02,")
+    # HA: every HA VM a started resource; placement per version
+    ha_vms = {f"vm:{v['vmid']}" for v in rcr_desired["vms"] if v["ha"]}
+    assert set(state.ha_resources) == ha_vms
+    if sim.version >= 9:
+        assert not state.ha_groups and not any(k.startswith("GET /cluster/ha/groups") or "/ha/groups" in k for k in sim.counts)
+        kinds = [r["type"] for r in state.ha_rules.values()]
+        assert kinds.count("resource-affinity") == len(rcr_site.vars["site_proxmox"]["spread_groups"])
+        assert kinds.count("node-affinity") == 3
+    else:
+        assert set(state.ha_groups) == {"sitekit-pve1", "sitekit-pve2", "sitekit-pve3"}
+        assert state.ha_resources["vm:101"]["group"] == "sitekit-pve1"
+        assert not any("/ha/rules" in k for k in sim.counts)
+
+    sim.reset_counts()
+    second = converge(sim, rcr_desired)
+    assert not any(r["changed"] for r in second.values())
+    assert _writes(sim) == 0, sim.writes()
+    reads = sum(sim.reads().values())
+    # list once, compare locally: fixed reads + one config read per VM
+    assert reads == 8 + len(rcr_desired["vms"]), sim.counts
+
+    sim.reset_counts()
+    check = converge(sim, rcr_desired, check=True)
+    assert not any(r["changed"] for r in check.values()) and _writes(sim) == 0
+
+
+@BOTH
+def test_one_retention_change_is_one_update(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    converge(sim, rcr_desired)
+    changed = copy.deepcopy(rcr_desired)
+    changed["backup_jobs"][0]["prune-backups"] = "keep-daily=7,keep-monthly=2,keep-weekly=6"
+    sim.reset_counts()
+    result = converge(sim, changed)
+    assert sim.writes() == {"PUT /cluster/backup/{id}": 1}
+    assert result["backup"]["diff"]["before"]["sitekit-nightly"]["prune-backups"] == "keep-daily=7,keep-monthly=2,keep-weekly=5"
+    assert sim.cluster.backup_jobs["sitekit-nightly"]["prune-backups"]["keep-weekly"] == 6
+    (put,) = [params for method, template, params in sim.log if method == "PUT"]
+    assert put == {"prune-backups": "keep-daily=7,keep-monthly=2,keep-weekly=6"}
+
+
+@BOTH
+def test_drift_is_corrected(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    converge(sim, rcr_desired)
+    sim.cluster.storage["nas-backup"]["content"] = "backup,iso"      # someone edited the storage
+    sim.cluster.vms[140]["config"]["cores"] = "2"                     # and sql01's vCPUs
+    sim.cluster.vms[115]["config"]["net0"] = "virtio=BC:24:11:00:00:99,bridge=vmbr0,tag=10"  # and the licence MAC
+    sim.reset_counts()
+    result = converge(sim, rcr_desired)
+    assert sim.writes() == {"PUT /storage/{storage}": 1, "PUT /nodes/{node}/qemu/{vmid}/config": 2}
+    assert result["storage"]["diff"]["before"]["nas-backup"]["content"] == "backup,iso"
+    assert sim.cluster.storage["nas-backup"]["content"] == "backup"
+    assert sim.cluster.vms[140]["config"]["cores"] == "4"
+    assert sim.cluster.vms[115]["config"]["net0"].startswith("virtio=BC:24:11:52:44:01,")
+
+
+@BOTH
+def test_fixed_storage_option_fails_loudly(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    converge(sim, rcr_desired)
+    sim.cluster.storage["nas-backup"]["export"] = "/volume2/other"
+    with pytest.raises(AssertionError, match="export is '/volume2/other'"):
+        run(sim, "pve_storage", {"storages": rcr_desired["storages"]})
+
+
+def test_pve9_refuses_forced_groups(rcr_site, rcr_desired):
+    from pve_harness import sim_for
+
+    with sim_for(rcr_site, 9) as sim:
+        with pytest.raises(AssertionError, match="PVE 9 replaces HA groups"):
+            run(sim, "pve_ha", {"placement": rcr_desired["ha"], "mode": "groups"})
+        assert _writes(sim) == 0
+
+
+@pytest.mark.parametrize("fresh_sim", [9], indirect=True, ids=["pve9"])
+def test_pra_restore_latest_backup(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    converge(sim, rcr_desired)
+    sim.run_backup_jobs()
+    sim.run_backup_jobs()  # two nights: the latest archive must be chosen
+    archives = [v["volid"] for v in sim.cluster.content["nas-backup"] if v["vmid"] == 101]
+    assert len(archives) == 2
+    check = run(sim, "pve_restore", {"vmid": 101, "target_vmid": 900101, "node": "pve2", "backup_storage": "nas-backup"}, check=True)
+    assert check["archive"] == archives[-1] and 900101 not in sim.cluster.vms
+    result = run(sim, "pve_restore", {"vmid": 101, "target_vmid": 900101, "node": "pve2", "backup_storage": "nas-backup",
+                                      "storage": "san-lvm"})
+    restored = sim.cluster.vms[900101]
+    assert result["archive"] == archives[-1] and restored["node"] == "pve2" and restored["status"] == "running"
+    assert restored["config"]["name"] == "dc01" and restored["config"]["scsi0"].endswith("size=80G")
+    assert restored["config"]["net0"] != sim.cluster.vms[101]["config"]["net0"]  # unique: a new MAC
+    with pytest.raises(AssertionError, match="already exists"):
+        run(sim, "pve_restore", {"vmid": 101, "target_vmid": 900101, "node": "pve2", "backup_storage": "nas-backup"})
+
+
+@pytest.mark.parametrize("fresh_sim", [8], indirect=True, ids=["pve8"])
+def test_password_auth_and_bad_credentials(fresh_sim):
+    sim = fresh_sim
+    password = {"api_token_id": None, "api_token_secret": None, "api_password": sim.password}
+    info = run(sim, "pve_cluster_info", password)
+    assert (info["major"], info["cluster_name"], info["nodes"]) == (8, "rcr-pve", ["pve1", "pve2", "pve3"])
+    assert sim.counts["POST /access/ticket"] == 1
+    with pytest.raises(AssertionError, match="cannot connect"):
+        run(sim, "pve_cluster_info", {**password, "api_password": "wrong"})
+
+
+@pytest.mark.parametrize("migrated", [False, True], ids=["groups-not-migrated", "groups-migrated"])
+def test_upgrade_8_to_9_groups_become_rules(rcr_site, rcr_desired, migrated):
+    """A cluster converged on PVE 8 (HA groups), upgraded to 9, before or after PVE migrated the groups."""
+    from pve_harness import sim_for
+
+    from tests.pve_sim.handlers import migrate_groups
+
+    with sim_for(rcr_site, 8) as old:
+        converge(old, rcr_desired)
+        groups, resources = copy.deepcopy(old.cluster.ha_groups), copy.deepcopy(old.cluster.ha_resources)
+        vms = copy.deepcopy(old.cluster.vms)
+        storage, jobs = copy.deepcopy(old.cluster.storage), copy.deepcopy(old.cluster.backup_jobs)
+    with sim_for(rcr_site, 9, ha_groups_migrated=False) as sim:
+        c = sim.cluster
+        c.ha_groups, c.ha_resources, c.vms, c.storage, c.backup_jobs = groups, resources, vms, storage, jobs
+        if migrated:
+            migrate_groups(c)
+            assert "ha-group-sitekit-pve1" in c.ha_rules
+        result = converge(sim, rcr_desired)
+        assert not c.ha_groups and c.ha_groups_migrated
+        assert not any(r.startswith("ha-group-") for r in c.ha_rules), "migrated rules must be replaced by ours"
+        assert all("group" not in r for r in c.ha_resources.values())
+        assert result["ha"]["mode"] == "rules" and "GET /cluster/ha/groups" not in sim.counts
+        sim.reset_counts()
+        converge(sim, rcr_desired)
+        assert sim.writes() == {}

@@ -1,0 +1,68 @@
+"""playbooks/proxmox.yml (API plays only, --tags proxmox_api) and playbooks/pra_drill.yml on the simulator.
+
+The inventory is inventories/rcr; `proxmox_api_override` points the API plays at 127.0.0.1.
+Node preparation and cluster plays are excluded by tags (they need real PVE nodes over SSH).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import pve_fixtures
+import pytest
+from pve_harness import REPO, sim_for
+
+rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
+
+pytestmark = pytest.mark.integration
+
+
+def playbook(sim, name: str, *args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
+    extra_vars = {"proxmox_api_override": {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": False},
+                  "proxmox_api_secret": sim.token_secret, **(extra or {})}
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+    cmd = [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", str(REPO / "inventories" / "rcr"),
+           str(REPO / "playbooks" / name), "-e", json.dumps(extra_vars), *args]
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+def recap(out: str) -> dict:
+    m = re.search(r"localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", out)
+    assert m, out[-3000:]
+    return dict(zip(("ok", "changed", "unreachable", "failed"), map(int, m.groups()), strict=True))
+
+
+@pytest.fixture(scope="module")
+def sim(rcr_site):
+    with sim_for(rcr_site, 9) as s:  # the rcr inventory says 8; the roles follow /version
+        yield s
+
+
+def test_api_plays_check_then_converge_then_noop(sim):
+    check = playbook(sim, "proxmox.yml", "--tags", "proxmox_api", "--check", "--diff")
+    assert check.returncode == 0, check.stdout[-3000:]
+    assert recap(check.stdout)["changed"] == 4 and sim.writes() == {}, sim.writes()
+
+    first = playbook(sim, "proxmox.yml", "--tags", "proxmox_api")
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert recap(first.stdout)["changed"] == 4  # storage, backup job, VMs, HA
+    assert sim.cluster.ha_rules and not sim.cluster.ha_groups
+    assert not any(h in first.stdout for h in ("pve1 ", "pve2 ", "pve3 ")), "node plays must be skipped by tags"
+
+    sim.reset_counts()
+    second = playbook(sim, "proxmox.yml", "--tags", "proxmox_api", "--diff")
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert recap(second.stdout)["changed"] == 0
+    assert sim.writes() == {}, sim.writes()
+
+
+def test_pra_drill_reports_time_against_target(sim):
+    sim.run_backup_jobs()
+    run = playbook(sim, "pra_drill.yml", extra={"pra_vm": "dc01", "pra_node": "pve2"})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert re.search(r"dc01 restored from nas-backup:backup/vzdump-qemu-101-\S+ as VM 900101 on pve2\s+in [\d.]+ s \([\d.]+ min\); "
+                     r"target 30 min:\s+within target", run.stdout), run.stdout[-2000:]
+    assert sim.cluster.vms[900101]["status"] == "running"

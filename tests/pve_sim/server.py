@@ -1,0 +1,291 @@
+"""HTTP(S) front of the simulator: auth, schema validation, dispatch, request counts.
+
+Test-only endpoints live outside ``/api2`` and need no auth:
+``GET /_sim/requests`` (counts per ``METHOD /template``), ``POST /_sim/reset-counts``,
+``GET /_sim/state`` (the whole state as JSON), ``POST /_sim/vzdump`` (what the nightly
+backup job would do: one archive per VM of the job, on the job's storage).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import secrets
+import ssl
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .handlers import dispatch
+from .schema import Schema
+from .state import ApiError, Cluster
+
+WRITE_METHODS = {"POST", "PUT", "DELETE"}
+_SCHEMAS: dict[int, Schema] = {}
+
+
+def get_schema(version: int) -> Schema:
+    if version not in _SCHEMAS:
+        _SCHEMAS[version] = Schema(version)
+    return _SCHEMAS[version]
+
+
+class PveSim:
+    """One simulated cluster behind an HTTP(S) server on 127.0.0.1."""
+
+    def __init__(self, version: int = 9, port: int = 0, tls: bool = False, user: str = "root@pam",
+                 password: str | None = None, token_id: str = "sitekit", token_secret: str | None = None, **cluster_kw):
+        self.version = version
+        self.schema = get_schema(version)
+        self.cluster = Cluster(version, **cluster_kw)
+        self.user = user
+        self.password = password or secrets.token_urlsafe(16)
+        self.token_id = token_id
+        self.token_secret = token_secret or secrets.token_hex(16)
+        self.tickets: dict[str, str] = {}  # ticket -> CSRF token
+        self.counts: collections.Counter = collections.Counter()
+        self.log: list[tuple[str, str, dict]] = []
+        self.tls = tls
+        self.certfile: str | None = None  # PEM (certificate + key) of the TLS server: clients may trust it
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self.httpd.daemon_threads = True
+        if tls:
+            self.certfile, keyfile = _self_signed_cert()
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(self.certfile, keyfile)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self._thread: threading.Thread | None = None
+
+    # ---- life cycle -------------------------------------------------------------------
+    def start(self) -> PveSim:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/api2/json"
+
+    @property
+    def token(self) -> str:
+        return f"{self.user}!{self.token_id}={self.token_secret}"
+
+    # ---- counters ---------------------------------------------------------------------
+    def reset_counts(self):
+        self.counts.clear()
+        self.log.clear()
+
+    def writes(self) -> dict:
+        return {k: v for k, v in self.counts.items() if k.split()[0] in WRITE_METHODS and k != "POST /access/ticket"}
+
+    def reads(self) -> dict:
+        return {k: v for k, v in self.counts.items() if k.split()[0] == "GET"}
+
+    # ---- one request ----------------------------------------------------------------------
+    def handle(self, method: str, path: str, params: dict, headers) -> tuple[int, dict, dict]:
+        """(status, body, extra headers) for one /api2/json request."""
+        matched = self.schema.match(path)
+        if matched is None:
+            return 501, {"data": None, "message": f"Method '{method} {path}' not implemented"}, {}
+        template, path_params = matched
+        methods = self.schema.methods(template)
+        if method not in methods:
+            return 501, {"data": None, "message": f"Method '{method} {path}' not implemented"}, {}
+        self.counts[f"{method} {template}"] += 1
+        self.log.append((method, template, dict(params)))
+        if template == "/access/ticket" and method == "POST":
+            return self._login(params)
+        user = self._authenticate(method, headers)
+        if user is None:
+            return 401, {"data": None, "message": "authentication failure"}, {}
+        # A repeated form key (nodes=a&nodes=b) reaches PVE's handlers joined with NUL, which its
+        # *-list formats split on; only array-typed parameters keep a list.
+        props = self.schema.properties(template, method)
+        params = {k: ("\0".join(map(str, v)) if isinstance(v, list) and (props.get(k) or {}).get("type") != "array" else v)
+                  for k, v in params.items()}
+        allparams = {**params, **{k: unquote(v) for k, v in path_params.items()}}
+        errors = self.schema.validate(template, method, allparams)
+        if errors:
+            return 400, {"data": None, "errors": errors, "message": "Parameter verification failed."}, {}
+        try:
+            data = dispatch(self.cluster, method, template, allparams, user)
+        except ApiError as exc:
+            body = {"data": None, "message": exc.message}
+            if exc.errors:
+                body["errors"] = exc.errors
+            return exc.status, body, {}
+        return 200, {"data": data}, {}
+
+    def _login(self, params):
+        username, password = params.get("username", ""), params.get("password", "")
+        if "@" not in username and params.get("realm"):
+            username = f"{username}@{params['realm']}"
+        if username != self.user or not secrets.compare_digest(str(password), self.password):
+            return 401, {"data": None, "message": "authentication failure"}, {}
+        ticket = f"PVE:{username}:{int(time.time()):08X}::{secrets.token_urlsafe(24)}"
+        csrf = f"{int(time.time()):08X}:{secrets.token_urlsafe(16)}"
+        self.tickets[ticket] = csrf
+        return 200, {"data": {"ticket": ticket, "CSRFPreventionToken": csrf, "username": username,
+                              "cap": {"vms": {}, "storage": {}}}}, {}
+
+    def _authenticate(self, method, headers) -> str | None:
+        auth = headers.get("Authorization") or ""
+        if auth.startswith("PVEAPIToken="):
+            token = auth[len("PVEAPIToken="):].strip()
+            ident, sep, secret = token.rpartition("=")
+            if sep and ident == f"{self.user}!{self.token_id}" and secrets.compare_digest(secret, self.token_secret):
+                return self.user
+            return None
+        cookies = dict(part.strip().split("=", 1) for part in (headers.get("Cookie") or "").split(";") if "=" in part)
+        ticket = unquote(cookies.get("PVEAuthCookie", ""))
+        csrf = self.tickets.get(ticket)
+        if csrf is None:
+            return None
+        if method in WRITE_METHODS and headers.get("CSRFPreventionToken") != csrf:
+            return None
+        return ticket.split(":")[1]
+
+    def test_endpoint(self, method: str, path: str, params: dict) -> tuple[int, dict]:
+        if path == "/_sim/requests":
+            return 200, {"counts": dict(self.counts), "writes": self.writes(), "total": sum(self.counts.values())}
+        if path == "/_sim/reset-counts" and method == "POST":
+            self.reset_counts()
+            return 200, {"ok": True}
+        if path == "/_sim/state":
+            return 200, self.cluster.dump()
+        if path == "/_sim/vzdump" and method == "POST":
+            return 200, {"archives": self.run_backup_jobs()}
+        return 404, {"message": f"no test endpoint {method} {path}"}
+
+    def run_backup_jobs(self) -> list[str]:
+        """What the nightly vzdump jobs would produce: one archive per VM of each enabled job."""
+        made = []
+        with self.cluster.lock:
+            for job in self.cluster.backup_jobs.values():
+                if not job.get("enabled", 1):
+                    continue
+                ids = [int(v) for v in str(job.get("vmid", "")).split(",") if v] if job.get("vmid") else [
+                    k for k, vm in self.cluster.vms.items() if not int(vm["config"].get("template", 0) or 0)]
+                for vmid in ids:
+                    if vmid not in self.cluster.vms:
+                        continue
+                    node = self.cluster.vms[vmid]["node"]
+                    dispatch(self.cluster, "POST", "/nodes/{node}/vzdump",
+                             {"node": node, "vmid": str(vmid), "storage": job.get("storage", "local"),
+                              "compress": job.get("compress", "0")}, self.user)
+                    made.append(self.cluster.content[job.get("storage", "local")][-1]["volid"])
+        return made
+
+
+def _parse_body(handler: BaseHTTPRequestHandler) -> dict:
+    length = int(handler.headers.get("Content-Length") or 0)
+    if not length:
+        return {}
+    raw = handler.rfile.read(length).decode()
+    if (handler.headers.get("Content-Type") or "").startswith("application/json"):
+        data = json.loads(raw or "{}")
+        return {k: (v if isinstance(v, list) else (int(v) if isinstance(v, bool) else v)) for k, v in data.items()}
+    return _pairs(parse_qsl(raw, keep_blank_values=True))
+
+
+def _pairs(pairs) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:  # repeated keys are arrays (e.g. ?x=1&x=2)
+            out[k] = out[k] if isinstance(out[k], list) else [out[k]]
+            out[k].append(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _handler_for(sim: PveSim):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):  # quiet
+            pass
+
+        def _reply(self, status: int, body: dict, headers: dict | None = None):
+            raw = json.dumps(body).encode()
+            reason = body.get("message", "").split("\n")[0] if status != 200 else "OK"
+            self.send_response(status, reason.replace("\r", " ")[:200])
+            self.send_header("Content-Type", "application/json;charset=UTF-8")
+            self.send_header("Content-Length", str(len(raw)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            # Headers and body in one write: two small writes meet the client's delayed ACK (~40 ms each).
+            self._headers_buffer.extend([b"\r\n", raw])
+            self.flush_headers()
+
+        def _do(self, method: str):
+            url = urlsplit(self.path)
+            params = _pairs(parse_qsl(url.query, keep_blank_values=True))
+            if method in ("POST", "PUT"):
+                params.update(_parse_body(self))
+            elif method == "DELETE":
+                _parse_body(self)
+            if url.path.startswith("/_sim/"):
+                status, body = sim.test_endpoint(method, url.path, params)
+                return self._reply(status, body)
+            for prefix in ("/api2/json", "/api2/extjs"):
+                if url.path.startswith(prefix + "/") or url.path == prefix:
+                    path = url.path[len(prefix):].rstrip("/") or "/"
+                    status, body, headers = sim.handle(method, path, params, self.headers)
+                    return self._reply(status, body, headers)
+            return self._reply(501, {"data": None, "message": f"Method '{method} {url.path}' not implemented"})
+
+        def do_GET(self):  # noqa: N802
+            self._do("GET")
+
+        def do_POST(self):  # noqa: N802
+            self._do("POST")
+
+        def do_PUT(self):  # noqa: N802
+            self._do("PUT")
+
+        def do_DELETE(self):  # noqa: N802
+            self._do("DELETE")
+
+    return Handler
+
+
+def _self_signed_cert() -> tuple[str, str]:
+    """A throwaway certificate for 127.0.0.1 (clients use validate_certs=false or trust this file)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pve-sim.localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    import ipaddress
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    folder = Path(tempfile.mkdtemp(prefix="pve-sim-"))  # mode 0700
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (folder / "key.pem").chmod(0o600)
+    return str(folder / "cert.pem"), str(folder / "key.pem")
