@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import formats
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "proxmox"
+# The official schemas, kept in the repository (schemas/README.md says where they come from).
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 FILES = {8: "pve-api-8.4.2.json.gz", 9: "pve-api-9.1.3.json.gz"}
 RELEASES = {8: "8.4.2", 9: "9.1.3"}
 
@@ -24,7 +25,7 @@ _NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def schema_path(version: int) -> Path:
-    return SHARED / FILES[version]
+    return SCHEMAS / FILES[version]
 
 
 class Schema:
