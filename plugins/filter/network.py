@@ -1,0 +1,64 @@
+"""Filters of the network tier: a device's intended data and its IOS configuration.
+
+``hostvars | sitekit.core.network_intent(groups, inventory_hostname)`` builds the view of
+plugins/module_utils/site_network.py; ``intent | sitekit.core.ios_render`` prints it with
+templates/ios/*.j2. The tests and tools/render_network.py call the same two functions,
+so what is reviewed in the golden files is exactly what the roles push.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from ansible_collections.sitekit.core.plugins.module_utils import ios_validate as _validate
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site
+from ansible_collections.sitekit.core.plugins.module_utils.site_network import device_intent, resolve_secrets
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+SECRET_KEYS = ("site_security", "vault_ftp_archive_password")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def ios_render(intent: dict) -> str:
+    """The full IOS configuration of a device from its intended data."""
+    name = "ios/switch.j2" if intent["kind"] == "switch" else "ios/router.j2"
+    return _environment().get_template(name).render(intent=intent)
+
+
+def site_with_secrets(site: Site, secrets: dict) -> Site:
+    """The same site with ``{{ vault_x }}`` references replaced (rendering outside a play)."""
+    site.vars = dict(site.vars)
+    for key in SECRET_KEYS:
+        if key in site.vars:
+            site.vars[key] = resolve_secrets(site.vars[key], secrets) if key != "vault_ftp_archive_password" \
+                else secrets.get(key, site.vars[key])
+    return site
+
+
+def render_site(site: Site, secrets: dict | None = None) -> dict[str, str]:
+    """{host: configuration} for every switch and router of a site."""
+    from ansible_collections.sitekit.core.plugins.module_utils.site_network import network_devices
+
+    if secrets is not None:
+        site = site_with_secrets(site, secrets)
+    return {host: ios_render(device_intent(site, host)) for host in network_devices(site)}
+
+
+def network_intent(hostvars, groups: dict, host: str) -> dict:
+    """``hostvars | sitekit.core.network_intent(groups, inventory_hostname)``."""
+    return device_intent(Site.from_hostvars(hostvars, groups), host)
+
+
+def ios_problems(configs: dict, hostvars, groups: dict) -> list[str]:
+    """Validation problems of rendered configurations ({host: text}); [] when all is well."""
+    return [str(p) for p in _validate.validate(Site.from_hostvars(hostvars, groups), configs)]
+
+
+class FilterModule:
+    def filters(self):
+        return {"network_intent": network_intent, "ios_render": ios_render, "ios_problems": ios_problems}

@@ -1,0 +1,344 @@
+"""Network view of the site model: the intended data of every switch and router.
+
+``device_intent(site, host)`` turns the inventory (VLAN plan, port profiles, links,
+GLBP, security, infrastructure services) into one plain dict per device; the IOS
+templates (templates/ios/) only print it. Nothing here is typed per device: trunk
+VLANs come from what is on the far side of each link (docs/design.md "Links are
+declared once"), addresses from site_ip and the VLAN plan.
+
+Secrets arrive already resolved inside a play (hostvars templating); outside a play
+``resolve_secrets`` replaces ``{{ vault_x }}`` references from a mapping (tests pass
+dummy hashes, never plaintext passwords).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from typing import Any
+
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site
+
+# Ports per stack member, all named GigabitEthernet<member>/0/<n> as the inventory does.
+PORT_LAYOUTS = {
+    "WS-C2960X-48TS-L": 52,  # 48 copper + 4 SFP
+    "WS-C2960X-24TS-L": 28,  # 24 copper + 4 SFP
+    "WS-C2960-48TT-L": 50,  # 48 + 2 uplinks
+    "WS-C2960-24TT-L": 26,
+}
+PREFIXES = {"gi": "GigabitEthernet", "fa": "FastEthernet", "te": "TenGigabitEthernet", "po": "Port-channel"}
+DEFAULT_STP_PRIORITY = 32768
+_REF = re.compile(r"^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*$")
+
+
+class NetworkModelError(ValueError):
+    """The model cannot produce a device's configuration (names the host and key)."""
+
+
+# ---- names and ranges ---------------------------------------------------------------
+def full_name(port: str) -> str:
+    """``Gi1/0/49`` → ``GigabitEthernet1/0/49`` (full names are what IOS shows)."""
+    m = re.match(r"^([A-Za-z-]+?)(\d[\d/.]*)$", port.strip())
+    if not m:
+        raise NetworkModelError(f"cannot read interface name {port!r}")
+    kind, num = m.groups()
+    for short, long in PREFIXES.items():
+        if long.lower().startswith(kind.lower()) and kind.lower().startswith(short):
+            return long + num
+    raise NetworkModelError(f"unknown interface type in {port!r}")
+
+
+def expand_ports(spec: str) -> list[str]:
+    """``Gi1/0/1-3`` → the three full interface names."""
+    m = re.match(r"^(.*?)(\d+)-(\d+)$", spec.strip())
+    if not m:
+        return [full_name(spec)]
+    head, first, last = m.group(1), int(m.group(2)), int(m.group(3))
+    if last < first:
+        raise NetworkModelError(f"port range {spec!r} runs backwards")
+    return [full_name(f"{head}{n}") for n in range(first, last + 1)]
+
+
+def vlan_list(vlans) -> str:
+    """``[10, 20, 21, 22, 40]`` → ``10,20-22,40`` (IOS shows ranges of three or more)."""
+    out, ids = [], sorted(set(int(v) for v in vlans))
+    i = 0
+    while i < len(ids):
+        j = i
+        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
+            j += 1
+        out.append(f"{ids[i]}-{ids[j]}" if j - i >= 2 else ",".join(str(x) for x in ids[i:j + 1]))
+        i = j + 1
+    return ",".join(out)
+
+
+def resolve_secrets(value: Any, secrets: dict) -> Any:
+    """Replace ``{{ vault_x }}`` references inside a structure from ``secrets``."""
+    if isinstance(value, dict):
+        return {k: resolve_secrets(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_secrets(v, secrets) for v in value]
+    if isinstance(value, str):
+        m = _REF.match(value)
+        if m:
+            if m.group(1) not in secrets:
+                raise NetworkModelError(f"secret {m.group(1)} is needed to render and was not given")
+            return secrets[m.group(1)]
+    return value
+
+
+# ---- SNMPv3 keys: localized hashes (RFC 3414 §A.2), so no password is printed -----------
+def engine_id(host: str) -> str:
+    """A stable SNMP engine ID per device (enterprise 9, format 4 text, hashed name)."""
+    return "8000000904" + hashlib.sha256(host.encode()).hexdigest()[:14].upper()
+
+
+def snmp_localized_key(password: str, engine: str, length: int = 20) -> str:
+    """SHA-1 password-to-key then localization with the engine ID, IOS colon notation."""
+    if not password or "{{" in str(password):
+        raise NetworkModelError("an SNMPv3 password was not resolved")
+    pw = str(password).encode()
+    digest = hashlib.sha1()
+    block = (pw * (64 // len(pw) + 2))
+    total, offset = 1048576, 0
+    while total > 0:
+        chunk = min(64, total)
+        start = offset % len(pw)
+        digest.update(block[start:start + chunk])
+        offset += chunk
+        total -= chunk
+    ku = digest.digest()
+    kul = hashlib.sha1(ku + bytes.fromhex(engine) + ku).digest()[:length]
+    return ":".join(f"{b:02X}" for b in kul)
+
+
+_XLAT = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
+
+
+def type7(password: Any, host: str) -> str:
+    """IOS type 7 form of the FTP archive password: the only form `ip ftp password` keeps.
+
+    Reversible obfuscation, not a hash; IOS offers nothing stronger for this command.
+    The seed is derived from the host name so that rendering is reproducible.
+    """
+    if not password or "{{" in str(password):
+        raise NetworkModelError("vault_ftp_archive_password was not resolved")
+    seed = int(hashlib.sha256(host.encode()).hexdigest(), 16) % 16
+    return f"{seed:02d}" + "".join(f"{ord(c) ^ ord(_XLAT[(seed + i) % len(_XLAT)]):02X}" for i, c in enumerate(str(password)))
+
+
+# ---- which VLANs each link carries --------------------------------------------------
+def _local_vlans(site: Site, dev: str) -> set[int]:
+    """VLANs a device itself uses (not what it only passes on)."""
+    host = site.hosts.get(dev)
+    if host is None:
+        return set()
+    out = {int(host.get("site_vlan"))} if host.get("site_vlan") is not None else set()
+    if site.in_group(dev, "cisco_routers"):
+        return {v.id for v in site.vlans}  # router-on-a-stick: it routes every VLAN
+    if site.in_group(dev, "cisco_switches"):
+        profiles = site.vars.get("site_port_profiles") or {}
+        for item in (host.get("switch") or {}).get("access_ports") or []:
+            out.add(int(profiles[item["profile"]]["vlan"]))
+    if site.in_group(dev, "proxmox_nodes"):
+        # Any VM may run on any node (HA, migration); corosync links add their VLANs.
+        out |= {int(site.hosts[vm].get("site_vlan")) for vm in site.group("proxmox_vms")
+                if vm in site.hosts and site.hosts[vm].get("site_vlan") is not None}
+        for addr in (host.get("pve_node") or {}).get("corosync_links") or []:
+            out |= {v.id for v in site.vlans if ipaddress.IPv4Address(str(addr)) in v.subnet}
+    return out
+
+
+def _links(site: Site) -> list[dict]:
+    return list(site.vars.get("site_links") or [])
+
+
+def _beyond(site: Site, dev: str, via: int, seen: set) -> set[int]:
+    """VLANs used at ``dev`` and behind it, reached through link index ``via``."""
+    seen = seen | {dev}
+    out = _local_vlans(site, dev)
+    for i, link in enumerate(_links(site)):
+        if i == via or dev not in (link["a"], link["b"]):
+            continue
+        other = link["b"] if link["a"] == dev else link["a"]
+        if other not in seen:
+            out |= _beyond(site, other, i, seen)
+    return out
+
+
+def link_vlans(site: Site, index: int) -> list[int]:
+    """VLANs a link must carry: used on both sides of it, nothing more."""
+    link = _links(site)[index]
+    a = _beyond(site, link["a"], index, {link["b"]})
+    b = _beyond(site, link["b"], index, {link["a"]})
+    known = {v.id for v in site.vlans}
+    return sorted(a & b & known)
+
+
+def device_links(site: Site, dev: str) -> list[dict]:
+    """This device's ends of every link: local ports, peer, peer ports, channel, VLANs."""
+    out = []
+    for i, link in enumerate(_links(site)):
+        for side, other in (("a", "b"), ("b", "a")):
+            if link[side] == dev:
+                out.append({"index": i, "ports": [full_name(p) for p in link[f"{side}_ports"]],
+                            "peer": link[other], "peer_ports": list(link[f"{other}_ports"]),
+                            "channel": link.get("channel"), "media": link["media"], "vlans": link_vlans(site, i)})
+    return out
+
+
+# ---- shared parts of every device ---------------------------------------------------
+def _netmask(vlan_id: int, site: Site) -> str:
+    return str(site.vlan(vlan_id).subnet.netmask)
+
+
+def _management(site: Site, host: str) -> dict:
+    sec = site.vars.get("site_security") or {}
+    infra = site.vars.get("site_infra") or {}
+    allowed = list(sec.get("vty_allowed_vlans") or [])
+    allowed += [v.id for v in site.vlans for r in sec.get("vty_allowed_vlan_roles") or [] if v.role == r]
+    vty = []
+    for vid in sorted(set(allowed)):
+        vlan = site.vlan(int(vid))
+        if vlan is None:
+            raise NetworkModelError(f"site_security.vty_allowed_vlans: VLAN {vid} is not in site_vlans")
+        vty.append({"vlan": vlan.id, "network": str(vlan.subnet.network_address), "wildcard": str(vlan.subnet.hostmask)})
+    snmp = sec.get("snmp") or {}
+    eid = engine_id(host)
+    archive = site.vars.get("site_config_archive") or {}
+    primary_ip = site.host_ip(archive["primary"]) if archive.get("primary") else None
+    syslog_ip = site.host_ip(infra["syslog_host"]) if infra.get("syslog_host") else None
+    return {
+        "hostname": host,
+        "domain": site.vars.get("site_domain"),
+        "ssh_version": int(sec.get("ssh_version", 2)),
+        "admins": [{"name": a["name"], "privilege": int(a.get("privilege", 15)), "secret_hash": a["secret_hash"]}
+                   for a in sec.get("network_admins") or []],
+        "vty_acl": vty,
+        "ntp": site.infra_ips("ntp"),
+        "dns": site.infra_ips("dns"),
+        "syslog": str(syslog_ip) if syslog_ip else None,
+        "snmp": {"user": snmp.get("user"), "group": snmp.get("group"), "engine_id": eid,
+                 "auth_key": snmp_localized_key(snmp.get("auth_password"), eid),
+                 "priv_key": snmp_localized_key(snmp.get("priv_password"), eid, 16)} if snmp else None,
+        "archive": {"url": f"ftp://{primary_ip}/{host}/$h-$t", "user": archive.get("user"),
+                    "password7": type7(site.vars.get("vault_ftp_archive_password"), host)} if primary_ip else None,
+    }
+
+
+# ---- switches ------------------------------------------------------------------------
+def switch_ports(stack: list[dict]) -> list[str]:
+    """Every physical port of a stack, from its members' models."""
+    out = []
+    for member in sorted(stack, key=lambda m: m["member"]):
+        count = PORT_LAYOUTS.get(member["model"])
+        if count is None:
+            raise NetworkModelError(f"switch model {member['model']} has no port layout in site_network.PORT_LAYOUTS")
+        out += [f"GigabitEthernet{member['member']}/0/{n}" for n in range(1, count + 1)]
+    return out
+
+
+def switch_intent(site: Site, host: str) -> dict:
+    h = site.hosts[host]
+    sw = h.get("switch") or {}
+    profiles = site.vars.get("site_port_profiles") or {}
+    stp = site.vars.get("site_spanning_tree") or {}
+    physical = switch_ports(sw.get("stack") or [])
+    ports: dict[str, dict] = {}
+
+    def claim(name: str, what: dict):
+        if name not in physical:
+            raise NetworkModelError(f"host {host}: port {name} does not exist on this stack ({what.get('why')})")
+        if name in ports:
+            raise NetworkModelError(f"host {host}: port {name} is used twice ({ports[name]['why']}, {what['why']})")
+        ports[name] = what
+
+    for item in sw.get("access_ports") or []:
+        prof = profiles.get(item["profile"])
+        if prof is None:
+            raise NetworkModelError(f"host {host}: profile {item['profile']!r} is not in site_port_profiles")
+        for name in expand_ports(item["ports"]):
+            claim(name, {"mode": "access", "vlan": int(prof["vlan"]), "description": item["profile"],
+                         "portfast": bool(prof.get("portfast", False)), "why": f"access {item['ports']}"})
+    channels = []
+    for link in device_links(site, host):
+        desc = f"{link['peer']} {link['media']}"
+        if link["channel"] is not None:
+            channels.append({"id": int(link["channel"]), "description": f"{desc} LACP", "vlans": link["vlans"],
+                             "allowed": vlan_list(link["vlans"]), "members": link["ports"]})
+        for port, peer_port in zip(link["ports"], link["peer_ports"] + [None] * len(link["ports"]), strict=False):
+            claim(port, {"mode": "trunk", "vlans": link["vlans"], "allowed": vlan_list(link["vlans"]), "channel": link["channel"],
+                         "description": f"{link['peer']} {peer_port} {link['media']}".replace(" None", ""),
+                         "why": f"link to {link['peer']}"})
+    carried = {p["vlan"] for p in ports.values() if p["mode"] == "access"} | {int(h.get("site_vlan"))}
+    carried |= {v for p in ports.values() if p["mode"] == "trunk" for v in p["vlans"]}
+    interfaces = [{"name": n, **{k: v for k, v in ports[n].items() if k != "why"}} if n in ports
+                  else {"name": n, "mode": "unused"} for n in physical]
+    is_core = sw.get("role") == "core"
+    priority = int(stp.get("root_priority" if is_core else "access_priority", DEFAULT_STP_PRIORITY))
+    mgmt_vlan = int(h.get("site_vlan"))
+    stack = sorted(sw.get("stack") or [], key=lambda m: (-int(m["priority"]), int(m["member"])))
+    return {
+        "kind": "switch",
+        **_management(site, host),
+        "location": sw.get("location"),
+        "role": sw.get("role"),
+        "stack": [{"member": int(m["member"]), "priority": int(m["priority"]), "model": m["model"]}
+                  for m in sorted(stack, key=lambda m: int(m["member"]))],
+        "stack_master": int(stack[0]["member"]) if stack else None,
+        "vlans": [{"id": v.id, "name": v.name} for v in site.vlans if v.id in carried],
+        "port_channels": sorted(channels, key=lambda c: c["id"]),
+        "interfaces": interfaces,
+        "mgmt": {"vlan": mgmt_vlan, "name": site.vlan(mgmt_vlan).name, "address": str(site.host_ip(host)),
+                 "netmask": _netmask(mgmt_vlan, site)},
+        "default_gateway": str(site.gateway(mgmt_vlan)),
+        "stp": {"mode": stp.get("mode", "rapid-pvst"), "vlans": vlan_list(carried),
+                "priority": priority if priority != DEFAULT_STP_PRIORITY else None},
+    }
+
+
+# ---- routers -------------------------------------------------------------------------
+def router_intent(site: Site, host: str) -> dict:
+    h = site.hosts[host]
+    rt = h.get("router") or {}
+    role = rt.get("role")
+    glbp = site.vars.get("site_glbp") or {}
+    lan = full_name(rt["lan_interface"])
+    dhcp = site.infra_ips("dhcp")
+    subs = []
+    for vlan in site.vlans:
+        subs.append({
+            "name": f"{lan}.{vlan.id}", "vlan": vlan.id, "description": vlan.name,
+            "address": str(site.router_address(vlan.id, role)), "netmask": str(vlan.subnet.netmask),
+            "glbp": {"group": vlan.id, "ip": str(site.gateway(vlan.id)),
+                     "priority": int((glbp.get(role) or {}).get("priority", 100)),
+                     "preempt": bool(glbp.get("preempt", True)),
+                     "load_balancing": glbp.get("load_balancing", "round-robin")},
+            "helpers": dhcp if vlan.role == "clients" else [],
+        })
+    peers = [link for link in device_links(site, host)]
+    return {
+        "kind": "router",
+        **_management(site, host),
+        "model": rt.get("model"),
+        "role": role,
+        "lan_interface": lan,
+        "lan_description": ", ".join(f"{p['peer']} {' '.join(p['peer_ports'])}" for p in peers) or "LAN",
+        "wan_interface": full_name(rt["wan_interface"]) if rt.get("wan_interface") else None,
+        "subinterfaces": subs,
+        "vlans": [{"id": v.id, "name": v.name} for v in site.vlans],
+    }
+
+
+def network_devices(site: Site) -> list[str]:
+    return [h for h in site.group("cisco_switches") + site.group("cisco_routers") if h in site.hosts]
+
+
+def device_intent(site: Site, host: str) -> dict:
+    """The intended data of one switch or router (what its template prints)."""
+    if site.in_group(host, "cisco_switches"):
+        return switch_intent(site, host)
+    if site.in_group(host, "cisco_routers"):
+        return router_intent(site, host)
+    raise NetworkModelError(f"host {host} is neither in cisco_switches nor in cisco_routers")

@@ -1,0 +1,94 @@
+"""playbooks/backup_network.yml: every device's running configuration lands on BOTH archive
+servers, dated, with retention; an unchanged configuration is not stored twice.
+
+The archive servers here are two pyftpdlib servers on 127.0.0.1 (plain FTP); the vsftpd
+role (roles/ftp_archive) is tested by its own molecule scenario."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import netlab
+import pytest
+
+REPO = netlab.REPO
+pytestmark = pytest.mark.integration
+DEVICES = ["sw-core", "sw-stock", "rt-01"]
+
+
+def _backup(tmp_path, lab_devices, ftp, *args):
+    overlay = {"all": {"hosts": {h: {"backup_network_ssh_port": d.port, "backup_network_ssh_password": d.password,
+                                     "backup_network_enable_secret": d.password, "backup_network_ssh_user": d.user}
+                                 for h, d in lab_devices.items()}}}
+    (tmp_path / "fake.yml").write_text(json.dumps(overlay))
+    extra = {"vault_ftp_archive_password": ftp["password"], "backup_network_host_key_checking": False,
+             "backup_network_ftps": False,
+             "backup_network_servers": [{k: s[k] for k in ("role", "address", "port")} for s in ftp["servers"]]}
+    (tmp_path / "extra.json").write_text(json.dumps(extra))
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
+    proc = subprocess.run([str(REPO / ".venv/bin/ansible-playbook"), "-i", "inventories/lab", "-i", str(tmp_path / "fake.yml"),
+                           "--limit", ":".join(DEVICES), "playbooks/backup_network.yml", "-e", f"@{tmp_path / 'extra.json'}",
+                           *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    report = json.JSONDecoder().raw_decode(proc.stdout[proc.stdout.index("{"):])[0]
+    return report["stats"]
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory, lab_devices, ftp_servers):
+    primary = ftp_servers["servers"][0]["root"]
+    (primary / "sw-core").mkdir()
+    for old in ("sw-core-20200101-000000.cfg", "sw-core-20200102-000000.cfg"):
+        (primary / "sw-core" / old).write_text("old\n")
+    (primary / "sw-core" / "notes.txt").write_text("not an archive file\n")
+    stats = _backup(tmp_path_factory.mktemp("backup1"), lab_devices, ftp_servers)
+    return stats
+
+
+def _files(root, host):
+    return sorted(p.name for p in (root / host).iterdir()) if (root / host).is_dir() else []
+
+
+def test_every_device_lands_on_both_servers_dated(archived, ftp_servers, lab_devices):
+    for server in ftp_servers["servers"]:
+        for host in DEVICES:
+            dated = [f for f in _files(server["root"], host) if re.fullmatch(rf"{host}-\d{{8}}-\d{{6}}\.cfg", f)]
+            assert len(dated) == 1, (server["role"], host, _files(server["root"], host))
+            text = (server["root"] / host / dated[0]).read_text()
+            assert text == netlab.read(lab_devices[host]), (server["role"], host)
+            assert f"hostname {host}" in text
+
+
+def test_retention_removes_old_files_and_keeps_others(archived, ftp_servers):
+    files = _files(ftp_servers["servers"][0]["root"], "sw-core")
+    assert "sw-core-20200101-000000.cfg" not in files and "sw-core-20200102-000000.cfg" not in files
+    assert "notes.txt" in files
+
+
+def test_an_unchanged_configuration_is_not_stored_again(archived, ftp_servers, lab_devices, tmp_path):
+    stats = _backup(tmp_path, lab_devices, ftp_servers)
+    assert all(s["changed"] == 0 for s in stats.values()), stats
+    for server in ftp_servers["servers"]:
+        assert len(_files(server["root"], "sw-stock")) == 1
+
+
+def test_an_unreachable_archive_fails_naming_the_server(ftp_servers):
+    from ansible_collections.sitekit.core.plugins.modules import config_archive_put
+
+    result = netlab.run_module(config_archive_put, {"host": "127.0.0.1", "port": 9, "user": "cfgarchive",
+                                                    "password": ftp_servers["password"], "directory": "sw-core",
+                                                    "name": "sw-core", "content": "x\n"})
+    assert result["failed"] and result["msg"].startswith("cfgarchive@127.0.0.1:9/sw-core: ConnectionRefusedError")
+
+
+def test_check_mode_writes_nothing(ftp_servers):
+    from ansible_collections.sitekit.core.plugins.modules import config_archive_put
+
+    server = ftp_servers["servers"][1]
+    result = netlab.run_module(config_archive_put, {
+        "host": "127.0.0.1", "port": server["port"], "user": "cfgarchive", "password": ftp_servers["password"],
+        "directory": "rt-09", "name": "rt-09", "content": "hostname rt-09\n", "_ansible_check_mode": True})
+    assert result["changed"] is True and not (server["root"] / "rt-09").exists()
