@@ -24,7 +24,8 @@ from ansible_collections.sitekit.core.plugins.module_utils.site_model import Sit
 PORT_LAYOUTS = {
     "WS-C2960X-48TS-L": 52,  # 48 copper + 4 SFP
     "WS-C2960X-24TS-L": 28,  # 24 copper + 4 SFP
-    "WS-C2960-48TT-L": 50,  # 48 + 2 uplinks
+    "WS-C2960S-48TS-L": 52,  # 48 copper + 4 SFP (FlexStack)
+    "WS-C2960-48TT-L": 50,  # 48 + 2 uplinks (does not stack)
     "WS-C2960-24TT-L": 26,
 }
 PREFIXES = {"gi": "GigabitEthernet", "fa": "FastEthernet", "te": "TenGigabitEthernet", "po": "Port-channel"}

@@ -263,7 +263,11 @@ def port_profiles(site: Site):
                          value=prof, host=host)
 
 
-@rule("stack", "stack members are unique and the master is deterministic (one highest priority)")
+# Catalyst 2960 families that stack (FlexStack / FlexStack-Plus); the plain 2960, 2960-C/-L/-CX do not.
+STACKABLE = re.compile(r"^WS-C2960(S|X|XR)-")
+
+
+@rule("stack", "stack members are unique, of a stackable model, and the master is deterministic (one highest priority)")
 def stacks(site: Site):
     for host in site.group("cisco_switches"):
         stack = _dig(site.hosts[host].vars, ["switch", "stack"]) or []
@@ -273,6 +277,10 @@ def stacks(site: Site):
             yield _p("stack", "switch.stack", "stack member numbers repeat", value=stack, host=host)
         if len(prios) > 1 and prios[0] == prios[1]:
             yield _p("stack", "switch.stack", "two members share the highest priority: the stack master would be chosen by chance",
+                     value=stack, host=host)
+        solo = sorted({str(_dig(m, ["model"])) for m in stack if not STACKABLE.match(str(_dig(m, ["model"]) or ""))})
+        if len(stack) > 1 and solo:
+            yield _p("stack", "switch.stack", f"model {', '.join(solo)} cannot stack (FlexStack: 2960-S, 2960-X, 2960-XR)",
                      value=stack, host=host)
         if site.hosts[host].vars.get("switch", {}).get("role") == "core" and len(stack) < 2:
             yield _p("stack", "switch.stack", "the core must be a stack of two (seed 003 §3a)", value=stack, host=host)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from sitekit_paths import REPO
 
 PLAY = """---
 - name: Render the Debian roles' files

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from sitekit_paths import REPO
 
 SKIPPED = {
     "windows": "needs Windows templates on a Proxmox cluster and WinRM (see tests/windows/README.md)",

@@ -1,7 +1,7 @@
 """Fixtures of the Proxmox tests: the rcr site model and simulators shaped like its cluster.
 
 Not a conftest.py: a second conftest module would shadow tests/conftest.py for the other
-tests' ``from conftest import REPO``. Test modules bind these fixtures with ``FIXTURES``.
+tests' ``from sitekit_paths import REPO``. Test modules bind these fixtures with ``FIXTURES``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO
+from sitekit_paths import REPO
 
 SCANNED = ("inventories", "roles", "playbooks", "templates", "molecule", "tests/golden")
 SUFFIXES = {".yml", ".yaml", ".j2", ".ini", ".cfg", ".conf", ".txt", ".json"}

@@ -3,7 +3,7 @@
 import hashlib
 
 import pytest
-from conftest import REPO, SHARED
+from sitekit_paths import REPO, SHARED
 
 FILES = ["pve-api-8.4.2.json.gz", "pve-api-9.1.3.json.gz"]
 

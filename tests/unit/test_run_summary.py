@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from sitekit_paths import REPO
 
 PLAY = """---
 - name: Change one file

@@ -1,6 +1,6 @@
 """docs/site-rcr.md, the auditor's summary, is what the inventory says today."""
 
-from conftest import REPO, load_tool
+from sitekit_paths import REPO, load_tool
 
 
 def test_committed_site_summary_is_current(monkeypatch):

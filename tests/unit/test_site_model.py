@@ -7,7 +7,7 @@ import ipaddress
 import pytest
 from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
 from ansible_collections.sitekit.core.plugins.module_utils.site_rules import describe_rules, in_window
-from conftest import REPO
+from sitekit_paths import REPO
 
 SPEC_GROUP_COUNTS = {  # SITE-SPEC §3 and §4
     "proxmox_nodes": 3, "ad_domain_controllers": 2, "rds_web_access": 2, "rds_gateways": 2, "rds_licensing": 2,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import ansible_collections
 import yaml
-from conftest import REPO
+from sitekit_paths import REPO
 
 BUNDLED = Path(next(p for p in ansible_collections.__path__ if "site-packages" in p))
 USED = re.compile(r"^\s*-?\s*([a-z0-9_]+\.[a-z0-9_]+)\.[a-z0-9_]+:", re.M)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from sitekit_paths import REPO
 from validation.mutate import apply_case
 
 BIN = Path(sys.executable).parent

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site
 from ansible_collections.sitekit.core.plugins.module_utils.site_rules import validate
-from conftest import REPO
+from sitekit_paths import REPO
 from validation.mutate import apply_case
 
 CORPUS = yaml.safe_load((REPO / "tests/validation/broken_inventories.yml").read_text())["cases"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from sitekit_paths import REPO
 
 PLATFORMS = yaml.safe_load((REPO / "molecule/windows/molecule.yml").read_text())["platforms"]
 

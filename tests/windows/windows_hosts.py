@@ -14,7 +14,7 @@ import os
 
 import pytest
 from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
-from conftest import REPO
+from sitekit_paths import REPO
 
 ENABLED = os.environ.get("SITEKIT_WINDOWS_TESTS") == "1"
 INVENTORY = os.environ.get("SITEKIT_WINDOWS_INVENTORY", "inventories/rcr")

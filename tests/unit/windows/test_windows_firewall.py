@@ -7,7 +7,7 @@ import re
 
 import pytest
 from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
-from conftest import SHARED
+from sitekit_paths import SHARED
 from windows_testlib import modified, rcr
 
 # Seed 000_5a63c0dc0eb0233a.txt, "Pare-Feu": TCP 135-139-703-1433, UDP 137-138-1702-1434 inbound;

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
-from conftest import SHARED
+from sitekit_paths import SHARED
 from windows_testlib import modified, rcr
 
 # SITE-SPEC §4 table (RDS rows; the 2 domain controllers are checked below).

@@ -10,7 +10,7 @@ import jinja2
 from ansible_collections.sitekit.core.plugins.filter.windows import FilterModule
 from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
 from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
-from conftest import REPO
+from sitekit_paths import REPO
 
 ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall")
 TSQL_DIR = REPO / "roles/sqlserver_cegid/templates/tsql"
