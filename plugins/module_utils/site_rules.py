@@ -550,6 +550,10 @@ def services(site: Site):
     for vlan_id in (site.vars.get("site_security") or {}).get("vty_allowed_vlans") or []:
         if site.vlans and site.vlan(vlan_id) is None:
             yield _p("services", "site_security.vty_allowed_vlans", f"VLAN {vlan_id} is not in site_vlans", value=vlan_id)
+    glpi = site.vars.get("site_glpi") or {}
+    if "sha256" in glpi and not glpi["sha256"]:
+        yield _p("services", "site_glpi.sha256", f"GLPI {glpi.get('version')} is not pinned by checksum yet: the glpi role "
+                 "refuses to install it until the sha256 of the verified release is filled in", value=None, severity="warning")
 
 
 SECRET_KEY = re.compile(r"(password|passwd|secret|token|api_key|private_key)", re.I)
