@@ -12,6 +12,7 @@ mkdir -p .cache/lab-secrets build/lab
 if [ ! -s "${SECRET_FILE}" ]; then  # same file the inventory's password lookup reads
   (umask 077; python -c 'import secrets, string; print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(36)))' > "${SECRET_FILE}")
 fi
+rm -f build/lab/pve-sim.json  # a previous run's file would be taken for this one's
 PVE_SIM_TOKEN_SECRET="$(cut -d' ' -f1 "${SECRET_FILE}")" python -m tests.pve_sim --version 9 --port "${PORT}" --tls \
   --cluster-name lab-pve > build/lab/pve-sim.json &
 SIM_PID=$!
