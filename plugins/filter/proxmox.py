@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Host, Site
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Site
 from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import (
     api_connection,
     desired_state,
@@ -14,17 +14,8 @@ SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vl
 
 
 def _site(hostvars, groups: dict) -> Site:
-    """The part of the site model the Proxmox view reads. Unlike ``Site.from_hostvars`` it never
-    touches ``vault_*`` values, so it renders without the vault password (check mode, tests)."""
-    names = list(groups.get("all", []))
-    hosts = {}
-    for name in names:
-        hv = hostvars[name]
-        hosts[name] = Host(name, {k: hv[k] for k in HOST_KEYS if k in hv},
-                           sorted(g for g, members in groups.items() if name in members and g != "all"))
-    first = hostvars[names[0]] if names else {}
-    site_vars = {k: first[k] for k in SITE_KEYS if k in first}
-    return Site(site_vars, hosts, {g: list(m) for g, m in groups.items()})
+    """The part of the site model the Proxmox view reads (no ``vault_*`` value is touched)."""
+    return Site.from_hostvars(hostvars, groups, site_keys=SITE_KEYS, host_keys=HOST_KEYS)
 
 
 def pve_desired(hostvars, groups: dict) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Host, Site
+from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Site
 
 # The site variables the Windows views read. Only these are templated: the others (and the
 # vault_* secrets) are never touched, so no secret is decrypted to compute a plan.
@@ -33,15 +33,7 @@ def _site(hostvars, groups) -> Site:
 
 
 def _build_site(hostvars, groups) -> Site:
-    names = list(groups.get("all", []))
-    hosts = {}
-    for name in names:
-        hv = hostvars[name]
-        hosts[name] = Host(name, {k: hv[k] for k in HOST_KEYS if k in hv},
-                           sorted(g for g, members in groups.items() if name in members and g != "all"))
-    first = hostvars[names[0]] if names else {}
-    site_vars = {k: first[k] for k in SITE_VARS if k in first}
-    return Site(site_vars, hosts, {g: list(m) for g, m in groups.items()})
+    return Site.from_hostvars(hostvars, groups, site_keys=SITE_VARS, host_keys=HOST_KEYS)
 
 
 def _call(func, *args):

@@ -92,17 +92,26 @@ class Site:
 
     # ---- construction -------------------------------------------------------------
     @classmethod
-    def from_hostvars(cls, hostvars: Any, groups: dict) -> Site:
-        """Build from a play's ``hostvars`` and ``groups`` (inside filters and actions)."""
+    def from_hostvars(cls, hostvars: Any, groups: dict, site_keys: tuple | None = None,
+                      host_keys: tuple | None = None) -> Site:
+        """Build from a play's ``hostvars`` and ``groups`` (inside filters and actions).
+
+        With ``site_keys`` only those site variables are read: a view that never touches
+        ``vault_*`` values renders without the vault password (check mode, tests).
+        """
         names = [h for h in groups.get("all", [])]
+        host_keys = HOST_KEYS if host_keys is None else host_keys
         hosts = {}
         site_vars: dict = {}
         for name in names:
             hv = hostvars[name]
-            own = {k: hv[k] for k in HOST_KEYS if k in hv}
+            own = {k: hv[k] for k in host_keys if k in hv}
             hosts[name] = Host(name, own, sorted(g for g, members in groups.items() if name in members and g != "all"))
-            if not site_vars:
-                site_vars = {k: hv[k] for k in hv if (k.startswith("site_") or k.startswith("vault_")) and k not in HOST_KEYS}
+        if names:
+            first = hostvars[names[0]]
+            keys = site_keys if site_keys is not None else [
+                k for k in first if (k.startswith("site_") or k.startswith("vault_")) and k not in HOST_KEYS]
+            site_vars = {k: first[k] for k in keys if k in first}
         return cls(site_vars, hosts, {g: list(m) for g, m in groups.items()})
 
     # ---- plain accessors ----------------------------------------------------------
