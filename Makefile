@@ -32,7 +32,7 @@ unit: setup ## unit tests only (site model, plugins, renderers, simulators)
 
 lint: setup ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/yamllint --strict .
-	$(BIN)/ruff check plugins tests tools bench
+	$(BIN)/ruff check collections tests tools bench
 	$(BIN)/ansible-lint --offline --profile production playbooks roles
 
 syntax: setup ## --syntax-check of every playbook against inventories/rcr

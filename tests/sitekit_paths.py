@@ -10,6 +10,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+COLLECTION = REPO / "collections" / "ansible_collections" / "sitekit" / "core"
 sys.path.insert(0, str(REPO / "collections"))
 
 

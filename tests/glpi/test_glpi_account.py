@@ -1,16 +1,16 @@
-"""plugins/modules/glpi_account.py against an in-memory glpi_users table (no MariaDB)."""
+"""sitekit.core.glpi_account against an in-memory glpi_users table (no MariaDB)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 import bcrypt
 import pytest
 from ansible.module_utils.testing import patch_module_args
+from sitekit_paths import COLLECTION
 
-LIBRARY = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "glpi_account.py"
+LIBRARY = COLLECTION / "plugins" / "modules" / "glpi_account.py"
 
 
 def load_module():

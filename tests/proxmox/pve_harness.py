@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+COLLECTION = REPO / "collections" / "ansible_collections" / "sitekit" / "core"
 for _p in (REPO / "collections", REPO):  # sitekit.core, and tests.pve_sim
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
@@ -38,7 +39,7 @@ def module(name: str):
     """Load plugins/modules/<name>.py by path (works whether or not Ansible's collection finder is installed)."""
     key = f"_sitekit_pve_modules.{name}"
     if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, REPO / "plugins" / "modules" / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(key, COLLECTION / "plugins" / "modules" / f"{name}.py")
         sys.modules[key] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[key])
     return sys.modules[key]
