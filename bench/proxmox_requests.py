@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "proxmox"), str(REPO)]
 
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import desired_state  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import desired_state  # noqa: E402
 from pve_harness import converge, sim_for  # noqa: E402  (before load_site: see pve_harness)
 
 NOT_EXPRESSIBLE = [

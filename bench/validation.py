@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "collections"))
 
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils.site_rules import validate  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate  # noqa: E402
 
 
 def best_of(func, runs=5):

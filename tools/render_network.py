@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "network"))
 
 import netlab  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils.ios_validate import validate  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.ios_validate import validate  # noqa: E402
 
 
 def main() -> int:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collections"))
 
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils.site_rules import describe_rules, validate  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate  # noqa: E402
 
 TIERS = ("proxmox_nodes", "windows", "debian", "network")
 

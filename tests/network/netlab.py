@@ -12,10 +12,10 @@ if str(REPO / "collections") not in sys.path:
 
 from ansible_collections.sitekit.core.plugins.filter.network import render_site, site_with_secrets  # noqa: E402
 from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh  # noqa: E402,F401
-from ansible_collections.sitekit.core.plugins.module_utils.ios_validate import validate  # noqa: E402,F401
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils.site_network import device_intent, network_devices  # noqa: E402
 from ansible_collections.sitekit.core.plugins.modules import config_archive_put, ios_remediate  # noqa: E402,F401
+from ansible_collections.sitekit.core.plugins.plugin_utils.ios_validate import validate  # noqa: E402,F401
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, network_devices  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # Fixed dummy values so that the golden files are stable. Not secrets: a made-up type 9

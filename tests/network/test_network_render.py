@@ -8,7 +8,7 @@ import re
 
 import netlab
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils.site_network import (
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import (
     NetworkModelError,
     expand_ports,
     link_vlans,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils.ios_validate import validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.ios_validate import validate
 
 
 def test_every_rcr_configuration_validates(rcr_site, rcr_configs):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pve_harness  # noqa: F401  (first: imports the plugins before Ansible's collection finder exists)
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site
-from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import desired_state
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import desired_state
 from pve_harness import REPO, sim_for
 
 

@@ -25,12 +25,8 @@ from ansible_collections.sitekit.core.plugins.filter import proxmox as proxmox_f
 
 # Imported now, before anything installs Ansible's collection finder (load_site does): after
 # that, new sitekit.core submodules can no longer be imported from sys.path.
-from ansible_collections.sitekit.core.plugins.module_utils import (  # noqa: E402, F401
-    pve_client,
-    pve_pvecm,
-    site_model,
-    site_proxmox,
-)
+from ansible_collections.sitekit.core.plugins.module_utils import pve_client, pve_pvecm  # noqa: E402, F401
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import loader, proxmox  # noqa: E402, F401
 
 MODULES = ("pve_cluster_info", "pve_storage", "pve_backup_job", "pve_vms", "pve_ha", "pve_restore")
 
@@ -67,13 +63,18 @@ def run(sim, name: str, args: dict, check: bool = False, diff: bool = True) -> d
     return result
 
 
+def ha_args(desired: dict, **extra) -> dict:
+    """pve_ha's arguments as playbooks/proxmox.yml passes them from the Proxmox view."""
+    return {"groups": desired["ha_groups"], "rules": desired["ha_rules"], "resources": desired["ha_resources"], **extra}
+
+
 def converge(sim, desired: dict, check: bool = False) -> dict:
     """The API part of playbooks/proxmox.yml, module by module; returns each module's result."""
     results = {"info": run(sim, "pve_cluster_info", {}, check)}
     results["storage"] = run(sim, "pve_storage", {"storages": desired["storages"]}, check)
     results["backup"] = run(sim, "pve_backup_job", {"jobs": desired["backup_jobs"]}, check)
     results["vms"] = run(sim, "pve_vms", {"vms": desired["vms"]}, check)
-    results["ha"] = run(sim, "pve_ha", {"placement": desired["ha"]}, check)
+    results["ha"] = run(sim, "pve_ha", ha_args(desired), check)
     return results
 
 

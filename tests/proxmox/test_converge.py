@@ -9,7 +9,7 @@ import copy
 
 import pve_fixtures
 import pytest
-from pve_harness import converge, run
+from pve_harness import converge, ha_args, run
 
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
 
@@ -123,7 +123,7 @@ def test_pve9_refuses_forced_groups(rcr_site, rcr_desired):
 
     with sim_for(rcr_site, 9) as sim:
         with pytest.raises(AssertionError, match="PVE 9 replaces HA groups"):
-            run(sim, "pve_ha", {"placement": rcr_desired["ha"], "mode": "groups"})
+            run(sim, "pve_ha", ha_args(rcr_desired, mode="groups"))
         assert _writes(sim) == 0
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pve_fixtures
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils import site_proxmox as sp
 from ansible_collections.sitekit.core.plugins.module_utils.pve_client import prune_string
+from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox as sp
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import DAYS, in_window, maintenance_windows
 from pve_harness import module, proxmox_filters
 
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
 
-WINDOWS = [{"name": "nightly", "days": sp.ALL_DAYS, "start": "20:00", "end": "07:00"},
+WINDOWS = [{"name": "nightly", "days": list(DAYS), "start": "20:00", "end": "07:00"},
            {"name": "weekend", "days": ["sat", "sun"], "start": "00:00", "end": "24:00"}]
 
 
@@ -40,14 +44,18 @@ def test_backup_job_follows_site_backup(rcr_desired):
     ("sat", "12:00", True), ("mon", "03:00", True), ("fri", "19:59", False),
 ])
 def test_maintenance_window(day, hhmm, inside):
-    assert sp.in_window(WINDOWS, day, hhmm) is inside
+    assert in_window(maintenance_windows({"site_maintenance_windows": WINDOWS}), day, hhmm) is inside
+
+
+def _backup_site(backup: dict) -> Site:
+    return Site({"site_backup": backup, "site_maintenance_windows": WINDOWS}, {}, {})
 
 
 def test_backup_outside_the_window_is_refused():
     backup = {"storage": "nas", "schedule": "12:00", "days": ["mon"], "retention": {"keep_daily": 7}}
-    with pytest.raises(ValueError, match="outside every maintenance window"):
-        sp.backup_job(backup, WINDOWS, [101])
-    job = sp.backup_job({**backup, "schedule": "22:00", "days": ["mon", "wed"]}, WINDOWS, [102, 101])
+    with pytest.raises(SiteError, match="outside every maintenance window"):
+        sp.backup_job(_backup_site(backup), [101])
+    job = sp.backup_job(_backup_site({**backup, "schedule": "22:00", "days": ["mon", "wed"]}), [102, 101])
     assert job["schedule"] == "mon,wed 22:00" and job["vmid"] == "101,102" and job["prune-backups"] == "keep-daily=7"
 
 
@@ -56,14 +64,14 @@ def test_vm_specs_nic_vlan_and_pinned_mac(rcr_desired):
     vms = {v["name"]: v for v in rcr_desired["vms"]}
     assert vms["rdlic01"]["net0"] == {"model": "virtio", "bridge": "vmbr0", "tag": 10, "macaddr": "BC:24:11:52:44:01"}
     assert "macaddr" not in vms["dc01"]["net0"]
-    assert sp.net0_string(vms["rdlic01"]["net0"]) == "virtio=BC:24:11:52:44:01,bridge=vmbr0,tag=10"
+    assert net0_string(vms["rdlic01"]["net0"]) == "virtio=BC:24:11:52:44:01,bridge=vmbr0,tag=10"
     assert [d["key"] for d in vms["sql01"]["disks"]] == ["scsi0", "scsi1", "scsi2"]
     assert {d["storage"] for v in vms.values() for d in v["disks"]} == {"san-lvm"}
     assert vms["rdvh01"]["cpu"] == "host" and vms["sql01"]["template"] == 9001
 
 
 def test_vm_without_template_is_refused():
-    with pytest.raises(ValueError, match="no template"):
+    with pytest.raises(SiteError, match="no template"):
         sp.vm_spec("x", {"vmid": 100, "os": "debian13", "vcpu": 1, "memory_mb": 512, "node": "pve1"}, 10, {"templates": {}})
 
 
@@ -186,8 +194,11 @@ def test_storage_plan():
     plan = module("pve_storage").plan
     current = [{"storage": "nas", "type": "nfs", "server": "10.0.0.6", "export": "/v", "content": "backup,iso", "digest": "x"}]
     assert plan(current, [{"storage": "nas", "type": "nfs", "server": "10.0.0.6", "export": "/v", "content": "iso,backup"}]) == ([], {}, [])
-    create, update, conflicts = plan(current, [{"storage": "nas", "type": "nfs", "server": "10.0.0.7", "export": "/v", "content": "backup"}])
-    assert update == {"nas": {"server": "10.0.0.7", "content": "backup"}} and not create and not conflicts
+    create, update, conflicts = plan(current, [{"storage": "nas", "type": "nfs", "server": "10.0.0.6", "export": "/v", "content": "backup"}])
+    assert update == {"nas": {"content": "backup"}} and not create and not conflicts
+    # NFS `server` is fixed at creation (pve-storage PVE/Storage/NFSPlugin.pm options: server => {fixed => 1}):
+    # a new NAS address is a conflict the module reports, never an update PVE would refuse.
+    assert plan(current, [{"storage": "nas", "type": "nfs", "server": "10.0.0.7", "export": "/v", "content": "backup,iso"}])[2]
     assert plan(current, [{"storage": "nas", "type": "nfs", "server": "10.0.0.6", "export": "/w", "content": "backup,iso"}])[2]
     assert plan([], [{"storage": "a", "type": "dir"}])[0] == [{"storage": "a", "type": "dir"}]
 

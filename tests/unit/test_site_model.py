@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
-from ansible_collections.sitekit.core.plugins.module_utils.site_rules import describe_rules, in_window
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import in_window, maintenance_windows
 from sitekit_paths import REPO
 
 SPEC_GROUP_COUNTS = {  # SITE-SPEC §3 and §4
@@ -58,7 +60,7 @@ def test_a_vlan_change_is_seen_everywhere():
     ("sat", "12:00", True), ("mon", "03:00", True),  # Sunday night runs into Monday morning
 ])
 def test_maintenance_windows(site, day, time, inside):
-    assert in_window(site.vars["site_maintenance_windows"], day, time) is inside
+    assert in_window(maintenance_windows(site.vars), day, time) is inside
 
 
 def test_from_hostvars_matches_the_loader(site):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site
-from ansible_collections.sitekit.core.plugins.module_utils.site_rules import validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 from sitekit_paths import REPO
 from validation.mutate import apply_case
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from windows_hosts import MARKS, as_list, hosts_of, ps, site
 
 pytestmark = MARKS

@@ -1,7 +1,7 @@
 """Real Windows hosts for the testinfra tests of tests/windows (winrm backend).
 
 The expected state is computed by the same site model the roles use
-(plugins/module_utils/site_windows.py) from the inventory named by
+(plugins/plugin_utils/site/windows/) from the inventory named by
 SITEKIT_WINDOWS_INVENTORY; the tests connect only when SITEKIT_WINDOWS_TESTS=1.
 """
 
@@ -13,7 +13,8 @@ import json
 import os
 
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from sitekit_paths import REPO
 
 ENABLED = os.environ.get("SITEKIT_WINDOWS_TESTS") == "1"

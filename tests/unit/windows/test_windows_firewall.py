@@ -6,7 +6,7 @@ import ipaddress
 import re
 
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from sitekit_paths import SHARED
 from windows_testlib import modified, rcr
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils.site_rules import validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 from windows_testlib import modified, rcr
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sitekit.core.plugins.filter import windows as wf
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from windows_testlib import modified, rcr
 
 

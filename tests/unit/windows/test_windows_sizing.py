@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.filter.windows import windows_measured_sizing
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from windows_testlib import modified, rcr
 
 
@@ -20,16 +20,16 @@ def test_under_sized_session_host_memory_is_refused_with_the_figures():
     result = sw.sizing_check(modified(rdsh01__vm=_vm("rdsh01", memory_mb=8192)))
     assert not result["ok"]
     assert result["errors"] == [
-        "session host rdsh01 (declared in host_vars) for 43 of 85 users over 2 hosts: 8192 MB RAM is under-sized; "
-        "Cegid needs at least 8192 MB + 100 MB x 43 users = 12492 MB (seed 000, SITE-SPEC §5)"]
+        "session host rdsh01 (declared in host_vars): 8192 MB is below the Cegid minimum 12492 MB for a session host "
+        "with 43 users (8192 MB + 100 MB x 43 users, seed 000)"]
 
 
 def test_under_sized_session_host_vcpu_is_refused():
     result = sw.sizing_check(modified(rdsh02__vm=_vm("rdsh02", vcpu=2)))
     assert not result["ok"]
     assert len(result["errors"]) == 1
-    assert "rdsh02" in result["errors"][0] and "2 vCPU is under-sized" in result["errors"][0]
-    assert "= 3 vCPU" in result["errors"][0]
+    assert result["errors"][0] == ("session host rdsh02 (declared in host_vars): 2 vCPU for 43 users: at least 3 needed "
+                                   "(1 CPU per 20 users)")
 
 
 def test_recommendations_are_warnings_not_errors():
@@ -62,8 +62,8 @@ def test_no_session_host_beyond_15_users_is_refused():
 
 def test_under_sized_sql_server_is_refused():
     result = sw.sizing_check(modified(sql01__vm=_vm("sql01", memory_mb=4096)))
-    assert result["errors"] == ["SQL server sql01 (declared in host_vars): 4096 MB RAM is under-sized; Cegid needs at least "
-                                "8192 MB (seed 000, SITE-SPEC §5)"]
+    assert result["errors"] == ["SQL server sql01 (declared in host_vars): 4096 MB is below the Cegid minimum 8192 MB "
+                                "for a database server"]
 
 
 def test_measured_memory_is_rounded_up_to_256_mb():

@@ -7,7 +7,8 @@ import re
 
 import pytest
 import sqlglot
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 from windows_testlib import REPO, TSQL_DIR, modified, rcr, render, sql_vars
@@ -68,13 +69,13 @@ def test_update_share_grants_the_service_account_only():
 @pytest.mark.parametrize("collation", ["French_CS_AS", "Latin1_General_CI_AI", "French_BIN2"])
 def test_a_collation_other_than_ci_as_is_refused(collation):
     cegid = {**rcr().vars["site_cegid"], "sql": {**rcr().vars["site_cegid"]["sql"], "collation": collation}}
-    with pytest.raises(sw.WindowsPlanError, match=r"\*_CI_AS"):
+    with pytest.raises(SiteError, match=r"\*_CI_AS"):
         sw.sql_setup(modified(site_cegid=cegid), "sql01")
 
 
 def test_mixed_authentication_is_refused():
     cegid = {**rcr().vars["site_cegid"], "sql": {**rcr().vars["site_cegid"]["sql"], "authentication": "mixed"}}
-    with pytest.raises(sw.WindowsPlanError, match="Windows authentication only"):
+    with pytest.raises(SiteError, match="Windows authentication mode"):
         sw.sql_setup(modified(site_cegid=cegid), "sql01")
 
 

@@ -8,8 +8,9 @@ import functools
 
 import jinja2
 from ansible_collections.sitekit.core.plugins.filter.windows import FilterModule
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site, load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from sitekit_paths import REPO
 
 ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall")

@@ -7,10 +7,11 @@ its file and line. Fails with one line per problem; warnings are shown, not fata
 
 from __future__ import annotations
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import load_site
-from ansible_collections.sitekit.core.plugins.module_utils.site_rules import describe_rules, validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate
 
 display = Display()
 
@@ -43,7 +44,7 @@ class ActionModule(ActionBase):
             errors=[str(p) for p in errors],
             warnings_found=[str(p) for p in warnings],
         )
-        fail_on_warnings = bool(self._task.args.get("fail_on_warnings", False))
+        fail_on_warnings = boolean(self._task.args.get("fail_on_warnings", False), strict=True)
         if errors or (fail_on_warnings and warnings):
             result["failed"] = True
             shown = errors + (warnings if fail_on_warnings else [])

@@ -1,7 +1,7 @@
 """Filters of the network tier: a device's intended data and its IOS configuration.
 
 ``hostvars | sitekit.core.network_intent(groups, inventory_hostname)`` builds the view of
-plugins/module_utils/site_network.py; ``intent | sitekit.core.ios_render`` prints it with
+plugins/plugin_utils/site/network.py; ``intent | sitekit.core.ios_render`` prints it with
 templates/ios/*.j2. The tests and tools/render_network.py call the same two functions,
 so what is reviewed in the golden files is exactly what the roles push.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from ansible_collections.sitekit.core.plugins.module_utils import ios_validate as _validate
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site
-from ansible_collections.sitekit.core.plugins.module_utils.site_network import device_intent, resolve_secrets
+from ansible_collections.sitekit.core.plugins.plugin_utils import ios_validate as _validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, resolve_secrets
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SECRET_KEYS = ("site_security", "vault_ftp_archive_password")
@@ -42,7 +42,7 @@ def site_with_secrets(site: Site, secrets: dict) -> Site:
 
 def render_site(site: Site, secrets: dict | None = None) -> dict[str, str]:
     """{host: configuration} for every switch and router of a site."""
-    from ansible_collections.sitekit.core.plugins.module_utils.site_network import network_devices
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import network_devices
 
     if secrets is not None:
         site = site_with_secrets(site, secrets)

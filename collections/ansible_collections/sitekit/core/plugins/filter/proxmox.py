@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Site
-from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import (
-    api_connection,
-    desired_state,
-    net0_string,
-)
+from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
+from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, ha_votes, parse_pvecm_status
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import api_connection, desired_state
 
 SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans")
 
@@ -47,11 +44,18 @@ def pvecm_link_args(links: list) -> list[str]:
 
 
 def pve_ha_allowed(status: dict, qdevice_declared: bool) -> dict:
+    """``pvecm status`` facts → ``{allowed, reason}``: may HA be enabled (3 votes)?"""
     ok, reason = ha_allowed(status, bool(qdevice_declared))
+    return {"allowed": ok, "reason": reason}
+
+
+def pve_ha_votes(nodes: int, qdevice_declared: bool) -> dict:
+    """Cluster member count (API) and the declared QDevice → ``{allowed, reason}`` (3 votes)."""
+    ok, reason = ha_votes(int(nodes), 1 if qdevice_declared else 0)
     return {"allowed": ok, "reason": reason}
 
 
 class FilterModule:
     def filters(self):
         return {"pve_desired": pve_desired, "pve_api": pve_api, "pvecm_status": pvecm_status, "pve_ha_allowed": pve_ha_allowed,
-                "pvecm_link_args": pvecm_link_args, "pve_net0": pve_net0}
+                "pvecm_link_args": pvecm_link_args, "pve_net0": pve_net0, "pve_ha_votes": pve_ha_votes}

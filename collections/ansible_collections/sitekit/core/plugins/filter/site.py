@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 
 
 def subnets_for_roles(site_vlans: list, roles: list) -> list[str]:

@@ -1,4 +1,4 @@
-"""Filters that hand the Windows tier views (module_utils/site_windows.py) to the Windows roles.
+"""Filters that hand the Windows tier views (plugin_utils/site/windows/) to the Windows roles.
 
 Each takes the play's ``hostvars`` and ``groups`` and builds the site model from them, so
 a role never recomputes what the model decides::
@@ -10,8 +10,9 @@ a role never recomputes what the model decides::
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.sitekit.core.plugins.module_utils import site_windows as sw
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import HOST_KEYS, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
 # The site variables the Windows views read. Only these are templated: the others (and the
 # vault_* secrets) are never touched, so no secret is decrypted to compute a plan.
@@ -39,7 +40,7 @@ def _build_site(hostvars, groups) -> Site:
 def _call(func, *args):
     try:
         return func(*args)
-    except sw.WindowsPlanError as exc:
+    except SiteError as exc:
         raise AnsibleFilterError(f"{func.__name__}: {exc}") from exc
     except KeyError as exc:
         raise AnsibleFilterError(f"{func.__name__}: the inventory lacks {exc} (run playbooks/validate.yml)") from exc

@@ -50,13 +50,25 @@ def parse_pvecm_status(text: str) -> dict:
     return out
 
 
+HA_MIN_VOTES = 3
+
+
+def ha_votes(nodes: int, qdevice_votes: int) -> tuple[bool, str]:
+    """(allowed, reason): HA needs 3 votes, i.e. 3 nodes or 2 nodes and a QDevice (SITE-SPEC §3).
+
+    The one place this rule lives: validation asks it with the declared nodes and QDevice,
+    the cluster and HA roles with what the cluster reports.
+    """
+    votes = nodes + qdevice_votes
+    if votes >= HA_MIN_VOTES and nodes >= 2:
+        return True, f"{nodes} nodes" + (f" + QDevice = {votes} votes" if qdevice_votes else "")
+    qdevice = "a QDevice" if qdevice_votes else "no voting QDevice"
+    return False, f"HA refused: {nodes} node(s) and {qdevice} = {votes} vote(s); HA needs {HA_MIN_VOTES}"
+
+
 def ha_allowed(status: dict, qdevice_declared: bool) -> tuple[bool, str]:
-    """(allowed, reason): HA needs 3 votes; with 2 nodes only a declared, voting QDevice gives the third."""
-    votes = status.get("total_votes") or len(status.get("members") or [])
+    """``ha_votes`` on what ``pvecm status`` reports; a QDevice counts once declared and voting."""
     nodes = len(status.get("members") or []) or status.get("nodes", 0)
-    if nodes >= 3:
-        return True, f"{nodes} nodes"
-    if qdevice_declared and status.get("qdevice") and votes >= 3:
-        return True, f"{nodes} nodes + QDevice = {votes} votes"
-    return False, (f"HA refused: {nodes} node(s) and {'a QDevice that does not vote yet' if qdevice_declared else 'no QDevice'}"
-                   f" = {votes} vote(s); HA needs 3")
+    votes = status.get("total_votes") or nodes
+    voting = 1 if qdevice_declared and status.get("qdevice") and votes > nodes else 0
+    return ha_votes(nodes, voting)

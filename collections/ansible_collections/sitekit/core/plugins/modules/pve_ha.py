@@ -7,8 +7,10 @@ DOCUMENTATION = r"""
 module: pve_ha
 short_description: HA resources and their placement, as HA groups (PVE 8) or HA rules (PVE 9)
 description:
-  - Takes a version-neutral placement (each HA VM's preferred node, groups of redundant VMs to
-    keep apart) and detects the PVE major version from C(/version).
+  - Takes the HA groups, HA rules and HA resources the site model's Proxmox view computes
+    (C(pve_desired) filter - C(ha_groups), C(ha_rules), C(ha_resources)) and detects the PVE major
+    version from C(/version) to apply the groups (PVE 8) or the rules (PVE 9). It computes nothing
+    of the placement itself.
   - PVE 8 - one HA group per node (C(sitekit-<node>), the node preferred, the others as fallback)
     and every HA resource in the group of its node. PVE 8 has no anti-affinity; distinct
     preferred nodes keep redundant servers apart while all nodes are up.
@@ -29,10 +31,26 @@ description:
 version_added: "0.1.0"
 author: sitekit
 options:
-  placement:
-    description: C(nodes) (cluster nodes in order), C(vms) (list of C(vmid), C(node)), C(spread) (group -> vmids).
-    type: dict
+  groups:
+    description: PVE 8 HA groups (POST /cluster/ha/groups parameters), applied when the cluster runs PVE 8.
+    type: list
+    elements: dict
+    default: []
+  rules:
+    description: PVE 9 HA rules (POST /cluster/ha/rules parameters), applied when the cluster runs PVE 9.
+    type: list
+    elements: dict
+    default: []
+  resources:
+    description: >-
+      HA resources (C(sid), C(state), C(comment), C(group) for PVE 8); C(group) is dropped on PVE 9.
+    type: list
+    elements: dict
     required: true
+  prefix:
+    description: Name prefix of the groups and rules this module owns (what C(purge) may remove).
+    type: str
+    default: sitekit
   mode:
     description: C(auto) follows the cluster version; C(groups) or C(rules) forces one (C(groups) fails on PVE 9).
     type: str
@@ -54,10 +72,9 @@ EXAMPLES = r"""
     api_host: "{{ proxmox_api_host }}"
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
-    placement:
-      nodes: [pve1, pve2, pve3]
-      vms: [{vmid: 101, node: pve1}, {vmid: 102, node: pve2}]
-      spread: {ad_domain_controllers: [101, 102]}
+    groups: "{{ proxmox_desired.ha_groups }}"
+    rules: "{{ proxmox_desired.ha_rules }}"
+    resources: "{{ proxmox_desired.ha_resources }}"
 """
 
 RETURN = r"""
@@ -75,7 +92,6 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_list,
     pve_argument_spec,
 )
-from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import PREFIX, ha_groups, ha_resources, ha_rules  # noqa: E402
 
 
 def _set(v):
@@ -110,13 +126,15 @@ def plan(current: dict, desired: list[dict], key: str, *, compare_type: bool = F
 
 def main():
     spec = pve_argument_spec()
-    spec.update(placement=dict(type="dict", required=True),
+    spec.update(groups=dict(type="list", elements="dict", default=[]),
+                rules=dict(type="list", elements="dict", default=[]),
+                resources=dict(type="list", elements="dict", required=True),
+                prefix=dict(type="str", default="sitekit"),
                 mode=dict(type="str", choices=["auto", "groups", "rules"], default="auto"),
                 purge=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
-    placement = module.params["placement"]
-    placement.setdefault("spread", {})
+    prefix = module.params["prefix"]
     client = PveClient(module)
     major = client.version()["major"]
     mode = module.params["mode"] if module.params["mode"] != "auto" else ("rules" if major >= 9 else "groups")
@@ -127,14 +145,15 @@ def main():
     actions, calls, before, after = [], [], {}, {}
 
     resources = {r["sid"]: r for r in client.get("cluster/ha/resources")}
-    want_resources = ha_resources(placement, 8 if mode == "groups" else 9)
+    want_resources = [r if mode == "groups" else {k: v for k, v in r.items() if k != "group"}
+                      for r in module.params["resources"]]
     r_create, r_update, _ = plan(resources, want_resources, "sid")
 
     if mode == "groups":
         groups = {g["group"]: g for g in client.get("cluster/ha/groups")}
-        want = ha_groups(placement)
+        want = module.params["groups"]
         g_create, g_update, _ = plan(groups, want, "group")
-        g_remove = [g for g in groups if module.params["purge"] and g.startswith(f"{PREFIX}-") and g not in {w["group"] for w in want}]
+        g_remove = [g for g in groups if module.params["purge"] and g.startswith(f"{prefix}-") and g not in {w["group"] for w in want}]
         calls += [("POST", "cluster/ha/groups", g) for g in g_create]
         calls += [("PUT", f"cluster/ha/groups/{i}", p) for i, p in g_update.items()]
         calls += [("POST", "cluster/ha/resources", r) for r in r_create]
@@ -144,11 +163,11 @@ def main():
         after["groups"] = {w["group"]: w for w in want if w["group"] in g_update or w in g_create}
     else:
         rules = {r["rule"]: r for r in client.get("cluster/ha/rules")}
-        want = ha_rules(placement)
+        want = module.params["rules"]
         u_create, u_update, u_recreate = plan(rules, want, "rule", compare_type=True)
         # Also the rules PVE 9 made from our PVE 8 groups (ha-group-sitekit-*): they name the same
         # resources as our node-affinity rules, which PVE refuses (one node-affinity rule per resource).
-        u_remove = [r for r in rules if module.params["purge"] and r.startswith((f"{PREFIX}-", f"ha-group-{PREFIX}-"))
+        u_remove = [r for r in rules if module.params["purge"] and r.startswith((f"{prefix}-", f"ha-group-{prefix}-"))
                     and r not in {w["rule"] for w in want}]
         # PVE 8 groups not migrated yet (resources still name a group): take our resources out of
         # their group and drop our groups, so that PVE does not turn them into rules that would
@@ -157,7 +176,7 @@ def main():
         for sid, res in resources.items():
             if sid in ours and res.get("group"):
                 r_update.setdefault(sid, {})["delete"] = "group"
-        legacy = sorted({res["group"] for sid, res in resources.items() if sid in ours and str(res.get("group", "")).startswith(f"{PREFIX}-")})
+        legacy = sorted({res["group"] for sid, res in resources.items() if sid in ours and str(res.get("group", "")).startswith(f"{prefix}-")})
         # Resources first: a rule may only name configured HA resources.
         calls += [("POST", "cluster/ha/resources", r) for r in r_create]
         calls += [("PUT", f"cluster/ha/resources/{i}", p) for i, p in r_update.items()]

@@ -65,7 +65,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_list,
     pve_argument_spec,
 )
-from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import FIXED_STORAGE_KEYS  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils.pve_format import FIXED_STORAGE_KEYS  # noqa: E402
 
 NORMALISE = {
     "content": lambda v: ",".join(sorted(as_list(v))),

@@ -26,7 +26,7 @@ author: sitekit
 options:
   vms:
     description: >-
-      VM specs (see module_utils/site_proxmox.vm_spec) - name, vmid, node, template (vmid),
+      VM specs (see plugin_utils/site/proxmox.py vm_spec) - name, vmid, node, template (vmid),
       cores, memory, cpu (optional), disks (list of key, storage, size_gb), net0 (model, bridge,
       tag, macaddr), state (started or present).
     type: list
@@ -67,7 +67,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     property_string,
     pve_argument_spec,
 )
-from ansible_collections.sitekit.core.plugins.module_utils.site_proxmox import net0_string  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string  # noqa: E402
 
 MODELS = ("virtio", "e1000", "e1000e", "rtl8139", "vmxnet3")
 

@@ -1,9 +1,9 @@
 """The site model: one object that holds the whole site as the inventory declares it.
 
-Data flows one way (docs/design.md): the inventory is loaded (``load_site`` from a
-directory, or ``Site.from_hostvars`` inside a play), validated (``site_rules``) and
-read through derived views (this module and the ``site_<tier>`` modules). Roles
-ask these views; they never recompute what the model knows.
+Data flows one way (docs/design.md): the inventory is loaded (``loader.load_site`` from a
+directory, or ``Site.from_hostvars`` inside a play), validated (``registry.validate``) and
+read through derived views (``network``, ``proxmox``, ``windows_*``, ``debian``). Roles ask
+these views; they never recompute what the model knows.
 
 Controller-side code only: it is imported by filter and action plugins, the
 validation CLI and the tests, never shipped to managed hosts.
@@ -12,38 +12,12 @@ validation CLI and the tests, never shipped to managed hosts.
 from __future__ import annotations
 
 import ipaddress
-import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-try:  # ansible-core >= 2.19 tags every loaded value with the file and line it came from.
-    from ansible._internal._datatag._tags import Origin as _Origin
-except ImportError:  # pragma: no cover - older ansible-core: problems name the key only
-    _Origin = None
-
 # Keys that are facts of one host; every other site_* key is a fact of the site.
 HOST_KEYS = ("site_vlan", "site_ip", "vm", "switch", "router", "pve_node")
-
-
-def origin_of(value: Any) -> str | None:
-    """``path:line`` a loaded value came from, or None when unknown."""
-    if _Origin is None:
-        return None
-    tag = _Origin.get_tag(value)
-    if tag is None or not tag.path:
-        return None
-    return f"{tag.path}:{tag.line_num}" if tag.line_num else str(tag.path)
-
-
-def is_vaulted(value: Any) -> bool:
-    """True for an inline ``!vault`` value (still encrypted, never decrypted here)."""
-    return type(value).__name__ in ("EncryptedString", "AnsibleVaultEncryptedUnicode")
-
-
-def is_reference(value: Any) -> bool:
-    """True for a Jinja expression (``{{ vault_x }}``, ``{{ lookup(...) }}``)."""
-    return isinstance(value, str) and "{{" in value and "}}" in value
 
 
 @dataclass(frozen=True)
@@ -52,23 +26,6 @@ class Vlan:
     name: str
     subnet: ipaddress.IPv4Network
     role: str
-
-
-@dataclass
-class Problem:
-    """One thing wrong with the inventory: where, which key, what."""
-
-    rule: str
-    key: str
-    message: str
-    host: str | None = None
-    where: str | None = None  # path:line when known
-    severity: str = "error"  # or "warning"
-
-    def __str__(self) -> str:
-        place = self.where or "inventory"
-        who = f" host {self.host}:" if self.host else ""
-        return f"{place}:{who} {self.key}: {self.message} [{self.rule}]"
 
 
 @dataclass
@@ -202,39 +159,3 @@ class Site:
             ip = self.host_ip(infra[f"{key}_host"])
             return [str(ip)] if ip else []
         return []
-
-
-def load_site(inventory_dir: str) -> Site:
-    """Load an inventory directory with Ansible's own loader, without any vault secret.
-
-    Encrypted values stay encrypted (validation only checks that they are); Jinja
-    expressions stay unrendered.
-    """
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.plugins.loader import init_plugin_loader
-    from ansible.vars.manager import VariableManager
-
-    if not any(type(finder).__name__ == "_AnsibleCollectionFinder" for finder in sys.meta_path):
-        init_plugin_loader([])  # outside ansible-playbook (CLI, tests): set up the collection loader once
-    loader = DataLoader()
-    inventory = InventoryManager(loader=loader, sources=[str(inventory_dir)])
-    variables = VariableManager(loader=loader, inventory=inventory)
-    site_vars = {
-        k: v
-        for k, v in variables.get_vars(host=inventory.localhost, include_hostvars=False).items()
-        if not k.startswith("ansible_") and k not in HOST_KEYS and k not in _MAGIC
-    }
-    hosts = {}
-    for host in inventory.get_hosts():
-        hv = variables.get_vars(host=host, include_hostvars=False)
-        own = {k: v for k, v in hv.items() if k in HOST_KEYS or k not in site_vars and not k.startswith("ansible_") and k not in _MAGIC}
-        hosts[host.name] = Host(host.name, own, sorted(g.name for g in host.get_groups() if g.name != "all"))
-    groups = {name: sorted(h.name for h in group.get_hosts()) for name, group in inventory.groups.items()}
-    return Site(site_vars, hosts, groups, source=str(inventory_dir))
-
-
-_MAGIC = {
-    "groups", "group_names", "inventory_dir", "inventory_file", "inventory_hostname", "inventory_hostname_short",
-    "playbook_dir", "omit", "hostvars", "environment", "role_names", "play_hosts", "ansible_play_hosts",
-}

@@ -10,11 +10,11 @@ modules and the tests call the same code.
 
 from __future__ import annotations
 
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import DAYS, days_outside, maintenance_windows
+
 PREFIX = "sitekit"
 BACKUP_JOB_ID = f"{PREFIX}-nightly"
-ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-# Storage options PVE accepts on update (PUT /storage/{id}); the others are fixed at creation.
-FIXED_STORAGE_KEYS = {"type", "portal", "target", "export", "vgname", "base", "path", "pool"}
 
 
 # ---- storage ---------------------------------------------------------------------------------
@@ -44,43 +44,22 @@ def storages(prox: dict) -> list[dict]:
                 done.add(params["storage"])
                 progressed = True
         if not progressed:
-            raise ValueError("site_proxmox.storage: circular 'base' references")
+            raise SiteError("circular 'base' references", key="site_proxmox.storage", value=prox.get("storage"))
     for params in ordered:
         params.pop("_after")
     return ordered
 
 
 # ---- backup job ------------------------------------------------------------------------------
-def _minutes(hhmm: str) -> int:
-    h, m = str(hhmm).split(":")
-    return int(h) * 60 + int(m)
-
-
-def in_window(windows: list, day: str, hhmm: str) -> bool:
-    """True when ``day hh:mm`` falls inside one of site_maintenance_windows (windows may cross midnight)."""
-    t = _minutes(hhmm)
-    for w in windows or []:
-        start, end = _minutes(w["start"]), _minutes(w["end"])
-        days = w.get("days") or ALL_DAYS
-        if start <= end:
-            if day in days and start <= t < end:
-                return True
-        else:  # crosses midnight: the evening belongs to ``day``, the morning to the day after
-            if day in days and t >= start:
-                return True
-            prev = ALL_DAYS[(ALL_DAYS.index(day) - 1) % 7]
-            if prev in days and t < end:
-                return True
-    return False
-
-
-def backup_job(backup: dict, windows: list, vmids: list[int]) -> dict:
-    """The nightly vzdump job (POST /cluster/backup parameters)."""
-    days = list(backup.get("days") or ALL_DAYS)
-    outside = [d for d in days if not in_window(windows, d, backup["schedule"])]
+def backup_job(site, vmids: list[int]) -> dict:
+    """The nightly vzdump job (POST /cluster/backup parameters); it runs inside a maintenance window."""
+    backup = site.vars.get("site_backup") or {}
+    days = list(backup.get("days") or DAYS)
+    outside = days_outside(maintenance_windows(site.vars), days, backup.get("schedule"), "site_backup.schedule")
     if outside:
-        raise ValueError(f"site_backup.schedule {backup['schedule']} on {', '.join(outside)} is outside every maintenance window")
-    schedule = backup["schedule"] if sorted(days, key=ALL_DAYS.index) == ALL_DAYS else f"{','.join(days)} {backup['schedule']}"
+        raise SiteError(f"{backup['schedule']} on {', '.join(outside)} is outside every maintenance window",
+                        key="site_backup.schedule", value=backup.get("schedule"))
+    schedule = backup["schedule"] if sorted(days, key=DAYS.index) == list(DAYS) else f"{','.join(days)} {backup['schedule']}"
     retention = {k.replace("_", "-"): int(v) for k, v in (backup.get("retention") or {}).items()}
     job = {
         "id": BACKUP_JOB_ID,
@@ -110,16 +89,10 @@ def net0(vm: dict, bridge: str, vlan: int | None) -> dict:
     return nic
 
 
-def net0_string(nic: dict) -> str:
-    head = f"{nic['model']}={nic['macaddr']}" if nic.get("macaddr") else nic["model"]
-    rest = [f"{k}={nic[k]}" for k in ("bridge", "tag", "firewall") if k in nic]
-    return ",".join([head, *rest])
-
-
 def vm_spec(name: str, vm: dict, vlan: int | None, prox: dict) -> dict:
     templates = prox.get("templates") or {}
     if vm["os"] not in templates:
-        raise ValueError(f"host {name}: no template for os {vm['os']!r} in site_proxmox.templates")
+        raise SiteError(f"no template for os {vm['os']!r} in site_proxmox.templates", key="vm.os", host=name, value=vm["os"])
     storage = prox.get("vm_storage")
     spec = {
         "name": name, "vmid": int(vm["vmid"]), "node": vm["node"], "template": int(templates[vm["os"]]),
@@ -201,12 +174,12 @@ def desired_state(site) -> dict:
         "cluster_name": prox.get("cluster_name"),
         "version": prox.get("version"),
         "storages": storages(prox),
-        "backup_jobs": [backup_job(site.vars.get("site_backup") or {}, site.vars.get("site_maintenance_windows") or [],
-                                   [s["vmid"] for s in specs])],
+        "backup_jobs": [backup_job(site, [s["vmid"] for s in specs])],
         "vms": specs,
         "ha": placement,
         "ha_groups": ha_groups(placement),
         "ha_rules": ha_rules(placement),
+        "ha_resources": ha_resources(placement, 8),
     }
 
 

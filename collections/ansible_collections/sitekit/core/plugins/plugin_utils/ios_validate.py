@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site
-from ansible_collections.sitekit.core.plugins.module_utils.site_network import device_links, full_name
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_links, full_name
 
 try:
     from ciscoconfparse2 import CiscoConfParse

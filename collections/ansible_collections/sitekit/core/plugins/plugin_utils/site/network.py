@@ -18,7 +18,8 @@ import ipaddress
 import re
 from typing import Any
 
-from ansible_collections.sitekit.core.plugins.module_utils.site_model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
 # Ports per stack member, all named GigabitEthernet<member>/0/<n> as the inventory does.
 PORT_LAYOUTS = {
@@ -33,7 +34,7 @@ DEFAULT_STP_PRIORITY = 32768
 _REF = re.compile(r"^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*$")
 
 
-class NetworkModelError(ValueError):
+class NetworkModelError(SiteError):
     """The model cannot produce a device's configuration (names the host and key)."""
 
 

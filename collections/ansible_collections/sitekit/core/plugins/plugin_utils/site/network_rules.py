@@ -1,0 +1,83 @@
+"""Rules of the network tier: port profiles, stacks, links; and the network view for every device."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import problem
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule
+
+
+@rule("port-profile", "port profiles and access ports reference existing VLANs and profiles")
+def port_profiles(site: Site):
+    profiles = site.vars.get("site_port_profiles") or {}
+    ids = {v.id for v in site.vlans}
+    for name, prof in profiles.items():
+        vlan = dig(prof, ["vlan"])
+        if ids and vlan not in ids:
+            yield problem("port-profile", f"site_port_profiles.{name}.vlan", f"VLAN {vlan} is not in site_vlans", value=vlan)
+    for host in site.group("cisco_switches"):
+        for i, item in enumerate(dig(site.hosts[host].vars, ["switch", "access_ports"]) or []):
+            prof = dig(item, ["profile"])
+            if prof not in profiles:
+                yield problem("port-profile", f"switch.access_ports[{i}].profile", f"profile {prof!r} is not in site_port_profiles",
+                         value=prof, host=host)
+
+
+# Catalyst 2960 families that stack (FlexStack / FlexStack-Plus); the plain 2960, 2960-C/-L/-CX do not.
+STACKABLE = re.compile(r"^WS-C2960(S|X|XR)-")
+
+
+@rule("stack", "stack members are unique, of a stackable model, and the master is deterministic (one highest priority)")
+def stacks(site: Site):
+    for host in site.group("cisco_switches"):
+        stack = dig(site.hosts[host].vars, ["switch", "stack"]) or []
+        members = Counter(dig(m, ["member"]) for m in stack)
+        prios = sorted((dig(m, ["priority"]) or 0 for m in stack), reverse=True)
+        if any(c > 1 for c in members.values()):
+            yield problem("stack", "switch.stack", "stack member numbers repeat", value=stack, host=host)
+        if len(prios) > 1 and prios[0] == prios[1]:
+            yield problem("stack", "switch.stack", "two members share the highest priority: the stack master would be chosen by chance",
+                     value=stack, host=host)
+        solo = sorted({str(dig(m, ["model"])) for m in stack if not STACKABLE.match(str(dig(m, ["model"]) or ""))})
+        if len(stack) > 1 and solo:
+            yield problem("stack", "switch.stack", f"model {', '.join(solo)} cannot stack (FlexStack: 2960-S, 2960-X, 2960-XR)",
+                     value=stack, host=host)
+        if site.hosts[host].vars.get("switch", {}).get("role") == "core" and len(stack) < 2:
+            yield problem("stack", "switch.stack", "the core must be a stack of two (seed 003 §3a)", value=stack, host=host)
+    cores = [h for h in site.group("cisco_switches") if dig(site.hosts[h].vars, ["switch", "role"]) == "core"]
+    if site.group("cisco_switches") and len(cores) != 1:
+        yield problem("stack", "switch.role", f"exactly one core switch stack is expected (found {len(cores)})")
+
+
+@rule("link", "links join known devices, use each port once, and aggregated links have 2+ members on both sides")
+def links(site: Site):
+    used = defaultdict(list)
+    for i, link in enumerate(site.vars.get("site_links") or []):
+        for side in ("a", "b"):
+            dev = dig(link, [side])
+            if dev not in site.hosts:
+                yield problem("link", f"site_links[{i}].{side}", f"device {dev!r} is not in the inventory", value=dev)
+            for port in dig(link, [f"{side}_ports"]) or []:
+                used[(dev, str(port))].append(i)
+        a, b = dig(link, ["a_ports"]) or [], dig(link, ["b_ports"]) or []
+        if dig(link, ["channel"]) is not None and (len(a) < 2 or len(b) < 2):
+            yield problem("link", f"site_links[{i}].channel", "an LACP port-channel needs at least two members on each side",
+                     value=dig(link, ["channel"]))
+        if dig(link, ["channel"]) is None and (len(a) > 1 or len(b) > 1):
+            yield problem("link", f"site_links[{i}]", "several ports without a channel would make a loop: set 'channel'", fallback=link)
+    for (dev, port), idx in used.items():
+        if len(idx) > 1:
+            yield problem("link", f"site_links[{idx[1]}]", f"port {port} of {dev} is used by links {idx}",
+                     fallback=(site.vars.get("site_links") or [None])[idx[1]])
+    channels = defaultdict(list)
+    for i, link in enumerate(site.vars.get("site_links") or []):
+        if dig(link, ["channel"]) is not None:
+            for side in ("a", "b"):
+                channels[(dig(link, [side]), dig(link, ["channel"]))].append(i)
+    for (dev, ch), idx in channels.items():
+        if len(idx) > 1:
+            yield problem("link", f"site_links[{idx[1]}].channel", f"Port-channel {ch} is used twice on {dev}",
+                     value=dig(site.vars["site_links"][idx[1]], ["channel"]))

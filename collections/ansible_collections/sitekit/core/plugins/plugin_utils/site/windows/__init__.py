@@ -1,0 +1,53 @@
+"""Windows tier views of the site model: what the Windows roles apply, decided here once.
+
+Every decision a Windows role needs that can be computed without a Windows host is a pure
+function of a ``Site`` here (one module per concern), so that it is unit-tested on this
+machine. The filters of plugins/filter/windows.py hand these to the roles.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.ad import (
+    check_update_hour,
+    dhcp_scopes,
+    reverse_zones,
+    shutdown_task,
+    update_install_in_window,
+    update_ring,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.firewall import (
+    NOT_INTERNET,
+    SQL_DEFAULT_PORT,
+    firewall_rules,
+    internet_ranges,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
+    WindowsPlanError,
+    domain_dn,
+    domain_name,
+    fqdn,
+    netbios,
+    ou_dn,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.rds import (
+    CERTIFICATE_ROLES,
+    RDS_ROLES,
+    rds_plan,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.sizing import sizing_check
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.sql import (
+    FIXED_SERVER_ROLES,
+    sql_security,
+    sql_service_account,
+    sql_setup,
+    sql_update_share,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.tsql import tsql_name, tsql_str
+
+__all__ = [
+    "CERTIFICATE_ROLES", "FIXED_SERVER_ROLES", "NOT_INTERNET", "RDS_ROLES", "SQL_DEFAULT_PORT", "WindowsPlanError",
+    "check_update_hour", "dhcp_scopes", "domain_dn", "domain_name", "firewall_rules", "fqdn", "internet_ranges",
+    "netbios", "ou_dn", "rds_plan", "reverse_zones", "shutdown_task", "sizing_check", "sql_security",
+    "sql_service_account", "sql_setup", "sql_update_share", "tsql_name", "tsql_str", "update_install_in_window",
+    "update_ring",
+]
