@@ -14,11 +14,6 @@ from fakeswitch import FakeDevice, start_all  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def rcr_site():
-    return netlab.load("inventories/rcr")
-
-
-@pytest.fixture(scope="session")
 def rcr_configs():
     return netlab.render("inventories/rcr")
 

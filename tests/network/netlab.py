@@ -10,11 +10,11 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO / "collections") not in sys.path:
     sys.path.insert(0, str(REPO / "collections"))
 
+import sites  # noqa: E402
 from ansible_collections.sitekit.core.plugins.filter.network import render_site, site_with_secrets  # noqa: E402
 from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh  # noqa: E402,F401
 from ansible_collections.sitekit.core.plugins.modules import config_archive_put, ios_remediate  # noqa: E402,F401
 from ansible_collections.sitekit.core.plugins.plugin_utils.ios_validate import validate  # noqa: E402,F401
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, network_devices  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -35,7 +35,7 @@ FAKE_EXCLUDE = [r"^ spanning-tree ", r"^ glbp ", r"^ encapsulation ", r"^ channe
 
 
 def load(inventory: str | Path = "inventories/rcr"):
-    return load_site(str(REPO / inventory))
+    return sites.site(str(inventory))
 
 
 def render(inventory: str | Path = "inventories/rcr", site=None) -> dict[str, str]:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pve_harness  # noqa: F401  (first: imports the plugins before Ansible's collection finder exists)
 import pytest
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+import sites  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import desired_state
-from pve_harness import REPO, sim_for
+from pve_harness import sim_for
 
 
 @pytest.fixture(scope="session")
 def rcr_site():
-    return load_site(str(REPO / "inventories" / "rcr"))
+    return sites.site()
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,9 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import in_window, maintenance_windows
-from sitekit_paths import REPO
 
 SPEC_GROUP_COUNTS = {  # SITE-SPEC §3 and §4
     "proxmox_nodes": 3, "ad_domain_controllers": 2, "rds_web_access": 2, "rds_gateways": 2, "rds_licensing": 2,
@@ -19,9 +17,9 @@ SPEC_GROUP_COUNTS = {  # SITE-SPEC §3 and §4
 TIERS = ["proxmox_nodes", "windows", "debian", "network"]
 
 
-@pytest.fixture(scope="module")
-def site() -> Site:
-    return load_site(REPO / "inventories/rcr")
+@pytest.fixture
+def site(rcr_site) -> Site:
+    return rcr_site
 
 
 def test_group_counts_match_the_spec(site):

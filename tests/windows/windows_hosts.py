@@ -13,9 +13,8 @@ import json
 import os
 
 import pytest
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+import sites  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
-from sitekit_paths import REPO
 
 ENABLED = os.environ.get("SITEKIT_WINDOWS_TESTS") == "1"
 INVENTORY = os.environ.get("SITEKIT_WINDOWS_INVENTORY", "inventories/rcr")
@@ -25,9 +24,8 @@ SKIP_REASON = ("needs real Windows hosts reached over WinRM (HTTPS 5986): set SI
 MARKS = [pytest.mark.windows, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
 
-@functools.lru_cache(maxsize=1)
 def site() -> Site:
-    return load_site(REPO / INVENTORY)
+    return sites.site(INVENTORY)
 
 
 def hosts_of(*groups: str) -> list[str]:

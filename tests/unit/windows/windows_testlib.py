@@ -3,13 +3,10 @@ and the role templates rendered with the same filters the roles use."""
 
 from __future__ import annotations
 
-import copy
-import functools
-
 import jinja2
+import sites  # noqa: E402
 from ansible_collections.sitekit.core.plugins.filter.windows import FilterModule
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from sitekit_paths import REPO
 
@@ -17,22 +14,13 @@ ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "wind
 TSQL_DIR = REPO / "roles/sqlserver_cegid/templates/tsql"
 
 
-@functools.lru_cache(maxsize=1)
 def rcr() -> Site:
-    return load_site(REPO / "inventories/rcr")
+    return sites.site()
 
 
 def modified(**changes) -> Site:
     """A deep copy of the rcr site with site_* variables or ``host__key`` host facts replaced."""
-    base = rcr()
-    site = Site(copy.deepcopy(base.vars), copy.deepcopy(base.hosts), copy.deepcopy(base.groups))
-    for key, value in changes.items():
-        if "__" in key:
-            host, fact = key.split("__", 1)
-            site.hosts[host].vars[fact] = value
-        else:
-            site.vars[key] = value
-    return site
+    return sites.modified(**changes)
 
 
 def _to_bool(value) -> bool:

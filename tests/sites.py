@@ -1,0 +1,32 @@
+"""The inventories the tests read, each loaded once per session: ``site("rcr")``, ``modified(...)``.
+
+Loaded sites are shared: a test that changes one works on ``modified()`` (a deep copy).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from sitekit_paths import REPO
+
+
+@functools.cache
+def site(inventory: str = "inventories/rcr") -> Site:
+    """The site of an inventory directory (relative to the repository), loaded once."""
+    return load_site(str(REPO / inventory))
+
+
+def modified(inventory: str = "inventories/rcr", **changes) -> Site:
+    """A deep copy of a site with site_* variables or ``host__key`` host facts replaced."""
+    base = site(inventory)
+    out = Site(copy.deepcopy(base.vars), copy.deepcopy(base.hosts), copy.deepcopy(base.groups), source=base.source)
+    for key, value in changes.items():
+        if "__" in key:
+            host, fact = key.split("__", 1)
+            out.hosts[host].vars[fact] = value
+        else:
+            out.vars[key] = value
+    return out
