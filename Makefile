@@ -27,8 +27,8 @@ $(STAMP): requirements.txt requirements-nodeps.txt
 test: setup ## the whole test suite (what .ci/run calls)
 	tools/run-tests.sh
 
-unit: setup ## unit tests only (site model, plugins, renderers, simulators)
-	$(BIN)/pytest -q tests/unit
+unit: setup ## every test that needs no container, simulator or peer (pytest -m unit)
+	$(BIN)/pytest -q -p no:cacheprovider -m unit tests
 
 lint: setup ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/yamllint --strict .

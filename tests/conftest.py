@@ -9,3 +9,13 @@ import sites
 def rcr_site():
     """The reference site, loaded once for the whole run (read-only: change a ``sites.modified()`` copy)."""
     return sites.site("inventories/rcr")
+
+
+NOT_UNIT = ("integration", "molecule", "windows_real")
+
+
+def pytest_collection_modifyitems(items):
+    """A test is a unit test unless its module or itself says it needs processes, containers or Windows."""
+    for item in items:
+        if not any(item.get_closest_marker(name) for name in NOT_UNIT):
+            item.add_marker(pytest.mark.unit)

@@ -22,7 +22,7 @@ SKIPPED = {
 SCENARIOS = sorted(p.parent.name for p in (REPO / "molecule").glob("*/molecule.yml") if not p.parent.name.startswith("_"))
 
 
-@pytest.mark.integration
+@pytest.mark.molecule
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario(scenario):
     if scenario in SKIPPED:

@@ -11,6 +11,8 @@ import pve_fixtures
 import pytest
 from pve_harness import converge, ha_args, run
 
+pytestmark = pytest.mark.integration  # runs the PVE API simulator
+
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
 
 BOTH = pytest.mark.parametrize("fresh_sim", [8, 9], indirect=True, ids=["pve8", "pve9"])

@@ -14,6 +14,8 @@ from pve_harness import REPO
 
 from tests.pve_sim import PveSim, Schema
 
+pytestmark = pytest.mark.integration  # runs the PVE API simulator
+
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
 
 warnings.filterwarnings("ignore", message="Unverified HTTPS request")

@@ -21,7 +21,7 @@ INVENTORY = os.environ.get("SITEKIT_WINDOWS_INVENTORY", "inventories/rcr")
 SKIP_REASON = ("needs real Windows hosts reached over WinRM (HTTPS 5986): set SITEKIT_WINDOWS_TESTS=1, "
                "SITEKIT_WINDOWS_INVENTORY, SITEKIT_WINRM_USER, SITEKIT_WINRM_PASSWORD (tests/windows/README.md); "
                "no Windows machine exists on this host")
-MARKS = [pytest.mark.windows, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
+MARKS = [pytest.mark.windows_real, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
 
 def site() -> Site:

@@ -31,13 +31,13 @@ def ios_render(intent: dict) -> str:
 
 
 def site_with_secrets(site: Site, secrets: dict) -> Site:
-    """The same site with ``{{ vault_x }}`` references replaced (rendering outside a play)."""
-    site.vars = dict(site.vars)
+    """A copy of the site with ``{{ vault_x }}`` references replaced (rendering outside a play)."""
+    site_vars = dict(site.vars)
     for key in SECRET_KEYS:
-        if key in site.vars:
-            site.vars[key] = resolve_secrets(site.vars[key], secrets) if key != "vault_ftp_archive_password" \
-                else secrets.get(key, site.vars[key])
-    return site
+        if key in site_vars:
+            site_vars[key] = resolve_secrets(site_vars[key], secrets) if key != "vault_ftp_archive_password" \
+                else secrets.get(key, site_vars[key])
+    return Site(site_vars, site.hosts, site.groups, source=site.source)
 
 
 def render_site(site: Site, secrets: dict | None = None) -> dict[str, str]:
