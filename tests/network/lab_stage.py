@@ -25,9 +25,8 @@ OUT = netlab.REPO / "build" / "lab" / "network"
 def overlay(devices: dict) -> dict:
     hosts = {}
     for host, dev in devices.items():
-        hosts[host] = {f"{role}_{key}": value for role in ("cisco_switch", "cisco_router")
-                       for key, value in (("ssh_port", dev.port), ("ssh_user", dev.user),
-                                          ("ssh_password", dev.password), ("enable_secret", dev.password))}
+        hosts[host] = {f"cisco_ios_{key}": value for key, value in (("ssh_port", dev.port), ("ssh_user", dev.user),
+                                                                    ("ssh_password", dev.password), ("enable_secret", dev.password))}
     return {"all": {"hosts": hosts}}
 
 
@@ -48,10 +47,8 @@ def main(inventory: str = "inventories/lab") -> None:
     start_all(list(devices.values()))
     try:
         (OUT / "fake.json").write_text(json.dumps(overlay(devices)))
-        extra = {**netlab.DUMMY_SECRETS}
-        for role in ("cisco_switch", "cisco_router"):
-            extra.update({f"{role}_include": netlab.FAKE_INCLUDE, f"{role}_exclude": netlab.FAKE_EXCLUDE,
-                          f"{role}_host_key_checking": False, f"{role}_build_dir": str(OUT / "configs")})
+        extra = {**netlab.DUMMY_SECRETS, "cisco_ios_include": netlab.FAKE_INCLUDE, "cisco_ios_exclude": netlab.FAKE_EXCLUDE,
+                 "cisco_ios_host_key_checking": False, "cisco_ios_build_dir": str(OUT / "configs")}
         (OUT / "extra.json").write_text(json.dumps(extra))
         for label, args in (("check", ("--check", "--diff")), ("apply", ()), ("re-apply", ())):
             stats = playbook(inventory, *args)

@@ -158,17 +158,13 @@ def test_remediation_negates_what_the_model_no_longer_declares():
 
 # ---- through Ansible: playbooks/network.yml with the module, against the simulators ------------------
 def _playbook(tmp_path, lab_devices, *args):
-    overlay = {"all": {"hosts": {h: {"cisco_switch_ssh_port": d.port, "cisco_router_ssh_port": d.port,
-                                     "cisco_switch_ssh_password": d.password, "cisco_router_ssh_password": d.password,
-                                     "cisco_switch_enable_secret": d.password, "cisco_router_enable_secret": d.password,
-                                     "cisco_switch_ssh_user": d.user, "cisco_router_ssh_user": d.user}
+    overlay = {"all": {"hosts": {h: {"cisco_ios_ssh_port": d.port, "cisco_ios_ssh_password": d.password,
+                                     "cisco_ios_enable_secret": d.password, "cisco_ios_ssh_user": d.user}
                                  for h, d in lab_devices.items()}}}
     (tmp_path / "fake.yml").write_text(json.dumps(overlay))
-    extra = {**netlab.DUMMY_SECRETS, "cisco_switch_build_dir": str(tmp_path / "configs"),
-             "cisco_router_build_dir": str(tmp_path / "configs")}
-    for role in ("cisco_switch", "cisco_router"):
-        extra.update({f"{role}_include": netlab.FAKE_INCLUDE, f"{role}_exclude": netlab.FAKE_EXCLUDE,
-                      f"{role}_host_key_checking": False})
+    extra = {**netlab.DUMMY_SECRETS, "cisco_ios_build_dir": str(tmp_path / "configs"),
+             "cisco_ios_include": netlab.FAKE_INCLUDE, "cisco_ios_exclude": netlab.FAKE_EXCLUDE,
+             "cisco_ios_host_key_checking": False}
     (tmp_path / "extra.json").write_text(json.dumps(extra))
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
            "ANSIBLE_FORKS": "10"}
@@ -184,8 +180,7 @@ def _push_results(report: dict) -> dict:
     out = {}
     for play in report["plays"]:
         for task in play["tasks"]:
-            if task["task"]["name"].endswith(("Push only the remediation to the switch",
-                                              "Push only the remediation to the router")):
+            if task["task"]["name"].endswith("Push only the remediation to the device"):
                 out.update(task["hosts"])
     return out
 

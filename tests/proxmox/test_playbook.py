@@ -1,4 +1,4 @@
-"""playbooks/proxmox.yml (API plays only, --tags proxmox_api) and playbooks/pra_drill.yml on the simulator.
+"""playbooks/proxmox.yml (API plays only, the four API roles' tags) and playbooks/pra_drill.yml on the simulator.
 
 The inventory is inventories/rcr; `proxmox_api_override` points the API plays at 127.0.0.1.
 Node preparation and cluster plays are excluded by tags (they need real PVE nodes over SSH).
@@ -14,6 +14,9 @@ import subprocess
 import pve_fixtures
 import pytest
 from pve_harness import REPO, sim_for
+
+# The API plays of playbooks/proxmox.yml: the four roles that work through the API.
+API_TAGS = "role::proxmox_storage,role::proxmox_backup,role::proxmox_vms,role::proxmox_ha"
 
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
 
@@ -42,18 +45,18 @@ def sim(rcr_site):
 
 
 def test_api_plays_check_then_converge_then_noop(sim):
-    check = playbook(sim, "proxmox.yml", "--tags", "proxmox_api", "--check", "--diff")
+    check = playbook(sim, "proxmox.yml", "--tags", API_TAGS, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]
     assert recap(check.stdout)["changed"] == 4 and sim.writes() == {}, sim.writes()
 
-    first = playbook(sim, "proxmox.yml", "--tags", "proxmox_api")
+    first = playbook(sim, "proxmox.yml", "--tags", API_TAGS)
     assert first.returncode == 0, first.stdout[-3000:]
     assert recap(first.stdout)["changed"] == 4  # storage, backup job, VMs, HA
     assert sim.cluster.ha_rules and not sim.cluster.ha_groups
     assert not any(h in first.stdout for h in ("pve1 ", "pve2 ", "pve3 ")), "node plays must be skipped by tags"
 
     sim.reset_counts()
-    second = playbook(sim, "proxmox.yml", "--tags", "proxmox_api", "--diff")
+    second = playbook(sim, "proxmox.yml", "--tags", API_TAGS, "--diff")
     assert second.returncode == 0, second.stdout[-3000:]
     assert recap(second.stdout)["changed"] == 0
     assert sim.writes() == {}, sim.writes()

@@ -22,8 +22,8 @@ for _ in $(seq 50); do [ -s build/lab/pve-sim.json ] && break; sleep 0.1; done
 python - <<'PY' > build/lab/pve-sim.json.tmp && mv build/lab/pve-sim.json.tmp build/lab/pve-sim.json
 import json; info = json.load(open("build/lab/pve-sim.json")); info.pop("password"); info.pop("token_secret"); print(json.dumps(info))
 PY
-ansible-playbook -i "${INV}" playbooks/proxmox.yml --tags proxmox_api
-ansible-playbook -i "${INV}" playbooks/proxmox.yml --tags proxmox_api | tee build/lab/proxmox-second-run.log
+ansible-playbook -i "${INV}" playbooks/proxmox.yml --tags role::proxmox_storage,role::proxmox_backup,role::proxmox_vms,role::proxmox_ha
+ansible-playbook -i "${INV}" playbooks/proxmox.yml --tags role::proxmox_storage,role::proxmox_backup,role::proxmox_vms,role::proxmox_ha | tee build/lab/proxmox-second-run.log
 grep -Eq 'localhost +: ok=[0-9]+ +changed=0 ' build/lab/proxmox-second-run.log || { echo "second run changed something" >&2; exit 1; }
 python -c "import ssl, urllib.request; urllib.request.urlopen(urllib.request.Request('https://127.0.0.1:${PORT}/_sim/vzdump', method='POST'), context=ssl._create_unverified_context())" >/dev/null
 ansible-playbook -i "${INV}" playbooks/pra_drill.yml -e pra_vm=dc01 -e pra_node=pve2

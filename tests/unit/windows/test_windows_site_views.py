@@ -46,7 +46,7 @@ def test_update_hour_must_fall_in_a_maintenance_window():
 def test_shutdown_task_runs_at_the_site_time():
     task = sw.shutdown_task(rcr())
     assert task["time"] == "20:00:00"
-    assert task["target_ous"] == ["OU=Postes de travail,OU=RCR", "OU=Clients legers,OU=RCR"]
+    assert task["target_ous"] == ["OU=Postes de travail,OU=RCR,DC=rcr,DC=local", "OU=Clients legers,OU=RCR,DC=rcr,DC=local"]
     assert task["arguments"].startswith("/s /f /t 300 ")
     assert sw.shutdown_task(modified(site_client_shutdown_time="19:30"))["time"] == "19:30:00"
 

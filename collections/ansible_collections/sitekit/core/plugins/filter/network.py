@@ -54,6 +54,18 @@ def network_intent(hostvars, groups: dict, host: str) -> dict:
     return device_intent(Site.from_hostvars(hostvars, groups), host)
 
 
+def network_devices(hostvars, groups: dict) -> list[str]:
+    """Every switch and router of the site, in the model's order: ``hostvars | sitekit.core.network_devices(groups)``."""
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import network_devices as devices
+
+    return devices(Site.from_hostvars(hostvars, groups, site_keys=(), host_keys=()))
+
+
+def network_configs(hostvars, groups: dict, fact: str) -> dict:
+    """{device: its rendered configuration} from the fact ``fact`` of every network device that has it."""
+    return {h: hostvars[h][fact] for h in network_devices(hostvars, groups) if fact in hostvars[h]}
+
+
 def ios_problems(configs: dict, hostvars, groups: dict) -> list[str]:
     """Validation problems of rendered configurations ({host: text}); [] when all is well."""
     return [str(p) for p in _validate.validate(Site.from_hostvars(hostvars, groups), configs)]
@@ -61,4 +73,5 @@ def ios_problems(configs: dict, hostvars, groups: dict) -> list[str]:
 
 class FilterModule:
     def filters(self):
-        return {"network_intent": network_intent, "ios_render": ios_render, "ios_problems": ios_problems}
+        return {"network_intent": network_intent, "ios_render": ios_render, "ios_problems": ios_problems,
+                "network_devices": network_devices, "network_configs": network_configs}

@@ -36,7 +36,7 @@ def pve_net0(nic: dict) -> str:
 
 
 def pvecm_link_args(links: list) -> list[str]:
-    """Corosync link addresses → ``['--link0', 'address=10.0.10.11', '--link1', …]`` for pvecm create/add."""
+    """Corosync link addresses → ``['--link0', 'address=192.0.2.11', '--link1', …]`` for pvecm create/add."""
     out = []
     for i, address in enumerate(links or []):
         out += [f"--link{i}", f"address={address}"]

@@ -16,7 +16,7 @@ def subnets_for_roles(site_vlans: list, roles: list) -> list[str]:
 
 
 def vlan_gateway(site_vlans: list, vlan_id: int, site_glbp: dict) -> str:
-    """The GLBP virtual gateway of a VLAN (``10.0.40.1``)."""
+    """The GLBP virtual gateway of a VLAN (``192.0.2.1``)."""
     site = Site({"site_vlans": site_vlans, "site_glbp": site_glbp}, {}, {})
     gateway = site.gateway(int(vlan_id))
     if gateway is None:
@@ -25,7 +25,7 @@ def vlan_gateway(site_vlans: list, vlan_id: int, site_glbp: dict) -> str:
 
 
 def site_interface(site_ip: str, site_vlan: int, site_vlans: list) -> str:
-    """A host's address with its VLAN's prefix (``10.0.10.21/24``)."""
+    """A host's address with its VLAN's prefix (``192.0.2.21/24``)."""
     for vlan in site_vlans:
         if int(vlan["id"]) == int(site_vlan):
             return f"{site_ip}/{ipaddress.IPv4Network(str(vlan['subnet'])).prefixlen}"

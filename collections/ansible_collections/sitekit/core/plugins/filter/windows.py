@@ -110,8 +110,13 @@ def windows_shutdown_task(hostvars, groups):
     return _call(sw.shutdown_task, _site(hostvars, groups))
 
 
+def windows_directory(hostvars, groups):
+    """Domain DN, OUs in creation order with their DN, and the OU of each purpose (site_windows.ous)."""
+    return _call(sw.directory, _site(hostvars, groups))
+
+
 def windows_domain_name(name, site_netbios):
-    """``RCR\\name`` for a short name; a qualified name is kept."""
+    """``<NETBIOS>\\name`` for a short name; a qualified name is kept."""
     return name if "\\" in str(name) else f"{site_netbios}\\{name}"
 
 
@@ -132,6 +137,7 @@ class FilterModule:
             "windows_update_in_window": windows_update_in_window,
             "windows_shutdown_task": windows_shutdown_task,
             "windows_domain_name": windows_domain_name,
+            "windows_directory": windows_directory,
             "tsql_name": sw.tsql_name,
             "tsql_str": sw.tsql_str,
         }

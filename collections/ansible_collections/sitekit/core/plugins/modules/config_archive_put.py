@@ -35,12 +35,12 @@ author: sitekit
 EXAMPLES = r"""
 - name: Store the configuration on the primary archive
   sitekit.core.config_archive_put:
-    host: 10.0.10.81
+    host: 192.0.2.81
     user: cfgarchive
     password: "{{ vault_ftp_archive_password }}"
     ftps: true
-    directory: sw-core
-    name: sw-core
+    directory: "{{ inventory_hostname }}"
+    name: "{{ inventory_hostname }}"
     content: "{{ running.running_config }}"
     retention_days: 90
   delegate_to: localhost

@@ -30,14 +30,14 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Restore dc01's latest backup as VM 9101 on pve2
+- name: Restore VM 101's latest backup as VM 9101 on another node
   sitekit.core.pve_restore:
     api_host: "{{ proxmox_api_host }}"
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
     vmid: 101
     target_vmid: 9101
-    node: pve2
+    node: "{{ pra_node }}"
     backup_storage: nas-backup
     storage: san-lvm
 """

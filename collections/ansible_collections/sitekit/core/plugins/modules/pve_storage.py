@@ -47,7 +47,7 @@ EXAMPLES = r"""
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
     storages:
-      - {storage: nas-backup, type: nfs, server: 10.0.10.6, export: /volume1/pve-backup, content: backup}
+      - {storage: nas-backup, type: nfs, server: 192.0.2.6, export: /volume1/pve-backup, content: backup}
 """
 
 RETURN = r"""

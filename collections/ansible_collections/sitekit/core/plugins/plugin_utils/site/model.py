@@ -105,7 +105,7 @@ class Site:
             return None
 
     def host_interface(self, host: str) -> ipaddress.IPv4Interface | None:
-        """``10.0.10.21/24``: the host's address with its VLAN's prefix."""
+        """``192.0.2.21/24``: the host's address with its VLAN's prefix."""
         ip, vlan = self.host_ip(host), self.vlan(self.hosts[host].get("site_vlan"))
         if ip is None or vlan is None:
             return None

@@ -13,6 +13,7 @@ PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
 NAME = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
 STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 VLAN_ROLES = ["servers", "management", "clients"]
+OU_PURPOSES = ("servers", "workstations", "thin_clients", "users", "groups", "service_accounts")
 SECRET_REF = {"type": "string", "pattern": r"\{\{.*\}\}"}
 
 
@@ -28,6 +29,7 @@ SITE = {
     "site_netbios": {"type": "string", "pattern": r"^[A-Z0-9-]{1,15}$"},
     "site_timezone": {"type": "string", "pattern": r"^[A-Za-z]+/[A-Za-z_]+$"},
     "site_infra": {"type": "object", "additionalProperties": {"type": "string"}},
+    "site_ntp_external": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^[A-Za-z0-9.-]+$"}},
     "site_vlans": {"type": "array", "minItems": 1, "items": obj({
         "id": {"type": "integer", "minimum": 1, "maximum": 4094},
         "name": {"type": "string", "pattern": r"^[A-Z0-9_-]{1,32}$"},
@@ -107,7 +109,9 @@ SITE = {
         "hosts_groups": {**STRINGS, "minItems": 1}, "addition": {"type": "string"}},
         ["name", "direction", "protocol", "ports", "scope", "hosts_groups"])},
     "site_windows": obj({  # Windows tier decisions (inventories/*/group_vars/all/windows.yml, site_windows.py)
-        "ous": {"type": "array", "minItems": 1, "items": obj({"name": {"type": "string", "minLength": 1}, "path": {"type": "string"}})},
+        "ous": {"type": "array", "minItems": 1, "items": obj({
+            "name": {"type": "string", "minLength": 1}, "path": {"type": "string"},
+            "purpose": {"enum": list(OU_PURPOSES)}}, ["name", "path"])},
         "groups": {"type": "object", "required": ["sql_admins"], "additionalProperties": obj(
             {"name": {"type": "string", "minLength": 1}, "members": STRINGS}, ["name"])},
         "service_accounts": {"type": "array", "items": obj({

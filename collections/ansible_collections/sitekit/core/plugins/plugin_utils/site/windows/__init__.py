@@ -23,6 +23,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.firewall
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
+    directory,
     domain_dn,
     domain_name,
     fqdn,
@@ -46,7 +47,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.tsql imp
 
 __all__ = [
     "CERTIFICATE_ROLES", "FIXED_SERVER_ROLES", "NOT_INTERNET", "RDS_ROLES", "SQL_DEFAULT_PORT", "WindowsPlanError",
-    "check_update_hour", "dhcp_scopes", "domain_dn", "domain_name", "firewall_rules", "fqdn", "internet_ranges",
+    "check_update_hour", "directory", "dhcp_scopes", "domain_dn", "domain_name", "firewall_rules", "fqdn", "internet_ranges",
     "netbios", "ou_dn", "rds_plan", "reverse_zones", "shutdown_task", "sizing_check", "sql_security",
     "sql_service_account", "sql_setup", "sql_update_share", "tsql_name", "tsql_str", "update_install_in_window",
     "update_ring",

@@ -11,6 +11,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import (
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
+    ou_dn,
     windows_vars,
 )
 
@@ -95,5 +96,5 @@ def shutdown_task(site: Site) -> dict:
     hh, mm = divmod(minutes(time, "site_client_shutdown_time"), 60)
     warning = int(gpo.get("warning_seconds", 300))
     return {"gpo_name": gpo.get("name", "Daily shutdown"), "time": f"{int(hh):02d}:{int(mm):02d}:00",
-            "target_ous": list(gpo.get("target_ous") or []), "command": "%windir%\\System32\\shutdown.exe",
+            "target_ous": [ou_dn(site, ou) for ou in gpo.get("target_ous") or []], "command": "%windir%\\System32\\shutdown.exe",
             "arguments": f'/s /f /t {warning} /c "Arret quotidien a {time} (GPO sitekit)"', "warning_seconds": warning}

@@ -23,7 +23,7 @@ SQL_DEFAULT_PORT = 1433
 def internet_ranges() -> list[str]:
     """Public IPv4 space as ``first-last`` ranges: the scope of an outbound rule (never Any).
 
-    Windows Firewall rules cannot name a host (portail.etafi.fr); the name filter is the
+    Windows Firewall rules cannot name a host (the declaration portal); the name filter is the
     Squid proxy's job. The ranges keep the rule off every private and special block.
     """
     remaining = [ipaddress.IPv4Network("0.0.0.0/0")]

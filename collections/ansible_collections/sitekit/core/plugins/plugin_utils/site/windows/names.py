@@ -23,7 +23,7 @@ def netbios(site: Site) -> str:
 
 
 def domain_name(site: Site, name: str) -> str:
-    """``RCR\\name`` for a short account or group name; a qualified name is kept."""
+    """``<NETBIOS>\\name`` for a short account or group name; a qualified name is kept."""
     return name if "\\" in name else f"{netbios(site)}\\{name}"
 
 
@@ -37,5 +37,27 @@ def domain_dn(site: Site) -> str:
 
 
 def ou_dn(site: Site, path: str) -> str:
-    """An OU path relative to the domain root (``OU=Serveurs,OU=RCR``) as a full DN."""
+    """An OU path relative to the domain root (``OU=Servers,OU=Site``) as a full DN."""
     return f"{path},{domain_dn(site)}" if path else domain_dn(site)
+
+
+REQUIRED_OU_PURPOSES = ("servers", "groups", "service_accounts")
+
+
+def directory(site: Site) -> dict:
+    """The domain's DN, its OUs in creation order (with their DN) and the OU of each purpose."""
+    ous, by_purpose = [], {}
+    for i, ou in enumerate(windows_vars(site).get("ous") or []):
+        dn = ou_dn(site, f"OU={ou['name']}" + (f",{ou['path']}" if ou.get("path") else ""))
+        ous.append({"name": ou["name"], "path": ou_dn(site, ou.get("path") or ""), "dn": dn})
+        purpose = ou.get("purpose")
+        if purpose in by_purpose:
+            raise WindowsPlanError(f"two OUs have the purpose {purpose!r}", key=f"site_windows.ous[{i}].purpose",
+                                   value=purpose)
+        if purpose:
+            by_purpose[purpose] = dn
+    missing = [p for p in REQUIRED_OU_PURPOSES if p not in by_purpose]
+    if missing:
+        raise WindowsPlanError(f"no OU has the purpose {', '.join(missing)} (the Windows roles place objects there)",
+                               key="site_windows.ous", value=windows_vars(site).get("ous"))
+    return {"domain_dn": domain_dn(site), "ous": ous, "ou": by_purpose}

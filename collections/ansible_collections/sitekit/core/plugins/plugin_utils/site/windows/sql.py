@@ -24,7 +24,7 @@ def sql_service_account(site: Site, host: str) -> dict:
     """The engine's service account: setup name, local (NTFS) and network (share) identities.
 
     A virtual account (``NT Service\\MSSQL$CEGID``) acts on the network as the computer
-    account (``RCR\\SQL01$``); a gMSA or a domain account is itself everywhere.
+    account (``<NETBIOS>\\<HOST>$``); a gMSA or a domain account is itself everywhere.
     """
     sql, wsql = _sql(site)
     instance = sql.get("instance") or "MSSQLSERVER"
