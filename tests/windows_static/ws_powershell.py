@@ -329,15 +329,14 @@ def _signature(param_list: Node | None, attributes: list[Node]) -> Signature:
                 aliases = [a for a in positional if isinstance(a, str)]
         has_default = any(c.type == "script_parameter_default" for c in node.named_children)
         parameters.append(ScriptParameter(text(variable)[1:], type_name, mandatory, position, aliases, has_default))
-    # Without [CmdletBinding(PositionalBinding=$false)], parameters without Position bind in declaration order.
+    # CommandMetadata.PositionalBinding (default true): positions are generated in declaration order,
+    # switches excepted, unless a parameter sets its Position explicitly.
     binding_args = _attribute_arguments(binding)[0] if binding is not None else {}
-    positional = binding_args.get("positionalbinding", True) is not False
-    if positional:
-        next_position = 0
-        for parameter in parameters:
-            if parameter.position is None:
-                parameter.position = next_position
-            next_position = parameter.position + 1
+    explicit = any(p.position is not None for p in parameters)
+    if binding_args.get("positionalbinding", True) is not False and not explicit:
+        positional = [p for p in parameters if p.type.lower() not in ("switch", "switchparameter")]
+        for number, parameter in enumerate(positional):
+            parameter.position = number
     should_process = binding_args.get("supportsshouldprocess", False) is True
     return Signature(parameters, advanced, should_process)
 

@@ -54,13 +54,13 @@ class ModuleSpec:
     valid_args: frozenset[str] | None = None  # an action plugin's _VALID_ARGS
 
 
-def _site_packages() -> Path:
+def site_packages() -> Path:
     import ansible
     return Path(ansible.__file__).parent.parent
 
 
 def relative(path: str | Path) -> str:
-    return str(Path(path).relative_to(_site_packages()))
+    return str(Path(path).relative_to(site_packages()))
 
 
 # ---- documentation ----------------------------------------------------------------------------------
