@@ -66,7 +66,7 @@ def _errors(tree: Tree) -> list[SyntaxProblem]:
 
 _BARE_WORD = r"[A-Za-z_][\w.\-]*"
 # A command argument that is a list of bare words: `Import-Module GroupPolicy, ActiveDirectory`.
-_BARE_WORD_LIST = re.compile(rf"(?<=\s)({_BARE_WORD}(?:\s*,\s*{_BARE_WORD})+)(?=\s*(?:$|[;|)}}]|\s-))")
+_BARE_WORD_LIST = re.compile(rf"(?<=\s)({_BARE_WORD}(?:\s*,\s*{_BARE_WORD})+)(?=\s*(?:$|[;|)}}#]|\s-))")
 
 
 def _quote_bare_word_list(line: str) -> str:
