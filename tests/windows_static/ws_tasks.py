@@ -110,49 +110,68 @@ def _replay_group_by(inventory, templar, task, host) -> None:
         inventory.add_host(host.name, group=key)
 
 
+class _Session:
+    """ansible-core's loader, inventory, variables and the playbook, as ansible-playbook builds them."""
+
+    def __init__(self, playbook: str | Path, inventory: str | Path, extra_vars: dict | None):
+        loaders()
+        from ansible.inventory.manager import InventoryManager
+        from ansible.parsing.dataloader import DataLoader
+        from ansible.playbook import Playbook
+        from ansible.template import Templar, trust_as_template
+        from ansible.vars.hostvars import HostVars
+        from ansible.vars.manager import VariableManager
+        self.templar_class = Templar
+        self.loader = DataLoader()
+        self.inventory = InventoryManager(loader=self.loader, sources=[str(REPO / inventory)])
+        self.variables = VariableManager(loader=self.loader, inventory=self.inventory)
+        self.variables._hostvars = HostVars(inventory=self.inventory, variable_manager=self.variables, loader=self.loader)
+        if extra_vars:
+            self.variables._extra_vars = {k: trust_as_template(v) if isinstance(v, str) else v
+                                          for k, v in extra_vars.items()}
+        self.book = Playbook.load(str(REPO / playbook), variable_manager=self.variables, loader=self.loader)
+
+    def plays(self):
+        """(play, its hosts, its tasks and handlers), replaying group_by so later plays find their hosts."""
+        for play in self.book.get_plays():
+            tasks = [t for b in play.compile() for t in _tasks(b)]
+            tasks += [t for b in play.compile_roles_handlers() for t in _tasks(b)]
+            tasks += [t for b in play.handlers for t in _tasks(b)]
+            hosts = self.inventory.get_hosts(play.hosts)
+            yield play, hosts, tasks
+            for task in tasks:
+                if (task.resolved_action or task.action) == "ansible.builtin.group_by":
+                    for host in hosts:
+                        _replay_group_by(self.inventory, self.templar(play, host, task), task, host)
+
+    def templar(self, play, host, task):
+        task_vars = self.variables.get_vars(play=play, host=host, task=task, include_hostvars=True)
+        task_vars["ansible_search_path"] = task.get_search_path()
+        task_vars["ansible_check_mode"] = False
+        return self.templar_class(loader=self.loader, variables=task_vars)
+
+
 def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path = "inventories/rcr",
          extra_vars: dict | None = None, hosts: list[str] | None = None) -> list[TaskCalls]:
     """TaskCalls of every Windows module task of `playbook`, rendered on `inventory`.
 
     `extra_vars` take precedence over every other variable (like -e); `hosts` limits the hosts."""
-    loaders()
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.playbook import Playbook
-    from ansible.template import Templar, trust_as_template
-    from ansible.vars.hostvars import HostVars
-    from ansible.vars.manager import VariableManager
-
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        loader = DataLoader()
-        inv = InventoryManager(loader=loader, sources=[str(REPO / inventory)])
-        variables = VariableManager(loader=loader, inventory=inv)
-        variables._hostvars = HostVars(inventory=inv, variable_manager=variables, loader=loader)
-        if extra_vars:
-            variables._extra_vars = {k: trust_as_template(v) if isinstance(v, str) else v for k, v in extra_vars.items()}
-        book = Playbook.load(str(REPO / playbook), variable_manager=variables, loader=loader)
+        session = _Session(playbook, inventory, extra_vars)
         out: dict[tuple[str, int], TaskCalls] = {}
-        for play in book.get_plays():
-            play_hosts = [h for h in inv.get_hosts(play.hosts) if hosts is None or h.name in hosts]
-            tasks = [t for b in play.compile() for t in _tasks(b)]
-            tasks += [t for b in play.compile_roles_handlers() for t in _tasks(b)]
-            tasks += [t for b in play.handlers for t in _tasks(b)]
+        for play, play_hosts, tasks in session.plays():
             for task in tasks:
                 fqcn = task.resolved_action or task.action
-                if fqcn == "ansible.builtin.group_by":
-                    for host in play_hosts:
-                        templar = Templar(loader=loader, variables=variables.get_vars(play=play, host=host, task=task))
-                        _replay_group_by(inv, templar, task, host)
-                    continue
                 if not fqcn.startswith(WINDOWS_COLLECTIONS):
                     continue
                 file, line = _relative(task.get_path())
                 entry = out.setdefault((file, line), TaskCalls(file, line, task.name or task.action, task.action, fqcn,
                                                                dict(task.args)))
                 for host in play_hosts:
-                    _render_task(entry, task, play, host, loader, variables, Templar)
+                    if hosts is None or host.name in hosts:
+                        _render_task(entry, task, session.templar(play, host, task))
         for entry in out.values():
             # A task no host runs under this inventory (its `when` is false everywhere) is still
             # checked, with the values it would get; an empty loop leaves only the option names.
@@ -164,11 +183,30 @@ def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path =
         os.chdir(cwd)
 
 
-def _render_task(entry: TaskCalls, task, play, host, loader, variables, templar_class) -> None:
-    task_vars = variables.get_vars(play=play, host=host, task=task, include_hostvars=True)
-    task_vars["ansible_search_path"] = task.get_search_path()
-    task_vars["ansible_check_mode"] = False
-    templar = templar_class(loader=loader, variables=task_vars)
+def variables_at(task_file: str, host: str, expressions: dict[str, str], playbook: str | Path = "playbooks/windows.yml",
+                 inventory: str | Path = "inventories/rcr") -> dict[str, Any]:
+    """`expressions` rendered for `host` in the context of the first task of `task_file` it runs."""
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        from ansible.template import trust_as_template
+        session = _Session(playbook, inventory, None)
+        for play, play_hosts, tasks in session.plays():
+            for task in tasks:
+                if _relative(task.get_path())[0] != task_file:
+                    continue
+                for candidate in play_hosts:
+                    if candidate.name == host:
+                        templar = session.templar(play, candidate, task)
+                        return {k: templar.template(trust_as_template(v)) for k, v in expressions.items()}
+        raise LookupError(f"{host} runs no task of {task_file}")
+    finally:
+        os.chdir(cwd)
+
+
+def _render_task(entry: TaskCalls, task, templar) -> None:
+    task_vars = templar.available_variables
+    host = task_vars["inventory_hostname"]
     items: list = [None]
     loop_var = (task.loop_control.loop_var if task.loop_control else None) or "item"
     if task.loop is not None:
@@ -179,9 +217,9 @@ def _render_task(entry: TaskCalls, task, play, host, loader, variables, templar_
         if task.loop is not None:
             local[loop_var] = item
         templar.available_variables = local
-        call = Call(host.name, item, render(templar, dict(task.args)))
+        call = Call(host, item, render(templar, dict(task.args)))
         if _when(templar, task) is False:
-            entry.skipped_hosts.append(host.name)
+            entry.skipped_hosts.append(host)
             entry.when_false_calls.append(call)
         else:
             entry.calls.append(call)
