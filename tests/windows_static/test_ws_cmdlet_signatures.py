@@ -21,7 +21,7 @@ SCRIPTS = scripts(rcr_windows_tasks())
 
 
 def signature_findings(script) -> list[str]:
-    findings = ws_cmdlets.check_script(script.source)
+    findings = list(ws_cmdlets.check_script(script.source))
     signature = ps.script_signature(ps.parse(ps.syntax_errors_and_source(script.source)[2]))
     for task, host, parameters, sensitive in script.calls:
         if signature is None:

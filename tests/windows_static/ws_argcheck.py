@@ -310,4 +310,6 @@ def check_call(spec: ModuleSpec, args: dict) -> list[Finding]:
     options = dict(spec.options)
     for name, option in spec.documented.items():
         options.setdefault(name, option)
+    if spec.open_options:  # win_dsc: the DSC resource's properties are not known here
+        args = {k: v for k, v in args.items() if k.lower() in _legal(options)}
     return check_options(options, spec.constraints, args, "", spec.engine, spec.documented)

@@ -61,8 +61,13 @@ ALL = "__AllParameterSets"
 
 
 @functools.cache
+def _raw() -> dict:
+    return yaml.safe_load((DATA / "cmdlets.yml").read_text())
+
+
+@functools.cache
 def table() -> dict[str, Command]:
-    raw = yaml.safe_load((DATA / "cmdlets.yml").read_text())
+    raw = _raw()
     commons = raw["common_parameters"]
     should_process = raw["should_process_parameters"]
     out = {}
@@ -94,7 +99,7 @@ def from_signature(name: str, signature: ps.Signature) -> Command:
                                        None, {ALL} if p.mandatory else set(),
                                        {ALL: p.position} if p.position is not None else {}, False, None, False, p.type)
     if signature.cmdlet_binding:
-        raw = yaml.safe_load((DATA / "cmdlets.yml").read_text())
+        raw = _raw()
         extra = {**raw["common_parameters"], **(raw["should_process_parameters"] if signature.supports_should_process else {})}
         for cname, aliases in extra.items():
             parameters.setdefault(cname, Parameter(cname, cname in ("Verbose", "Debug", "WhatIf", "Confirm"),
@@ -304,6 +309,7 @@ def splatted_keys(tree) -> dict[str, set[str] | None]:
 NATIVE = re.compile(r"\.(exe|com|cmd|bat)$", re.I)
 
 
+@functools.cache
 def check_script(source: str) -> list[str]:
     """Findings of every command call in a script."""
     tree = ps.parse(ps.syntax_errors_and_source(source)[2])

@@ -20,6 +20,7 @@ only in the code, so they come from the code.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ class ModuleSpec:
     documented: dict[str, Option]
     doc_source: str
     valid_args: frozenset[str] | None = None  # an action plugin's _VALID_ARGS
+    open_options: bool = False  # win_dsc: the other options are the DSC resource's properties
 
 
 def site_packages() -> Path:
@@ -77,7 +79,10 @@ def documentation(fqcn: str) -> tuple[dict[str, Option], str]:
     module_loader, _, fragment_loader = loaders()
     from ansible.utils.plugin_docs import get_plugin_docs
     doc, _, _, _ = get_plugin_docs(fqcn, "module", module_loader, fragment_loader, False)
-    return {k: _doc_option(v) for k, v in (doc.get("options") or {}).items()}, relative(doc["filename"])
+    options = {k: _doc_option(v) for k, v in (doc.get("options") or {}).items()}
+    if "free_form" in options:  # the documented name of the free-form argument, `_raw_params` in the task's args
+        options["free_form"].aliases.append("_raw_params")
+    return options, relative(doc["filename"])
 
 
 # ---- Ansible.Basic $spec ------------------------------------------------------------------------------
@@ -122,17 +127,58 @@ def _parsed(path: Path):
     return ps.parse(rewritten), errors
 
 
+def _module_utils(path: Path) -> list[Path]:
+    """The PowerShell module_utils a module declares (`#AnsibleRequires -PowerShell …`)."""
+    out = []
+    collection = path.parents[2]  # …/ansible_collections/<namespace>/<name>
+    for name in re.findall(r"^#AnsibleRequires -PowerShell (\S+)", path.read_text(encoding="utf-8-sig"), re.M):
+        if name.startswith(".."):
+            out.append(collection / "plugins" / "module_utils" / f"{name.split('.')[-1]}.psm1")
+        elif name.startswith("ansible_collections."):
+            parts = name.split(".")
+            out.append(site_packages().joinpath(*parts[:-1], f"{parts[-1]}.psm1"))
+    return out
+
+
+def _fragment(path: Path, function: str) -> dict:
+    """The literal hashtable a spec function of a module_util returns (e.g. Get-LowlyDbaSqlServerAuthSpec)."""
+    for util in _module_utils(path):
+        tree, _ = _parsed(util)
+        for node in ps.walk(tree.root_node):
+            name = next((c for c in node.named_children if c.type == "function_name"), None)
+            if node.type == "function_statement" and name is not None and ps.text(name).lower() == function.lower():
+                body = [n for n in ps.walk(node) if n.type == "hash_literal_expression"]
+                value = ps.literal(body[0]) if body else ps.UNKNOWN
+                _check_literal(value, f"{util.name} {function}")
+                return value
+    raise ValueError(f"{path}: spec fragment {function} not found in its module_utils")
+
+
+def _merge_fragment(spec: dict, fragment: dict) -> None:
+    """Ansible.Basic.cs MergeFragmentSpec: keys missing from the spec are added, dicts merged, lists extended."""
+    for key, value in fragment.items():
+        if key not in spec:
+            spec[key] = value
+        elif isinstance(value, dict):
+            _merge_fragment(spec[key], value)
+        elif isinstance(value, list):
+            spec[key] = list(spec[key]) + list(value)
+
+
 def basic_spec(path: Path) -> tuple[dict[str, Option], dict[str, Any]]:
     tree, _ = _parsed(path)
     creates = [c for c in ps.walk(tree.root_node) if c.type == "invokation_expression"
                and "AnsibleModule]::Create" in ps.text(c)]
     assert len(creates) == 1, f"{path}: expected one AnsibleModule::Create call"
-    arguments = ps.text(creates[0]).split("Create", 1)[1]
-    assert arguments.replace(" ", "").lower() == "($args,$spec)", f"{path}: spec fragments are not read: {arguments}"
+    arguments = ps.text(creates[0]).split("Create", 1)[1].replace(" ", "")
+    assert arguments.lower().startswith("($args,$spec"), f"{path}: unexpected Create{arguments}"
     nodes = ps.assignments(tree, "spec")
-    assert len(nodes) == 1, f"{path}: expected one literal `$spec = @{{…}}`"
-    raw = ps.literal(nodes[0])
+    raw = ps.literal(nodes[0]) if len(nodes) == 1 else None
+    if not isinstance(raw, dict) or "options" not in raw:
+        raise ValueError("no single literal `$spec = @{options = …}`")
     _check_literal(raw, f"{path.name} $spec")
+    for function in re.findall(r"Get-[\w-]+", arguments):
+        _merge_fragment(raw, _fragment(path, function))
     return ({k: _basic_option(v) for k, v in raw["options"].items()},
             {k: raw[k] for k in CONSTRAINTS if k in raw})
 
@@ -249,6 +295,19 @@ def module_spec(name: str) -> ModuleSpec:
                           options, {}, documented, doc_source, valid)
     path = Path(context.plugin_resolved_path)
     source = path.read_text(encoding="utf-8-sig")
+    if context.resolved_fqcn == "ansible.windows.win_dsc":
+        # The spec is built on the host from the DSC resource's CIM class: only win_dsc's own options
+        # are known here; the resource's properties would need its schema.mof.
+        return ModuleSpec(context.resolved_fqcn, "Ansible.Basic", f"{relative(path)} (documentation; DSC properties "
+                          "not checked)", documented, {}, documented, doc_source, open_options=True)
+    try:
+        return _code_spec(context.resolved_fqcn, path, source, documented, doc_source)
+    except ValueError as error:  # a $spec computed at run time (choices from a call…): the documentation
+        return ModuleSpec(context.resolved_fqcn, "Ansible.Basic", f"{relative(path)} (documentation: {error})",
+                          documented, {}, documented, doc_source)
+
+
+def _code_spec(fqcn: str, path: Path, source: str, documented: dict[str, Option], doc_source: str) -> ModuleSpec:
     if "Invoke-AnsibleADObject" in source:
         options, constraints = adobject_spec(path)
         engine, how = "Ansible.Basic", "PropertyInfo + _ADObject.psm1 $spec"
@@ -260,5 +319,4 @@ def module_spec(name: str) -> ModuleSpec:
         engine, how = "Legacy", "Get-AnsibleParam calls"
     else:
         raise ValueError(f"{path}: neither Ansible.Basic nor Legacy")
-    return ModuleSpec(context.resolved_fqcn, engine, f"{relative(path)} ({how})", options, constraints,
-                      documented, doc_source)
+    return ModuleSpec(fqcn, engine, f"{relative(path)} ({how})", options, constraints, documented, doc_source)
