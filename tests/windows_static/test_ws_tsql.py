@@ -104,6 +104,12 @@ def test_lexer(sql, kinds):
     assert sorted(tokens) == sorted(kinds)
 
 
+def test_identifiers_longer_than_sysname_are_refused():
+    """QUOTENAME returns NULL beyond 128 characters; SQL Server refuses longer identifiers."""
+    assert ws_tsql.lexical_findings("CREATE LOGIN [" + "a" * 129 + "] FROM WINDOWS;")[0].startswith("[identifier-too-long]")
+    assert ws_tsql.lexical_findings("CREATE LOGIN [" + "a" * 128 + "] FROM WINDOWS;") == []
+
+
 # ---- the check catches each seeded fault and accepts the correct form ---------------------------------------
 def seeded_findings() -> dict[str, list[str]]:
     plain = batches(SECURITY, SEEDED / "tsql.yml")
