@@ -1,0 +1,19 @@
+# The correct forms the cmdlet-signature check must accept.
+[CmdletBinding(SupportsShouldProcess)]
+param([string]$Path, [hashtable]$Extra = @{})
+$ErrorActionPreference = 'Stop'
+Get-ADObject -Identity 'CN=x' -Prop name, description  # an unambiguous abbreviation
+Get-ADObject -Identity:'CN=x' -Properties:@('name')  # colon syntax
+Get-ADObject 'CN=x' -ea SilentlyContinue  # a positional Identity and a common parameter's alias
+Set-RDCertificate -Role RDGateway -ImportPath C:\c.pfx -Force  # the Import set
+New-GPLink -Guid $id -Target 'OU=x' -LinkEnabled Yes
+Join-Path $Path 'ScheduledTasks.xml'
+Split-Path -Parent $Path
+$acl = Get-Acl -LiteralPath $Path
+$acl.Access | Where-Object { $_.IsInherited } | ForEach-Object { $_.IdentityReference }
+'x' | Out-Null
+$Extra = @{ GatewayExternalFqdn = 'rds.example.org' }
+Add-RDServer -Server rdgw01 -Role RDS-GATEWAY -ConnectionBroker rdcb01 @Extra  # a splatted hashtable
+Add-DhcpServerv4Scope -Name clients -StartRange 10.0.40.10 -EndRange 10.0.40.200 -SubnetMask 255.255.255.0 -State Active
+& klist.exe -li 0x3e7 purge
+if ($PSCmdlet.ShouldProcess($Path, 'Set-Acl')) { Set-Acl -LiteralPath $Path -AclObject $acl -WhatIf }

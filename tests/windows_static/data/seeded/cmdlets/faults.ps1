@@ -1,0 +1,19 @@
+# Seeded faults for the cmdlet-signature check: one per line; the comment names the rule it breaks.
+Get-DhcpServerv4Scope -ScopeId 10.0.40.0 -Bogus 1  # unknown-parameter
+Get-ADObject -Identity 'CN=x' -P name  # ambiguous-parameter (-Partition, -Properties)
+Add-DhcpServerv4Scope -Name clients -StartRange 10.0.40.10 -EndRange 10.0.40.200  # missing-mandatory (SubnetMask)
+Set-RDCertificate -Role RDGateway -ImportPath C:\c.pfx -Thumbprint ABCD  # parameter-set (Import and Thumbprint)
+Join-Path 'C:\' 'Windows' 'System32'  # positional (Windows PowerShell 5.1 has no -AdditionalChildPath)
+New-GPLink -Guid $id -Target 'OU=x' -LinkEnabled True  # bad-value (Yes, No, Unspecified)
+Get-GPO -Name a -Name b  # duplicate-parameter
+Get-GPO -Name  # missing-argument
+Get-SitekitThing -Name x  # unknown-command
+function Test-Role([string]$Server, [string]$Role) { $Server, $Role }
+Test-Role -Servr rdsh01  # unknown-parameter (a simple function: the value lands in $args)
+function Add-Server {
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)][string]$Server, [string]$Role)
+    $Server, $Role
+}
+Add-Server -Role RDS-RD-SERVER  # missing-mandatory (Server)
+Add-Server rdsh01 RDS-RD-SERVER extra  # positional

@@ -1,0 +1,2 @@
+# Seeded fault: the hashtable entry has no = sign.
+$options = @{ Name 'value' }

@@ -1,0 +1,3 @@
+# Seeded fault: a string is never terminated.
+$message = 'unterminated
+Write-Output $message

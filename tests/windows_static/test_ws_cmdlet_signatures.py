@@ -1,0 +1,186 @@
+"""Check 3: every command call of the tier's PowerShell, and every win_powershell `parameters` passed to a
+script, bound against the signatures of data/cmdlets.yml (Microsoft's documentation) or the script's
+own param() block (ws_cmdlets)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import build_cmdlet_table
+import pytest
+import ws_cmdlets
+import ws_findings
+import ws_powershell as ps
+import yaml
+from ws_scripts import scripts
+from ws_tasks import load, rcr_windows_tasks
+
+SEEDED = Path(__file__).parent / "data/seeded"
+SCRIPTS = scripts(rcr_windows_tasks())
+
+
+def signature_findings(script) -> list[str]:
+    findings = list(ws_cmdlets.check_script(script.source))
+    signature = ps.script_signature(ps.parse(ps.syntax_errors_and_source(script.source)[2]))
+    for task, host, parameters, sensitive in script.calls:
+        if signature is None:
+            if parameters:
+                findings.append(f"[unknown-parameter] {task.name}: the script has no param() block for {sorted(parameters)}")
+            continue
+        findings += [f"{f} (task {task.name!r}, {host})" for f in
+                     ws_cmdlets.bind_script_parameters(script.unit, signature, parameters, sensitive)]
+    return sorted(set(findings))
+
+
+@pytest.mark.parametrize("script", [ws_findings.param("cmdlet-signatures", s.file, s.unit, s, f"{s.file}::{s.unit}")
+                                    for s in SCRIPTS])
+def test_every_call_binds_to_the_documented_signature(script):
+    ws_findings.verify("cmdlet-signatures", script.file, script.unit, signature_findings(script))
+
+
+def test_the_table_lists_the_cmdlets_the_scripts_call_with_their_documentation():
+    table = yaml.safe_load((Path(__file__).parent / "data/cmdlets.yml").read_text())["cmdlets"]
+    assert set(table) == set(build_cmdlet_table.used_cmdlets()), "regenerate data/cmdlets.yml (build_cmdlet_table.py)"
+    for name, entry in table.items():
+        assert entry["url"].startswith("https://learn.microsoft.com/powershell/module/"), name
+        assert name.lower() in entry["url"], name
+        assert re.match(r"MicrosoftDocs/(windows-powershell-docs|PowerShell-Docs)@[0-9a-f]{12}:", entry["source"]), name
+        assert entry["sets"] and isinstance(entry["parameters"], dict), name
+
+
+def test_scripts_and_calls_are_found():
+    calls = sum(len(ps.commands(ps.parse(ps.syntax_errors_and_source(s.source)[2]))) for s in SCRIPTS)
+    assert calls >= 100
+    assert {len(s.calls) > 0 for s in SCRIPTS} == {True}, "a script no task runs"
+
+
+# ---- the docs parser reads PlatyPS markdown (a synthetic page in that format) --------------------------
+PAGE = """---
+Module Name: Sample
+online version: https://learn.microsoft.com/powershell/module/sample/set-sample?view=windowsserver2022-ps&wt.mc_id=ps-gethelp
+---
+
+# Set-Sample
+
+## SYNTAX
+
+### ById (Default)
+```
+Set-Sample [-Id] <Int32> [-Force] [-WhatIf] [-Confirm] [<CommonParameters>]
+```
+
+### ByName - All providers
+```
+Set-Sample -Name <String> [-Mode <String>] [-WhatIf] [-Confirm] [<CommonParameters>]
+```
+
+### ByName - Registry provider
+```
+Set-Sample -Name <String> [-Hive <String>] [-WhatIf] [-Confirm] [<CommonParameters>]
+```
+
+## PARAMETERS
+
+### -Id
+```yaml
+Type: System.Int32
+Parameter Sets: ById
+Aliases: Identity
+
+Required: True
+Position: 0
+Default value: [int32]::MaxValue
+Accept pipeline input: True (ByPropertyName)
+```
+
+### -Name
+```yaml
+Type: String
+Parameter Sets: ByName
+Aliases:
+
+Required: True
+Position: Named
+Accept pipeline input: False
+```
+
+### -Mode
+```yaml
+Type: String
+Parameter Sets: ByName
+Aliases:
+Accepted values: Fast, Safe
+
+Required: False
+Position: Named
+```
+
+### -Hive
+```yaml
+Type: String
+Parameter Sets: ByName
+Aliases:
+
+Required: True
+Position: Named
+```
+
+### -Force
+```yaml
+Type: SwitchParameter
+Parameter Sets: (All)
+Aliases:
+
+Required: False
+Position: Named
+```
+
+## INPUTS
+"""
+
+
+def test_docs_parser_reads_sets_mandatory_positions_and_provider_parameters():
+    entry = build_cmdlet_table.parse(PAGE)
+    assert entry["url"] == "https://learn.microsoft.com/powershell/module/sample/set-sample?view=windowsserver2022-ps"
+    assert entry["sets"] == ["ById", "ByName"] and entry["default_set"] == "ById" and entry["should_process"]
+    assert entry["parameters"]["Id"] == {"type": "Int32", "aliases": ["Identity"], "sets": ["ById"],
+                                         "mandatory_in": ["ById"], "position": 0, "pipeline": True}
+    assert entry["parameters"]["Mode"]["accepted_values"] == ["Fast", "Safe"]
+    assert "mandatory_in" not in entry["parameters"]["Hive"] and "Registry" in entry["parameters"]["Hive"]["dynamic"]
+    assert "sets" not in entry["parameters"]["Force"]
+
+
+# ---- the check catches each seeded fault and accepts the correct forms ----------------------------------
+FAULT_LINES = [(number, line.rsplit("# ", 1)[1].split()[0])
+               for number, line in enumerate((SEEDED / "cmdlets/faults.ps1").read_text().splitlines(), 1)
+               if "  # " in line]
+
+
+@pytest.mark.parametrize(("line", "rule"), FAULT_LINES, ids=[f"line{n}-{r}" for n, r in FAULT_LINES])
+def test_seeded_call_fault_is_reported(line, rule):
+    findings = ws_cmdlets.check_script((SEEDED / "cmdlets/faults.ps1").read_text())
+    assert any(f.startswith(f"[{rule}] line {line}:") for f in findings), findings
+
+
+def test_seeded_faults_report_nothing_else():
+    findings = ws_cmdlets.check_script((SEEDED / "cmdlets/faults.ps1").read_text())
+    assert len(findings) == len(FAULT_LINES), findings
+
+
+def test_seeded_correct_calls_are_accepted():
+    assert ws_cmdlets.check_script((SEEDED / "cmdlets/correct.ps1").read_text()) == []
+
+
+PARAMETER_TASKS = load(SEEDED / "script_parameters.yml", hosts=["dc01"])
+
+
+@pytest.mark.parametrize("task", PARAMETER_TASKS, ids=[t.name for t in PARAMETER_TASKS])
+def test_seeded_script_parameters(task):
+    [script] = scripts([task], files=False)
+    findings = signature_findings(script)
+    verdict, *expected = task.name.split()
+    if verdict == "ok":
+        assert findings == []
+    else:
+        assert any(f.startswith(f"[{expected[0]}]") and expected[1] in f for f in findings), findings

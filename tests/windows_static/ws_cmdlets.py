@@ -1,0 +1,332 @@
+"""Command calls bound the way PowerShell's parameter binder binds them, against data/cmdlets.yml
+(cmdlets, from Microsoft's documentation) or the param() block of a script or function.
+
+Rules followed (PowerShell/PowerShell, src/System.Management.Automation/engine/):
+- MergedCommandParameterMetadata.cs GetMatchingParameter: a parameter name matches every parameter
+  and alias it is a case-insensitive prefix of; an exact match wins; several matches are
+  "ambiguous" unless exactly one of them is declared by the command (not a common parameter);
+  none is "A parameter cannot be found that matches parameter name".
+- ParameterBinderController.cs: a parameter bound twice fails; a non-switch parameter needs an
+  argument; the parameter sets of the named parameters must intersect ("Parameter set cannot be
+  resolved"); positional arguments bind in position order within a remaining set, an extra one
+  fails ("A positional parameter cannot be found"); a mandatory parameter of the set left unbound
+  would prompt, which fails in a non-interactive WinRM session. Mandatory parameters that take
+  pipeline input count as bound in a pipeline.
+- A [ValidateSet] (the documentation's "Accepted values") is checked for literal arguments.
+- Parameters a script receives from win_powershell's `parameters` bind by name the same way;
+  [bool] accepts only booleans and numbers (about_Parameters), [int] only integral values,
+  [securestring] no plain string.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ws_powershell as ps
+import yaml
+from ws_argcheck import Unrendered
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Parameter:
+    name: str
+    switch: bool = False
+    aliases: list[str] = field(default_factory=list)
+    sets: set[str] | None = None  # None: every set
+    mandatory_in: set[str] = field(default_factory=set)
+    positions: dict[str, int] = field(default_factory=dict)
+    pipeline: bool = False
+    accepted_values: list[str] | None = None
+    common: bool = False
+    type: str = ""
+
+
+@dataclass
+class Command:
+    name: str
+    parameters: dict[str, Parameter]
+    sets: list[str]
+    default_set: str | None
+    strict: bool  # unknown parameters fail (cmdlets, advanced functions); else they go to $args
+    url: str = ""
+
+
+ALL = "__AllParameterSets"
+
+
+@functools.cache
+def _raw() -> dict:
+    return yaml.safe_load((DATA / "cmdlets.yml").read_text())
+
+
+@functools.cache
+def table() -> dict[str, Command]:
+    raw = _raw()
+    commons = raw["common_parameters"]
+    should_process = raw["should_process_parameters"]
+    out = {}
+    for name, entry in raw["cmdlets"].items():
+        sets = entry["sets"]
+        parameters = {}
+        for pname, p in entry["parameters"].items():
+            mandatory = p.get("mandatory_in", [])
+            position = p.get("position")
+            member_sets = set(p["sets"]) if "sets" in p else None
+            in_sets = sorted(member_sets) if member_sets else sets
+            parameters[pname] = Parameter(
+                pname, p.get("type") == "SwitchParameter", p.get("aliases", []), member_sets,
+                set(sets) if mandatory == "all" else set(mandatory),
+                {s: position for s in in_sets} if isinstance(position, int) else dict(position or {}),
+                bool(p.get("pipeline")), p.get("accepted_values"), False, p.get("type", ""))
+        extra = {**commons, **(should_process if entry.get("should_process") else {})}
+        for cname, aliases in extra.items():
+            parameters.setdefault(cname, Parameter(cname, cname in ("Verbose", "Debug", "WhatIf", "Confirm"),
+                                                   aliases, common=True))
+        out[name.lower()] = Command(name, parameters, sets, entry.get("default_set"), True, entry["url"])
+    return out
+
+
+def from_signature(name: str, signature: ps.Signature) -> Command:
+    parameters = {}
+    for p in signature.parameters:
+        parameters[p.name] = Parameter(p.name, p.type.lower() in ("switch", "switchparameter"), p.aliases,
+                                       None, {ALL} if p.mandatory else set(),
+                                       {ALL: p.position} if p.position is not None else {}, False, None, False, p.type)
+    if signature.cmdlet_binding:
+        raw = _raw()
+        extra = {**raw["common_parameters"], **(raw["should_process_parameters"] if signature.supports_should_process else {})}
+        for cname, aliases in extra.items():
+            parameters.setdefault(cname, Parameter(cname, cname in ("Verbose", "Debug", "WhatIf", "Confirm"),
+                                                   aliases, common=True))
+    return Command(name, parameters, [ALL], ALL, signature.cmdlet_binding)
+
+
+class BindingError(Exception):
+    pass
+
+
+def match(command: Command, name: str) -> Parameter:
+    """GetMatchingParameter: exact name or alias first, then the unique prefix match."""
+    lowered = name.lower()
+    matches: list[Parameter] = []
+    for parameter in command.parameters.values():
+        for candidate in [parameter.name, *parameter.aliases]:
+            if candidate.lower() == lowered:
+                return parameter
+            if candidate.lower().startswith(lowered) and parameter not in matches:
+                matches.append(parameter)
+    if len(matches) > 1:
+        declared = [m for m in matches if not m.common]
+        if len(declared) == 1:
+            return declared[0]
+        raise BindingError(f"[ambiguous-parameter] {command.name} -{name}: the parameter name is ambiguous. "
+                           f"Possible matches include: {' '.join('-' + m.name for m in matches)}")
+    if not matches:
+        raise BindingError(f"[unknown-parameter] {command.name} -{name}: a parameter cannot be found that matches "
+                           f"parameter name '{name}'")
+    return matches[0]
+
+
+def _sets_of(command: Command, parameter: Parameter) -> set[str]:
+    return set(command.sets) if parameter.sets is None else parameter.sets
+
+
+def _literal_argument(element: ps.Element) -> str | None:
+    """The value of a bare word or a quoted literal argument, else None."""
+    if element.node is None:
+        return None
+    if element.node.type == "generic_token":
+        return element.value
+    value = ps.literal(element.node)
+    return value if isinstance(value, str) else None
+
+
+def bind(command: Command, call: ps.CommandCall, splats: dict[str, set[str] | None]) -> list[str]:
+    """Findings of one call of `command`."""
+    findings: list[str] = []
+    bound: dict[str, Parameter] = {}
+    positional: list[ps.Element] = []
+    complete = True  # False when a splatted hashtable's keys are unknown
+    elements = call.elements
+    index = 0
+    while index < len(elements):
+        element = elements[index]
+        index += 1
+        if element.kind == "splat":
+            keys = splats.get(element.value.lower())
+            if keys is None:
+                complete = False
+                continue
+            names = sorted(keys)
+        elif element.kind == "parameter":
+            names = [element.value]
+        else:
+            positional.append(element)
+            continue
+        for name in names:
+            try:
+                parameter = match(command, name)
+            except BindingError as error:
+                if command.strict:
+                    findings.append(str(error))
+                else:
+                    findings.append(f"[unknown-parameter] {command.name} -{name}: not a parameter of this function "
+                                    "(it lands in $args, unbound)")
+                if element.kind == "parameter" and (element.colon_argument or (
+                        index < len(elements) and elements[index].kind == "argument")):
+                    index += 1
+                continue
+            if parameter.name in bound:
+                findings.append(f"[duplicate-parameter] {command.name}: parameter '{parameter.name}' is specified more "
+                                "than once")
+            bound[parameter.name] = parameter
+            if element.kind != "parameter":
+                continue
+            takes_argument = element.colon_argument or not parameter.switch
+            if not takes_argument:
+                continue
+            if index >= len(elements) or elements[index].kind != "argument":
+                findings.append(f"[missing-argument] {command.name}: missing an argument for parameter '{parameter.name}'")
+                continue
+            argument = elements[index]
+            index += 1
+            value = _literal_argument(argument)
+            if parameter.accepted_values and value is not None and \
+                    value.lower() not in {v.lower() for v in parameter.accepted_values}:
+                findings.append(f"[bad-value] {command.name} -{parameter.name} {value}: not one of "
+                                f"{', '.join(parameter.accepted_values)} (ValidateSet)")
+    candidates = set(command.sets)
+    for parameter in bound.values():
+        if not parameter.common:
+            candidates &= _sets_of(command, parameter)
+    if not candidates:
+        return findings + [f"[parameter-set] {command.name}: parameter set cannot be resolved using the specified named "
+                           f"parameters ({', '.join('-' + p for p in bound)})"]
+    fitting = {}
+    for name in sorted(candidates):
+        slots = sorted((p.positions[name], p.name) for p in command.parameters.values()
+                       if name in p.positions and p.name not in bound)
+        if len(positional) <= len(slots):
+            fitting[name] = {command.parameters[n].name for _, n in slots[:len(positional)]}
+    if positional and not fitting:
+        return findings + [f"[positional] {command.name}: a positional parameter cannot be found that accepts "
+                           f"argument '{positional[len(positional) - 1].value[:40]}'"]
+    if not complete:
+        return findings
+    satisfied, missing_by_set = [], {}
+    for name, by_position in fitting.items():
+        names = set(bound) | by_position
+        missing = [p.name for p in command.parameters.values()
+                   if name in p.mandatory_in and p.name not in names and not (call.piped and p.pipeline)]
+        (missing_by_set.__setitem__(name, missing) if missing else satisfied.append(name))
+    if not satisfied:
+        chosen = command.default_set if command.default_set in missing_by_set else sorted(missing_by_set)[0]
+        label = "" if chosen == ALL else f" (parameter set {chosen})"
+        findings.append(f"[missing-mandatory] {command.name}: missing mandatory parameter(s) "
+                        f"{', '.join(missing_by_set[chosen])}{label}: PowerShell would prompt, which fails under WinRM")
+    return findings
+
+
+# ---- a script's own parameters, as win_powershell passes them --------------------------------------------
+def _conversion_problem(type_name: str, value: Any) -> str | None:
+    """The PowerShell parameter binder's refusal of `value` for a parameter of type `type_name`, if any."""
+    kind = type_name.lower()
+    if isinstance(value, Unrendered) or value is None or not kind:
+        return None
+    if kind in ("bool", "boolean", "switch"):
+        if isinstance(value, bool | int | float):
+            return None
+        return f"{value!r}: Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0"
+    if kind in ("int", "int32", "long", "int64", "uint32"):
+        if isinstance(value, bool | list | dict):
+            return f"{value!r} cannot be converted to {type_name}"
+        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            return f"{value!r} cannot be converted to {type_name}"
+        return None
+    if kind == "securestring":
+        return "a plain string cannot be converted to SecureString (pass it in sensitive_parameters)"
+    if kind == "string" and isinstance(value, list | dict):
+        return f"a {type(value).__name__} is joined into one string"
+    return None
+
+
+def bind_script_parameters(name: str, signature: ps.Signature, parameters: dict | Unrendered | None,
+                           sensitive: list[str]) -> list[str]:
+    """Findings of win_powershell's `parameters` (+ sensitive_parameters) against a script's param()."""
+    if isinstance(parameters, Unrendered):
+        return []
+    command = from_signature(name, signature)
+    findings, bound = [], set()
+    given = dict(parameters or {})
+    for key in sensitive:
+        given[key] = None  # a SecureString built by win_powershell
+    for key, value in given.items():
+        try:
+            parameter = match(command, key)
+        except BindingError as error:
+            findings.append(str(error) if command.strict else
+                            f"[unknown-parameter] {name} -{key}: the script has no such parameter and no "
+                            "[CmdletBinding()]: the value lands in $args, unbound")
+            continue
+        bound.add(parameter.name)
+        problem = None if key in sensitive else _conversion_problem(parameter.type, value)
+        if problem:
+            findings.append(f"[bad-argument] {name} -{parameter.name} [{parameter.type}]: {problem}")
+    missing = [p.name for p in command.parameters.values() if ALL in p.mandatory_in and p.name not in bound]
+    if missing:
+        findings.append(f"[missing-mandatory] {name}: missing mandatory parameter(s) {', '.join(missing)}")
+    return findings
+
+
+# ---- every call of a script ------------------------------------------------------------------------------
+def splatted_keys(tree) -> dict[str, set[str] | None]:
+    """Keys of the hashtables assigned to each variable (by lower-case name); None if one is not literal."""
+    out: dict[str, set[str] | None] = {}
+    for node in ps.walk(tree.root_node):
+        if node.type == "assignment_expression":
+            left = ps.text(node.children[0]).strip().lower()
+            if left.startswith("$"):
+                value = ps.literal(node.children[-1])
+                name = left[1:]
+                keys = set(value) if isinstance(value, dict) else None
+                out[name] = None if keys is None or out.get(name, set()) is None else (out.get(name) or set()) | keys
+        if node.type == "script_parameter":
+            variable = next(c for c in node.named_children if c.type == "variable")
+            default = next((c for c in node.named_children if c.type == "script_parameter_default"), None)
+            value = ps.literal(default.named_children[-1]) if default is not None else None
+            name = ps.text(variable)[1:].lower()
+            if isinstance(value, dict):
+                out[name] = (out.get(name) or set()) | set(value) if out.get(name, set()) is not None else None
+    return out
+
+
+NATIVE = re.compile(r"\.(exe|com|cmd|bat)$", re.I)
+
+
+@functools.cache
+def check_script(source: str) -> list[str]:
+    """Findings of every command call in a script."""
+    tree = ps.parse(ps.syntax_errors_and_source(source)[2])
+    defined = ps.functions(tree)
+    splats = splatted_keys(tree)
+    findings = []
+    for call in ps.commands(tree):
+        name = call.name.lower()
+        if name in defined:
+            command = from_signature(call.name, defined[name])
+        elif name in table():
+            command = table()[name]
+        elif NATIVE.search(name):
+            continue
+        else:
+            findings.append(f"[unknown-command] line {call.line}: {call.name} is not in data/cmdlets.yml "
+                            "(add it with build_cmdlet_table.py)")
+            continue
+        findings += [re.sub(r"^(\[[a-z-]+\]) ", rf"\1 line {call.line}: ", f) for f in bind(command, call, splats)]
+    return findings
