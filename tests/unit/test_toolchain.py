@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sysconfig
 from pathlib import Path
 
-import ansible_collections
 import yaml
 from sitekit_paths import REPO
 
-BUNDLED = Path(next(p for p in ansible_collections.__path__ if "site-packages" in p))
+BUNDLED = Path(sysconfig.get_paths()["purelib"]) / "ansible_collections"  # what the `ansible` package installs
 USED = re.compile(r"^\s*-?\s*([a-z0-9_]+\.[a-z0-9_]+)\.[a-z0-9_]+:", re.M)
 
 
