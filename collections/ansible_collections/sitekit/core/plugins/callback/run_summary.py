@@ -7,6 +7,36 @@ record tells a dry run from a change.
 
 from __future__ import annotations
 
+DOCUMENTATION = r"""
+name: run_summary
+type: aggregate
+short_description: JSON record and readable summary of what each run changed
+description:
+  - Records the playbook (file name), the inventory sources, whether the run was in check mode (C(--check), or
+    C(check_mode) on the last play started), every changed task and every failed task per host (failures whose
+    errors are ignored are left out; messages cut to 500 characters), the duration and the end time (UTC).
+  - At the end of the run, writes that record as JSON to C(<directory>/<end time>-<playbook>.json) (e.g.
+    C(2025-01-01T213000Z-site.yml.json)) and prints a
+    C(SITEKIT RUN SUMMARY) banner with the count of changes and failures and one line per changed or failed task.
+  - The directory is E(SITEKIT_RUN_LOG_DIR) when set, else C(.cache/runs) relative to the directory
+    C(ansible-playbook) runs in; it is created when missing, and a write error is a warning, not a failure.
+version_added: "0.1.0"
+author: sitekit maintainers (!UNKNOWN)
+requirements:
+  - enabled in C(callbacks_enabled) (sitekit's C(ansible.cfg) does)
+notes:
+  - E(SITEKIT_RUN_LOG_DIR) is read from the environment directly; the callback has no configuration option.
+"""
+
+EXAMPLES = r"""
+# ansible.cfg
+# [defaults]
+# callbacks_enabled = sitekit.core.run_summary
+
+# then, e.g.:  SITEKIT_RUN_LOG_DIR=/var/log/sitekit ansible-playbook -i inventories/<site> playbooks/site.yml
+"""
+
+# ruff: noqa: E402  (Ansible plugin layout: the documentation comes before the imports)
 import json
 import os
 import time
@@ -14,16 +44,6 @@ from pathlib import Path
 
 from ansible import context
 from ansible.plugins.callback import CallbackBase
-
-DOCUMENTATION = r"""
-name: run_summary
-type: aggregate
-short_description: JSON record and readable summary of what each run changed
-description:
-  - Records every changed or failed task per host, the playbook, the inventory and whether it ran in check mode.
-requirements: []
-options: {}
-"""
 
 
 class CallbackModule(CallbackBase):

@@ -7,36 +7,89 @@ DOCUMENTATION = r"""
 module: config_archive_put
 short_description: Store a device configuration on an FTP/FTPS archive, dated, with retention
 description:
-  - Uploads I(content) as C(<directory>/<name>-YYYYMMDD-HHMMSS.cfg) on an FTP server
-    (explicit FTPS with a private data channel when I(ftps) is true), reads the size back,
-    then deletes the files of that device older than I(retention_days), always keeping the
-    newest.
-  - When the newest archived file already holds the same text, nothing is uploaded
-    (C(changed=false)) unless I(always) is true.
-  - Check mode connects and lists, never writes or deletes.
-  - Gap filled, no collection module uploads to FTP; the archive servers are vsftpd
-    (roles/ftp_archive), one directory per device.
+  - Uploads O(content) (UTF-8) as C(<directory>/<name>-YYYYMMDD-HHMMSS.cfg) (UTC time) on an FTP server, explicit
+    FTPS (C(AUTH TLS)) with a protected data channel (C(PROT P)) when O(ftps) is true, reads the size back with
+    C(SIZE) and fails when it differs from what was sent.
+  - O(directory) is created when missing (one level, C(MKD)).
+  - When the newest archived file of that device (by the time in its name) already holds the same bytes,
+    nothing is uploaded (C(changed=false)) unless O(always) is true.
+  - With O(retention_days), then deletes the device's files older than that many days, always keeping the newest;
+    a deletion is a change too. Files whose names do not follow C(<name>-YYYYMMDD-HHMMSS.cfg) are never touched.
+  - An FTP, TLS or network error fails the task with C(user@host:port/directory) and the error.
+  - "Gap filled: no collection module uploads to FTP; the archive servers are vsftpd
+    (role ftp_archive), one directory per device."
+version_added: "0.1.0"
+author: sitekit maintainers (!UNKNOWN)
 options:
-  host: {description: FTP server address., type: str, required: true}
-  port: {description: FTP control port., type: int, default: 21}
-  user: {description: FTP account., type: str, required: true}
-  password: {description: Its password., type: str, required: true, no_log: true}
-  ftps: {description: Explicit FTPS (AUTH TLS) with a protected data channel., type: bool, default: false}
-  tls_verify: {description: Check the server certificate against the system CAs., type: bool, default: true}
-  directory: {description: Directory of this device on the server (created when missing)., type: str, required: true}
-  name: {description: Device name, the file name prefix., type: str, required: true}
-  content: {description: Configuration text., type: str, required: true}
-  retention_days: {description: Delete this device's files older than this many days (0 keeps all)., type: int, default: 0}
-  always: {description: Upload even when the newest file holds the same text., type: bool, default: false}
-  timeout: {description: Seconds to wait for the server., type: int, default: 30}
-author: sitekit
+  host:
+    description: FTP server address.
+    type: str
+    required: true
+  port:
+    description: FTP control port.
+    type: int
+    default: 21
+  user:
+    description: FTP account.
+    type: str
+    required: true
+  password:
+    description: Its password (never logged).
+    type: str
+    required: true
+  ftps:
+    description: Explicit FTPS (C(AUTH TLS)) with a protected data channel; V(false) is plain FTP.
+    type: bool
+    default: false
+  tls_verify:
+    description: With O(ftps), check the server certificate and its name against the system CAs.
+    type: bool
+    default: true
+  directory:
+    description: Directory of this device on the server, relative to the login directory (created when missing).
+    type: str
+    required: true
+  name:
+    description: Device name, the file name prefix.
+    type: str
+    required: true
+  content:
+    description: Configuration text.
+    type: str
+    required: true
+  retention_days:
+    description: Delete this device's files older than this many days, the newest always kept; V(0) keeps all.
+    type: int
+    default: 0
+  always:
+    description: Upload even when the newest file holds the same text.
+    type: bool
+    default: false
+  timeout:
+    description: Seconds to wait for the server (connection and each reply).
+    type: int
+    default: 30
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Connects, lists and reads the newest file to compare; never uploads, creates a directory nor deletes.
+      - A missing directory is reported as a change without listing anything.
+  diff_mode:
+    support: none
+    details: Returns no diff.
+  platform:
+    platforms: posix
+    details: Runs where the task runs (C(delegate_to=localhost) in the sitekit playbooks) and opens its own FTP session.
 """
 
 EXAMPLES = r"""
 - name: Store the configuration on the primary archive
   sitekit.core.config_archive_put:
-    host: 192.0.2.81
-    user: cfgarchive
+    host: "{{ hostvars[site_config_archive.primary].site_ip }}"
+    user: "{{ site_config_archive.user }}"
     password: "{{ vault_ftp_archive_password }}"
     ftps: true
     directory: "{{ inventory_hostname }}"
@@ -47,8 +100,17 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-path: {description: File written (or that would be written, or the identical newest file)., type: str, returned: always}
-deleted: {description: Files removed by retention., type: list, returned: always}
+path:
+  description: File written (or that would be written, in check mode), or the identical newest file when nothing was uploaded.
+  type: str
+  returned: always
+  sample: "switch1/switch1-20250101-213000.cfg"
+deleted:
+  description: Files removed by retention (or that would be), as C(<directory>/<file>).
+  type: list
+  elements: str
+  returned: always
+  sample: ["switch1/switch1-20240901-213000.cfg"]
 """
 
 import ftplib  # noqa: E402

@@ -13,38 +13,85 @@ DOCUMENTATION = r"""
 module: glpi_account
 short_description: Set or disable GLPI local accounts (glpi_users) idempotently
 description:
-  - Compares each wanted password with the bcrypt hash stored in C(glpi_users.password)
-    and writes a new hash (PHP C(password_hash) compatible, C($2y$)) only when it differs.
-  - C(state=disabled) sets C(is_active=0). Supports check mode and diff mode (no secret in the diff).
-  - Connects as the local MariaDB root over the unix socket (unix_socket authentication).
+  - For each account, reads C(password) and C(is_active) from GLPI's C(glpi_users) table.
+  - C(state=present) - checks the wanted password against the stored bcrypt hash and writes a new hash
+    (C($2y$), PHP C(password_hash) compatible, cost 10) only when it does not match; an inactive account is
+    made active again (C(is_active=1)).
+  - C(state=disabled) - sets C(is_active=0) when the account is active; the password is left as it is.
+  - An account missing from C(glpi_users) is not created; it is listed in RV(missing_accounts).
+  - All updates are committed together at the end; a database error fails the task.
+  - Connects as the MariaDB C(root) user over the unix socket, without a password (C(unix_socket)
+    authentication), so it runs as root on the GLPI host.
+  - "Gap filled: community.mysql manages MariaDB users, not the rows of an application's C(glpi_users) table,
+    and cannot compare a wanted password with a stored bcrypt hash, which idempotence needs."
+version_added: "0.1.0"
+author: sitekit maintainers (!UNKNOWN)
 options:
-  database: {description: GLPI database name., type: str, default: glpi}
-  login_unix_socket: {description: MariaDB socket., type: str, default: /run/mysqld/mysqld.sock}
+  database:
+    description: GLPI database name.
+    type: str
+    default: glpi
+  login_unix_socket:
+    description: MariaDB socket.
+    type: str
+    default: /run/mysqld/mysqld.sock
   accounts:
     description: Accounts to manage.
     type: list
     elements: dict
     required: true
     suboptions:
-      name: {description: GLPI login., type: str, required: true}
-      state: {description: C(present) (active with this password) or C(disabled)., type: str,
-              choices: [present, disabled], default: present}
-      password: {description: Wanted password (required when state=present)., type: str}
-requirements: [python3-pymysql, python3-bcrypt]
+      name:
+        description: GLPI login (C(glpi_users.name)).
+        type: str
+        required: true
+      state:
+        description: V(present) (active, with this password) or V(disabled).
+        type: str
+        choices: [present, disabled]
+        default: present
+      password:
+        description: Wanted password; required when O(accounts[].state=present). Never logged.
+        type: str
+requirements:
+  - PyMySQL and bcrypt on the GLPI host (Debian python3-pymysql, python3-bcrypt)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads and compares; runs no C(UPDATE).
+  diff_mode:
+    support: full
+    details: Before and after per existing account - C(active), and C(password) as C(unchanged), C(other) or C(set from vault) (never a secret).
+  platform:
+    platforms: debian
+    details: The GLPI host, as root (MariaDB unix_socket authentication).
 """
 
 EXAMPLES = r"""
-- name: Replace GLPI's default passwords
-  glpi_account:
+- name: Replace GLPI's default passwords, disable the post-only account
+  sitekit.core.glpi_account:
     accounts:
       - {name: glpi, password: "{{ vault_glpi_admin_password }}"}
       - {name: post-only, state: disabled}
+  become: true
   no_log: true
 """
 
 RETURN = r"""
-changed_accounts: {description: Logins that were (or would be) changed., type: list, returned: always}
-missing_accounts: {description: Wanted logins absent from glpi_users (left alone)., type: list, returned: always}
+changed_accounts:
+  description: Logins that were (or would be, in check mode) changed.
+  type: list
+  elements: str
+  returned: always
+  sample: [glpi, post-only]
+missing_accounts:
+  description: Wanted logins absent from C(glpi_users), left alone.
+  type: list
+  elements: str
+  returned: always
+  sample: []
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402 (Ansible module layout)

@@ -7,49 +7,111 @@ DOCUMENTATION = r"""
 module: ios_remediate
 short_description: Send an IOS device only the lines that take it to its intended configuration
 description:
-  - Reads the running configuration over SSH (netmiko), computes the remediation to the
-    intended configuration with hier_config (negations and replacements included), sends
-    only those lines one at a time, then saves with C(write memory).
+  - Reads the running configuration over SSH (netmiko, C(show running-config)), computes the remediation to the
+    intended configuration with hier_config 2.3.1 (negations and replacements included, sections closed with
+    C(exit)), sends only those lines, one at a time in configuration mode, then saves with C(write memory).
+  - Both texts are first cut to the same scope - O(include) keeps the top-level sections that match, O(exclude)
+    and a built-in list drop lines IOS adds by itself (C(version), C(boot), C(vtp), C(end)…) with their children.
   - A second run with the same intended configuration sends nothing (C(changed=false)).
-  - In check mode the device is only read; the lines that would be sent are returned.
-  - A refused line (C(% Invalid input), C(% Incomplete command)...) or a lost connection
-    fails the task with a message naming the device, the line and the lines already applied
-    (which are then not saved).
-  - Gap filled, cisco.ios.ios_config sends the lines of a config file that differ from the
+  - Lines IOS never shows in its running configuration (C(snmp-server user NAME …)) are checked with
+    C(show snmp user NAME) and sent only when the user is not listed.
+  - A refused line (C(% Invalid input), C(% Incomplete command)…) or a lost connection stops the push at once
+    and fails the task with a message naming the device, the line and the lines already applied (which are
+    then not saved); RV(applied) and RV(failed_line) are returned with the failure.
+  - With neither O(intended_config) nor O(src), only reads (backups) and returns RV(running_config) when
+    O(return_running).
+  - Secrets (C(secret 5 …), C(password 7 …), SNMP C(auth)/C(priv) keys, C(key-string)) are masked in every
+    returned line, diff and message.
+  - "Gap filled: C(cisco.ios.ios_config) sends the lines of a config file that differ from the
     running text, cannot remove what the intended configuration no longer declares without
     hand-written C(before)/C(replace) blocks, needs a network_cli connection per device, and
-    does not name the lines applied when a later line fails.
-  - Lines IOS never shows in its running configuration (C(snmp-server user)) are checked with
-    a show command (C(show snmp user NAME)) and sent only when missing.
-  - With no I(intended_config) and no I(src), only reads (backup); C(running_config) is returned.
+    does not name the lines applied when a later line fails."
+version_added: "0.1.0"
+author: sitekit maintainers (!UNKNOWN)
 options:
-  host: {description: Address of the device., type: str, required: true}
-  port: {description: SSH port., type: int, default: 22}
-  username: {description: SSH user., type: str, required: true}
-  password: {description: SSH password (omit to use keys)., type: str, no_log: true}
-  enable_secret: {description: Enable secret when the user does not land in privileged mode., type: str, no_log: true}
+  host:
+    description: Address of the device.
+    type: str
+    required: true
+  port:
+    description: SSH port.
+    type: int
+    default: 22
+  username:
+    description: SSH user.
+    type: str
+    required: true
+  password:
+    description:
+      - SSH password (never logged).
+      - The module does not use SSH keys nor an agent (netmiko's C(use_keys) and C(allow_agent) stay false), so
+        without a password only a device that accepts the user without authentication lets it in.
+    type: str
+  enable_secret:
+    description: Enable secret, sent with C(enable) when the user does not land in privileged mode (never logged).
+    type: str
   host_key_checking:
-    description: Refuse unknown or changed SSH host keys (system known_hosts or I(known_hosts)).
+    description:
+      - Refuse an unknown or changed SSH host key (paramiko's reject policy). The known keys are those of
+        O(known_hosts) when set, else the system C(known_hosts) of the user running the module.
+      - V(false) accepts any key.
     type: bool
     default: true
-  known_hosts: {description: known_hosts file to check host keys against., type: path}
-  timeout: {description: Seconds to wait for a connection or an answer., type: int, default: 30}
-  name: {description: Name of the device in messages (inventory name)., type: str}
-  intended_config: {description: Full intended configuration text., type: str}
-  src: {description: File holding the intended configuration (on the controller)., type: path}
+  known_hosts:
+    description:
+      - known_hosts file to check host keys against, instead of the system one; when the file does not exist every
+        key is refused. Used only with O(host_key_checking).
+    type: path
+  timeout:
+    description: Seconds to wait for the connection, the authentication, the banner and each answer of the device.
+    type: int
+    default: 30
+  name:
+    description: Name of the device in messages and diff headers (the inventory name); defaults to O(host).
+    type: str
+  intended_config:
+    description: Full intended configuration text. Mutually exclusive with O(src).
+    type: str
+  src:
+    description:
+      - File holding the intended configuration, read where the module runs (the controller with
+        C(delegate_to=localhost)). The task fails when it does not exist. Mutually exclusive with O(intended_config).
+    type: path
   include:
-    description: Regular expressions of the top-level lines managed; the others are left alone. Empty manages all.
+    description: Regular expressions (searched, not anchored) of the top-level lines managed, with their children; the others are left alone. Empty manages all.
     type: list
     elements: str
     default: []
   exclude:
-    description: Regular expressions of lines (any depth) left alone, added to the built-in list of lines IOS adds itself.
+    description: Regular expressions of lines (any depth) left alone with their children, added to the built-in list of lines IOS adds itself.
     type: list
     elements: str
     default: []
-  save: {description: Run C(write memory) after a change., type: bool, default: true}
-  return_running: {description: Return the full running configuration (backups)., type: bool, default: false}
-author: sitekit
+  save:
+    description: Run C(write memory) after a change (never in check mode); a failed save fails the task.
+    type: bool
+    default: true
+  return_running:
+    description: Return the full running configuration read before any change (backups).
+    type: bool
+    default: false
+requirements:
+  - netmiko (4.8.0 in the sitekit toolchain)
+  - hier_config (2.3.1)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads the device (running configuration, C(show snmp user)) and returns in RV(commands) what would be sent; sends nothing.
+  diff_mode:
+    support: partial
+    details:
+      - Before and after are the running and the intended configuration cut to the managed scope, secrets masked.
+      - The write-only C(snmp-server user) lines are not in the diff, only in RV(commands).
+  platform:
+    platforms: posix
+    details: Runs where the task runs (C(delegate_to=localhost) in the sitekit roles) and opens its own SSH session to the device.
 """
 
 EXAMPLES = r"""
@@ -58,14 +120,43 @@ EXAMPLES = r"""
     host: "{{ ansible_host }}"
     username: "{{ ansible_user }}"
     password: "{{ ansible_password }}"
+    known_hosts: "{{ playbook_dir }}/../.cache/known_hosts"
+    name: "{{ inventory_hostname }}"
     src: "build/configs/{{ inventory_hostname }}.cfg"
   delegate_to: localhost
+
+- name: Read the running configuration only (backup)
+  sitekit.core.ios_remediate:
+    host: "{{ ansible_host }}"
+    username: "{{ ansible_user }}"
+    password: "{{ ansible_password }}"
+    return_running: true
+  delegate_to: localhost
+  register: running
 """
 
 RETURN = r"""
-commands: {description: Lines sent (or that would be sent in check mode); hashes masked., type: list, returned: always}
-applied: {description: Lines the device accepted., type: list, returned: always}
-running_config: {description: Running configuration read before any change., type: str, returned: when return_running}
+commands:
+  description: Lines sent (or that would be sent, in check mode), secrets masked; empty when nothing differs.
+  type: list
+  elements: str
+  returned: always
+  sample: ["vlan 30", " name SERVERS", " exit"]
+applied:
+  description: Lines the device accepted, as sent (stripped of their indentation), secrets masked; empty in check mode.
+  type: list
+  elements: str
+  returned: always
+  sample: ["vlan 30", "name SERVERS", "exit"]
+running_config:
+  description: Running configuration read before any change.
+  type: str
+  returned: when O(return_running)
+failed_line:
+  description: The line the device refused or did not answer (null when the failure came before any line).
+  type: str
+  returned: failure reported by the device or the session
+  sample: "switchport trunk allowed vlan 10,20,999"
 """
 
 import os  # noqa: E402

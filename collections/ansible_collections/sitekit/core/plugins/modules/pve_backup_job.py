@@ -7,29 +7,50 @@ DOCUMENTATION = r"""
 module: pve_backup_job
 short_description: Create and update Proxmox VE vzdump jobs, retention (prune-backups) included
 description:
-  - Reads C(/cluster/backup) once; creates each declared job that is missing and updates only
-    the options that differ on an existing one (one C(PUT) per changed job).
-  - C(prune-backups) is compared as retention values (PVE returns an object, the API takes a
-    string), so a no-op run makes no write and changing one keep-* value makes exactly one update.
-  - Options set on the cluster but not declared are left alone unless C(remove_undeclared_options).
+  - Reads C(GET /cluster/backup) once; creates each declared job that is missing (C(POST /cluster/backup)) and
+    updates only the options that differ on an existing one (one C(PUT /cluster/backup/{id}) per changed job).
+  - Values are compared after normalising both sides - C(prune-backups) as retention values (PVE returns an
+    object, the API takes a string), C(enabled) and C(all) as flags, C(vmid) and C(mailto) as sets, C(dow) as a
+    list - so a no-op run makes no write and changing one keep-* value makes exactly one update.
+  - Jobs on the cluster that are not declared are left alone; no job is ever deleted.
+  - Options set on a cluster job but not declared are left alone unless O(remove_undeclared_options).
   - "Gap filled: C(community.proxmox.proxmox_backup_schedule) 1.4.0 only adds or removes VMs in an
     existing job; it cannot create a job nor set schedule, storage, mode, compression or retention.
     C(community.proxmox.proxmox_backup) runs a one-off vzdump, it does not manage jobs."
-  - Check mode makes no write call; diff mode returns before/after per job.
 version_added: "0.1.0"
-author: sitekit
+author: sitekit maintainers (!UNKNOWN)
 options:
   jobs:
-    description: Jobs as C(POST /cluster/backup) parameters; C(id) is required to find the job again.
+    description:
+      - Jobs as C(POST /cluster/backup) parameters (C(schedule), C(storage), C(mode), C(compress), C(vmid) or C(all),
+        C(prune-backups), C(enabled)…); keys whose value is null are dropped.
+      - C(id) is required in every job (the module fails without it), since PVE would otherwise generate one and the
+        job could not be found again.
+      - C(prune-backups) may be a string (C(keep-daily=7,keep-weekly=5)) or a mapping (C(keep_daily) or
+        C(keep-daily) keys); it is sent as PVE's string with sorted keys.
     type: list
     elements: dict
     required: true
   remove_undeclared_options:
-    description: Delete options present on the cluster job but not declared.
+    description:
+      - Delete (C(delete=) in the C(PUT)) the options an existing job has but the declaration lacks.
+      - C(enabled), C(id), C(type), C(digest) and C(next-run) are never deleted.
     type: bool
     default: false
-notes:
-  - Connection options are those of every sitekit.core pve_* module (module_utils/pve_client.py).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - sitekit.core.proxmox
+  - sitekit.core.proxmox.action_group
+attributes:
+  check_mode:
+    support: full
+    details: Reads the jobs and reports what would be created or updated; makes no write call.
+  diff_mode:
+    support: full
+    details: Before and after per created or updated job, with normalised values; a created job has no before.
+  platform:
+    platforms: posix
+    details: Runs where the task runs (usually the controller) and calls the API over HTTPS.
 """
 
 EXAMPLES = r"""
@@ -44,13 +65,29 @@ EXAMPLES = r"""
         storage: nas-backup
         mode: snapshot
         compress: zstd
-        prune-backups: keep-daily=7,keep-monthly=2,keep-weekly=5
+        prune-backups: {keep-daily: 7, keep-weekly: 5, keep-monthly: 2}
         vmid: "101,102"
+
+- name: The jobs the site model computes
+  sitekit.core.pve_backup_job:
+    jobs: "{{ (hostvars | sitekit.core.pve_desired(groups)).backup_jobs }}"
+  # connection from module_defaults: group/sitekit.core.proxmox
 """
 
 RETURN = r"""
-created: {description: Job ids created (or that would be), type: list, returned: always}
-updated: {description: Job id -> options updated, type: dict, returned: always}
+created:
+  description: Ids of the jobs created (or that would be, in check mode).
+  type: list
+  elements: str
+  returned: always
+  sample: [sitekit-nightly]
+updated:
+  description:
+    - Job id -> the declared options that differ, as declared (the C(PUT) sends C(prune-backups) as PVE's string),
+      and C(delete) with the options removed by O(remove_undeclared_options).
+  type: dict
+  returned: always
+  sample: {sitekit-nightly: {prune-backups: {keep-daily: 14, keep-weekly: 5, keep-monthly: 2}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402

@@ -7,16 +7,30 @@ DOCUMENTATION = r"""
 module: pve_cluster_info
 short_description: PVE version, cluster name, nodes and quorum (2 reads)
 description:
-  - Reads C(/version) and C(/cluster/status); returns the major version the other roles
-    branch on (HA groups on 8, HA rules on 9), the cluster name and its online members.
+  - Reads C(GET /version) and C(GET /cluster/status) and returns the major version the other roles
+    branch on (HA groups on PVE 8, HA rules on PVE 9), the cluster name, its member nodes and which are online.
+  - Always read-only; never reports a change.
   - "Gap filled: C(community.proxmox.proxmox_node_info) lists nodes but neither the version nor
     the cluster name/quorum; C(proxmox_cluster_join_info) needs the cluster join API (root ticket)."
 version_added: "0.1.0"
-author: sitekit
+author: sitekit maintainers (!UNKNOWN)
 options: {}
-notes:
-  - Connection options are those of every sitekit.core pve_* module (module_utils/pve_client.py).
-  - Always read-only; supports check mode.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - sitekit.core.proxmox
+  - sitekit.core.proxmox.action_group
+attributes:
+  check_mode:
+    support: full
+    details: Only reads, so it runs in check mode like in a normal run.
+  diff_mode:
+    support: N/A
+    details: Changes nothing; returns no diff.
+  platform:
+    platforms: posix
+    details: Runs where the task runs (usually the controller, C(delegate_to=localhost)) and calls the API over HTTPS.
+seealso:
+  - module: sitekit.core.pve_ha
 """
 
 EXAMPLES = r"""
@@ -26,15 +40,52 @@ EXAMPLES = r"""
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
   register: proxmox_cluster
+
+- name: The same, the connection set once for the play
+  hosts: localhost
+  module_defaults:
+    group/sitekit.core.proxmox:
+      api_host: "{{ proxmox_api_host }}"
+      api_token_id: sitekit
+      api_token_secret: "{{ vault_proxmox_api_token_secret }}"
+  tasks:
+    - name: Cluster facts
+      sitekit.core.pve_cluster_info:
+      register: proxmox_cluster
 """
 
 RETURN = r"""
-major: {description: PVE major version, type: int, returned: always}
-version: {description: Full PVE version, type: str, returned: always}
-cluster_name: {description: Cluster name (null for a standalone node), type: str, returned: always}
-nodes: {description: Member node names, type: list, returned: always}
-online: {description: Online member names, type: list, returned: always}
-quorate: {description: Whether the cluster has quorum, type: bool, returned: always}
+major:
+  description: PVE major version (first field of C(version), or of C(release) when C(version) is absent).
+  type: int
+  returned: always
+  sample: 9
+version:
+  description: Full PVE version as C(/version) gives it.
+  type: str
+  returned: always
+  sample: "9.1.1"
+cluster_name:
+  description: Cluster name; null on a standalone node (C(/cluster/status) has no C(cluster) entry).
+  type: str
+  returned: always
+  sample: pve-cluster
+nodes:
+  description: Names of the member nodes, sorted.
+  type: list
+  elements: str
+  returned: always
+  sample: [pve1, pve2, pve3]
+online:
+  description: Names of the member nodes the cluster reports online, sorted.
+  type: list
+  elements: str
+  returned: always
+  sample: [pve1, pve2, pve3]
+quorate:
+  description: Whether the cluster has quorum; true on a standalone node.
+  type: bool
+  returned: always
 """
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402

@@ -8,62 +8,79 @@ module: pve_ha
 short_description: HA resources and their placement, as HA groups (PVE 8) or HA rules (PVE 9)
 description:
   - Takes the HA groups, HA rules and HA resources the site model's Proxmox view computes
-    (C(pve_desired) filter - C(ha_groups), C(ha_rules), C(ha_resources)) and detects the PVE major
-    version from C(/version) to apply the groups (PVE 8) or the rules (PVE 9). It computes nothing
+    (filter P(sitekit.core.pve_desired#filter) - C(ha_groups), C(ha_rules), C(ha_resources)) and reads the PVE
+    major version from C(/version) to apply the groups (PVE 8) or the rules (PVE 9). It computes nothing
     of the placement itself.
-  - PVE 8 - one HA group per node (C(sitekit-<node>), the node preferred, the others as fallback)
-    and every HA resource in the group of its node. PVE 8 has no anti-affinity; distinct
-    preferred nodes keep redundant servers apart while all nodes are up.
-  - PVE 9 - one node-affinity rule per node (same preference) and one negative resource-affinity
-    rule per spread group (C(sitekit-spread-<group>)); C(/cluster/ha/groups) is never read, as
-    PVE 9 refuses groups once they are migrated to rules. After an 8 to 9 upgrade whose groups
-    are not migrated yet (resources still name a group), our resources leave their C(sitekit-*)
-    group and those groups are deleted before the rules are created, so PVE does not migrate
-    them into rules that would name the same resources; C(ha-group-sitekit-*) rules from an
-    earlier migration are removed (purge).
-  - Lists resources and groups/rules once (2 reads + /version) and compares locally.
+  - Reads C(/version), C(/cluster/ha/resources) and either C(/cluster/ha/groups) (groups mode) or
+    C(/cluster/ha/rules) (rules mode) once, and compares locally - C(nodes) and rule C(resources) as sets,
+    C(strict), C(restricted), C(nofailback) and C(disable) as flags, the rest as text.
+  - Groups mode - creates and updates the declared groups, then creates and updates the resources (C(group)
+    included), then, with O(purge), deletes the C(<prefix>-*) groups that are not declared.
+  - Rules mode - C(/cluster/ha/groups) is never read (PVE 9 refuses groups once they are migrated to rules).
+    The C(group) key of the declared resources is dropped; a declared resource that still names a group gets
+    C(delete=group), and with O(purge) the C(<prefix>-*) groups those resources were in are deleted, so PVE does
+    not migrate them into rules naming the same resources. Then the C(<prefix>-*) and C(ha-group-<prefix>-*)
+    rules that are not declared are deleted (O(purge)), a rule whose C(type) changed is deleted and created again,
+    and the other rules are created or updated. Resources are written before rules (a rule may only name
+    configured HA resources).
+  - HA resources are created and updated, never removed.
   - "Gap filled: C(community.proxmox.proxmox_cluster_ha_groups) and C(_ha_resources) 1.4.0 do not
     support check mode (the play's --check would fail); with C(_ha_rules) (correct on the
-    simulator) they manage one object per call with a list read each, so the rcr site costs one
-    module run per group, rule and VM (rcr - 24 runs on PVE 8, 32 on PVE 9, against one); none of
+    simulator) they manage one object per call with a list read each, so the reference site costs one
+    module run per group, rule and VM (24 runs on PVE 8, 32 on PVE 9, against one); none of
     them chooses groups or rules from the cluster version."
-  - Check mode makes no write call; diff mode returns before/after.
 version_added: "0.1.0"
-author: sitekit
+author: sitekit maintainers (!UNKNOWN)
 options:
   groups:
-    description: PVE 8 HA groups (POST /cluster/ha/groups parameters), applied when the cluster runs PVE 8.
+    description: PVE 8 HA groups (C(POST /cluster/ha/groups) parameters, C(group) is the id); used in groups mode only.
     type: list
     elements: dict
     default: []
   rules:
-    description: PVE 9 HA rules (POST /cluster/ha/rules parameters), applied when the cluster runs PVE 9.
+    description: PVE 9 HA rules (C(POST /cluster/ha/rules) parameters, C(rule) is the id); used in rules mode only.
     type: list
     elements: dict
     default: []
   resources:
-    description: >-
-      HA resources (C(sid), C(state), C(comment), C(group) for PVE 8); C(group) is dropped on PVE 9.
+    description:
+      - HA resources (C(POST /cluster/ha/resources) parameters - C(sid), C(state), C(comment), and C(group) for PVE 8).
+      - C(group) is dropped in rules mode.
     type: list
     elements: dict
     required: true
   prefix:
-    description: Name prefix of the groups and rules this module owns (what C(purge) may remove).
+    description: Name prefix of the groups and rules this module owns (what O(purge) may remove).
     type: str
     default: sitekit
   mode:
-    description: C(auto) follows the cluster version; C(groups) or C(rules) forces one (C(groups) fails on PVE 9).
+    description:
+      - V(auto) follows the cluster version (rules from PVE 9 on, groups before).
+      - V(groups) fails on PVE 9 and later; V(rules) fails before PVE 9.
     type: str
     choices: [auto, groups, rules]
     default: auto
   purge:
-    description: >-
-      Remove C(sitekit-*) groups and rules that are no longer declared, and the C(ha-group-sitekit-*)
-      rules PVE 9 made when it migrated our PVE 8 groups (an 8 to 9 upgrade).
+    description:
+      - Remove the C(<prefix>-*) groups (groups mode) or rules (rules mode) that are not declared, the
+        C(ha-group-<prefix>-*) rules PVE 9 made when it migrated our PVE 8 groups, and (rules mode) the
+        C(<prefix>-*) groups the declared resources still name.
     type: bool
     default: true
-notes:
-  - Connection options are those of every sitekit.core pve_* module (module_utils/pve_client.py).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - sitekit.core.proxmox
+  - sitekit.core.proxmox.action_group
+attributes:
+  check_mode:
+    support: full
+    details: Reads and returns in RV(actions) the write calls it would make; makes none.
+  diff_mode:
+    support: full
+    details: Before and after of the groups or rules and of the resources it writes or removes.
+  platform:
+    platforms: posix
+    details: Runs where the task runs (usually the controller) and calls the API over HTTPS.
 """
 
 EXAMPLES = r"""
@@ -75,12 +92,27 @@ EXAMPLES = r"""
     groups: "{{ proxmox_desired.ha_groups }}"
     rules: "{{ proxmox_desired.ha_rules }}"
     resources: "{{ proxmox_desired.ha_resources }}"
+  vars:
+    proxmox_desired: "{{ hostvars | sitekit.core.pve_desired(groups) }}"
 """
 
 RETURN = r"""
-major: {description: PVE major version detected, type: int, returned: always}
-mode: {description: groups or rules, type: str, returned: always}
-actions: {description: Write calls made (or that would be), as "METHOD path", type: list, returned: always}
+major:
+  description: PVE major version read from C(/version).
+  type: int
+  returned: always
+  sample: 8
+mode:
+  description: Mode applied, V(groups) or V(rules).
+  type: str
+  returned: always
+  sample: groups
+actions:
+  description: Write calls made (or that would be, in check mode), as C(METHOD /path), in the order sent.
+  type: list
+  elements: str
+  returned: always
+  sample: ["POST /cluster/ha/groups", "POST /cluster/ha/resources"]
 """
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402

@@ -7,44 +7,92 @@ DOCUMENTATION = r"""
 module: pve_restore
 short_description: Restore the latest backup of a VM to a new VMID on a chosen node and start it
 description:
+  - Refuses a target VMID that already exists anywhere in the cluster (C(GET /cluster/resources?type=vm)),
+    as a drill never overwrites a VM. A second run with the same O(target_vmid) therefore fails once the first
+    has restored it; the module is not idempotent and reports a change on every successful run.
   - Lists the backup storage's content for the source VM (C(GET /nodes/{node}/storage/{storage}/content)),
-    picks the newest archive, restores it with C(POST /nodes/{node}/qemu) (C(archive=…), C(unique=1) so
-    the copy gets new MACs and does not clash with the original), waits for the task and starts the copy.
+    picks the newest archive (highest C(ctime)), restores it with C(POST /nodes/{node}/qemu) (C(archive=…),
+    C(unique=1) so the copy gets new MACs and does not clash with the original), waits for the task and,
+    with O(start), starts the copy and waits for that task too.
   - Returns the archive used and the time taken, to compare with the restore target.
-  - Refuses a target VMID that already exists (a drill never overwrites a VM).
   - "Gap filled: community.proxmox 1.4.0 has C(proxmox_backup_info) / C(proxmox_storage_contents_info) to
     list archives but no module restores one (C(proxmox_kvm) has no archive option)."
-  - Check mode finds the archive and makes no write call.
 version_added: "0.1.0"
-author: sitekit
+author: sitekit maintainers (!UNKNOWN)
 options:
-  vmid: {description: VM whose backup is restored, type: int, required: true}
-  target_vmid: {description: New VMID of the restored copy, type: int, required: true}
-  node: {description: Node to restore on, type: str, required: true}
-  backup_storage: {description: Storage that holds the vzdump archives, type: str, required: true}
-  storage: {description: Storage for the restored disks (default that of the archive's config), type: str}
-  start: {description: Start the copy once restored, type: bool, default: true}
-  timeout: {description: Seconds to wait for the restore task, type: int, default: 3600}
-notes:
-  - Connection options are those of every sitekit.core pve_* module (module_utils/pve_client.py).
+  vmid:
+    description: VMID of the VM whose latest backup is restored.
+    type: int
+    required: true
+  target_vmid:
+    description: VMID of the restored copy; must not exist in the cluster.
+    type: int
+    required: true
+  node:
+    description: Node to restore on; the archives are listed through this node.
+    type: str
+    required: true
+  backup_storage:
+    description: Storage that holds the vzdump archives.
+    type: str
+    required: true
+  storage:
+    description: Storage for the restored disks (C(storage) of the restore call); when omitted, PVE's default for the archive.
+    type: str
+  start:
+    description: Start the copy once restored.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for the restore task, and again for the start task.
+    type: int
+    default: 3600
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - sitekit.core.proxmox
+  - sitekit.core.proxmox.action_group
+attributes:
+  check_mode:
+    support: full
+    details: Checks the target VMID, finds the archive, reports C(changed=true) and makes no write call.
+  diff_mode:
+    support: none
+    details: Returns no diff.
+  platform:
+    platforms: posix
+    details: Runs where the task runs (usually the controller) and calls the API over HTTPS.
 """
 
 EXAMPLES = r"""
-- name: Restore VM 101's latest backup as VM 9101 on another node
+- name: Restore VM 101's latest backup as VM 9101 on node2 and start it
   sitekit.core.pve_restore:
     api_host: "{{ proxmox_api_host }}"
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
     vmid: 101
     target_vmid: 9101
-    node: "{{ pra_node }}"
+    node: node2
     backup_storage: nas-backup
     storage: san-lvm
+  register: drill
 """
 
 RETURN = r"""
-archive: {description: Volume id restored, type: str, returned: always}
-seconds: {description: Time taken by restore + start, type: float, returned: changed}
+archive:
+  description: Volume id of the archive restored (or that would be, in check mode).
+  type: str
+  returned: success
+  sample: "nas-backup:backup/vzdump-qemu-101-2025_01_01-21_30_00.vma.zst"
+backup_time:
+  description: Creation time of that archive (C(ctime), seconds since the epoch) as the storage lists it.
+  type: int
+  returned: success
+  sample: 1735763400
+seconds:
+  description: Seconds taken by the restore and the start (when O(start)).
+  type: float
+  returned: success, not in check mode
+  sample: 84.2
 """
 
 import time  # noqa: E402

@@ -7,37 +7,55 @@ DOCUMENTATION = r"""
 module: pve_storage
 short_description: Declare Proxmox VE storages (iSCSI, LVM, NFS…) and correct drift
 description:
-  - Reads C(/storage) once and compares every declared storage locally.
-  - A missing storage is created; an existing one whose options differ is updated with
-    only the differing options (C(PUT /storage/{id})), and the diff shows before/after.
-  - Options PVE fixes at creation (type, portal, target, export, vgname, base, path, pool)
-    cannot be updated; a difference there fails with a clear message instead of being hidden.
+  - Reads C(GET /storage) once and compares every declared storage locally.
+  - A missing storage is created (C(POST /storage)), in the order declared (an LVM on iSCSI after its iSCSI base).
+    An existing one whose declared options differ is updated with only those options (C(PUT /storage/{id})).
+    Options set on the cluster but not declared are left as they are.
+  - Compared after normalising both sides - C(content) and C(nodes) as sets, C(shared) and C(disable) as flags,
+    everything else as text.
+  - Options PVE fixes at creation (C(type), C(portal), C(target), C(server), C(export), C(vgname), C(base), C(path),
+    C(pool)) cannot be updated; a difference there fails the task before any write, naming the storage, the
+    current and the wanted value (remove and re-add the storage by hand).
   - "Gap filled: C(community.proxmox.proxmox_storage) 1.4.0 only creates: an existing storage
     is reported unchanged whatever its options; it has no C(lvm) type (no shared LVM on iSCSI),
     C(content) is required but C(none) (the iSCSI base storage) is not among its choices, its
     check mode looks at the first listed storage only, and it returns no diff."
-  - Check mode makes no write call; diff mode returns before/after per storage.
 version_added: "0.1.0"
-author: sitekit
+author: sitekit maintainers (!UNKNOWN)
 options:
   storages:
-    description: Storages as C(POST /storage) parameters (C(storage), C(type), C(content), type options).
+    description:
+      - Storages as C(POST /storage) parameters - C(storage) (the id, required), C(type), C(content) and the
+        options of the type (C(portal), C(target), C(base), C(vgname), C(server), C(export), C(shared)…).
+        Keys whose value is null are dropped.
     type: list
     elements: dict
     required: true
   purge:
-    description: Remove storages of C(purge_types) that are not declared (never the C(local*) defaults).
+    description:
+      - Remove (C(DELETE /storage/{id})) the storages of a type in O(purge_types) that are not declared.
+      - A storage whose id starts with C(local) is never removed.
     type: bool
     default: false
   purge_types:
-    description: Storage types that C(purge) may remove.
+    description: Storage types that O(purge) may remove.
     type: list
     elements: str
     default: [iscsi, lvm, nfs]
-extends_documentation_fragment: []
-notes:
-  - Connection options (api_host, api_port, api_user, api_password, api_token_id, api_token_secret,
-    validate_certs, api_timeout) are shared by every sitekit.core pve_* module (module_utils/pve_client.py).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - sitekit.core.proxmox
+  - sitekit.core.proxmox.action_group
+attributes:
+  check_mode:
+    support: full
+    details: Reads the storages and reports what would be created, updated or removed; makes no write call.
+  diff_mode:
+    support: full
+    details: Before (current options) and after (current merged with declared) per created, updated or removed storage.
+  platform:
+    platforms: posix
+    details: Runs where the task runs (usually the controller) and calls the API over HTTPS.
 """
 
 EXAMPLES = r"""
@@ -47,13 +65,35 @@ EXAMPLES = r"""
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
     storages:
+      - {storage: san-iscsi, type: iscsi, portal: 192.0.2.5, target: "iqn.2000-01.com.example:san.vmstore", content: none}
+      - {storage: san-lvm, type: lvm, base: "san-iscsi:0.0.0.scsi-lun0", vgname: vg_san, shared: 1, content: images}
       - {storage: nas-backup, type: nfs, server: 192.0.2.6, export: /volume1/pve-backup, content: backup}
+
+- name: The storages the site model computes, undeclared iSCSI/LVM/NFS storages removed
+  sitekit.core.pve_storage:
+    storages: "{{ (hostvars | sitekit.core.pve_desired(groups)).storages }}"
+    purge: true
+  # connection from module_defaults: group/sitekit.core.proxmox
 """
 
 RETURN = r"""
-created: {description: Storages created (or that would be), type: list, returned: always}
-updated: {description: Storage id -> options updated, type: dict, returned: always}
-removed: {description: Storages removed, type: list, returned: always}
+created:
+  description: Ids of the storages created (or that would be, in check mode), in creation order.
+  type: list
+  elements: str
+  returned: always
+  sample: [san-iscsi, san-lvm]
+updated:
+  description: Storage id -> the declared options that differ (sent in its C(PUT), or that would be).
+  type: dict
+  returned: always
+  sample: {nas-backup: {content: "backup,iso"}}
+removed:
+  description: Ids of the storages removed by O(purge) (or that would be).
+  type: list
+  elements: str
+  returned: always
+  sample: []
 """
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402

@@ -9,26 +9,31 @@ short_description: Converge a set of Proxmox VE VMs (clone from template, config
 description:
   - Lists the cluster once (C(GET /cluster/resources?type=vm)) and reads each declared VM's
     config once; every comparison is local, so a no-op run costs 1 + N reads and no write.
-  - A missing VM is cloned (full clone) from its template onto its node and the VM storage;
-    then vCPU, memory, CPU type, net0 (model, bridge, VLAN tag, and the MAC where one is
-    pinned) and extra disks are set in one config call, the first disk is grown to its
-    declared size, and the VM is started.
-  - A VM found on another node than declared is left there (HA may have moved it) and reported.
-  - Disks are never shrunk or removed; a declared size below the current one is reported.
+  - A missing VM is cloned (full clone, C(POST /nodes/{node}/qemu/{template}/clone)) from its template onto its
+    node, on the storage of its first disk; the module fails when the template VMID is not a template.
+  - Then, in one C(PUT …/config), the keys that differ among C(cores), C(memory), C(name), C(cpu), C(net0) and the
+    missing extra disks; each disk smaller than declared is grown (C(PUT …/resize)); a VM whose C(state)
+    is C(started) and that is not running is started. Every task is waited for.
+  - C(net0) is rewritten when its model, bridge, VLAN tag or pinned MAC differ (or it has a tag and none is declared);
+    a MAC that is not pinned keeps the value PVE generated.
+  - A VM found on another node than declared is left there (HA may have moved it), read and changed where it
+    runs, and reported as a warning.
+  - Disks are never shrunk or removed; a declared size below the current one is reported as a warning.
+  - VMs that are not declared are left alone.
   - "Gap filled: C(community.proxmox.proxmox_kvm) 1.4.0 is not idempotent with C(update=true): it
     writes the config and reports changed on every run (measured on the simulator: 21 config PUTs
-    per no-op run of the rcr site); it handles one VM per call with several reads each (nodes,
+    per no-op run of the reference site); it handles one VM per call with several reads each (nodes,
     cluster resources, config, status), does not resize disks on update, and starting is another
     call per VM. This module does the whole set with one list and only writes what differs."
-  - Check mode makes no write call; diff mode returns before/after per VM.
 version_added: "0.1.0"
-author: sitekit
+author: sitekit maintainers (!UNKNOWN)
 options:
   vms:
-    description: >-
-      VM specs (see plugin_utils/site/proxmox.py vm_spec) - name, vmid, node, template (vmid),
-      cores, memory, cpu (optional), disks (list of key, storage, size_gb), net0 (model, bridge,
-      tag, macaddr), state (started or present).
+    description:
+      - VM specs as the site model's Proxmox view gives them (filter P(sitekit.core.pve_desired#filter), key C(vms)).
+      - Keys read - C(name), C(vmid), C(node), C(template) (VMID of the template), C(cores), C(memory) (MB),
+        C(cpu) (optional), C(disks) (list of C(key) such as C(scsi0), C(storage), C(size_gb)), C(net0) (C(model),
+        C(bridge), C(tag), C(macaddr)), C(state) (C(started), the default, or C(present)). Other keys are ignored.
     type: list
     elements: dict
     required: true
@@ -36,8 +41,23 @@ options:
     description: Seconds to wait for each task (clone, resize, start).
     type: int
     default: 900
-notes:
-  - Connection options are those of every sitekit.core pve_* module (module_utils/pve_client.py).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - sitekit.core.proxmox
+  - sitekit.core.proxmox.action_group
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Makes no write call and reports what would be cloned, set, grown and started.
+      - A VM that does not exist yet is only reported in RV(created) (its config cannot be read, and it is not
+        listed in RV(started)).
+  diff_mode:
+    support: partial
+    details: Before and after per VM name for clones (before is null) and config or disk changes; a start is only in RV(started).
+  platform:
+    platforms: posix
+    details: Runs where the task runs (usually the controller) and calls the API over HTTPS.
 """
 
 EXAMPLES = r"""
@@ -46,15 +66,50 @@ EXAMPLES = r"""
     api_host: "{{ proxmox_api_host }}"
     api_token_id: sitekit
     api_token_secret: "{{ vault_proxmox_api_token_secret }}"
-    vms: "{{ proxmox_desired.vms }}"
+    vms: "{{ (hostvars | sitekit.core.pve_desired(groups)).vms }}"
+
+- name: One VM written by hand
+  sitekit.core.pve_vms:
+    vms:
+      - name: app01
+        vmid: 120
+        node: node1
+        template: 9010
+        cores: 2
+        memory: 4096
+        disks: [{key: scsi0, storage: san-lvm, size_gb: 40}]
+        net0: {model: virtio, bridge: vmbr0, tag: 10}
+  # connection from module_defaults: group/sitekit.core.proxmox
 """
 
 RETURN = r"""
-created: {description: VM ids cloned (or that would be), type: list, returned: always}
-updated: {description: VM id -> config keys set, type: dict, returned: always}
-resized: {description: VM id -> disks grown, type: dict, returned: always}
-started: {description: VM ids started, type: list, returned: always}
-warnings_by_vm: {description: VM id -> what was left as is (other node, smaller disk), type: dict, returned: always}
+created:
+  description: VMIDs cloned (or that would be, in check mode).
+  type: list
+  elements: int
+  returned: always
+  sample: [120]
+updated:
+  description: VMID (a string once in JSON) -> config keys set and their new values (VMs with nothing to set are left out).
+  type: dict
+  returned: always
+  sample: {"120": {memory: 8192}}
+resized:
+  description: VMID -> disk -> new size (VMs with no disk to grow are left out).
+  type: dict
+  returned: always
+  sample: {"120": {scsi0: 60G}}
+started:
+  description: VMIDs started (or that would be).
+  type: list
+  elements: int
+  returned: always
+  sample: [120]
+warnings_by_vm:
+  description: VMID -> what was left as it is (VM on another node, disk larger than declared); also emitted as warnings.
+  type: dict
+  returned: always
+  sample: {"120": ["scsi0 is 80 GB, declared 60 GB: disks are never shrunk"]}
 """
 
 import re  # noqa: E402
