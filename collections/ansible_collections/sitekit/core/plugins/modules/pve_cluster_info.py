@@ -75,13 +75,13 @@ nodes:
   type: list
   elements: str
   returned: always
-  sample: [pve1, pve2, pve3]
+  sample: [node1, node2, node3]
 online:
   description: Names of the member nodes the cluster reports online, sorted.
   type: list
   elements: str
   returned: always
-  sample: [pve1, pve2, pve3]
+  sample: [node1, node2, node3]
 quorate:
   description: Whether the cluster has quorum; true on a standalone node.
   type: bool
