@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO / "collections") not in sys.path:
-    sys.path.insert(0, str(REPO / "collections"))
+if str(REPO / "tests") not in sys.path:  # also imported from molecule verifiers and the bench
+    sys.path.insert(0, str(REPO / "tests"))
 
+import sitekit_paths  # noqa: E402,F401,I001  (first: the collection finder, before any sitekit.core import)
 import sites  # noqa: E402
 from ansible_collections.sitekit.core.plugins.filter.network import render_site, site_with_secrets  # noqa: E402
 from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh  # noqa: E402,F401
