@@ -64,7 +64,7 @@ class PveSim:
 
     # ---- life cycle -------------------------------------------------------------------
     def start(self) -> PveSim:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
