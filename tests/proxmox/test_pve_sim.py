@@ -6,9 +6,8 @@ import json
 import re
 import subprocess
 import sys
-import warnings
-
 import time
+import warnings
 
 import pve_fixtures
 import pytest
