@@ -100,6 +100,15 @@ def _subset(expected, actual, where="data"):
         assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
+def _resolve(api, params: dict) -> dict:
+    """``"@digest:<path>"`` stands for the digest read from <path> just before the request."""
+    out = dict(params or {})
+    for key, value in out.items():
+        if isinstance(value, str) and value.startswith("@digest:"):
+            out[key] = _ok(api("GET", value[len("@digest:"):])).json()["data"]["digest"]
+    return out
+
+
 @pytest.fixture
 def sim_api(request):
     version = request.param
@@ -126,13 +135,13 @@ def test_case(case, sim_api):
     for name in case.get("given", []):
         GIVEN[name](sim, api)
     for method, path, params in case.get("steps", []):
-        response = _ok(api(method, path, params))
+        response = _ok(api(method, path, _resolve(api, params)))
         data = response.json()["data"]
         if isinstance(data, str) and data.startswith("UPID:"):
             status = api("GET", f"/nodes/{data.split(':')[1]}/tasks/{data}/status").json()["data"]
             assert status.get("exitstatus") == "OK", status
     method, path, params = case["request"]
-    response = api(method, path, params)
+    response = api(method, path, _resolve(api, params))
     expect = case["expect"]
     body = response.json()
     assert response.status_code == expect["status"], body

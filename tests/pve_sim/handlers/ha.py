@@ -85,6 +85,8 @@ def ha_group_create(c: Cluster, p, user):
 def ha_group_update(c: Cluster, p, user):
     _groups_api(c, "update group")
     try:
+        if p.get("digest") and p["digest"] != c.digest("ha/groups.cfg", sorted(c.ha_groups)):
+            raise die("detected modified configuration - file changed by other user? Try again.")
         group = c.ha_groups.get(p["group"])
         if group is None:
             raise die(f"no such ha group '{p['group']}'")
