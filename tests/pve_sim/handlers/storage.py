@@ -64,8 +64,9 @@ def storage_create(c: Cluster, p, user):
             base = c.storage.get(base_id or "")
             if base is None:
                 raise die(f"base storage ID '{base_id}' does not exist")
-            if base["type"] != "iscsi":
-                raise die(f"unsupported base type '{base['type']}'")
+            if base["type"] != "iscsi":  # a die without newline: Perl appends where it died
+                line = 490 if c.version >= 9 else 278
+                raise die(f"unsupported base type '{base['type']}' at /usr/share/perl5/PVE/Storage/LVMPlugin.pm line {line}.")
     except ApiError as exc:
         raise locked("create storage failed", exc) from None
     c.storage[sid] = {"type": kind, **opts}
