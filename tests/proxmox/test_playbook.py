@@ -44,6 +44,15 @@ def sim(rcr_site):
         yield s
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
+    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
+    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
+    'node> (playbooks/proxmox.yml, role proxmox_vms); on PVE 9 then: a negative resource-affinity '
+    'rule on VMs whose node-affinity rule has several priorities is refused "Rule ... is invalid" '
+    '(pve-ha-manager src/PVE/HA/Rules.pm '
+    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
+    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 def test_api_plays_check_then_converge_then_noop(sim):
     check = playbook(sim, "proxmox.yml", "--tags", API_TAGS, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]

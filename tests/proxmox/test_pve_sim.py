@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import time
 import warnings
 
 import pve_fixtures
@@ -19,6 +21,16 @@ pytestmark = pytest.mark.integration  # runs the PVE API simulator
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
 
 warnings.filterwarnings("ignore", message="Unverified HTTPS request")
+
+
+def wait(api, sim, upid: str, timeout: float = 5) -> dict:
+    """Poll a task's status until it stops (as a client would)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = api.get(f"{sim.url}/nodes/{upid.split(':')[1]}/tasks/{upid}/status").json()["data"]
+        if status["status"] == "stopped" or time.monotonic() > deadline:
+            return status
+        time.sleep(0.01)
 
 
 @pytest.fixture(scope="module", params=[8, 9])
@@ -66,12 +78,19 @@ def test_bad_values_rejected(sim, api, path, data, bad):
     assert bad in r.json()["errors"]
 
 
-def test_instance_types_and_requires(sim, api):
+def test_option_of_another_rule_type_refused(sim, api):
+    """The schema lets it through (JSONSchema.pm checks `instance_types`, sic); the rule plugin's
+    check_config refuses it (SectionConfig.pm check_value)."""
     if sim.version < 9:
         pytest.skip("HA rules are PVE 9")
     r = api.post(f"{sim.url}/cluster/ha/rules", data={"rule": "r1", "type": "node-affinity", "resources": "vm:9010",
                                                         "nodes": "pve1", "affinity": "negative"})
-    assert r.status_code == 400 and "affinity" in r.json()["errors"]
+    assert (r.status_code, r.json()["message"]) == (500, "unexpected property 'affinity'\n")
+
+
+def test_requires_names_the_missing_parameter(sim, api):
+    r = api.post(f"{sim.url}/cluster/backup", data={"vmid": "9010", "dow": "mon"})
+    assert r.status_code == 400 and r.json()["errors"] == {"starttime": "missing property required by 'dow'"}
 
 
 def test_unknown_path_and_method(sim, api):
@@ -99,7 +118,7 @@ def test_auth_required(sim):
 
 def test_read_after_write_and_counts(sim, api):
     sim.reset_counts()
-    data = {"storage": "nas-t", "type": "nfs", "server": "10.0.0.6", "export": "/volume1/x", "content": "backup", "shared": "1"}
+    data = {"storage": "nas-t", "type": "nfs", "server": "10.0.0.6", "export": "/volume1/x", "content": "backup"}
     assert api.post(f"{sim.url}/storage", data=data).status_code == 200
     got = api.get(f"{sim.url}/storage/nas-t").json()["data"]
     assert {k: got[k] for k in ("server", "export", "content")} == {"server": "10.0.0.6", "export": "/volume1/x", "content": "backup"}
@@ -113,42 +132,61 @@ def test_read_after_write_and_counts(sim, api):
 
 
 def test_clone_task_finishes_and_config_reads_back(sim, api):
-    r = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "555", "name": "t555", "full": "1", "target": "pve2"})
+    r = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "555", "name": "t555", "full": "1"})
     upid = r.json()["data"]
-    status = api.get(f"{sim.url}/nodes/pve1/tasks/{upid}/status").json()["data"]
+    status = wait(api, sim, upid)
     assert status["status"] == "stopped" and status["exitstatus"] == "OK"
-    assert api.put(f"{sim.url}/nodes/pve2/qemu/555/config",
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/555/config",
                    data={"cores": "3", "net0": "virtio=BC:24:11:52:44:09,bridge=vmbr0,tag=10"}).status_code == 200
-    cfg = api.get(f"{sim.url}/nodes/pve2/qemu/555/config").json()["data"]
+    cfg = api.get(f"{sim.url}/nodes/pve1/qemu/555/config").json()["data"]
     assert cfg["cores"] == 3 and cfg["net0"] == "virtio=BC:24:11:52:44:09,bridge=vmbr0,tag=10" and cfg["name"] == "t555"
-    assert api.get(f"{sim.url}/nodes/pve1/qemu/555/config").status_code == 500  # not on that node
+    assert cfg["scsi0"] == "local-lvm:vm-555-disk-0,size=10G"
+    assert api.get(f"{sim.url}/nodes/pve2/qemu/555/config").status_code == 500  # not on that node
     listed = {v["vmid"]: v for v in api.get(f"{sim.url}/cluster/resources", params={"type": "vm"}).json()["data"]}
-    assert listed[555]["node"] == "pve2" and listed[9010]["template"] == 1
-    api.delete(f"{sim.url}/nodes/pve2/qemu/555")
+    assert listed[555]["node"] == "pve1" and listed[9010]["template"] == 1
+    wait(api, sim, api.delete(f"{sim.url}/nodes/pve1/qemu/555").json()["data"])
+    assert 555 not in sim.cluster.vms
+
+
+def test_cross_node_clone_from_local_storage_refused(sim, api):
+    """qemu-server PVE/API2/Qemu.pm clone_vm: "can't clone VM to node ... (VM uses local storage)"."""
+    r = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "556", "full": "1", "target": "pve2"})
+    assert (r.status_code, r.json()["message"]) == (500, "can't clone VM to node 'pve2' (VM uses local storage)\n")
+    assert 556 not in sim.cluster.vms
 
 
 def test_ha_groups_per_version(sim, api):
     r = api.get(f"{sim.url}/cluster/ha/groups")
     if sim.version >= 9:
-        assert r.status_code == 500 and "migrated to rules" in r.json()["message"]
+        assert (r.status_code, r.json()["message"]) == (500, "cannot index groups: ha groups have been migrated to rules\n")
         assert api.get(f"{sim.url}/cluster/ha/rules").status_code == 200
     else:
         assert r.status_code == 200
         assert api.get(f"{sim.url}/cluster/ha/rules").status_code == 501  # not in the PVE 8 schema
 
 
-def test_pve9_migrates_groups_to_rules():
+def test_pve9_rules_wait_for_group_migration():
+    """pve-ha-manager: while groups.cfg holds a group, rules are refused; the CRM's migration makes
+    ha-group-<name> rules, moves nofailback to the resources and empties groups.cfg."""
     sim = PveSim(version=9, tls=True, templates={"debian12": 9010}, ha_groups_migrated=False).start()
     try:
         s = requests.Session()
         s.trust_env, s.verify, s.headers["Authorization"] = False, sim.certfile, f"PVEAPIToken={sim.token}"
-        assert s.post(f"{sim.url}/cluster/ha/groups", data={"group": "g1", "nodes": "pve1:2,pve2"}).status_code == 200
+        sim.cluster.ha_groups["g1"] = {"nodes": "pve1:2,pve2", "nofailback": 1}  # an upgraded PVE 8 cluster
         assert s.post(f"{sim.url}/cluster/ha/resources", data={"sid": "vm:9010", "group": "g1"}).status_code == 200
-        assert s.post(f"{sim.url}/cluster/ha/rules", data={"rule": "r1", "type": "resource-affinity", "affinity": "negative",
-                                                            "resources": "vm:9010,vm:9011"}).status_code == 200
+        assert s.get(f"{sim.url}/cluster/ha/groups").status_code == 200
+        rule = {"rule": "r1", "type": "node-affinity", "nodes": "pve1", "resources": "vm:9010"}
+        r = s.post(f"{sim.url}/cluster/ha/rules", data=rule)
+        assert (r.status_code, r.json()["message"]) == (500, "cannot create ha rule: ha groups have not been migrated yet\n")
+        listed = {x["rule"]: x for x in s.get(f"{sim.url}/cluster/ha/rules").json()["data"]}
+        assert listed["ha-group-g1"]["resources"] == "vm:9010"  # shown as rules before the migration
+        assert requests.post(f"https://127.0.0.1:{sim.port}/_sim/ha-migrate-groups", verify=False).ok
         assert s.get(f"{sim.url}/cluster/ha/groups").status_code == 500  # refused from now on
-        rules = {r["rule"]: r for r in s.get(f"{sim.url}/cluster/ha/rules").json()["data"]}
-        assert rules["ha-group-g1"]["resources"] == "vm:9010" and rules["ha-group-g1"]["type"] == "node-affinity"
+        assert s.get(f"{sim.url}/cluster/ha/resources/vm:9010").json()["data"]["failback"] == 0
+        r = s.post(f"{sim.url}/cluster/ha/rules", data=rule)  # vm:9010 is in ha-group-g1 already
+        assert "resource 'vm:9010' is already used in another node affinity rule" in r.json()["message"]
+        assert s.delete(f"{sim.url}/cluster/ha/rules/ha-group-g1").status_code == 200
+        assert s.post(f"{sim.url}/cluster/ha/rules", data=rule).status_code == 200
     finally:
         sim.stop()
 
@@ -181,7 +219,7 @@ def test_repeated_keys_join_like_pve(sim, api):
                                               ("content", "iso"), ("content", "backup"), ("nodes", "pve1"), ("nodes", "pve2")])
     assert r.status_code == 200, r.text
     got = api.get(f"{sim.url}/storage/rep").json()["data"]
-    assert (got["content"], got["nodes"]) == ("iso,backup", "pve1,pve2")
+    assert (got["content"], got["nodes"]) == ("backup,iso", "pve1,pve2")
     bad = api.post(f"{sim.url}/storage", data=[("storage", "rep2"), ("type", "dir"), ("path", "/srv"), ("nodes", "pve1"), ("nodes", "bad_node")])
     assert bad.status_code == 400 and "nodes" in bad.json()["errors"]
     api.delete(f"{sim.url}/storage/rep")
@@ -193,3 +231,115 @@ def test_cluster_views(sim, api):
     assert api.get(f"{sim.url}/cluster/config/nodes").json()["data"][0]["quorum_votes"] == "1"
     assert api.post(f"{sim.url}/cluster/config", data={"clustername": "again"}).status_code == 500  # already a cluster
     assert api.get(f"{sim.url}/version").json()["data"]["version"].startswith(str(sim.version))
+
+
+# ---- tasks with a lifecycle -------------------------------------------------------------------------
+UPID = re.compile(r"UPID:(pve[123]):([0-9A-F]{8}):([0-9A-F]{8,9}):([0-9A-F]{8}):([^:]+):([^:]*):([^:]+):")
+
+
+@pytest.fixture
+def plain():
+    """A PVE 9 simulator on plain HTTP with a template, and a session for it."""
+    sim = PveSim(version=9, templates={"debian12": 9010}).start()
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["Authorization"] = f"PVEAPIToken={sim.token}"
+    yield sim, session
+    sim.stop()
+
+
+def _log(api, sim, upid):
+    r = api.get(f"{sim.url}/nodes/pve1/tasks/{upid}/log")
+    return r.json()
+
+
+def test_task_runs_for_a_while_then_ends_ok(plain):
+    sim, api = plain
+    sim.tasks.duration = 0.3
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "600", "name": "t600"}).json()["data"]
+    m = UPID.fullmatch(upid)
+    assert m and (m.group(5), m.group(6), m.group(7)) == ("qmclone", "9010", "root@pam!sitekit")  # UPID.pm encode
+    running = api.get(f"{sim.url}/nodes/pve1/tasks/{upid}/status").json()["data"]
+    assert running["status"] == "running" and "exitstatus" not in running
+    assert (running["user"], running["tokenid"], running["type"], running["id"]) == ("root@pam", "sitekit", "qmclone", "9010")
+    assert sim.cluster.vms[600]["config"] == {"lock": "clone"}  # the clone is under way
+    assert "TASK OK" not in [line["t"] for line in _log(api, sim, upid)["data"]]
+    status = wait(api, sim, upid)
+    assert (status["status"], status["exitstatus"]) == ("stopped", "OK")
+    log = _log(api, sim, upid)
+    assert log["data"][-1] == {"n": log["total"], "t": "TASK OK"}
+    assert sim.cluster.vms[600]["config"]["name"] == "t600"
+
+
+def test_default_task_duration_is_short():
+    from tests.pve_sim.tasks import DEFAULT_DURATION
+    assert 0 < DEFAULT_DURATION <= 0.05
+
+
+def test_task_ending_with_warnings(plain):
+    sim, api = plain
+    sim.tasks.warn(type="qmstart", id=600, count=2, message="guest agent not running")
+    sim.cluster.add_vm(600, "pve1", {"name": "t600", "scsi0": "local-lvm:vm-600-disk-0,size=10G"})
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu/600/status/start").json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "WARNINGS: 2"
+    lines = [line["t"] for line in _log(api, sim, upid)["data"]]
+    assert lines[-3:] == ["WARN: guest agent not running"] * 2 + ["TASK WARNINGS: 2"]
+    assert sim.cluster.vms[600]["status"] == "running"  # warnings still did the work
+
+
+def test_failed_task_changes_nothing(plain):
+    sim, api = plain
+    sim.tasks.fail(type="qmclone", id=9010, message="clone failed: storage full")
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "601"}).json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "clone failed: storage full"
+    assert _log(api, sim, upid)["data"][-1]["t"] == "TASK ERROR: clone failed: storage full"
+    assert 601 not in sim.cluster.vms
+
+
+def test_nth_task_stalls_until_released(plain):
+    sim, api = plain
+    sim.tasks.stall(type="qmstart", nth=2)
+    for vmid in (602, 603):
+        sim.cluster.add_vm(vmid, "pve1", {"name": f"t{vmid}"})
+    first = api.post(f"{sim.url}/nodes/pve1/qemu/602/status/start").json()["data"]
+    second = api.post(f"{sim.url}/nodes/pve1/qemu/603/status/start").json()["data"]
+    assert wait(api, sim, first)["exitstatus"] == "OK"
+    assert wait(api, sim, second, timeout=0.3)["status"] == "running"
+    assert sim.cluster.vms[603]["status"] == "stopped"
+    sim.release(second)
+    assert wait(api, sim, second)["exitstatus"] == "OK" and sim.cluster.vms[603]["status"] == "running"
+
+
+def test_stopping_a_task(plain):
+    """DELETE /nodes/{node}/tasks/{upid}: the worker is interrupted."""
+    sim, api = plain
+    sim.tasks.stall(type="qmclone")
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "604"}).json()["data"]
+    assert api.delete(f"{sim.url}/nodes/pve1/tasks/{upid}").status_code == 200
+    assert wait(api, sim, upid)["exitstatus"] == "received interrupt"
+    assert 604 not in sim.cluster.vms
+
+
+def test_task_control_over_http(plain):
+    """For tests that run the simulator in another process (ansible-playbook, the lab)."""
+    sim, api = plain
+    control = f"http://127.0.0.1:{sim.port}/_sim/tasks"
+    assert requests.post(control, json={"action": "fail", "type": "qmclone", "message": "no space left"}).ok
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "605"}).json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "no space left"
+    assert requests.post(control, json={"action": "clear"}).ok
+    assert requests.post(control, json={"action": "stall", "type": "qmclone"}).ok
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu/9010/clone", data={"newid": "606"}).json()["data"]
+    listed = requests.get(control).json()
+    assert {"upid": upid, "type": "qmclone", "id": "9010", "status": "running", "exitstatus": None} in listed["tasks"]
+    assert requests.post(control, json={"action": "release", "upid": upid}).ok
+    assert wait(api, sim, upid)["exitstatus"] == "OK"
+    assert requests.post(control, json={"action": "explode"}).status_code == 400
+
+
+def test_task_status_of_unknown_or_malformed_upid(plain):
+    sim, api = plain
+    r = api.get(f"{sim.url}/nodes/pve1/tasks/UPID:pve1:00000001:00000001:00000001:qmstart:1:root@pam:/status")
+    assert r.status_code == 400 and r.json()["errors"] == {"upid": "no such task"}
+    r = api.get(f"{sim.url}/nodes/pve1/tasks/nonsense/status")
+    assert r.status_code == 400 and r.json()["errors"] == {"upid": "unable to parse worker upid"}

@@ -31,13 +31,16 @@ def main(argv=None) -> int:
     ap.add_argument("--user", default="root@pam")
     ap.add_argument("--token-id", default="sitekit")
     ap.add_argument("--credentials", type=Path, help="write the connection details (JSON) to this file")
+    ap.add_argument("--task-duration", type=float, default=None,
+                    help="seconds each task runs before it ends (default tasks.DEFAULT_DURATION)")
     args = ap.parse_args(argv)
 
     templates = dict(item.split("=", 1) for item in args.templates.split(",") if item)
     sim = PveSim(version=args.version, port=args.port, tls=args.tls, user=args.user,
                  password=os.environ.get("PVE_SIM_PASSWORD"), token_id=args.token_id,
                  token_secret=os.environ.get("PVE_SIM_TOKEN_SECRET"),
-                 nodes=args.nodes.split(","), cluster_name=args.cluster_name, templates=templates)
+                 nodes=args.nodes.split(","), cluster_name=args.cluster_name, templates=templates,
+                 task_duration=args.task_duration)
     info = {"url": sim.url, "host": "127.0.0.1", "port": sim.port, "tls": args.tls, "version": args.version,
             "user": sim.user, "password": sim.password, "token_id": sim.token_id, "token_secret": sim.token_secret}
     if args.credentials:

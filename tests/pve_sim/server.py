@@ -19,7 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .handlers import dispatch
+from .handlers import dispatch, migrate_groups
+from .handlers.backup import make_archive
+from .handlers.registry import Total
 from .schema import Schema
 from .state import ApiError, Cluster
 
@@ -62,7 +64,7 @@ class PveSim:
 
     # ---- life cycle -------------------------------------------------------------------
     def start(self) -> PveSim:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -112,15 +114,17 @@ class PveSim:
         user = self._authenticate(method, headers)
         if user is None:
             return 401, {"data": None, "message": "authentication failure"}, {}
-        # A repeated form key (nodes=a&nodes=b) reaches PVE's handlers joined with NUL, which its
-        # *-list formats split on; only array-typed parameters keep a list.
-        props = self.schema.properties(template, method)
-        params = {k: ("\0".join(map(str, v)) if isinstance(v, list) and (props.get(k) or {}).get("type") != "array" else v)
-                  for k, v in params.items()}
-        allparams = {**params, **{k: unquote(v) for k, v in path_params.items()}}
+        # pve-manager PVE/HTTPServer.pm rest_handler: a parameter given in the URI and in the
+        # request must agree; then RESTHandler.pm handle(): normalise, validate, run.
+        path_params = {k: unquote(v) for k, v in path_params.items()}
+        clash = {k: "duplicate parameter (already defined in URI) with conflicting values!"
+                 for k, v in path_params.items() if k in params and str(params[k]) != v}
+        if clash:
+            return 400, {"data": None, "errors": clash, "message": "Parameter verification failed.\n"}, {}
+        allparams = self.schema.normalize(template, method, {**params, **path_params})
         errors = self.schema.validate(template, method, allparams)
         if errors:
-            return 400, {"data": None, "errors": errors, "message": "Parameter verification failed."}, {}
+            return 400, {"data": None, "errors": errors, "message": "Parameter verification failed.\n"}, {}
         try:
             data = dispatch(self.cluster, method, template, allparams, user)
         except ApiError as exc:
@@ -128,6 +132,8 @@ class PveSim:
             if exc.errors:
                 body["errors"] = exc.errors
             return exc.status, body, {}
+        if isinstance(data, Total):  # result attribute 'total' (task log, lists)
+            return 200, {"data": list(data), "total": data.total}, {}
         return 200, {"data": data}, {}
 
     def _login(self, params):
@@ -148,7 +154,7 @@ class PveSim:
             token = auth[len("PVEAPIToken="):].strip()
             ident, sep, secret = token.rpartition("=")
             if sep and ident == f"{self.user}!{self.token_id}" and secrets.compare_digest(secret, self.token_secret):
-                return self.user
+                return ident  # the token is the task owner (UPIDs show user!token)
             return None
         cookies = dict(part.strip().split("=", 1) for part in (headers.get("Cookie") or "").split(";") if "=" in part)
         ticket = unquote(cookies.get("PVEAuthCookie", ""))
@@ -158,6 +164,16 @@ class PveSim:
         if method in WRITE_METHODS and headers.get("CSRFPreventionToken") != csrf:
             return None
         return ticket.split(":")[1]
+
+    @property
+    def tasks(self):
+        """The task control (tasks.py TaskControl): duration, fail / warn / stall rules."""
+        return self.cluster.tasks.control
+
+    def release(self, upid: str, outcome: str = "ok", message: str = ""):
+        """End a stalled task now (as OK, or 'error' with a message)."""
+        with self.cluster.lock:
+            self.cluster.tasks.release(upid, outcome, message)
 
     def test_endpoint(self, method: str, path: str, params: dict) -> tuple[int, dict]:
         if path == "/_sim/requests":
@@ -169,25 +185,54 @@ class PveSim:
             return 200, self.cluster.dump()
         if path == "/_sim/vzdump" and method == "POST":
             return 200, {"archives": self.run_backup_jobs()}
+        if path == "/_sim/ha-migrate-groups" and method == "POST":
+            with self.cluster.lock:
+                migrate_groups(self.cluster)
+            return 200, {"rules": sorted(self.cluster.ha_rules)}
+        if path == "/_sim/tasks":
+            return self._task_endpoint(method, params)
         return 404, {"message": f"no test endpoint {method} {path}"}
+
+    def _task_endpoint(self, method: str, params: dict) -> tuple[int, dict]:
+        """GET: tasks and rules; POST {action: fail|warn|stall|clear|release|duration, ...}."""
+        control = self.tasks
+        if method == "GET":
+            return 200, {"duration": control.duration,
+                         "rules": [vars(r) for r in control.rules],
+                         "tasks": [{"upid": t.upid, "type": t.type, "id": t.id, "status": "stopped" if t.exitstatus else
+                                    "running", "exitstatus": t.exitstatus} for t in self.cluster.tasks.tasks.values()]}
+        action = params.get("action")
+        match = {k: params[k] for k in ("type", "id", "node") if params.get(k) not in (None, "")}
+        nth = int(params["nth"]) if params.get("nth") not in (None, "") else None
+        with self.cluster.lock:
+            if action == "fail":
+                control.fail(**match, nth=nth, message=params.get("message") or "simulated failure")
+            elif action == "warn":
+                control.warn(**match, nth=nth, count=int(params.get("count") or 1))
+            elif action == "stall":
+                control.stall(**match, nth=nth)
+            elif action == "clear":
+                control.clear()
+            elif action == "release":
+                self.cluster.tasks.release(params["upid"], params.get("outcome", "ok"), params.get("message", ""))
+            elif action == "duration":
+                control.duration = float(params["seconds"])
+            else:
+                return 400, {"message": f"unknown action {action!r}"}
+        return 200, {"ok": True}
 
     def run_backup_jobs(self) -> list[str]:
         """What the nightly vzdump jobs would produce: one archive per VM of each enabled job."""
         made = []
         with self.cluster.lock:
             for job in self.cluster.backup_jobs.values():
-                if not job.get("enabled", 1):
+                if not int(job.get("enabled", 1)):
                     continue
                 ids = [int(v) for v in str(job.get("vmid", "")).split(",") if v] if job.get("vmid") else [
-                    k for k, vm in self.cluster.vms.items() if not int(vm["config"].get("template", 0) or 0)]
+                    k for k, vm in self.cluster.vms.items() if str(vm["config"].get("template", "0")) != "1"]
                 for vmid in ids:
-                    if vmid not in self.cluster.vms:
-                        continue
-                    node = self.cluster.vms[vmid]["node"]
-                    dispatch(self.cluster, "POST", "/nodes/{node}/vzdump",
-                             {"node": node, "vmid": str(vmid), "storage": job.get("storage", "local"),
-                              "compress": job.get("compress", "0")}, self.user)
-                    made.append(self.cluster.content[job.get("storage", "local")][-1]["volid"])
+                    if vmid in self.cluster.vms:
+                        made.append(make_archive(self.cluster, job.get("storage", "local"), vmid, job.get("compress", "0")))
         return made
 
 

@@ -1,0 +1,250 @@
+"""QEMU guest configuration, pending changes, disk resize and power state.
+
+qemu-server src/PVE/API2/Qemu.pm vm_config (values typed as QemuServer.pm check_type returns
+them, pending changes applied unless ``current``), vm_pending, $update_vm_api (PUT sync, POST
+as a 'qmconfig' task), resize_vm ('resize' task), vm_start / vm_stop / vm_shutdown; on a
+running VM only what vmconfig_hotplug_pending can apply is applied, the rest stays pending
+until the VM is started again (QemuServer.pm vmconfig_apply_pending).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import qemu_rules as qr
+from .. import storage_plugins as sp
+from ..formats import split_list
+from ..state import ApiError, Cluster, die, param_error
+from ..tasks import TaskFailed
+from .qemu_guest import net_with_mac
+from .registry import api
+
+META = {"node", "vmid", "digest", "delete", "revert", "skiplock", "background_delay", "force", "skip_cloud_init",
+        "import-working-storage"}
+
+
+def _schema(c: Cluster):
+    from ..server import get_schema
+    return get_schema(c.version)
+
+
+def current_config(vm: dict, with_pending: bool = True) -> dict:
+    cfg = dict(vm["config"])
+    if with_pending:
+        for key, value in vm["pending"].items():
+            if value is None:
+                cfg.pop(key, None)
+            else:
+                cfg[key] = value
+    return cfg
+
+
+@api("GET", "/nodes/{node}/qemu/{vmid}/config")
+def qemu_config(c: Cluster, p, user):
+    vm = c.vm(p["node"], p["vmid"])
+    types = qr.config_types(_schema(c).returns("/nodes/{node}/qemu/{vmid}/config", "GET"))
+    cfg = current_config(vm, with_pending=str(p.get("current", "0")) != "1")
+    out = {k: qr.typed_value(types, k, v) for k, v in cfg.items()}
+    out["digest"] = c.vm_digest(vm)
+    return out
+
+
+@api("GET", "/nodes/{node}/qemu/{vmid}/pending")
+def qemu_pending(c: Cluster, p, user):
+    """Qemu.pm vm_pending / PVE::GuestHelpers config_with_pending_array."""
+    vm = c.vm(p["node"], p["vmid"])
+    out = []
+    for key in sorted(set(vm["config"]) | set(vm["pending"])):
+        entry = {"key": key}
+        if key in vm["config"]:
+            entry["value"] = vm["config"][key]
+        if key in vm["pending"]:
+            if vm["pending"][key] is None:
+                entry["delete"] = 1
+            else:
+                entry["pending"] = vm["pending"][key]
+        out.append(entry)
+    return out
+
+
+def _check_update(c: Cluster, p) -> tuple[dict, list[str]]:
+    """$update_vm_api before the lock: known options, delete/revert against set values, drives."""
+    options = {k for k in _schema(c).properties("/nodes/{node}/qemu/{vmid}/config", "PUT") if k not in META}
+    known = lambda key: key in options or re.sub(r"\d+$", "[n]", key) in options  # noqa: E731
+    params = {k: v for k, v in p.items() if k not in META}
+    delete = ["ide2" if k == "cdrom" else k for k in split_list(p.get("delete"))] if p.get("delete") else []
+    if not delete and not p.get("revert") and not params:
+        raise die("no options specified")
+    for key in delete:
+        if key in params:
+            raise param_error({"delete": f"you can't use '-{key}' and -delete {key}' at the same time"})
+        if not known(key):
+            raise param_error({"delete": f"unknown option '{key}'"})
+    for key, value in list(params.items()):
+        if re.fullmatch(r"net\d+", key):
+            params[key] = net_with_mac(value)
+        elif qr.DRIVE_KEY.match(key):
+            m = re.fullmatch(r"([^:,]+):(\d+(?:\.\d+)?)(,.*)?", str(value))
+            if m:  # a new volume STORAGE:SIZE: the storage must exist and hold images ($check_storage_access)
+                cfg = qr.storage_config(c, m.group(1))
+                if "images" not in sp.content_of(cfg):
+                    raise param_error({key: f"storage '{m.group(1)}' does not support vm images"})
+    return params, delete
+
+
+def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
+    """The update worker: new disks allocated, then pending changes applied or hot-plugged."""
+    template = str(vm["config"].get("template", "0")) == "1"
+    for key, value in params.items():
+        m = re.fullmatch(r"([^:,]+):(\d+(?:\.\d+)?)(,.*)?", str(value)) if qr.DRIVE_KEY.match(key) else None
+        if m:
+            vol = qr.alloc_disk(c, vm["node"], vmid, m.group(1), m.group(2), template)
+            value = vol.replace(",size=", f"{m.group(3) or ''},size=", 1)
+        vm["pending"][key] = str(value)
+    for key in delete:
+        vm["pending"][key] = None
+    running = vm["status"] == "running"
+    for key in list(vm["pending"]):
+        if running and not qr.hotpluggable(vm["config"], key):
+            continue
+        value = vm["pending"].pop(key)
+        if value is None:
+            vm["config"].pop(key, None)
+        else:
+            vm["config"][key] = value
+    c.write_vm(vm)
+
+
+def _update(c: Cluster, p, user, sync: bool):
+    params, delete = _check_update(c, p)
+    vm = c.vm(p["node"], p["vmid"])
+    if p.get("digest") and p["digest"] != c.vm_digest(vm):
+        raise die("checksum mismatch (file change by other user?)")
+    if vm["config"].get("lock") and str(p.get("skiplock", "0")) != "1":
+        raise die(f"VM is locked ({vm['config']['lock']})")
+    if params.get("memory") or params.get("balloon") is not None:
+        memory = int(str(params.get("memory") or current_config(vm).get("memory", 512)).split(",")[0].split("=")[-1])
+        balloon = params.get("balloon", current_config(vm).get("balloon"))
+        if balloon and int(balloon) > memory:
+            raise die("balloon value too large (must be smaller than assigned memory)")
+    vmid = int(p["vmid"])
+    if sync:
+        _apply(c, vm, vmid, params, delete)
+        return None
+
+    def work():
+        try:
+            _apply(c, vm, vmid, params, delete)
+        except ApiError as exc:
+            raise TaskFailed(exc.message.strip()) from None
+    return c.task(p["node"], "qmconfig", str(vmid), user, work, [f"update VM {vmid}: " + " ".join(
+        f"-{k} {v}" for k, v in sorted(params.items()))])
+
+
+@api("PUT", "/nodes/{node}/qemu/{vmid}/config")
+def qemu_config_sync(c: Cluster, p, user):
+    _update(c, p, user, sync=True)
+
+
+@api("POST", "/nodes/{node}/qemu/{vmid}/config")
+def qemu_config_async(c: Cluster, p, user):
+    return _update(c, p, user, sync=False)
+
+
+def _bytes(text: str) -> int:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT])?", text)
+    return int(float(m.group(1)) * {None: 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}[m.group(2)])
+
+
+@api("PUT", "/nodes/{node}/qemu/{vmid}/resize")
+def qemu_resize(c: Cluster, p, user):
+    """Qemu.pm resize_vm: every check runs in the 'resize' worker; a size without unit is in bytes."""
+    vm = c.vm(p["node"], p["vmid"])
+
+    def resize():
+        if p.get("digest") and p["digest"] != c.vm_digest(vm):
+            raise TaskFailed("checksum mismatch (file change by other user?)")
+        if vm["config"].get("lock") and str(p.get("skiplock", "0")) != "1":
+            raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
+        value = vm["config"].get(p["disk"])
+        if value is None:
+            raise TaskFailed(f"disk '{p['disk']}' does not exist")
+        drive = qr.parse_drive(value)
+        if qr.is_cdrom(drive):
+            raise TaskFailed("you can't resize a cdrom")
+        current = _bytes(drive.get("size", "0"))
+        size = p["size"]
+        new = _bytes(size.lstrip("+")) + (current if size.startswith("+") else 0)
+        if new < current:
+            raise TaskFailed("shrinking disks is not supported")
+        if new == current:
+            return
+        text = f"{new // 2**30}G" if new % 2**30 == 0 else f"{new // 2**20}M" if new % 2**20 == 0 else str(new)
+        vm["config"][p["disk"]] = re.sub(r"size=[^,]+", f"size={text}", value) if "size=" in value else f"{value},size={text}"
+        c.write_vm(vm)
+    return c.task(p["node"], "resize", str(p["vmid"]), user, resize)
+
+
+@api("GET", "/nodes/{node}/qemu/{vmid}/status/current")
+def qemu_current(c: Cluster, p, user):
+    vm = c.vm(p["node"], p["vmid"])
+    sid = f"vm:{p['vmid']}"
+    ha = {"managed": 1, "state": c.ha_resources[sid]["state"]} if sid in c.ha_resources else {"managed": 0}
+    cfg = current_config(vm, with_pending=False)
+    out = {"vmid": int(p["vmid"]), "name": cfg.get("name", ""), "status": vm["status"], "qmpstatus": vm["status"],
+           "cpus": int(cfg.get("cores", 1)), "maxmem": int(str(cfg.get("memory", 512)).split(",")[0]) * 2**20,
+           "ha": ha, "uptime": 0}
+    if str(cfg.get("template", "0")) == "1":
+        out["template"] = 1
+    if cfg.get("lock"):
+        out["lock"] = cfg["lock"]
+    return out
+
+
+@api("POST", "/nodes/{node}/qemu/{vmid}/status/start")
+def qemu_start(c: Cluster, p, user):
+    """vm_start: an HA-managed VM is started by the HA stack ('hastart'); QemuServer.pm vm_start
+    refuses templates and running VMs (in the worker) and applies pending changes."""
+    vm = c.vm(p["node"], p["vmid"])
+    sid = f"vm:{p['vmid']}"
+
+    def start():
+        if str(vm["config"].get("template", "0")) == "1":
+            raise TaskFailed("you can't start a vm if it's a template")
+        if vm["config"].get("lock") and str(p.get("skiplock", "0")) != "1":
+            raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
+        if vm["status"] == "running" and sid not in c.ha_resources:
+            raise TaskFailed(f"VM {p['vmid']} already running")
+        for key, value in list(vm["pending"].items()):
+            vm["pending"].pop(key)
+            if value is None:
+                vm["config"].pop(key, None)
+            else:
+                vm["config"][key] = value
+        vm["status"] = "running"
+        if sid in c.ha_resources:
+            c.ha_resources[sid]["state"] = "started"
+    return c.task(p["node"], "hastart" if sid in c.ha_resources else "qmstart", str(p["vmid"]), user, start)
+
+
+def _stop(c: Cluster, p, user, kind: str):
+    vm = c.vm(p["node"], p["vmid"])
+    sid = f"vm:{p['vmid']}"
+
+    def stop():
+        if vm["config"].get("lock") and str(p.get("skiplock", "0")) != "1":
+            raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
+        vm["status"] = "stopped"
+        if sid in c.ha_resources:
+            c.ha_resources[sid]["state"] = "stopped"
+    return c.task(p["node"], "hastop" if sid in c.ha_resources else kind, str(p["vmid"]), user, stop)
+
+
+@api("POST", "/nodes/{node}/qemu/{vmid}/status/stop")
+def qemu_stop(c: Cluster, p, user):
+    return _stop(c, p, user, "qmstop")
+
+
+@api("POST", "/nodes/{node}/qemu/{vmid}/status/shutdown")
+def qemu_shutdown(c: Cluster, p, user):
+    return _stop(c, p, user, "qmshutdown")

@@ -1,0 +1,189 @@
+"""Disks, clones, templates, migration and config values of QEMU guests as qemu-server decides them.
+
+Sources: qemu-server 8.3.13 (c2287c17, PVE 8.4) and 9.1.2 (4dbb6e44, PVE 9.1) -
+src/PVE/API2/Qemu.pm clone_vm / $check_storage_access_clone / template / migrate_vm /
+$update_vm_api / create_vm ($create_disks), src/PVE/QemuServer.pm check_type / template_create /
+vmconfig_hotplug_pending ($fast_plug_option), src/PVE/QemuMigrate.pm prepare;
+pve-storage 8.3.6 / 9.1.0 - <Type>Plugin.pm volume_has_feature, create_base, alloc_image.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import storage_plugins
+from .formats import split_list
+from .state import ApiError, Cluster, die
+
+DRIVE_KEY = re.compile(r"^(ide\d|sata\d|scsi\d+|virtio\d+|efidisk0|tpmstate0|unused\d+)$")
+
+# <Type>Plugin.pm volume_has_feature: feature -> volume kind (base / current / snap) per storage type.
+# File storages (Plugin.pm default) answer per format; raw is what the simulator allocates.
+_FEATURES = {
+    "file": {"clone": {"base"}, "template": {"current"}, "copy": {"base", "current"}},
+    "lvm": {"copy": {"base", "current"}},
+    "lvmthin": {"snapshot": {"current"}, "clone": {"base", "snap"}, "template": {"current"},
+                "copy": {"base", "current", "snap"}},
+    "zfspool": {"snapshot": {"current", "snap"}, "clone": {"base"}, "template": {"current"}, "copy": {"base", "current"}},
+    "rbd": {"snapshot": {"current", "snap"}, "clone": {"base", "snap"}, "template": {"current"},
+            "copy": {"base", "current", "snap"}},
+    "iscsi": {"copy": {"current"}},
+}
+_FILE_TYPES = {"dir", "nfs", "cifs", "glusterfs", "cephfs", "btrfs"}
+_BLOCK_NAMES = {"lvm", "lvmthin", "zfspool", "rbd"}
+# QemuServer.pm $fast_plug_option (+ cloud-init options): applied at once on a running VM
+FAST_PLUG = {"description", "hookscript", "lock", "migrate_downtime", "migrate_speed", "name", "onboot", "protection",
+             "shares", "startup", "tags", "vmstatestorage", "citype", "ciuser", "cipassword", "ciupgrade", "cicustom",
+             "searchdomain", "nameserver", "sshkeys"}
+DEFAULT_HOTPLUG = "network,disk,usb"  # QemuServer.pm $confdesc->{hotplug}->{default}
+
+
+def parse_drive(value: str) -> dict:
+    """QemuServer/Drive.pm parse_drive, reduced to what the rules look at: file, media, size."""
+    parts = value.split(",")
+    drive = {"file": parts[0].split("=", 1)[1] if parts[0].startswith("file=") else parts[0]}
+    for part in parts[1:]:
+        key, _, val = part.partition("=")
+        drive[key] = val
+    return drive
+
+
+def is_cdrom(drive: dict) -> bool:
+    return drive.get("media") == "cdrom" or drive["file"] in ("cdrom", "none")
+
+
+def split_volid(volid: str) -> tuple[str | None, str]:
+    m = re.fullmatch(r"([a-zA-Z][a-zA-Z0-9\-_.]*[a-zA-Z0-9]):(.+)", volid)
+    return (m.group(1), m.group(2)) if m else (None, volid)
+
+
+def volume_kind(volname: str) -> str:
+    """base (a template's base image), current; a linked clone 'base-X/vm-Y' is current."""
+    last = volname.split("/")[-1]
+    return "base" if last.startswith("base-") else "current"
+
+
+def plugin_family(kind: str) -> str:
+    if kind in _FILE_TYPES:
+        return "file"
+    return "iscsi" if kind in ("iscsi", "iscsidirect") else kind
+
+
+def volume_has_feature(cluster: Cluster, feature: str, volid: str) -> bool:
+    """PVE::Storage::volume_has_feature -> the storage type's volume_has_feature."""
+    sid, volname = split_volid(volid)
+    cfg = cluster.storage.get(sid or "")
+    if cfg is None:
+        return False
+    return volume_kind(volname) in _FEATURES.get(plugin_family(cfg["type"]), {}).get(feature, set())
+
+
+def storage_config(cluster: Cluster, sid: str) -> dict:
+    """PVE::Storage::storage_config."""
+    cfg = cluster.storage.get(sid)
+    if cfg is None:
+        raise die(f"storage '{sid}' does not exist")
+    return cfg
+
+
+def storage_check_enabled(cluster: Cluster, sid: str, node: str) -> dict:
+    """PVE::Storage::storage_check_enabled / storage_check_node."""
+    cfg = storage_config(cluster, sid)
+    if str(cfg.get("disable", 0)) == "1":
+        raise die(f"storage '{sid}' is disabled")
+    if cfg.get("nodes") and node not in split_list(cfg["nodes"]):
+        raise die(f"storage '{sid}' is not available on node '{node}'")
+    return cfg
+
+
+def disks(config: dict):
+    """(key, drive) of every drive of a config (QemuConfig foreach_volume)."""
+    for key, value in config.items():
+        if DRIVE_KEY.match(key) and not key.startswith("unused"):
+            yield key, parse_drive(str(value))
+
+
+def shared_vm(cluster: Cluster, config: dict) -> bool:
+    """Qemu.pm $check_storage_access_clone: every volume (CD images included) on shared storage."""
+    for _, drive in disks(config):
+        sid, _ = split_volid(drive["file"])
+        if drive["file"] in ("none", "cdrom") or sid is None:
+            continue
+        if not storage_plugins.is_shared(cluster.version, storage_config(cluster, sid)):
+            return False
+    return True
+
+
+def next_disk_name(cluster: Cluster, sid: str, vmid: int, base: bool = False) -> str:
+    """Plugin.pm find_free_diskname: the first free vm-<vmid>-disk-<n> on the storage."""
+    used = set()
+    for vm in cluster.vms.values():
+        for _, drive in disks(vm["config"]):
+            s, volname = split_volid(drive["file"])
+            if s == sid:
+                used.add(volname.split("/")[-1])
+    prefix = "base" if base else "vm"
+    cfg = storage_config(cluster, sid)
+    file_style = cfg["type"] in _FILE_TYPES
+    for n in range(0, 1024):
+        name = f"{prefix}-{vmid}-disk-{n}"
+        if (f"{name}.raw" if file_style else name) not in used:
+            return f"{vmid}/{name}.raw" if file_style else name
+    raise die(f"unable to allocate an image name for VM {vmid} in storage '{sid}'")
+
+
+def alloc_disk(cluster: Cluster, node: str, vmid: int, sid: str, size: str, template: bool) -> str:
+    """Qemu.pm $create_disks for ``STORAGE:SIZE``: the storage holds images, is enabled on the
+    node; a template's disk becomes a base image (vdisk_create_base), which thick LVM refuses
+    (LVMPlugin.pm create_base)."""
+    cfg = storage_check_enabled(cluster, sid, node)
+    if "images" not in storage_plugins.content_of(cfg):
+        raise ApiError(400, "Parameter verification failed.\n", {"storage": f"storage '{sid}' does not support vm images"})
+    if template and cfg["type"] == "lvm":
+        raise die("can't create base images in lvm storage")
+    volname = next_disk_name(cluster, sid, vmid, base=template and plugin_family(cfg["type"]) != "iscsi")
+    return f"{sid}:{volname},size={_size_gb(size)}G"
+
+
+def _size_gb(text: str) -> int:
+    value = float(text)
+    return int(value) if value == int(value) else value
+
+
+def config_types(returns: dict) -> dict[str, str]:
+    """Key -> JSON type of GET /nodes/{node}/qemu/{vmid}/config, from the schema of the version
+    (numbered keys like net[n] apply to net0, net1...)."""
+    return {k: v.get("type", "string") for k, v in (returns.get("properties") or {}).items()}
+
+
+def typed_value(types: dict, key: str, value):
+    """QemuServer.pm check_type as the API returns it: integers and booleans as numbers
+    (``int($1)``, ``1``/``0``), numbers and strings as strings."""
+    kind = types.get(key) or types.get(re.sub(r"\d+$", "[n]", key), "string")
+    text = str(value)
+    if kind == "integer" and re.fullmatch(r"\d+", text):
+        return int(text)
+    if kind == "boolean":
+        if text == "1" or re.fullmatch(r"(?i:on|yes|true)", text):
+            return 1
+        if text == "0" or re.fullmatch(r"(?i:off|no|false)", text):
+            return 0
+    return text
+
+
+def hotpluggable(config: dict, key: str) -> bool:
+    """QemuServer.pm vmconfig_hotplug_pending: what a running VM takes at once; the rest stays
+    pending until the next start (cores, sockets, cpu, memory without the 'memory' feature...)."""
+    features = str(config.get("hotplug", "1"))
+    features = set() if features == "0" else set(split_list(DEFAULT_HOTPLUG if features == "1" else features))
+    if key in FAST_PLUG or key in ("cpuunits", "cpulimit", "agent", "balloon"):
+        return True
+    if re.fullmatch(r"net\d+", key):
+        return "network" in features
+    if DRIVE_KEY.match(key) and not key.startswith("unused"):
+        return "disk" in features and not re.match(r"(efidisk|ide|sata|tpmstate)\d+", key)
+    if key == "memory":
+        return "memory" in features
+    if key == "vcpus":
+        return "cpu" in features
+    return False
