@@ -3,5 +3,5 @@
 See README.md for what it models and where each rule comes from.
 """
 
-from .peer import IosPeer, stored_config  # noqa: F401
+from .peer import IosPeer, from_file, platform_of, stored_config, stored_vlans  # noqa: F401
 from .platform import catalyst, isr1941  # noqa: F401

@@ -221,6 +221,15 @@ def _prefix_line(prefix: str):
     return handler
 
 
+def _port_security(ctx: Ctx, a: dict, no: bool) -> None:
+    """One line per sub-command (``maximum``, ``violation``...), plus the bare enable line."""
+    node, words = _node(ctx), a.get("rest", "").split()
+    key = f"switchport port-security {words[0]}" if words else "switchport port-security"
+    node.remove(lambda n: n.text == key or (bool(words) and n.text.startswith(key + " ")))
+    if not no:
+        node.child(" ".join(["switchport port-security"] + words))
+
+
 # ---- routed interfaces --------------------------------------------------------------
 def _check_address(ctx: Ctx, address: ipaddress.IPv4Interface) -> None:
     if address.network.prefixlen < 31 and address.ip in (address.network.network_address,
@@ -343,8 +352,8 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("switchport trunk native vlan | <vid:int:1-4094>", _only(sp, _native))
     i.add("switchport nonegotiate", _only(sp, _prefix_line("switchport nonegotiate")))
     i.add("switchport voice vlan | <rest:line>", _only(sp, _prefix_line("switchport voice vlan")))
-    i.add("switchport port-security | <rest:line>", _only(sp, _prefix_line("switchport port-security")))
-    i.add("switchport port-security", _only(sp, _prefix_line("switchport port-security")))
+    i.add("switchport port-security | <rest:line>", _only(sp, _port_security))
+    i.add("switchport port-security", _only(sp, _port_security))
     i.add("spanning-tree portfast", _only(sp, _portfast))
     i.add("spanning-tree portfast edge", _only(sp, _portfast))
     for kind in ("trunk", "disable", "network"):
@@ -355,6 +364,8 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("storm-control <rest:line>", _only(sp, lambda c, a, n: _prefix_line(
         "storm-control " + a["rest"].split()[0])(c, {"rest": " ".join(a["rest"].split()[1:])}, n)))
     i.add("channel-group | <group:int:1-48> mode <mode:word>", _only(sp, _channel_group))
+    i.add("ip dhcp snooping trust", _only(sp, _prefix_line("ip dhcp snooping trust")))
+    i.add("bandwidth | <rest:line>", _only(_router, _prefix_line("bandwidth")))
     rt = _routed
     i.add("ip address <ip:ip> <mask:ip>", _only(rt, _ip_address))
     i.add("ip address <ip:ip> <mask:ip> secondary", _only(rt, lambda c, a, n: _ip_address(c, {**a, "secondary": 1}, n)))

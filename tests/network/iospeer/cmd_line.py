@@ -5,8 +5,9 @@ Rules and sources:
   with identical settings as one block and always splits vty 0-4 from 5-15 (every config in
   configs/ shows ``line vty 0 4`` and ``line vty 5 15``).
 * ``exec-timeout 10 0`` is the default and not printed; ``exec-timeout N`` means ``N 0``.
-* ``transport input`` equal to the platform default is not printed (2960: all, 1941: none —
-  the 1941 15.x configs print ``transport input all`` when it is set).
+* ``transport input`` is printed whatever its value (1941 15.4 prints ``transport input
+  none`` and a 1921 15.1 ``transport input all``, code-corpus files 45564638224 and
+  37204252964); a vty without the line accepts every transport.
 * The first five vty lines cannot be deleted: "%Can't delete last 5 VTY lines" (NSO cisco-ios
   NED warning list, code-corpus file 18293421730). ``no line con 0`` / ``no line aux 0``
   are refused as invalid input (no device wording found; a console cannot be deleted).
@@ -73,11 +74,10 @@ def _transport_input(ctx: Ctx, a: dict) -> str:
 
 def _transport_input_handler(ctx: Ctx, a: dict, no: bool) -> None:
     value = None if no else _transport_input(ctx, a)
-    default = ctx.device.platform.vty_default_transport
     for lid in ctx.target:
         node = ctx.device.lines[lid]
         node.remove("transport input")
-        if value is not None and not (lid[0] == "vty" and value == default):
+        if value is not None:
             node.child(f"transport input {value}")
 
 

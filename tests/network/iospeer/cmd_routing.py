@@ -76,7 +76,8 @@ def _nat_source(ctx: Ctx, a: dict, no: bool) -> None:
     elif not (len(words) >= 3 and (words[0] == "static" or (words[0] == "list" and words[2] == "pool"))):
         raise CliError(INVALID)
     text = "ip nat inside source " + " ".join(words)
-    ctx.device.root.remove(lambda n: n.text.split()[:6] == text.split()[:6])
+    key = 6 if words[0] == "list" else len(text.split())
+    ctx.device.root.remove(lambda n: n.text.split()[:key] == text.split()[:key])
     if not no:
         ctx.device.root.child(text)
 
@@ -94,7 +95,7 @@ def _line(prefix: str, positive: str | None = None, negative: str | None = None)
 
 def register(modes: dict[str, Mode]) -> None:
     g = modes["config"]
-    g.add("ip default-gateway | <ip:ip>", _switch(_default_gateway))
+    g.add("ip default-gateway | <ip:ip>", _default_gateway)
     g.add("ip route <net:ip> <mask:ip> | <rest:line>", _router(_route))
     g.add("ip nat inside source <rest:line>", _router(_nat_source))
     g.add("ip nat pool <rest:line>", _router(_line("ip nat pool")))

@@ -45,12 +45,13 @@ def secret_value(tokens: list[str], ctx: Ctx) -> str:
     word, rest = tokens[0], tokens[1:]
     if not rest:
         raise CliError("% Incomplete command.")
-    kind, value = (rest[0], " ".join(rest[1:])) if rest[0] in ("0", "5", "7", "8", "9") and len(rest) > 1 \
+    kind, value = (rest[0], " ".join(rest[1:])) if rest[0] in ("0", "4", "5", "7", "8", "9") and len(rest) > 1 \
         else ("0", " ".join(rest))
     if word == "secret":
         if kind == "0":
             return f"secret 5 {hashes.type5(value)}"
-        if (kind == "5" and hashes.TYPE5.match(value)) or (kind == "9" and hashes.TYPE9.match(value)):
+        if (kind == "5" and hashes.TYPE5.match(value)) or (kind == "9" and hashes.TYPE9.match(value)) or \
+                (kind == "4" and hashes.TYPE4.match(value)):
             return f"secret {kind} {value}"
         raise bad_secret(kind)
     if kind == "0":
@@ -76,7 +77,7 @@ def _hostname(ctx: Ctx, a: dict, no: bool) -> None:
 def _service(ctx: Ctx, a: dict, no: bool) -> None:
     root, name = ctx.device.root, a["name"]
     known = {"password-encryption", "pad", "compress-config", "tcp-keepalives-in", "tcp-keepalives-out",
-             "sequence-numbers", "dhcp"}
+             "sequence-numbers", "dhcp", "config"}
     if name not in known:
         raise CliError(INVALID)
     pattern = re.compile(rf"^(no )?service {re.escape(name)}$")
@@ -169,12 +170,13 @@ def _enable(ctx: Ctx, a: dict, no: bool) -> None:
         ctx.device.root.child(f"enable {value}")
 
 
-def _opaque(prefix: str):
+def _opaque(prefix: str, unique: bool = False):
+    """Lines kept as typed; ``unique``: one line per prefix (``license udi``, ``memory-size``)."""
     def handler(ctx: Ctx, a: dict, no: bool) -> None:
         text = f"{prefix} {a['rest']}".strip() if "rest" in a else prefix
-        if no:
+        if no or unique:
             ctx.device.root.remove(lambda n: n.text == text or n.text.startswith(prefix + " ") or n.text == prefix)
-        else:
+        if not no:
             ctx.device.root.child(text)
     return handler
 
@@ -185,6 +187,13 @@ def _toggle(positive: str, negative: str, default_on: bool):
         ctx.device.root.remove(lambda n: n.text in (positive, negative))
         ctx.device.root.child(negative if no else positive)
     return handler
+
+
+def _source_route(ctx: Ctx, a: dict, no: bool) -> None:
+    """Default on and not printed; ``no ip source-route`` is printed."""
+    ctx.device.root.remove(re.compile(r"^(no )?ip source-route$"))
+    if no:
+        ctx.device.root.child("no ip source-route")
 
 
 def _domain_lookup(ctx: Ctx, a: dict, no: bool) -> None:
@@ -273,7 +282,7 @@ def _logging_line(prefix: str):
                 ctx.device.root.child(f"no {prefix}")
             return
         if not no:
-            ctx.device.root.child(f"{prefix} {a['rest']}".strip())
+            ctx.device.root.child(f"{prefix} {a.get('rest', '')}".strip())
     return handler
 
 
@@ -346,14 +355,19 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("username <name:word> | <rest:line>", _username)
     g.add("enable <word:word> | <rest:line>", _enable)
     g.add("aaa new-model", _toggle("aaa new-model", "no aaa new-model", False))
+    g.add("ip source-route", _source_route)
     g.add("version <rest:line>", lambda ctx, a, no: None, no=False)
     for fixed in ("boot-start-marker", "boot-end-marker", "redundancy", "control-plane",
                   "multilink bundle-name authenticated", "cts logging verbose", "lldp run"):
         g.add(fixed, _opaque(fixed))
-    for prefix in ("license", "scheduler allocate", "memory-size iomem", "port-channel load-balance",
+    for prefix in ("license udi", "scheduler allocate", "memory-size iomem"):
+        g.add(f"{prefix} | <rest:line>", _opaque(prefix, unique=True))
+    for prefix in ("license",  "memory-size iomem", "port-channel load-balance",
                    "errdisable recovery", "login on-failure", "login on-success", "snmp-server location",
-                   "snmp-server contact", "udld"):
+                   "snmp-server contact", "udld", "clock summer-time", "spanning-tree pathcost",
+                   "ip dhcp snooping", "ip dhcp excluded-address"):
         g.add(f"{prefix} | <rest:line>", _opaque(prefix))
+        g.add(prefix, _opaque(prefix))
     g.add("ip domain-lookup", _domain_lookup)
     g.add("ip domain lookup", _domain_lookup)
     g.add("ip domain-name | <name:word>", _domain_name)
@@ -374,7 +388,7 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("logging <ip:ip>", _logging_host)
     g.add("logging trap | <level:word>", _logging_trap)
     for prefix in ("logging facility", "logging source-interface", "logging buffered", "logging console",
-                   "logging monitor", "logging userinfo", "logging rate-limit", "logging history"):
+                   "logging monitor", "logging userinfo", "logging rate-limit", "logging history", "logging origin-id"):
         g.add(f"{prefix} | <rest:line>", _logging_line(prefix))
         g.add(prefix, _logging_line(prefix))
     g.add("crypto key generate rsa", _rsa_generate, no=False)

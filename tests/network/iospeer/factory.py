@@ -59,7 +59,7 @@ def reset(device) -> None:
     for spec in p.builtin_lines():
         kind, first, *last = spec.split()
         for lid in device.line_ids(kind, int(first), int(last[0]) if last else None):
-            device.lines[lid] = Node(" ".join(str(x) for x in lid),
-                                     [Node("login")] if kind == "vty" else [])
+            vty = [Node("login")] + ([Node("transport input none")] if p.kind == "router" else [])
+            device.lines[lid] = Node(" ".join(str(x) for x in lid), vty if kind == "vty" else [])
     if p.kind == "router":
         device.lines[("tty", 2)] = Node("2", [Node(t) for t in _LINE2])

@@ -15,9 +15,16 @@ _SKIP = re.compile(r"^(Building configuration|Current configuration|Using \d+ ou
 
 
 def apply_text(device, text: str, strict: bool = True) -> list[tuple[str, str]]:
-    """Apply ``text`` in configuration mode; (line, IOS answer) of each refused line."""
+    """Apply ``text`` in configuration mode; (line, IOS answer) of each refused line.
+
+    A saved configuration lists ``shutdown`` for every interface that is down, so the
+    built-in interfaces start up here (only a device with no startup-config keeps its
+    ports shut).
+    """
     from .cli import Cli
 
+    for _, node in device.interfaces():
+        node.remove(lambda n: n.text == "shutdown")
     cli = Cli(device, booting=True)
     cli.stack = [("config", None)]
     refused = []

@@ -12,6 +12,7 @@ startup-config. The addresses are only simulated (reach.py): nothing connects to
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from . import hashes
 from .cli import Cli
 from .device import Device
 from .loader import apply_text
-from .platform import Platform
+from .platform import Platform, catalyst, isr1941
 from .render import config_lines, running_config
 from .server import SshServer
 
@@ -35,11 +36,32 @@ def stored_config(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def stored_vlans(name: str) -> dict[int, str]:
+    """VLANs of vlan.dat noted in a config's header (``!! vlan.dat: 10=USERS 20=MGMT``)."""
+    for line in (CONFIGS / name).read_text().splitlines():
+        if line.startswith("!! vlan.dat:"):
+            return {int(k): v for k, v in (pair.split("=") for pair in line.split(":", 1)[1].split())}
+    return {}
+
+
+def platform_of(text: str) -> Platform:
+    """The platform a saved configuration belongs to (stack members, or a 1941)."""
+    members = re.findall(r"^switch \d+ provision (\S+)$", text, re.M)
+    return catalyst([m.upper() for m in members]) if members else isr1941()
+
+
+def from_file(name: str, **kwargs) -> IosPeer:
+    """A peer booted from configs/<name> (its vlan.dat as noted in the header)."""
+    text = stored_config(name)
+    return IosPeer(name.rsplit(".", 1)[0], platform_of(text), config=text, vlans=stored_vlans(name), **kwargs)
+
+
 @dataclass
 class IosPeer:
     hostname: str
     platform: Platform
     config: str = ""
+    vlans: dict = field(default_factory=dict)
     mgmt_address: str | None = None
     client_address: str | None = None
     user: str = "netadmin"
@@ -51,6 +73,8 @@ class IosPeer:
 
     def boot(self) -> IosPeer:
         self.device = Device(self.platform, minute=self.minute)
+        if self.vlans:
+            self.device.vlans.commit(dict(self.vlans))
         if self.config:
             apply_text(self.device, self.config)
         self.device.rsa_key = True

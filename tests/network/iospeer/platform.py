@@ -30,8 +30,8 @@ _SWITCH_SECTIONS = [
     (r"^(no )?logging (console|buffered|userinfo|rate-limit|monitor)", 4), (r"^enable ", 5), (r"^username ", 6),
     (r"^(no )?aaa ", 7), (r"^clock ", 8), (r"^switch \d+ provision", 9), (r"^system mtu", 10),
     (r"^(no )?ip (routing|source-route|dhcp snooping)", 11), (r"^(no )?ip domain[ -]lookup", 12),
-    (r"^ip domain", 12.5), (r"^ip name-server", 13),
-    (r"^vtp ", 14), (r"^crypto pki", 16), (r"^archive$", 17),
+    (r"^ip domain", 12.5), (r"^ip name-server", 13), (r"^login ", 13.5),
+    (r"^vtp ", 14), (r"^udld", 14.5), (r"^crypto pki", 16), (r"^archive$", 17),
     (r"^spanning-tree mode", 18), (r"^spanning-tree portfast", 19), (r"^spanning-tree extend", 20),
     (r"^spanning-tree ", 21), (r"^(errdisable|port-channel load-balance)", 22),
     (r"^vlan internal", 23), (r"^vlan \d", 24), (r"^lldp", 25), (r"^interface ", 30),
@@ -46,7 +46,7 @@ _ROUTER_SECTIONS = [
     (r"^(no )?ip domain[ -]lookup", 12), (r"^ip domain", 12.5), (r"^ip name-server", 13), (r"^(no )?ip cef", 14), (r"^(no )?ipv6 cef", 15),
     (r"^multilink", 16), (r"^cts ", 17), (r"^crypto pki", 18), (r"^license ", 19), (r"^archive$", 20),
     (r"^username ", 21), (r"^redundancy", 22), (r"^ip ssh ", 23), (r"^ip ftp ", 24), (r"^crypto ", 25),
-    (r"^interface ", 30), (r"^router ", 31), (r"^ip forward-protocol", 32), (r"^(no )?ip http", 33),
+    (r"^interface ", 30), (r"^router ", 31), (r"^ip default-gateway", 31.5), (r"^ip forward-protocol", 32), (r"^(no )?ip http", 33),
     (r"^ip nat ", 34), (r"^ip route ", 35), (r"^ip access-list ", 36), (r"^logging ", 37),
     (r"^access-list ", 38), (r"^snmp-server ", 39), (r"^control-plane", 40), (r"^banner ", 41),
     (r"^line ", 42), (r"^scheduler ", 43), (r"^ntp ", 44),
@@ -65,7 +65,7 @@ class Platform:
     domain_lookup: str             # "ip domain-lookup" | "ip domain lookup"
     portfast_edge: bool
     vtp: bool
-    vty_default_transport: str     # hidden value of `transport input`
+    vty_default_transport: str     # what a vty line without `transport input` accepts
     sections: tuple = field(default_factory=tuple)
     members: tuple = ()            # stack member models (switch)
 
@@ -109,5 +109,5 @@ def isr1941() -> Platform:
         model="CISCO1941/K9",
         interface_types=("Loopback", "Tunnel", "Embedded-Service-Engine", "GigabitEthernet"),
         removable_types=("Loopback", "Tunnel", "GigabitEthernet."), domain_name="ip domain name",
-        domain_lookup="ip domain lookup", portfast_edge=False, vtp=False, vty_default_transport="none",
+        domain_lookup="ip domain lookup", portfast_edge=False, vtp=False, vty_default_transport="all",
         sections=tuple(_ROUTER_SECTIONS))

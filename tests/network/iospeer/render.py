@@ -17,11 +17,11 @@ import time
 from .names import sort_key
 from .tree import Node
 
-_INTERFACE_ORDER = [r"^description", r"^switchport access", r"^switchport trunk native", r"^switchport trunk allowed",
+_INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^switchport trunk allowed", r"^switchport trunk native",
                     r"^switchport mode", r"^switchport nonegotiate", r"^switchport voice", r"^switchport port-security",
                     r"^encapsulation", r"^(no )?ip address", r"^ip helper-address", r"^ip nat", r"^ip virtual-reassembly",
                     r"^glbp", r"^shutdown", r"^duplex", r"^speed", r"^storm-control", r"^channel-group",
-                    r"^spanning-tree"]
+                    r"^spanning-tree", r"^ip dhcp snooping"]
 _GLBP_ORDER = ["ip", "priority", "preempt", "weighting", "load-balancing", "authentication", "timers"]
 _LINE_ORDER = [r"^access-class", r"^exec-timeout", r"^privilege", r"^password", r"^logging synchronous", r"^login",
                r"^no activation", r"^no exec", r"^transport preferred", r"^transport input", r"^transport output",
