@@ -146,12 +146,16 @@ class SshServer:
             data = channel.recv(4096)
             if not data:
                 return
+            echo = ""
             for char in data.decode(errors="replace"):
                 if char == "\n" and last == "\r":
                     last = char
                     continue
                 last = char
                 if char in "\r\n":
+                    if echo:
+                        channel.sendall(echo.encode())
+                        echo = ""
                     answer = cli.execute(buffer)
                     buffer = ""
                     if cli.peer.cut:
@@ -165,7 +169,9 @@ class SshServer:
                     buffer = buffer[:-1]
                 else:
                     buffer += char
-                    channel.sendall(char.encode())
+                    echo += char
+            if echo:
+                channel.sendall(echo.encode())
 
     def _close(self, cli: Cli) -> None:
         with self.device.lock:
