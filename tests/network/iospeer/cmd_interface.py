@@ -339,8 +339,8 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("description | <text:line>", _description)
     i.add("shutdown", _shutdown)
     sp = _switchport
-    i.add("switchport mode | <mode:word>", _only(sp, _switchport_mode))
-    i.add("switchport mode dynamic <dynamic:word>", _only(sp, lambda c, a, n: _switchport_mode(
+    i.add("switchport mode | <mode:choice:access|trunk>", _only(sp, _switchport_mode))
+    i.add("switchport mode dynamic <dynamic:choice:auto|desirable>", _only(sp, lambda c, a, n: _switchport_mode(
         c, {"mode": "dynamic", "dynamic": a["dynamic"]}, n)))
     i.add("switchport access vlan | <vid:int:1-4094>", _only(sp, _access_vlan))
     i.add("switchport trunk allowed vlan | <vlans:vlanlist>", _only(sp, _allowed))
@@ -363,7 +363,7 @@ def register(modes: dict[str, Mode]) -> None:
         i.add(f"spanning-tree {feature} | <rest:line>", _only(sp, _prefix_line(f"spanning-tree {feature}")))
     i.add("storm-control <rest:line>", _only(sp, lambda c, a, n: _prefix_line(
         "storm-control " + a["rest"].split()[0])(c, {"rest": " ".join(a["rest"].split()[1:])}, n)))
-    i.add("channel-group | <group:int:1-48> mode <mode:word>", _only(sp, _channel_group))
+    i.add("channel-group | <group:int:1-48> mode <mode:choice:active|passive|on|auto|desirable>", _only(sp, _channel_group))
     i.add("ip dhcp snooping trust", _only(sp, _prefix_line("ip dhcp snooping trust")))
     i.add("bandwidth | <rest:line>", _only(_router, _prefix_line("bandwidth")))
     rt = _routed
@@ -371,7 +371,7 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("ip address <ip:ip> <mask:ip> secondary", _only(rt, lambda c, a, n: _ip_address(c, {**a, "secondary": 1}, n)))
     i.add("ip address", _only(rt, _ip_address))
     i.add("ip helper-address | <ip:ip>", _only(rt, _helper))
-    i.add("ip nat <side:word>", _only(_router, _nat))
+    i.add("ip nat <side:choice:inside|outside>", _only(_router, _nat))
     i.add("ip virtual-reassembly in", _only(_router, _prefix_line("ip virtual-reassembly in")))
     i.add("ip access-group <rest:line>", _only(rt, lambda c, a, n: _prefix_line(
         "ip access-group " + a["rest"].split()[0])(c, {"rest": " ".join(a["rest"].split()[1:])}, n)))
@@ -383,12 +383,12 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("glbp <group:int:0-1023> preempt", _only(_router, _glbp("preempt")))
     i.add("glbp <group:int:0-1023> preempt delay minimum <delay:int:0-3600>", _only(_router, lambda c, a, n: _glbp(
         "preempt")(c, {**a, "value": f"delay minimum {a['delay']}"}, n)))
-    i.add("glbp <group:int:0-1023> load-balancing | <value:word>", _only(_router, _glbp("load-balancing")))
+    i.add("glbp <group:int:0-1023> load-balancing | <value:choice:round-robin|weighted|host-dependent>", _only(_router, _glbp("load-balancing")))
     i.add("glbp <group:int:0-1023> timers <hello:int:1-60> <hold:int:2-180>", _only(_router, lambda c, a, n: _glbp(
         "timers")(c, {**a, "value": f"{a['hello']} {a['hold']}"}, n)))
     i.add("glbp <group:int:0-1023> weighting | <value:int:1-254>", _only(_router, _glbp("weighting")))
     i.add("glbp <group:int:0-1023> weighting track <rest:line>", _only(_router, lambda c, a, n: _glbp(
         "weighting track")(c, {**a, "value": a["rest"]}, n)))
     i.add("glbp <group:int:0-1023>", _only(_router, _glbp_remove))
-    i.add("duplex | <value:word>", _only(_router, _duplex_speed("duplex", ("auto", "full", "half"))))
-    i.add("speed | <value:word>", _only(_router, _duplex_speed("speed", ("auto", "10", "100", "1000"))))
+    i.add("duplex | <value:choice:auto|full|half>", _only(_router, _duplex_speed("duplex", ("auto", "full", "half"))))
+    i.add("speed | <value:choice:auto|10|100|1000>", _only(_router, _duplex_speed("speed", ("auto", "10", "100", "1000"))))

@@ -136,7 +136,7 @@ def register(modes: dict[str, Mode]) -> None:
     line.add("transport input | <rest:line>", _transport_input_handler)
     line.add("transport output | <rest:line>", _set("transport output"))
     line.add("transport preferred | <rest:line>", _set("transport preferred"))
-    line.add("access-class <acl:word> | <direction:word>", _set("access-class", None, _access_class))
+    line.add("access-class <acl:word> | <direction:choice:in|out>", _set("access-class", None, _access_class))
     line.add("password | <rest:line>", _password)
     line.add("privilege level | <level:int:0-15>", _set("privilege level", "1", lambda c, a: str(a["level"])))
     line.add("stopbits | <rest:line>", _set("stopbits"))

@@ -117,7 +117,7 @@ def _community(ctx: Ctx, a: dict, no: bool) -> None:
 def register(modes: dict[str, Mode]) -> None:
     g = modes["config"]
     g.add("snmp-server engineID local | <id:hex>", _engine)
-    g.add("snmp-server view <name:word> <oid:word> | <kind:word>", _view)
+    g.add("snmp-server view <name:word> <oid:word> | <kind:choice:included|excluded>", _view)
     g.add("snmp-server group <name:word> <rest:line>", _group)
     g.add("snmp-server user <name:word> | <rest:line>", _user)
     g.add("snmp-server community <name:word> | <rest:line>", _community)

@@ -132,16 +132,16 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("vlan <ids:vlanlist>", _vlan_enter)
     g.add("vlan internal allocation policy ascending", lambda ctx, a, no: None, no=False)
     v.add("name | <name:word>", _vlan_name)
-    g.add("vtp mode | <mode:word>", _vtp_mode)
+    g.add("vtp mode | <mode:choice:server|client|transparent|off>", _vtp_mode)
     g.add("vtp domain | <name:word>", _vtp_domain)
     g.add("vtp version <version:int:1-3>", lambda ctx, a, no: None)
-    g.add("spanning-tree mode | <mode:word>", _stp_mode)
+    g.add("spanning-tree mode | <mode:choice:pvst|rapid-pvst|mst>", _stp_mode)
     for feature in ("", "bpduguard ", "bpdufilter "):
         g.add(f"spanning-tree portfast {feature}default", _portfast_default(feature))
         g.add(f"spanning-tree portfast edge {feature}default", _portfast_default(feature))
     g.add("spanning-tree extend system-id", _extend)
     g.add("spanning-tree vlan <vlans:vlanlist> priority | <value:int:0-61440>", _stp_priority)
-    g.add("spanning-tree vlan <vlans:vlanlist> root <root:word>", _stp_root)
+    g.add("spanning-tree vlan <vlans:vlanlist> root <root:choice:primary|secondary>", _stp_root)
     g.add("spanning-tree loopguard default", lambda ctx, a, no: (ctx.device.root.remove("spanning-tree loopguard"),
                                                                 None if no else ctx.device.root.child(
                                                                     "spanning-tree loopguard default")))

@@ -349,9 +349,10 @@ def _banner(ctx: Ctx, a: dict, no: bool) -> None:
 def register(modes: dict[str, Mode]) -> None:
     g = modes["config"]
     g.add("hostname | <name:word>", _hostname)
-    g.add("service <name:word>", _service)
-    g.add("service timestamps <which:word> | <rest:line>", _timestamps)
-    g.add("service timestamps <which:word>", _timestamps)
+    g.add("service <name:choice:password-encryption|pad|compress-config|tcp-keepalives-in|tcp-keepalives-out|"
+          "sequence-numbers|dhcp|config>", _service)
+    g.add("service timestamps <which:choice:debug|log> | <rest:line>", _timestamps)
+    g.add("service timestamps <which:choice:debug|log>", _timestamps)
     g.add("username <name:word> | <rest:line>", _username)
     g.add("enable <word:word> | <rest:line>", _enable)
     g.add("aaa new-model", _toggle("aaa new-model", "no aaa new-model", False))
@@ -398,4 +399,4 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("crypto key zeroize rsa", _rsa_zeroize, no=False)
     g.add("clock timezone | <zone:word> <hours:word>", _clock_timezone)
     g.add("clock timezone <zone:word> <hours:word> <minutes:int:0-59>", _clock_timezone)
-    g.add("banner <kind:word> | <text:line>", _banner)
+    g.add("banner <kind:choice:motd|login|exec> | <text:line>", _banner)

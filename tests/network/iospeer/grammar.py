@@ -87,6 +87,13 @@ class Param:
         if self.kind == "vlanlist":
             value = vlan_list(text)
             return (value, 1) if value else None
+        if self.kind == "choice":
+            options = self.arg.split("|")
+            low = text.lower()
+            found = [o for o in options if o == low] or [o for o in options if o.startswith(low)]
+            if len(found) > 1:
+                raise ambiguous(text)
+            return (found[0], 1) if found else None
         if self.kind == "hex":
             return (text, 1) if re.fullmatch(r"[0-9A-Fa-f:]+", text) else None
         if self.kind == "ifname":
