@@ -57,7 +57,7 @@ def router():
 def ssh_switch():
     """A 2960-X over SSH: management SVI 10.20.0.11/24, operator at 10.20.0.250."""
     peer = IosPeer("sw-test", catalyst(["WS-C2960X-24TS-L"]), mgmt_address="10.20.0.11",
-                   client_address="10.20.0.250", minute=0.05).boot()
+                   client_address="10.20.0.250", minute=1.0).boot()
     peer.configure("hostname sw-test", "ip domain-name lab.test", peer.user_line(), "vlan 20", " name MGMT", " exit",
                    "interface Vlan20", " ip address 10.20.0.11 255.255.255.0", " exit",
                    "ip access-list standard VTY", " permit 10.20.0.0 0.0.0.255", " exit",

@@ -136,6 +136,8 @@ class SshServer:
             self.device.sessions.append(cli)
         try:
             self._loop(cli, channel)
+        except (OSError, EOFError, paramiko.SSHException):
+            pass                                   # the client went away (or was cut)
         finally:
             self._close(cli)
 
