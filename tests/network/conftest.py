@@ -1,4 +1,4 @@
-"""Fixtures of the network tests: rendered rcr configurations, simulated lab devices."""
+"""Fixtures of the network tests: rendered rcr configurations, simulated lab devices (iospeer)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import netlab  # noqa: E402
-from fakeswitch import FakeDevice, start_all  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +19,9 @@ def rcr_configs():
 
 @pytest.fixture(scope="session")
 def lab_devices():
-    """One fake-switches process per network device of inventories/lab, started and stopped here."""
-    intents = netlab.intents(netlab.load("inventories/lab"))
-    devices = {h: FakeDevice(h, netlab.fake_model(i), netlab.fake_ports(i)) for h, i in intents.items()}
-    start_all(list(devices.values()))
+    """Every network device of inventories/lab as an iospeer device in its day-0 state, served
+    over SSH on 127.0.0.1 (in-process threads), started and stopped here."""
+    devices = netlab.lab_peers(netlab.load("inventories/lab"))
     yield devices
     for dev in devices.values():
         dev.stop()

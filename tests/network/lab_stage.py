@@ -1,9 +1,11 @@
 """`make lab` stage for the network tier: every switch and router of inventories/lab as a
-fake-switches process on 127.0.0.1, then playbooks/network.yml in check mode, applied, and
-applied again (must change nothing). Prints one line per run; exits non-zero on a failure.
+simulated IOS device (iospeer, day-0 state, SSH on 127.0.0.1), then playbooks/network.yml in
+check mode, applied, and applied again (must change nothing) with the roles' defaults.
+Prints one line per run; exits non-zero on a failure.
 
-Only the subset of IOS that fake-switches supports is pushed (netlab.FAKE_INCLUDE/EXCLUDE);
-the full configurations are rendered to build/lab/network/configs/.
+``--fake-switches`` runs the former stage instead: fake-switches processes and only the
+subset of IOS they support (netlab.FAKE_INCLUDE/EXCLUDE). The full configurations are
+rendered to build/lab/network/configs/ either way.
 """
 
 from __future__ import annotations
@@ -40,15 +42,25 @@ def playbook(inventory: str, *args: str) -> dict:
     return json.JSONDecoder().raw_decode(proc.stdout[proc.stdout.index("{"):])[0]["stats"]
 
 
-def main(inventory: str = "inventories/lab") -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    intents = netlab.intents(netlab.load(inventory))
-    devices = {h: FakeDevice(h, netlab.fake_model(i), netlab.fake_ports(i)) for h, i in intents.items()}
+def start(inventory: str, fake: bool) -> dict:
+    site = netlab.load(inventory)
+    if not fake:
+        return netlab.lab_peers(site)
+    devices = {h: FakeDevice(h, netlab.fake_model(i), netlab.fake_ports(i)) for h, i in netlab.intents(site).items()}
     start_all(list(devices.values()))
+    return devices
+
+
+def main(inventory: str = "inventories/lab", *flags: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    fake = "--fake-switches" in flags
+    devices = start(inventory, fake)
     try:
         (OUT / "fake.json").write_text(json.dumps(overlay(devices)))
-        extra = {**netlab.DUMMY_SECRETS, "cisco_ios_include": netlab.FAKE_INCLUDE, "cisco_ios_exclude": netlab.FAKE_EXCLUDE,
-                 "cisco_ios_host_key_checking": False, "cisco_ios_build_dir": str(OUT / "configs")}
+        extra = {**(netlab.DUMMY_SECRETS if fake else netlab.lab_secrets()), "cisco_ios_host_key_checking": False,
+                 "cisco_ios_build_dir": str(OUT / "configs")}
+        if fake:
+            extra.update({"cisco_ios_include": netlab.FAKE_INCLUDE, "cisco_ios_exclude": netlab.FAKE_EXCLUDE})
         (OUT / "extra.json").write_text(json.dumps(extra))
         for label, args in (("check", ("--check", "--diff")), ("apply", ()), ("re-apply", ())):
             stats = playbook(inventory, *args)

@@ -1,9 +1,16 @@
 """Shared pieces of the network tests and the benchmark: dummy secrets, rendering of an
-inventory, the subset of a configuration that fake-switches supports, simulated devices."""
+inventory, the lab's simulated IOS devices (iospeer: day-0 state of each switch and router,
+served over SSH on 127.0.0.1), pushes and reads over SSH.
+
+The subset of a configuration that fake-switches supports (FAKE_INCLUDE/EXCLUDE,
+fake_model, fake_ports) is kept for bench/network_push.py, which still drives fake-switches.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import sys
+from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,8 +50,11 @@ def render(inventory: str | Path = "inventories/rcr", site=None) -> dict[str, st
     return render_site(site or load(inventory), dict(DUMMY_SECRETS))
 
 
-def intents(site) -> dict[str, dict]:
-    site = site_with_secrets(site, dict(DUMMY_SECRETS))
+def intents(site, secrets: dict | None = None) -> dict[str, dict]:
+    """{host: device intent}; the site itself is left unresolved (a copy gets the secrets)."""
+    import copy
+
+    site = site_with_secrets(copy.deepcopy(site), dict(secrets or DUMMY_SECRETS))
     return {h: device_intent(site, h) for h in network_devices(site)}
 
 
@@ -64,13 +74,114 @@ def fake_ports(intent: dict) -> list[str]:
     return [p["name"] for p in intent["interfaces"]]
 
 
-def push(device, intended: str, check: bool = False) -> dict:
-    """Remediate a simulated device to the fake-switches subset of ``intended`` (direct Python)."""
+# ---- the lab on iospeer --------------------------------------------------------------------
+# The operator's workstation as the simulated devices see it: in the management VLAN.
+OPERATOR_HOST = 250
+
+
+@cache
+def lab_password() -> str:
+    """One throwaway login password for every simulated lab device (never written to disk)."""
+    import secrets
+    return secrets.token_urlsafe(12)
+
+
+@cache
+def lab_secrets() -> dict:
+    """DUMMY_SECRETS with a real type 9 hash of lab_password(): the model's admin can log in."""
+    from iospeer import hashes
+    return {**DUMMY_SECRETS, "vault_network_admin_secret_hash": hashes.type9(lab_password())}
+
+
+def render_lab(inventory: str | Path = "inventories/lab", site=None) -> dict[str, str]:
+    """Intended configurations with lab_secrets() (what a push to the lab sends)."""
+    import copy
+
+    return render_site(copy.deepcopy(site) if site is not None else load(inventory), dict(lab_secrets()))
+
+
+def management_vlan(site) -> int:
+    return next(v["id"] for v in site.vars["site_vlans"] if v["role"] == "management")
+
+
+def mgmt(intent: dict, vlan: int | None = None) -> dict:
+    """The management address of a device: the switch's SVI, the router's sub-interface in ``vlan``."""
+    if intent["kind"] == "switch":
+        return intent["mgmt"]
+    sub = next(s for s in intent["subinterfaces"] if s["vlan"] == vlan)
+    return {"vlan": sub["vlan"], "name": sub["description"], "address": sub["address"], "netmask": sub["netmask"],
+            "interface": sub["name"]}
+
+
+def operator_address(intent: dict, vlan: int | None = None) -> str:
+    m = mgmt(intent, vlan)
+    network = ipaddress.IPv4Interface(f"{m['address']}/{m['netmask']}").network
+    return str(network.network_address + OPERATOR_HOST)
+
+
+def day0_lines(intent: dict, user_line: str, vlan: int | None = None) -> list[str]:
+    """The console bootstrap of issue 12: hostname, domain, RSA key, SSH v2, mgmt path, user."""
+    m = mgmt(intent, vlan)
+    lines = [f"hostname {intent['hostname']}", f"ip domain-name {intent['domain']}", user_line,
+             "crypto key generate rsa modulus 2048", "ip ssh version 2"]
+    if intent["kind"] == "switch":
+        lines += [f"vlan {m['vlan']}", f" name {m['name']}", " exit", f"interface Vlan{m['vlan']}",
+                  f" ip address {m['address']} {m['netmask']}", " exit", f"ip default-gateway {intent['default_gateway']}",
+                  "line vty 0 15"]
+    else:
+        lines += [f"interface {intent['lan_interface']}", " no shutdown", " exit", f"interface {m['interface']}",
+                  f" encapsulation dot1Q {m['vlan']}", f" ip address {m['address']} {m['netmask']}", " exit",
+                  "line vty 0 4"]
+    return lines + [" login local", " transport input ssh", " exit"]
+
+
+def lab_peer(host: str, intent: dict, vlan: int, config: str | None = None, minute: float = 60.0):
+    """A lab device in its day-0 state (or booted from configs/<config> plus the login user)."""
+    from iospeer import IosPeer, catalyst, from_file, isr1941
+
+    common = {"mgmt_address": mgmt(intent, vlan)["address"], "client_address": operator_address(intent, vlan),
+              "password": lab_password(), "minute": minute}
+    user = f"username {intent['admins'][0]['name']} privilege 15 secret 9 {lab_secrets()['vault_network_admin_secret_hash']}"
+    if config:
+        peer = from_file(config, **common)
+        peer.hostname = host
+        peer.boot()
+        peer.configure(user)
+    else:
+        platform = catalyst([m["model"] for m in intent["stack"]]) if intent["kind"] == "switch" else isr1941()
+        peer = IosPeer(host, platform, **common).boot()
+        answers = peer.configure(*day0_lines(intent, user, vlan))
+        assert "%" not in answers.replace("% The key", "").replace("% Generating", ""), answers
+    peer.user = intent["admins"][0]["name"]
+    peer.show("write memory")
+    return peer
+
+
+def lab_peers(site, names: list[str] | None = None, minute: float = 60.0, configs: dict | None = None) -> dict:
+    """{host: started IosPeer} for the network devices of a site (all, or ``names``); ``configs``
+    boots some of them from configs/ instead of their day-0 state."""
+    all_intents, vlan = intents(site), management_vlan(site)
+    peers = {h: lab_peer(h, i, vlan, (configs or {}).get(h), minute) for h, i in all_intents.items()
+             if names is None or h in names}
+    for peer in peers.values():
+        peer.start()
+    return peers
+
+
+def push(device, intended: str, check: bool = False, include: list | None = None, exclude: list | None = None) -> dict:
+    """Remediate a device to ``intended`` with the module_utils the role runs (direct Python).
+
+    A fake-switches device gets the subset it supports (bench/network_push.py); an iospeer
+    device gets the role's defaults: the whole configuration in scope."""
+    from fakeswitch import FakeDevice
+
+    if isinstance(device, FakeDevice):
+        include, exclude = FAKE_INCLUDE, FAKE_EXCLUDE
     c = device.connection()
     with ios_ssh.Session(device.hostname, c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
-                         host_key_checking=False) as session:
+                         host_key_checking=False, timeout=20) as session:
         running = session.running_config()
-        commands, _, _ = ios_remediation.remediate(running, intended, FAKE_INCLUDE, FAKE_EXCLUDE)
+        commands, _, _ = ios_remediation.remediate(running, intended, include or [], exclude or [])
         applied = []
         if commands and not check:
             applied = session.apply(commands)
@@ -81,7 +192,7 @@ def push(device, intended: str, check: bool = False) -> dict:
 def read(device, command: str = "show running-config") -> str:
     c = device.connection()
     with ios_ssh.Session(device.hostname, c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
-                         host_key_checking=False) as session:
+                         host_key_checking=False, timeout=20) as session:
         return session.show(command)
 
 

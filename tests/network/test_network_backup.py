@@ -1,5 +1,6 @@
 """playbooks/backup_network.yml: every device's running configuration lands on BOTH archive
-servers, dated, with retention; an unchanged configuration is not stored twice.
+servers, dated, with retention; an unchanged configuration is not stored twice. The devices
+are the lab's simulated IOS devices (iospeer, day-0 state).
 
 The archive servers here are two pyftpdlib servers on 127.0.0.1 (plain FTP); the vsftpd
 role (roles/ftp_archive) is tested by its own molecule scenario."""

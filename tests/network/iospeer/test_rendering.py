@@ -1,0 +1,138 @@
+"""The running-config as IOS prints it: hidden defaults, canonical forms, section order."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from . import hashes
+
+
+@pytest.mark.parametrize(("default", "other", "block"), [
+    ("exec-timeout 10 0", "exec-timeout 5 0", "line vty 0 4"),
+    ("exec-timeout 10", "exec-timeout 30", "line vty 0 4"),
+])
+def test_line_defaults_are_hidden(switch, default, other, block):
+    switch("line vty 0 4", default)
+    assert not any(x.startswith("exec-timeout") for x in switch.block(block))
+    switch(other)
+    assert f"exec-timeout {other.split()[1]} 0" in switch.block(block)
+
+
+@pytest.mark.parametrize(("default", "other"), [
+    ("ip ssh authentication-retries 3", "ip ssh authentication-retries 2"),
+    ("ip ssh time-out 120", "ip ssh time-out 60"),
+    ("logging trap informational", "logging trap debugging"),
+    ("logging trap 6", "logging trap 4"),
+])
+def test_global_defaults_are_hidden(switch, default, other):
+    switch(default)
+    assert default.rsplit(" ", 1)[0] not in switch.running()
+    switch(other)
+    expected = other.replace("trap 4", "trap warnings")
+    assert f"\n{expected}\n" in switch.running()
+
+
+def test_glbp_defaults_are_hidden_and_others_printed(router):
+    router("interface GigabitEthernet0/0.10", "encapsulation dot1Q 10", "ip address 10.0.10.2 255.255.255.0",
+           "glbp 10 ip 10.0.10.1", "glbp 10 priority 100", "glbp 10 load-balancing round-robin",
+           "glbp 10 timers 3 10", "glbp 10 weighting 100", "glbp 10 preempt")
+    assert router.block("interface GigabitEthernet0/0.10") == [
+        "encapsulation dot1Q 10", "ip address 10.0.10.2 255.255.255.0", "glbp 10 ip 10.0.10.1", "glbp 10 preempt"]
+    router("glbp 10 priority 150", "glbp 10 load-balancing weighted")
+    assert "glbp 10 priority 150" in router.block("interface GigabitEthernet0/0.10")
+    assert "glbp 10 load-balancing weighted" in router.block("interface GigabitEthernet0/0.10")
+
+
+def test_portfast_is_stored_with_edge(switch):
+    switch("interface GigabitEthernet1/0/4", "switchport mode access", "spanning-tree portfast",
+           "interface GigabitEthernet1/0/5", "switchport mode trunk", "spanning-tree portfast trunk", "exit",
+           "spanning-tree portfast bpduguard default")
+    assert switch.block("interface GigabitEthernet1/0/4")[-1] == "spanning-tree portfast edge"
+    assert switch.block("interface GigabitEthernet1/0/5")[-1] == "spanning-tree portfast edge trunk"
+    assert "\nspanning-tree portfast edge bpduguard default\n" in switch.running()
+    assert "\nspanning-tree portfast bpduguard default\n" not in switch.running()
+
+
+def test_portfast_warns_like_ios(switch):
+    answer = switch("interface GigabitEthernet1/0/4", "spanning-tree portfast")
+    assert answer.startswith("%Warning: portfast should only be enabled on ports connected to a single")
+    assert "%Portfast has been configured on GigabitEthernet1/0/4 but will only" in answer
+
+
+def test_interface_names_are_expanded(switch):
+    switch("int gi1/0/1", "exit", "int po3", "exit", "int vlan 30", "exit")
+    running = switch.running()
+    assert "\ninterface GigabitEthernet1/0/1\n" in running
+    assert "\ninterface Port-channel3\n" in running and "\ninterface Vlan30\n" in running
+    assert "\ninterface gi1/0/1" not in running
+
+
+def test_a_clear_secret_is_stored_as_type_5(switch):
+    switch("username ops privilege 15 secret Sup3rSecret")
+    line = next(x for x in switch.running().splitlines() if x.startswith("username ops"))
+    kind, value = re.match(r"username ops privilege 15 secret (\d) (\S+)$", line).groups()
+    assert kind == "5" and hashes.verify("5", value, "Sup3rSecret") and "Sup3rSecret" not in switch.running()
+
+
+def test_a_type_9_secret_is_kept_and_a_malformed_one_refused(switch):
+    good = hashes.type9("x")
+    assert switch(f"username ops privilege 15 secret 9 {good}") == ""
+    assert f"username ops privilege 15 secret 9 {good}" in switch.running()
+    answer = switch("username bad secret 9 not-a-hash")
+    assert answer.startswith("ERROR: The secret you entered is not a valid encrypted secret.")
+    assert "username bad" not in switch.running()
+
+
+def test_sections_print_in_ios_order_whatever_the_typing_order(switch):
+    switch("line vty 0 4", "logging synchronous", "exit", "ntp server 10.0.0.5", "interface Vlan1",
+           "ip address 10.0.0.2 255.255.255.0", "exit", "ip domain-name a.test", "hostname order-1",
+           "logging host 10.0.0.9", "ip access-list standard X", "permit any", "exit")
+    lines = [x for x in switch.running().splitlines() if not x.startswith((" ", "!"))]
+    position = {key: next(i for i, x in enumerate(lines) if x.startswith(key)) for key in
+                ("version", "hostname", "ip domain-name", "interface Vlan1", "ip access-list", "logging host",
+                 "line vty", "ntp server", "end")}
+    assert sorted(position, key=position.get) == list(position)
+
+
+def test_the_domain_forms_follow_the_platform(switch, router):
+    switch("ip domain name site.test", "no ip domain lookup")
+    router("ip domain-name site.test", "no ip domain-lookup")
+    assert "\nip domain-name site.test\n" in switch.running() and "\nno ip domain-lookup\n" in switch.running()
+    assert "\nip domain name site.test\n" in router.running() and "\nno ip domain lookup\n" in router.running()
+
+
+def test_acl_entries_print_like_ios(switch):
+    switch("ip access-list standard M", "permit host 10.0.10.80", "permit 10.0.20.5 0.0.0.255", "deny any log",
+           "exit", "access-list 100 deny ip 10.0.0.0 0.0.0.255 host 10.1.1.1", "access-list 100 permit ip any any")
+    assert switch.block("ip access-list standard M") == ["permit 10.0.10.80", "permit 10.0.20.0 0.0.0.255",
+                                                         "deny   any log"]
+    assert "\naccess-list 100 deny   ip 10.0.0.0 0.0.0.255 host 10.1.1.1\naccess-list 100 permit ip any any\n" \
+        in switch.running()
+
+
+def test_nat_on_an_interface_adds_virtual_reassembly(router):
+    router("interface GigabitEthernet0/1", "ip address 192.0.2.2 255.255.255.0", "ip nat outside")
+    assert router.block("interface GigabitEthernet0/1")[1:3] == ["ip nat outside", "ip virtual-reassembly in"]
+
+
+def test_router_ports_print_duplex_and_speed_auto(router):
+    router("interface GigabitEthernet0/0", "no duplex", "no speed auto")
+    assert router.block("interface GigabitEthernet0/0")[-2:] == ["duplex auto", "speed auto"]
+    router("duplex full")
+    assert "duplex full" in router.block("interface GigabitEthernet0/0")
+
+
+def test_vlan_lists_are_compressed_from_three_consecutive_ids(switch):
+    switch("interface GigabitEthernet1/0/1", "switchport trunk allowed vlan 10,11,20,21,22,30")
+    assert "switchport trunk allowed vlan 10,11,20-22,30" in switch.block("interface GigabitEthernet1/0/1")
+    switch("switchport trunk allowed vlan all")
+    assert switch.block("interface GigabitEthernet1/0/1") == []
+
+
+def test_spanning_tree_priorities_group_vlans_and_refuse_odd_values(switch):
+    assert switch("spanning-tree vlan 10,20,30,40 priority 4096") == ""
+    assert "\nspanning-tree vlan 10,20,30,40 priority 4096\n" in switch.running()
+    assert switch("spanning-tree vlan 50 priority 5000").startswith("% Bridge Priority must be in increments of 4096.")
+    assert "vlan 50 priority" not in switch.running()
