@@ -135,10 +135,11 @@ class Standin:
         return subprocess.run(argv, cwd=self.root, input=stdin, capture_output=True, text=True, timeout=60,
                               preexec_fn=lambda: os.umask(umask))
 
-    def install(self, *extra: str) -> subprocess.CompletedProcess:
+    def install(self, *extra: str, **run_options) -> subprocess.CompletedProcess:
         """db:install the way the role calls it."""
         return self.run("db:install", "--db-host=localhost", f"--db-name={self.database}", f"--db-user={self.user}",
-                        f"--db-password={self.password}", "--default-language=fr_FR", "--no-interaction", *extra)
+                        f"--db-password={self.password}", "--default-language=fr_FR", "--no-interaction", *extra,
+                        **run_options)
 
     def sql(self, query: str) -> list[list[str]]:
         return self.db.sql(query, self.database)

@@ -53,7 +53,7 @@ final class Log
         if (str_starts_with($arg, '--') && str_contains($arg, '=')) {
             return explode('=', $arg, 2)[0] . '=***';
         }
-        if (preg_match('/^-[a-zA-Z]+p./', $arg) || preg_match('/^-p./', $arg)) {
+        if (preg_match('/^-[a-zA-Z]*p./', $arg)) {
             return substr($arg, 0, strpos($arg, 'p') + 1) . '***';
         }
         return '***';
@@ -72,8 +72,8 @@ final class Log
             } elseif ((preg_match($secret_long, $arg) || $arg === '-p') && isset($args[$i + 1])
                 && $args[$i + 1] !== '' && $args[$i + 1][0] !== '-') {
                 $args[$i + 1] = '***';
-            } elseif (preg_match('/^-p.+/', $arg)) {
-                $args[$i] = '-p***';
+            } elseif (preg_match('/^-[a-zA-Z]*p./', $arg) && !str_ends_with($arg, 'p***')) {
+                $args[$i] = self::redactToken($arg);
             }
         }
         return $args;

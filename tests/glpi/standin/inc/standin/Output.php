@@ -48,7 +48,7 @@ final class Output
         $widths = [];
         foreach ($all as $row) {
             foreach (array_values($row) as $i => $cell) {
-                $widths[$i] = max($widths[$i] ?? 0, mb_strlen(self::strip((string) $cell)));
+                $widths[$i] = max($widths[$i] ?? 0, self::width(self::strip((string) $cell)));
             }
         }
         $line = '+' . implode('+', array_map(fn ($w) => str_repeat('-', $w + 2), $widths)) . '+';
@@ -57,7 +57,7 @@ final class Output
             $cells = [];
             foreach (array_values($row) as $i => $cell) {
                 $text = self::strip((string) $cell);
-                $cells[] = ' ' . $text . str_repeat(' ', $widths[$i] - mb_strlen($text)) . ' ';
+                $cells[] = ' ' . $text . str_repeat(' ', $widths[$i] - self::width($text)) . ' ';
             }
             $out[] = '|' . implode('|', $cells) . '|';
             if ($headers && $n === 0) {
@@ -66,6 +66,12 @@ final class Output
         }
         $out[] = $line;
         $this->writeln($out);
+    }
+
+    /** Characters in a UTF-8 string, without mbstring (GLPI 10.0.x does not require it). */
+    private static function width(string $text): int
+    {
+        return (int) preg_match_all('/./us', $text);
     }
 
     private static function strip(string $message): string
