@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 
 import pytest
@@ -122,7 +123,7 @@ def test_schema_version_is_stored(make_standin, version):
     assert glpi.install().returncode == 0
     assert glpi.config("version") == version
     schema = (glpi.root / "install" / "mysql" / "glpi-empty.sql").read_bytes()
-    assert glpi.config("dbversion") == f"{version}@{__import__('hashlib').sha1(schema).hexdigest()}"
+    assert glpi.config("dbversion") == f"{version}@{hashlib.sha1(schema).hexdigest()}"
     assert glpi.config("language") == "fr_FR"
 
 

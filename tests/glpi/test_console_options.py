@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import IS_ROOT
 
 LINES = ["10.0.20", "11.0.1"]
 
@@ -85,7 +86,7 @@ def test_allow_superuser_is_an_11_option(make_standin):
     assert eleven.run("system:check_requirements", "--allow-superuser").returncode == 0
 
 
-@pytest.mark.skipif(not __import__("conftest").IS_ROOT, reason="the refusal of root needs the tests to run as root")
+@pytest.mark.skipif(not IS_ROOT, reason="the refusal of root needs the tests to run as root")
 def test_11_console_refuses_root_unless_allowed(make_standin):
     eleven, ten = make_standin("11.0.1"), make_standin("10.0.20")
     refused = eleven.run("system:check_requirements", as_root=True)
