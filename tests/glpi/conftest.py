@@ -152,6 +152,10 @@ class Standin:
         """GLPI_ROOT/inc/downstream.php, where packagers (and the role) define GLPI_* constants."""
         (self.root / "inc" / "downstream.php").write_text("<?php\n" + php + "\n")
 
+    def give(self, path: Path) -> None:
+        """Hand a file the test created to the user PHP runs as."""
+        _chown(path)
+
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*")) if p.is_file())
 
