@@ -47,3 +47,14 @@ def test_user_password_never_reaches_a_log(make_standin):
         assert glpi.run("user:reset_password", "glpi", *args, "-n").returncode == 0
     assert glpi.run("user:reset_password", "glpi", stdin=f"{secret}\n{secret}\n").returncode == 0
     assert secret not in glpi.logs()
+
+
+@pytest.mark.parametrize("version", ["10.0.20", "11.0.1"])
+def test_a_password_that_looks_like_options_is_hidden_whole(make_standin, version):
+    glpi = make_standin(version)
+    secret = "-rpHidden-Part-42"
+    refused = glpi.run("db:install", "-d", glpi.database, "-u", glpi.user, "--db-password", secret, "-n")
+    assert refused.returncode == 1  # Symfony does not take "-r..." as the value: it parses it as options
+    record = json.loads((glpi.log_dir / "standin-console.log").read_text().splitlines()[-1])
+    assert record["args"][record["args"].index("--db-password") + 1] == "***"
+    assert "Hidden" not in glpi.logs()

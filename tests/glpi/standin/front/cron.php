@@ -85,4 +85,4 @@ if (!$standin_cli) {
 } else {
     $standin_ran = Standin\Cron::launch($standin_db, Standin\DefaultData::MODE_EXTERNAL, (int) ($standin_cfg['cron_limit'] ?? 5));
 }
-Standin\Log::call('cron', $standin_args, [], ['mode' => $standin_cli ? 'CLI' : 'GLPI', 'ran' => $standin_ran]);
+Standin\Log::call('cron', $standin_args, ['mode' => $standin_cli ? 'CLI' : 'GLPI', 'ran' => $standin_ran]);

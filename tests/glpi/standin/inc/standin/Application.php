@@ -34,7 +34,7 @@ final class Application
     public function __construct(private array $argv)
     {
         $this->input = new Input($argv);
-        register_shutdown_function(fn () => Log::call('console', $this->argv, $this->input->secretTokens, ['exit' => $this->exitCode]));
+        register_shutdown_function(fn () => Log::call('console', $this->argv, ['exit' => $this->exitCode]));
         if (!is_dir(GLPI_SESSION_DIR) || !is_writable(GLPI_SESSION_DIR)) {
             self::fatal(sprintf('Cannot write in "%s" directory.', GLPI_SESSION_DIR));
         }

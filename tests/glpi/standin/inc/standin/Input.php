@@ -24,7 +24,6 @@ final class InputOption
         public readonly array $shortcuts,
         public readonly int $mode,
         public readonly mixed $default = null,
-        public readonly bool $secret = false,
     ) {
     }
 
@@ -94,7 +93,7 @@ final class ConsoleException extends \RuntimeException
 {
 }
 
-/** Raw argv plus the values bound to a definition; remembers which tokens carried secrets. */
+/** Raw argv plus the values bound to a definition. */
 final class Input
 {
     /** @var array<string, mixed> */
@@ -102,8 +101,6 @@ final class Input
     /** @var array<string, string> */
     public array $arguments = [];
     public bool $interactive = true;
-    /** @var array<int, bool> token index => token is (or carries) a secret value */
-    public array $secretTokens = [];
 
     private array $parsed = [];
     private InputDefinition $definition;
@@ -281,18 +278,12 @@ final class Input
         if ($value !== null && !$option->acceptValue()) {
             throw new ConsoleException(sprintf('The "--%s" option does not accept a value.', $name));
         }
-        if ($option->secret && $value !== null) {
-            $this->secretTokens[$index] = true;
-        }
         if (!$explicit && ($value === null || $value === '') && $option->acceptValue() && $this->parsed) {
             $next_index = $this->parsed[0];
             $next = $this->tokens[$next_index];
             if ((isset($next[0]) && $next[0] !== '-') || $next === '') {
                 array_shift($this->parsed);
                 $value = $next;
-                if ($option->secret) {
-                    $this->secretTokens[$next_index] = true;
-                }
             }
         }
         if ($value === null) {

@@ -33,7 +33,7 @@ abstract class AbstractConfigure extends Command
     {
         $this->option('db-host', 'H', InputOption::VALUE_OPTIONAL, 'localhost');
         $this->option('db-name', 'd', InputOption::VALUE_REQUIRED);
-        $this->option('db-password', 'p', InputOption::VALUE_OPTIONAL, Release::isEleven() ? null : '', true);
+        $this->option('db-password', 'p', InputOption::VALUE_OPTIONAL, Release::isEleven() ? null : '');
         $this->option('db-port', 'P', InputOption::VALUE_OPTIONAL);
         $this->option('db-user', 'u', InputOption::VALUE_REQUIRED);
         $this->option('reconfigure', 'r', InputOption::VALUE_NONE);

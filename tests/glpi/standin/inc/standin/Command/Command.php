@@ -90,9 +90,9 @@ abstract class Command
     {
     }
 
-    protected function option(string $name, ?string $shortcut, int $mode, mixed $default = null, bool $secret = false): void
+    protected function option(string $name, ?string $shortcut, int $mode, mixed $default = null): void
     {
-        $this->definition->addOption(new InputOption($name, $shortcut === null ? [] : [$shortcut], $mode, $default, $secret));
+        $this->definition->addOption(new InputOption($name, $shortcut === null ? [] : [$shortcut], $mode, $default));
     }
 
     protected function askForConfirmation(bool $default_to_yes = true): void

@@ -57,7 +57,7 @@ final class UserResetPassword extends AbstractUser
     protected function configure(): void
     {
         parent::configure();
-        $this->option('password', 'p', InputOption::VALUE_OPTIONAL, null, true);
+        $this->option('password', 'p', InputOption::VALUE_OPTIONAL);
     }
 
     protected function execute(): int
