@@ -79,7 +79,7 @@ def run(monkeypatch, capsys, db, accounts, check_mode=False):
 
 @pytest.fixture
 def db():
-    return FakeDB({"glpi": [php_hash("glpi"), 1], "tech": [php_hash("tech"), 1], "post-only": [php_hash("post-only"), 1]})
+    return FakeDB({"glpi": [php_hash("glpi"), 1], "tech": [php_hash("tech"), 1], "post-only": [php_hash("postonly"), 1]})
 
 
 WANTED = [{"name": "glpi", "password": "a-long-vault-password"}, {"name": "post-only", "state": "disabled"},
