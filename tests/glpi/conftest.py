@@ -13,7 +13,6 @@ import importlib.util
 import itertools
 import os
 import pwd
-import re
 import shutil
 import subprocess
 import tarfile
@@ -23,15 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from glpi_env import CONF_D, IS_ROOT, php_extensions  # noqa: F401  (shared with the tests)
 
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("build_standin", HERE / "build_standin.py")
 build_standin = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_standin)
 
-IS_ROOT = os.geteuid() == 0
 RUN_AS = "nobody" if IS_ROOT else None
-CONF_D = Path("/etc/php/8.2/cli/conf.d")
 _counter = itertools.count(1)
 
 
@@ -93,16 +91,6 @@ def mariadb():
     server.terminate()
     server.wait(timeout=30)
     shutil.rmtree(base, ignore_errors=True)
-
-
-def php_extensions(without: tuple[str, ...] = ()) -> list[str]:
-    """`-d extension=...` arguments for `php -n`: Debian's shared extensions minus some (a host lacking them)."""
-    args = []
-    for ini in sorted(CONF_D.glob("*.ini")):
-        for name in re.findall(r"^extension=(\w+)\.so", ini.read_text(), re.M):
-            if name not in without:
-                args += ["-d", f"extension={name}"]
-    return args
 
 
 @dataclass

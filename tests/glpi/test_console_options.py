@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import IS_ROOT
+from glpi_env import IS_ROOT
 
 LINES = ["10.0.20", "11.0.1"]
 

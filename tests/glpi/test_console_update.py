@@ -36,7 +36,7 @@ def test_upgrade_stores_the_new_version_and_deactivates_plugins(make_standin):
 
 
 def test_upgrade_to_11_needs_bcmath_and_adds_its_tables(make_standin):
-    from conftest import php_extensions
+    from glpi_env import php_extensions
 
     glpi = installed(make_standin, "10.0.20")
     glpi.replace_release("11.0.1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import IS_ROOT
+from glpi_env import IS_ROOT
 
 LINES = ["10.0.20", "11.0.1"]
 # install/empty_data.php: in GLPI mode (1) unless GLPI_SYSTEM_CRON; the SLA, mail and closing tasks.

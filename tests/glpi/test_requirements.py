@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import php_extensions
+from glpi_env import php_extensions
 
 
 def without(*extensions: str) -> list[str]:
