@@ -146,8 +146,7 @@ SITE = {
             "remote_app": obj({"alias": NAME, "display_name": {"type": "string"}, "file_path": {"type": "string", "pattern": r"^[A-Za-z]:\\"}}),
             "licensing_mode": {"enum": ["PerUser", "PerDevice"]},
             "gateway_external_fqdn": {"type": "string", "pattern": r"^([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$"},
-            "broker_ha": obj({"client_access_name": NAME, "database_host": NAME, "database_instance": {"type": ["string", "null"]},
-                              "database": NAME, "odbc_driver": {"type": "string", "pattern": r"^ODBC Driver \d+ for SQL Server$"},
+            "broker_ha": obj({"client_access_name": NAME, "database_host": NAME, "database": NAME, "odbc_driver": {"type": "string", "pattern": r"^ODBC Driver \d+ for SQL Server$"},
                               "odbc_msi": {"type": "string", "pattern": r"^[A-Za-z]:\\.+\.msi$"}},
                              ["client_access_name", "database_host", "database", "odbc_driver", "odbc_msi"]),
             "certificates": {"type": "array", "items": obj({

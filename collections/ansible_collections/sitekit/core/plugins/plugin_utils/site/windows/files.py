@@ -50,7 +50,10 @@ def file_server(site: Site, host: str) -> dict:
                                    "schedule", key="vm.shadow_copies", host=host, value=True)
         for time in plan["times"]:
             minutes(time, "site_windows.file_server.shadow_copies.times")
-        shadow = {"volume": volume, "max_size_percent": int(plan["max_size_percent"]),
-                  "days": [DAY_NAMES[d] for d in plan["days"]], "times": sorted(plan["times"]),
-                  "task_name": f"sitekit-shadow-copy-{volume[0]}"}
+        days = [DAY_NAMES[d] for d in plan["days"]]
+        shadow = {"volume": volume, "max_size_percent": int(plan["max_size_percent"]), "days": days,
+                  "times": sorted(plan["times"]), "task_name": f"sitekit-shadow-copy-{volume[0]}",
+                  # win_scheduled_task triggers: weekly on the days, one per time (the date is only a start)
+                  "triggers": [{"type": "weekly", "weeks_interval": 1, "days_of_week": days,
+                                "start_boundary": f"2026-01-01T{time}:00"} for time in sorted(plan["times"])]}
     return {"data_volume": volume, "shares": shares, "shadow_copies": shadow}
