@@ -110,10 +110,10 @@ def shutdown_task(site: Site) -> dict:
     for purpose in purposes:
         if purpose in SHUTDOWN_NEVER:
             raise WindowsPlanError(f"the shutdown GPO may not target the OU of {purpose!r}: its computers must not shut down "
-                                   f"at {time}", key="site_windows.shutdown_gpo.target_purposes", value=purposes)
+                                   f"at {time}", key="site_windows.shutdown_gpo.target_purposes", value=gpo)
         if purpose not in ou:
             raise WindowsPlanError(f"no OU has the purpose {purpose!r} (site_windows.ous): the shutdown GPO cannot be linked",
-                                   key="site_windows.shutdown_gpo.target_purposes", value=purposes)
+                                   key="site_windows.shutdown_gpo.target_purposes", value=gpo)
     new_computers = windows_vars(site).get("new_computers")
     if new_computers is not None and new_computers not in purposes:
         raise WindowsPlanError(f"new computers go to the OU of {new_computers!r}, which the shutdown GPO is not linked to: "

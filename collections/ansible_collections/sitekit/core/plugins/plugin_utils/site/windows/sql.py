@@ -131,7 +131,7 @@ def sql_security(site: Site) -> dict:
     if remove and not admins:
         raise WindowsPlanError("the generic CEGID login is removed once an administrator exists: declare "
                                "site_cegid.administrators_group (the administrators' login)",
-                               key="site_cegid.remove_generic_account", value=True)
+                               key="site_cegid.remove_generic_account", value=cegid)
     return {
         "users_group": group,
         "update_login": update,
