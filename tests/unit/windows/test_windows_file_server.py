@@ -61,3 +61,17 @@ def test_shadow_copies_without_a_schedule_are_refused():
 def test_only_file_servers_have_a_plan():
     with pytest.raises(sw.WindowsPlanError, match="file_servers"):
         sw.file_server(rcr(), "sql01")
+
+
+def test_share_permissions_are_set_by_sid_not_by_win_share_names():
+    """win_share compares account names as strings; the role lets it manage the share's properties only
+    and sets the permissions with share_access.ps1, which compares SIDs (a second run changes nothing)."""
+    import yaml
+    from windows_testlib import REPO
+    tasks = yaml.safe_load((REPO / "roles/file_server/tasks/shares.yml").read_text())
+    share = next(t["ansible.windows.win_share"] for t in tasks if "ansible.windows.win_share" in t)
+    assert share["rule_action"] == "add" and not {"full", "change", "read", "deny"} & set(share)
+    script = (REPO / "roles/file_server/files/share_access.ps1").read_text()
+    assert script.count("ConvertTo-Sid") >= 3 and "Revoke-SmbShareAccess" in script
+    ntfs = (REPO / "roles/file_server/files/ntfs_access.ps1").read_text()
+    assert "SetAccessRuleProtection($true, $false)" in ntfs and "Translate([System.Security.Principal.SecurityIdentifier])" in ntfs

@@ -84,3 +84,48 @@ def test_dhcp_failover_compares_partner_mode_and_percentage():
 def test_the_generic_login_is_reported_while_it_stays():
     report = named("roles/sqlserver_cegid/tasks/security.yml", "Say that the generic Cegid login is still there")
     assert "PENDING" in report["ansible.builtin.debug"]["msg"] and "generic_login_present" in when(report)
+
+
+def test_no_role_names_a_built_in_windows_principal_in_one_language():
+    """Built-in accounts and groups are named in the install language (Administrateur, Administrateurs,
+    Utilisateurs…): the roles find them by SID. The review found windows_base addressing `Administrateur`."""
+    localised = re.compile(r"^(?:.*\\)?(Administrat(?:or|eur)s?|Utilisateurs|Users|Tout le monde|Everyone|Domain Admins|"
+                           r"Admins du domaine)$", re.I)
+    principal_keys = {"name", "user", "username", "members", "become_user", "group", "change", "read", "full"}
+
+    def values(node, key=None):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from values(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                yield from values(v, key)
+        elif isinstance(node, str):
+            yield key, node
+
+    found = []
+    for path in sorted((REPO / "roles").glob("*/tasks/*.yml")):
+        for task in tasks(str(path.relative_to(REPO))):
+            module = next((k for k in task if "." in k), None)
+            args = task.get(module) if isinstance(task.get(module), dict) else {}
+            found += [f"{path.name}: {task.get('name')}: {k}={v}" for k, v in values(args)
+                      if k in principal_keys and localised.match(v.strip())]
+            if localised.match(str(task.get("become_user", "")).strip()):
+                found.append(f"{path.name}: {task.get('name')}: become_user")
+    for path in sorted((REPO / "roles").glob("*/defaults/main.yml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        found += [f"{path}: {k}: {v}" for k, v in values(data) if localised.match(v.strip())]
+    assert not found, found
+    read = named("roles/windows_base/tasks/main.yml", "Read the local names of the built-in administrator")
+    assert "-500" in read["ansible.windows.win_powershell"]["script"] and "S-1-5-32-544" in read["ansible.windows.win_powershell"]["script"]
+    admin = named("roles/windows_base/tasks/main.yml", "Set the built-in local administrator's password")
+    assert admin["ansible.windows.win_user"]["name"] == "{{ windows_base_builtin.output[0].administrator }}"
+
+
+def test_the_sql_product_key_reaches_setup_from_the_vault():
+    setup = named("roles/sqlserver_cegid/tasks/install.yml", "Run SQL Server setup unattended")
+    assert setup["vars"]["sqlserver_cegid_key_argv"] == ["/PID={{ lookup('ansible.builtin.vars', sqlserver_cegid_setup.product_key.vault_var) }}"]
+    assert "sqlserver_cegid_key_argv" in setup["ansible.windows.win_command"]["argv"] and setup["no_log"] is True
+    assert setup["vars"]["ansible_become_password"] == "{{ sqlserver_cegid_become_password }}"
+    ini = (REPO / "roles/sqlserver_cegid/templates/ConfigurationFile.ini.j2").read_text()
+    assert "PID=" not in ini, "the key never lands in a file on the host"
