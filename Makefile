@@ -30,8 +30,9 @@ test: setup ## the whole test suite (what .ci/run calls)
 unit: setup ## every test that needs no container, simulator or peer (pytest -m unit)
 	$(BIN)/pytest -q -p no:cacheprovider -m unit tests
 
-lint: setup ## ansible-lint (production profile), yamllint, ruff
+lint: setup ## ansible-lint (production profile), yamllint, ruff, actionlint (GitHub workflows)
 	$(BIN)/yamllint --strict .
+	tools/lint-workflows.sh
 	$(BIN)/ruff check collections tests tools bench
 	$(BIN)/ansible-lint --offline --profile production playbooks roles
 

@@ -11,6 +11,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 _yaml = YAML()  # round-trip: keeps comments and !vault tags
 _yaml.width = 4096
+_yaml.preserve_quotes = True  # "12:00" stays quoted (a YAML 1.1 reader would see the number 720)
 
 
 def parse_path(path: str) -> list:

@@ -42,3 +42,18 @@ def test_shutdown_gpo_linked_with_its_scheduled_task(name):
                    "@{ links = @($x.GPO.LinksTo | ForEach-Object SOMPath); report = $x.OuterXml }")
     assert len(as_list(gpo["links"])) == len(task["target_ous"])
     assert f"T{task['time']}" in gpo["report"] and "shutdown.exe" in gpo["report"]
+
+
+@pytest.mark.parametrize("name", DCS[:1])
+def test_new_computers_land_where_the_shutdown_gpo_applies(name):
+    task = sw.shutdown_task(site())
+    container = ps(name, "(Get-ADDomain).ComputersContainer")
+    assert container == task["new_computers_ou"] and container in task["target_ous"]
+
+
+@pytest.mark.parametrize("name", DCS[:1])
+def test_groups_and_built_in_members_by_rid(name):
+    for group in sw.ad_groups(site()):
+        members = as_list(ps(name, f"Get-ADGroupMember -Identity '{group['name']}' | ForEach-Object {{ $_.SID.Value }}"))
+        for rid in group["member_rids"]:
+            assert any(m.endswith(f"-{rid}") for m in members), (group["name"], rid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
-from windows_hosts import MARKS, hosts_of, ps, site
+from windows_hosts import MARKS, as_list, hosts_of, ps, site
 
 pytestmark = MARKS
 WINDOWS = hosts_of("windows")
@@ -47,3 +47,10 @@ def test_update_ring_policy(name):
     assert policy["DeferFeatureUpdatesPeriodInDays"] == ring["defer_feature_days"]
     hour = ps(name, "(Get-ItemProperty 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU').ScheduledInstallTime")
     assert hour == ring["install_hour"]
+
+
+@pytest.mark.parametrize("name", [h for h in WINDOWS if h not in hosts_of("ad_domain_controllers")])
+def test_the_hosts_administrators_groups_are_local_administrators(name):
+    wanted = sw.local_admin_groups(site(), name)
+    members = as_list(ps(name, "Get-LocalGroupMember -SID S-1-5-32-544 | ForEach-Object { $_.Name }"))
+    assert {w.lower() for w in wanted} <= {m.lower() for m in members}

@@ -30,3 +30,17 @@ def test_collection_remoteapp_and_licensing(name):
     step = next(s for s in plan["steps"] if s["step"] == "licensing_configuration")
     assert licensing["mode"] == step["mode"]
     assert sorted(s.lower() for s in as_list(licensing["servers"])) == sorted(step["license_servers"])
+
+
+@pytest.mark.parametrize("name", BROKERS)
+def test_broker_high_availability_has_the_plan_settings(name):
+    plan = sw.rds_plan(site())
+    step = next((s for s in plan["steps"] if s["step"] == "broker_high_availability"), None)
+    if step is None:
+        pytest.skip("a single broker: no high availability")
+    ha = ps(name, f"Get-RDConnectionBrokerHighAvailability -ConnectionBroker {plan['management_server']} | "
+                  "Select-Object ClientAccessName, DatabaseConnectionString")
+    assert ha["ClientAccessName"].lower() == step["client_access_name"]
+    assert f"server=tcp:{step['database_server']},{step['database_port']}" in ha["DatabaseConnectionString"].lower()
+    addresses = as_list(ps(name, f"Resolve-DnsName {step['client_access_name']} -Type A | ForEach-Object IPAddress"))
+    assert sorted(addresses) == sorted(plan["broker_ha"]["dns_addresses"]), "one A record per broker (round robin)"

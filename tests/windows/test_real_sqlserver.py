@@ -27,13 +27,23 @@ def test_collation_and_windows_authentication(name):
 
 
 @pytest.mark.parametrize("name", SQL_HOSTS)
-def test_update_login_holds_exactly_bulkadmin_and_sa_is_disabled(name):
+def test_each_login_holds_exactly_its_server_roles_and_sa_is_disabled(name):
     plan = sw.sql_security(site())
-    roles = query(name, "SELECT r.name AS role FROM sys.server_role_members m JOIN sys.server_principals r ON r.principal_id = m.role_principal_id "
-                        f"JOIN sys.server_principals p ON p.principal_id = m.member_principal_id WHERE p.name = N'{plan['update_login']}'")
-    assert [r["role"] for r in roles] == ["bulkadmin"]
-    sa = query(name, "SELECT is_disabled FROM sys.server_principals WHERE name = N'sa'")
+    rows = query(name, "SELECT p.name + N'|' + r.name AS pair FROM sys.server_role_members m JOIN sys.server_principals r "
+                       "ON r.principal_id = m.role_principal_id JOIN sys.server_principals p ON p.principal_id = m.member_principal_id "
+                       "WHERE p.type IN ('U', 'G')")
+    pairs = sorted(r["pair"] for r in rows if r["pair"].split("|")[0] in plan["server_roles"])
+    assert pairs == plan["server_role_pairs"], "update login: bulkadmin; brokers: dbcreator; the groups: none"
+    sa = query(name, "SELECT is_disabled FROM sys.server_principals WHERE sid = 0x01")  # sa, whatever its name
     assert sa[0]["is_disabled"] is True
+
+
+@pytest.mark.parametrize("name", SQL_HOSTS)
+def test_generic_login_is_gone_once_declared(name):
+    generic = sw.sql_security(site())["generic_login"]
+    present = query(name, f"SELECT COUNT(*) AS n FROM sys.server_principals WHERE name = N'{generic['name']}'")[0]["n"]
+    if generic["remove"]:
+        assert present == 0
 
 
 @pytest.mark.parametrize("name", SQL_HOSTS)
@@ -43,11 +53,16 @@ def test_instance_listens_on_its_fixed_port(name):
 
 
 @pytest.mark.parametrize("name", SQL_HOSTS)
-def test_update_share_is_for_the_service_account_only(name):
+def test_update_share_is_for_the_service_account_and_the_bulk_insert_callers(name):
     share = sw.sql_update_share(site(), name)
-    access = as_list(ps(name, f"Get-SmbShareAccess -Name '{share['name']}' | ForEach-Object {{ @{{ who = $_.AccountName; right = \"$($_.AccessRight)\"; "
-                              "type = \"$($_.AccessControlType)\" }} }}"))
-    assert [(a["who"].lower(), a["right"], a["type"]) for a in access] == [(p.lower(), "Change", "Allow") for p in share["share_change"]]
+    access = as_list(ps(name, f"Get-SmbShareAccess -Name '{share['name']}' | ForEach-Object {{ @{{ sid = $_.AccountName; "
+                              "right = \"$($_.AccessRight)\"; type = \"$($_.AccessControlType)\" }} }}"))
+    assert sorted((a["right"], a["type"]) for a in access) == [("Change", "Allow")] * len(share["share_change"])
+    got = {ps(name, f"([System.Security.Principal.NTAccount]'{a['sid']}').Translate([System.Security.Principal.SecurityIdentifier]).Value")
+           for a in access}
+    wanted = {ps(name, f"([System.Security.Principal.NTAccount]'{p}').Translate([System.Security.Principal.SecurityIdentifier]).Value")
+              for p in share["share_change"]}
+    assert got == wanted, "the service account, the Cegid users' group and the update login; nobody else"
     sids = as_list(ps(name, f"(Get-Acl -LiteralPath '{share['path']}').Access | ForEach-Object {{ $_.IdentityReference.Translate("
                             "[System.Security.Principal.SecurityIdentifier]).Value }"))
     inherited = ps(name, f"(Get-Acl -LiteralPath '{share['path']}').AreAccessRulesProtected")

@@ -35,13 +35,17 @@ def hosts_of(*groups: str) -> list[str]:
 
 @functools.cache
 def connect(name: str):
-    """A testinfra host over WinRM (NTLM on HTTPS; certificate checked unless SITEKIT_WINRM_NO_VERIFY=1)."""
+    """A testinfra host over WinRM (NTLM on HTTPS; certificate checked, against SITEKIT_WINRM_CA when set,
+    unless SITEKIT_WINRM_NO_VERIFY=1). SITEKIT_WINRM_ADDRESS overrides the host's site_ip (the CI runner)."""
     import testinfra
 
-    address = site().host_ip(name) or name
+    address = os.environ.get("SITEKIT_WINRM_ADDRESS") or site().host_ip(name) or name
     user, password = os.environ["SITEKIT_WINRM_USER"], os.environ["SITEKIT_WINRM_PASSWORD"]
     no_verify = os.environ.get("SITEKIT_WINRM_NO_VERIFY") == "1"
-    return testinfra.get_host(f"winrm://{user}:{password}@{address}:5986", no_verify_ssl=no_verify)
+    host = testinfra.get_host(f"winrm://{user}:{password}@{address}:5986", no_verify_ssl=no_verify)
+    if os.environ.get("SITEKIT_WINRM_CA") and not no_verify:
+        host.backend.conn_args["ca_trust_path"] = os.environ["SITEKIT_WINRM_CA"]  # the site's (or the CI job's) CA
+    return host
 
 
 def ps(name: str, script: str):

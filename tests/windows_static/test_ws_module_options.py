@@ -33,7 +33,7 @@ def test_module_options_match_the_installed_argument_spec(task):
 def test_every_windows_task_of_the_tier_is_checked():
     tasks = rcr_windows_tasks()
     roles = {t.file.split("/")[1] for t in tasks if t.file.startswith("roles/")}
-    assert roles == {"windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall"}
+    assert roles == {"windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall", "file_server"}
     assert len(tasks) >= 70, "the playbook's Windows tasks were not all found"
     modules = {t.fqcn for t in tasks}
     assert {"microsoft.ad.ou", "ansible.windows.win_template", "ansible.windows.win_powershell",

@@ -82,11 +82,25 @@ def test_the_rendering_is_real():
     """The batches come from the role's tasks with the rcr plan, and the hostile names reach them."""
     assert set(PLAIN) == set(TEMPLATES)
     security = PLAIN["security.sql.j2"][0]
-    assert "CREATE LOGIN [RCR\\svc-cegid-maj] FROM WINDOWS" in security and "ALTER LOGIN [sa] DISABLE" in security
-    assert "ALTER ROLE [db_owner] ADD MEMBER [RCR\\svc-cegid-maj]" in PLAIN["database_access.sql.j2"][0]
+    assert "CREATE LOGIN [RCR\\svc-cegid-maj] FROM WINDOWS" in security
+    assert "WHERE sid = 0x01" in security and "N'ALTER LOGIN ' + QUOTENAME(@sa) + N' DISABLE;'" in security
+    assert "N' ADD MEMBER ' + QUOTENAME(@member)" in PLAIN["database_access.sql.j2"][0]
+    assert "SUSER_SID(N'RCR\\svc-cegid-maj')" in PLAIN["database_access.sql.j2"][0]
     bad = MAPPING["RCR\\svc-cegid-maj"]
     assert "\n" in bad and "'" in bad and "]" in bad
     assert "[" + bad.replace("]", "]]") + "]" in HOSTILE["security.sql.j2"][0]
+
+
+def test_dynamic_statements_are_read_as_the_ddl_they_build():
+    """ALTER ROLE and ALTER LOGIN built for sp_executesql are checked like written DDL: a guard on
+    another principal is reported, the rcr batches' guards match."""
+    access = PLAIN["database_access.sql.j2"][0]
+    writes = [w for _, w, _ in ws_tsql._writes_in_order(access) if w is not None]
+    assert [w.statement.split()[:2] for w in writes if w.member] and all(
+        p.key == "login-sid" for w in writes if w.member for p in w.principals[0])
+    broken = access.replace("u.sid = SUSER_SID(N'RCR\\svc-cegid-maj')", "u.sid = SUSER_SID(N'RCR\\other')")
+    assert any(f.startswith("[guard-mismatch]") for f in ws_tsql.guard_findings(broken))
+    assert ws_tsql.guard_findings(access) == []
 
 
 # ---- the lexer follows SQL Server's rules -----------------------------------------------------------------

@@ -20,6 +20,7 @@ class Script:
     source: str
     # (task, host, rendered `parameters`, names given through sensitive_parameters) of every call
     calls: list[tuple[TaskCalls, str, dict | Unrendered | None, list[str]]] = field(default_factory=list)
+    contexts: list[dict] = field(default_factory=list)  # become and connection of each call (ws_tasks.Call.context)
 
 
 def scripts(tasks: list[TaskCalls] | tuple[TaskCalls, ...], files: bool = True) -> list[Script]:
@@ -46,4 +47,5 @@ def scripts(tasks: list[TaskCalls] | tuple[TaskCalls, ...], files: bool = True) 
             sensitive = call.args.get("sensitive_parameters")
             names = [p.get("name") for p in sensitive if isinstance(p, dict)] if isinstance(sensitive, list) else []
             script.calls.append((task, call.host, call.args.get("parameters"), names))
+            script.contexts.append(call.context)
     return list(out.values())

@@ -33,6 +33,9 @@ class Call:
     host: str
     item: Any
     args: dict
+    # Where the call runs (runs_on: delegate_to, else the host) and as whom: become (enabled, method,
+    # user, password: "set", "vault secret" or "missing"), the WinRM transport and Kerberos delegation.
+    context: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -204,6 +207,28 @@ def variables_at(task_file: str, host: str, expressions: dict[str, str], playboo
         os.chdir(cwd)
 
 
+def _password(templar) -> str:
+    from ansible.template import trust_as_template
+    value = render(templar, trust_as_template("{{ ansible_become_password | default(ansible_become_pass | default('')) }}"))
+    if isinstance(value, Unrendered):
+        return "vault secret" if value.why == "vault secret" else "missing"
+    return "set" if value else "missing"
+
+
+def _context(templar, task) -> dict:
+    """Become and connection settings of one call, rendered like the TaskExecutor would."""
+    from ansible.template import trust_as_template
+    become = bool(render(templar, task.become)) if task.become is not None else False
+    user = render(templar, task.become_user) if task.become_user else ""
+    transport = render(templar, trust_as_template("{{ ansible_winrm_transport | default('') }}"))
+    delegation = render(templar, trust_as_template("{{ ansible_winrm_kerberos_delegation | default(false) | bool }}"))
+    delegate = render(templar, task.delegate_to) if task.delegate_to else None
+    runs_on = delegate if isinstance(delegate, str) and delegate else templar.available_variables.get("inventory_hostname")
+    return {"runs_on": runs_on, "become": become, "become_method": task.become_method or "", "become_user": user,
+            "become_password": _password(templar) if become else "", "transport": transport,
+            "delegation": delegation is True}
+
+
 def _render_task(entry: TaskCalls, task, templar) -> None:
     task_vars = templar.available_variables
     host = task_vars["inventory_hostname"]
@@ -217,7 +242,7 @@ def _render_task(entry: TaskCalls, task, templar) -> None:
         if task.loop is not None:
             local[loop_var] = item
         templar.available_variables = local
-        call = Call(host, item, render(templar, dict(task.args)))
+        call = Call(host, item, render(templar, dict(task.args)), _context(templar, task))
         if _when(templar, task) is False:
             entry.skipped_hosts.append(host)
             entry.when_false_calls.append(call)

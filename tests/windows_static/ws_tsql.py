@@ -11,6 +11,11 @@ Lexical rules (SQL Server, Microsoft documentation):
   https://learn.microsoft.com/sql/t-sql/functions/quotename-transact-sql: the escaping QUOTENAME does);
 - GO is a batch separator of sqlcmd and SSMS, not T-SQL: SqlCommand (invoke_tsql.ps1) sends it to the
   server, which refuses it (https://learn.microsoft.com/sql/t-sql/language-elements/sql-server-utilities-statements-go).
+
+Dynamic SQL (`EXEC sys.sp_executesql @statement`) is read, not trusted: the statement must be built by `+`
+from string literals and QUOTENAME() of a literal or of a variable read from a catalog view (a principal's
+name found by SID, https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/sp-executesql-transact-sql);
+the DDL it builds is then checked like any other, the variable standing for the principal it was read from.
 """
 
 from __future__ import annotations
@@ -209,6 +214,8 @@ def writes(statement: Statement) -> Write | None:
     if words[:2] == ["ALTER", "ROLE"] and len(t) > 5 and words[4] == "MEMBER":
         return Write(flat, [{Principal("database", "name", _identifier(t[5]))}],
                      Principal("database", "name", _identifier(t[2])), True)
+    if words[:1] in (["EXEC"], ["EXECUTE"]) and any(x.text.lower() == "sp_executesql" for x in t[1:4]):
+        return None  # dynamic SQL: read by _dynamic_writes
     if words[:1] in (["EXEC"], ["EXECUTE"]) and len(t) > 1:
         procedure = t[1].text.lower().split(".")[-1]
         args = [_identifier(x) for x in t[2:] if x.kind in ("string", "bracket", "quoted", "word")]
@@ -268,7 +275,9 @@ def reads(condition: list[Token]) -> list[Read]:
         if catalog not in ("server", "database"):
             continue
         value_token = t[column_at + 2]
-        if column == "name" and value_token.kind == "string":
+        if column == "sid" and value_token.kind == "number" and value_token.text.lower().startswith("0x"):
+            out.append(Read(Principal(catalog, "sid", value_token.text.lower()), parts.get(alias, "")))
+        elif column == "name" and value_token.kind == "string":
             out.append(Read(Principal(catalog, "name", value_token.value), parts.get(alias, "")))
         elif column == "sid" and value_token.upper == "SUSER_SID" and column_at + 4 < len(t) and t[column_at + 4].kind == "string":
             out.append(Read(Principal(catalog, "login-sid", t[column_at + 4].value), parts.get(alias, "")))
@@ -284,10 +293,115 @@ def reads(condition: list[Token]) -> list[Read]:
     return out
 
 
+_MARK = "\x00"  # a bracket identifier built from QUOTENAME(@variable): the principal the variable was read from
+
+
+def _assignment(statement: Statement) -> tuple[str, list[Token]] | None:
+    """(variable, right-hand side) of `DECLARE @v type = …` or `SET @v = …`."""
+    t = statement.tokens
+    words = [x.upper for x in t]
+    if words[:1] == ["SET"] and len(t) > 2 and t[1].kind == "variable" and t[2].text == "=":
+        return t[1].text.lower(), t[3:]
+    if words[:1] == ["DECLARE"] and len(t) > 1 and t[1].kind == "variable":
+        equals = next((i for i, x in enumerate(t) if x.text == "="), None)
+        return (t[1].text.lower(), t[equals + 1:]) if equals else (t[1].text.lower(), [])
+    return None
+
+
+def _split_plus(tokens: list[Token]) -> list[list[Token]]:
+    parts, depth, current = [], 0, []
+    for token in tokens:
+        depth += token.text == "("
+        depth -= token.text == ")"
+        if token.text == "+" and depth == 0:
+            parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    return parts + [current]
+
+
+def _principal_of(rhs: list[Token]) -> Principal | None:
+    """The principal a variable holds: `(SELECT name FROM sys.<principals> WHERE sid = …)`."""
+    words = [x.upper for x in rhs if x.text not in "()"]
+    if words[:2] != ["SELECT", "NAME"]:
+        return None
+    found = [r.principal for r in reads(rhs) if r.principal.key in ("login-sid", "sid")]
+    return found[0] if len(found) == 1 else None
+
+
+def _dynamic(statement: Statement, variables: dict[str, list[Token]]) -> tuple[str, dict[str, Principal], list[str]]:
+    """The SQL text an `EXEC sp_executesql @v` runs, the principals standing behind QUOTENAME(@var), and findings."""
+    t = statement.tokens
+    name = next((x.text.lower() for x in t if x.kind == "variable"), None)
+    rhs = variables.get(name or "")
+    if not rhs:
+        return "", {}, [f"[dynamic-sql] line {statement.line}: sp_executesql runs {name}, which no SET or DECLARE builds"]
+    text, markers, findings = [], {}, []
+    for part in _split_plus(rhs):
+        code_part = [x for x in part if x.text not in ("(", ")")]
+        if len(code_part) == 1 and code_part[0].kind == "string":
+            text.append(code_part[0].value)
+        elif len(code_part) == 2 and code_part[0].upper == "QUOTENAME" and code_part[1].kind == "string":
+            text.append("[" + code_part[1].value.replace("]", "]]") + "]")
+        elif len(code_part) == 2 and code_part[0].upper == "QUOTENAME" and code_part[1].kind == "variable":
+            variable = code_part[1].text.lower()
+            principal = _principal_of(variables.get(variable) or [])
+            if principal is None:
+                findings.append(f"[dynamic-sql] line {statement.line}: QUOTENAME({variable}) holds no principal read "
+                                "from a catalog view by SID")
+                continue
+            marker = _MARK + variable
+            markers[marker] = principal
+            text.append("[" + marker + "]")
+        else:
+            shown = " ".join(x.text for x in part)[:60]
+            findings.append(f"[dynamic-sql] line {statement.line}: {name} concatenates {shown!r}, neither a literal nor "
+                            "QUOTENAME()")
+    return "".join(text), markers, findings
+
+
+def _dynamic_writes(statement: Statement, variables: dict[str, list[Token]]) -> tuple[list[Write], list[str]]:
+    sql, markers, findings = _dynamic(statement, variables)
+    out = []
+    for inner in statements(lex(sql)):
+        write = writes(inner)
+        if write is None:
+            continue
+        resolved = []
+        for accepted in write.principals:
+            marked = [p.value for p in accepted if p.value in markers]
+            # QUOTENAME(@v): the statement writes exactly the principal @v was read from
+            resolved.append({markers[marked[0]]} if marked else accepted)
+        write.principals = resolved
+        write.statement = write.statement.replace(_MARK, "@")
+        out.append(write)
+    return out, findings
+
+
+def _writes_in_order(sql: str) -> list[tuple[Statement, Write | None, list[str]]]:
+    variables: dict[str, list[Token]] = {}
+    out = []
+    for statement in statements(lex(sql)):
+        assigned = _assignment(statement)
+        if assigned:
+            variables[assigned[0]] = assigned[1]
+            continue
+        t = statement.tokens
+        if t and t[0].upper in ("EXEC", "EXECUTE") and any(x.text.lower() == "sp_executesql" for x in t[1:4]):
+            dynamic, findings = _dynamic_writes(statement, variables)
+            out.extend((statement, w, []) for w in dynamic)
+            if findings or not dynamic:
+                out.append((statement, None, findings))
+            continue
+        out.append((statement, writes(statement), []))
+    return out
+
+
 def guard_findings(sql: str) -> list[str]:
     findings = []
-    for statement in statements(lex(sql)):
-        write = writes(statement)
+    for statement, write, problems in _writes_in_order(sql):
+        findings.extend(problems)
         if write is None:
             continue
         guard_reads = [r for condition in statement.guards for r in reads(condition)]

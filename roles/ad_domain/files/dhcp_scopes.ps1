@@ -1,6 +1,8 @@
 # DHCP scopes of the client VLANs, their options (router, DNS servers, DNS domain) and the
-# failover relationship with the partner DC. State is read first; only differences are
-# written, so a second run reports no change. Check mode: ShouldProcess, nothing written.
+# failover relationship with the partner DC (partner, mode, percentage and scopes compared).
+# State is read first; only differences are written, so a second run reports no change.
+# Check mode: ShouldProcess, nothing written. The failover cmdlets configure the partner server
+# too: the task runs with `become` (the administrator's credentials reach the partner).
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory = $true)][object[]]$Scopes,
@@ -57,11 +59,12 @@ foreach ($scope in $Scopes) {
 
 if ($PartnerServer) {
     $name = 'sitekit-dhcp-failover'
+    $mode = if ($FailoverMode -eq 'load_balance') { 'LoadBalance' } else { 'HotStandby' }
     $failover = Get-DhcpServerv4Failover -Name $name -ErrorAction SilentlyContinue
     $scopeIds = @($Scopes | ForEach-Object { [ipaddress]$_.scope_id })
     if (-not $failover) {
         if ($PSCmdlet.ShouldProcess($PartnerServer, 'Add-DhcpServerv4Failover')) {
-            if ($FailoverMode -eq 'load_balance') {
+            if ($mode -eq 'LoadBalance') {
                 Add-DhcpServerv4Failover -Name $name -PartnerServer $PartnerServer -ScopeId $scopeIds `
                     -LoadBalancePercent $SplitPercent -AutoStateTransition $true -Force
             }
@@ -73,6 +76,24 @@ if ($PartnerServer) {
         Set-Changed "failover with $PartnerServer created"
     }
     else {
+        # The partner of a relationship cannot be changed in place: removing it would stop DHCP
+        # failover on the site, so a different partner is an error for the operator to resolve.
+        if ($failover.PartnerServer -ne $PartnerServer) {
+            throw "DHCP failover $name is with $($failover.PartnerServer), the inventory says $PartnerServer: " +
+                'remove the relationship (Remove-DhcpServerv4Failover) in a maintenance window, then run again'
+        }
+        $percent = if ($mode -eq 'LoadBalance') { [uint32]$failover.LoadBalancePercent } else { [uint32]$failover.ReservePercent }
+        if ("$($failover.Mode)" -ne $mode -or $percent -ne $SplitPercent -or -not $failover.AutoStateTransition) {
+            if ($PSCmdlet.ShouldProcess($name, 'Set-DhcpServerv4Failover')) {
+                if ($mode -eq 'LoadBalance') {
+                    Set-DhcpServerv4Failover -Name $name -Mode $mode -LoadBalancePercent $SplitPercent -AutoStateTransition $true -Force
+                }
+                else {
+                    Set-DhcpServerv4Failover -Name $name -Mode $mode -ReservePercent $SplitPercent -AutoStateTransition $true -Force
+                }
+            }
+            Set-Changed "failover $name set to $mode $SplitPercent %"
+        }
         $missing = @($scopeIds | Where-Object { @($failover.ScopeId | ForEach-Object { $_.ToString() }) -notcontains $_.ToString() })
         if ($missing) {
             if ($PSCmdlet.ShouldProcess($name, 'Add-DhcpServerv4FailoverScope')) {

@@ -1,6 +1,8 @@
-# One step of the RDS plan (plugins/module_utils/site_windows.py rds_plan). The deployment is
-# read first and only what is missing is added: a partial deployment is completed, never
-# recreated; a second run reports no change. Check mode: ShouldProcess, nothing written.
+# One step of the RDS plan (plugins/plugin_utils/site/windows/rds.py rds_plan). The deployment is
+# read first and only what is missing or different is written: a partial deployment is completed,
+# never recreated; broker HA settings are compared with the plan; a second run reports no change.
+# What cannot be done yet (HA database down, Cegid missing on a session host) is returned as
+# pending, not attempted. Check mode: ShouldProcess, nothing written.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory = $true)][string]$ConnectionBroker,
@@ -10,15 +12,35 @@ $ErrorActionPreference = 'Stop'
 Import-Module RemoteDesktop
 $Ansible.Changed = $false
 $report = [System.Collections.Generic.List[string]]@()
+$pending = [System.Collections.Generic.List[string]]@()
 
 try { $servers = @(Get-RDServer -ConnectionBroker $ConnectionBroker -ErrorAction Stop) } catch { $servers = $null }
 if ($null -eq $servers -and $Step.action -ne 'new_session_deployment') {
     if ($WhatIfPreference) {
         # Check mode before the deployment exists: every later step would change.
         $Ansible.Changed = $true
-        return @{ step = $Step.step; changes = @("would run after the session deployment is created") }
+        return @{ step = $Step.step; changes = @("would run after the session deployment is created"); pending = @() }
     }
     throw "No RDS deployment on $ConnectionBroker: step $($Step.step) needs the session deployment first"
+}
+
+function ConvertFrom-ConnectionString([string]$Text) {
+    # Keys and values without case, spaces around them and the driver's braces.
+    $pairs = @{}
+    foreach ($part in ($Text -split ';')) {
+        $key, $value = $part -split '=', 2
+        if ($key.Trim()) { $pairs[$key.Trim().ToLowerInvariant()] = "$value".Trim().Trim('{', '}').ToLowerInvariant() }
+    }
+    $pairs
+}
+
+function Test-SameConnectionString([string]$Current, [string]$Wanted) {
+    $a = ConvertFrom-ConnectionString $Current
+    $b = ConvertFrom-ConnectionString $Wanted
+    foreach ($key in @('driver', 'server', 'database', 'trusted_connection')) {
+        if ($a[$key] -ne $b[$key]) { return $false }
+    }
+    $true
 }
 
 function Test-Role([string]$Server, [string]$Role) {
@@ -50,6 +72,11 @@ switch ($Step.action) {
         }
     }
     'set_broker_ha' {
+        if (-not $Step.database_reachable) {
+            $pending.Add("broker high availability waits for its database server $($Step.database_server):$($Step.database_port), " +
+                'which does not answer yet (SQL Server not installed?): run playbooks/windows.yml again once it does')
+            break
+        }
         $ha = Get-RDConnectionBrokerHighAvailability -ConnectionBroker $ConnectionBroker -ErrorAction SilentlyContinue
         if (-not $ha -or -not $ha.ClientAccessName) {
             $report.Add("broker high availability as $($Step.client_access_name)")
@@ -57,6 +84,23 @@ switch ($Step.action) {
             if ($PSCmdlet.ShouldProcess($ConnectionBroker, 'Set-RDConnectionBrokerHighAvailability')) {
                 Set-RDConnectionBrokerHighAvailability -ConnectionBroker $ConnectionBroker `
                     -DatabaseConnectionString $Step.database_connection_string -ClientAccessName $Step.client_access_name
+            }
+        }
+        else {
+            # HA exists: compare its settings with the plan, change only what differs.
+            if ($ha.ClientAccessName -ne $Step.client_access_name) {
+                $report.Add("client access name $($ha.ClientAccessName) -> $($Step.client_access_name)")
+                $Ansible.Changed = $true
+                if ($PSCmdlet.ShouldProcess($ConnectionBroker, 'Set-RDClientAccessName')) {
+                    Set-RDClientAccessName -ConnectionBroker $ConnectionBroker -ClientAccessName $Step.client_access_name
+                }
+            }
+            if (-not (Test-SameConnectionString $ha.DatabaseConnectionString $Step.database_connection_string)) {
+                $report.Add('database connection string set')
+                $Ansible.Changed = $true
+                if ($PSCmdlet.ShouldProcess($ConnectionBroker, 'Set-RDDatabaseConnectionString')) {
+                    Set-RDDatabaseConnectionString -ConnectionBroker $ConnectionBroker -DatabaseConnectionString $Step.database_connection_string
+                }
             }
         }
         foreach ($server in @($Step.servers)) { Add-MissingServer $server 'RDS-CONNECTION-BROKER' }
@@ -112,6 +156,11 @@ switch ($Step.action) {
             }
         }
         $app = $Step.remote_app
+        if (-not $Step.publish_remote_app) {
+            $pending.Add("RemoteApp $($app.alias) waits for $($app.file_path) on $(@($Step.missing_on) -join ', '): " +
+                'install Cegid on every session host, then run playbooks/windows.yml again')
+            break
+        }
         $existing = if ($collection) {
             Get-RDRemoteApp -CollectionName $name -Alias $app.alias -ConnectionBroker $ConnectionBroker -ErrorAction SilentlyContinue
         }
@@ -135,4 +184,4 @@ switch ($Step.action) {
     }
     default { throw "unknown RDS step action $($Step.action)" }
 }
-@{ step = $Step.step; changes = @($report) }
+@{ step = $Step.step; changes = @($report); pending = @($pending) }

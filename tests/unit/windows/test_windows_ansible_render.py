@@ -19,7 +19,7 @@ from windows_testlib import REPO, ROLES
 
 # Which host each role runs on in playbooks/windows.yml.
 ROLE_HOSTS = {"windows_base": "sql01", "ad_domain": "dc01", "rds_deployment": "rdcb01", "sqlserver_cegid": "sql01",
-              "windows_firewall": "rdsh01"}
+              "windows_firewall": "rdsh01", "file_server": "fs01"}
 TEMPLATES = {  # template -> (host, extra vars)
     "roles/sqlserver_cegid/templates/ConfigurationFile.ini.j2": ("sql01", {}),
     "roles/ad_domain/templates/ScheduledTasks.xml.j2": ("dc01", {}),
@@ -88,12 +88,19 @@ def test_rendered_values_are_the_site_model(rendered):
     assert sql["sqlserver_cegid_server_instance"] == "localhost\\CEGID"
     dc = rendered["defaults"]["dc01"]
     assert dc["ad_domain_first_dc"] == "dc01" and dc["ad_domain_dn"] == "DC=rcr,DC=local"
-    assert [g["name"] for g in dc["ad_domain_groups"]] == ["GG-SQL-Admins", "GG-RDS-Admins", "GG-Cegid-Utilisateurs"]
+    assert [g["name"] for g in dc["ad_domain_groups"]] == ["GG-SQL-Admins", "GG-RDS-Admins", "GG-Cegid-Utilisateurs", "GG-Cegid-Admins",
+                                                         "GG-Fichiers-Commun-RW", "GG-Fichiers-Commun-RO"]
+    assert dc["ad_domain_groups"][0]["member_rids"] == [500], "the built-in Administrator by RID, not by its localised name"
+    assert dc["ad_domain_kds_lab_backdate"] is False, "never on the customer site"
     assert dc["ad_domain_reverse_zones"][0] == "10.0.10.in-addr.arpa"
     assert len(dc["ad_domain_dhcp_scopes"]) == 2 and dc["ad_domain_shutdown"]["time"] == "20:00:00"
     broker = rendered["defaults"]["rdcb01"]
     assert broker["rds_deployment_plan"]["management_server"] == "rdcb01.rcr.local"
     assert len(broker["rds_deployment_certificates"]) == 4
+    assert broker["rds_deployment_broker_ha"]["dns_addresses"] == ["10.0.10.37", "10.0.10.38"]
+    assert broker["rds_deployment_remote_app"]["required_on"] == ["rdsh01", "rdsh02"]
+    files = rendered["defaults"]["fs01"]
+    assert files["file_server_data_volume"] == "E:" and files["file_server_shadow_copies"]["max_size_percent"] == 10
     assert [r["name"] for r in rendered["defaults"]["rdsh01"]["windows_firewall_rules"]] == ["Cegid-TCP-in", "Cegid-UDP-in", "Cegid-Portail-out"]
 
 

@@ -90,8 +90,31 @@ def test_licensing_and_collection_settings(plan):
 def test_broker_ha_database_connection_string(plan):
     ha = next(s for s in plan["steps"] if s["step"] == "broker_high_availability")
     assert ha["client_access_name"] == "rdcb.rcr.local"
-    assert "SERVER=sql01.rcr.local\\CEGID;" in ha["database_connection_string"]
+    # the instance's fixed port (no SQL Browser), through the ODBC driver the brokers get
+    assert ha["database_connection_string"].startswith("DRIVER=ODBC Driver 17 for SQL Server;SERVER=tcp:sql01.rcr.local,1433;")
     assert "DATABASE=RDCB_HA" in ha["database_connection_string"]
+
+
+def test_broker_ha_prerequisites(plan):
+    """Microsoft's prerequisites of broker HA: the ODBC driver on every broker, one A record per broker
+    under the client access name, and the brokers' computer accounts allowed to create the database."""
+    ha = plan["broker_ha"]
+    assert (ha["odbc_driver"], ha["brokers"]) == ("ODBC Driver 17 for SQL Server", ["rdcb01", "rdcb02"])
+    assert (ha["dns_zone"], ha["dns_name"], ha["dns_addresses"]) == ("rcr.local", "rdcb", ["10.0.10.37", "10.0.10.38"])
+    security = sw.sql_security(rcr())
+    assert {security["server_roles"][f"RCR\\RDCB0{i}$"][0] for i in (1, 2)} == {"dbcreator"}
+
+
+def test_broker_ha_database_on_a_host_outside_sql_servers_is_refused():
+    rds = {**rcr().vars["site_windows"]["rds"], "broker_ha": {**rcr().vars["site_windows"]["rds"]["broker_ha"],
+                                                              "database_host": "fs01"}}
+    with pytest.raises(sw.WindowsPlanError, match="not in sql_servers"):
+        sw.rds_plan(modified(site_windows={**rcr().vars["site_windows"], "rds": rds}))
+
+
+def test_remote_app_is_required_on_every_session_host(plan):
+    collection = next(s for s in plan["steps"] if s["step"] == "session_collection")
+    assert collection["remote_app"]["required_on"] == ["rdsh01", "rdsh02"]
 
 
 def test_a_farm_without_broker_is_refused():

@@ -79,7 +79,8 @@ def test_windows_playbook_syntax_check_against_rcr():
 def test_windows_playbook_runs_the_roles_in_order():
     plays = yaml.safe_load((REPO / "playbooks/windows.yml").read_text())
     order = [r["role"] for play in plays for r in play.get("roles", [])]
-    assert order == ["windows_base", "ad_domain", "windows_base", "windows_base", "windows_firewall", "sqlserver_cegid", "rds_deployment"]
+    assert order == ["windows_base", "ad_domain", "windows_base", "windows_base", "windows_firewall", "file_server", "sqlserver_cegid",
+                     "rds_deployment"]
     hosts = [play["hosts"] for play in plays]
     assert hosts[0] == "ad_domain_controllers" and hosts[-1] == "rds_connection_brokers[0]"
     assert hosts.index("windows_update_pilot:!ad_domain_controllers") < hosts.index("windows_update_general:!ad_domain_controllers"), \

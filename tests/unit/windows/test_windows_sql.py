@@ -15,6 +15,8 @@ from windows_testlib import REPO, TSQL_DIR, modified, rcr, render, sql_vars
 
 UPDATE_LOGIN = "RCR\\svc-cegid-maj"
 USERS_GROUP = "RCR\\GG-Cegid-Utilisateurs"
+ADMINS_GROUP = "RCR\\GG-Cegid-Admins"
+BROKERS = ["RCR\\RDCB01$", "RCR\\RDCB02$"]
 
 
 def ini(site=None, host="sql01") -> configparser.SectionProxy:
@@ -53,14 +55,18 @@ def test_ini_with_a_virtual_service_account():
     site = modified(site_windows=windows)
     assert ini(site)["SQLSVCACCOUNT"] == "NT Service\\MSSQL$CEGID"
     share = sw.sql_update_share(site, "sql01")
-    assert share["share_change"] == ["RCR\\SQL01$"], "a virtual account is the computer account on the network"
-    assert share["ntfs_modify"] == ["NT Service\\MSSQL$CEGID", "RCR\\SQL01$"]
+    assert share["share_change"] == ["RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN], "a virtual account is the computer account on the network"
+    assert share["ntfs_modify"] == ["NT Service\\MSSQL$CEGID", "RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN]
 
 
-def test_update_share_grants_the_service_account_only():
+def test_update_share_grants_the_service_account_and_the_bulk_insert_callers():
+    """Seed 000: the SQL Server service account reads and writes the share. Under Windows authentication
+    BULK INSERT opens the file as the caller (Microsoft's BULK INSERT security notes): the Cegid users'
+    group and the update login need the same rights, and nobody else."""
     share = sw.sql_update_share(rcr(), "sql01")
     assert (share["name"], share["path"]) == ("CegidMAJ", "D:\\CegidMAJ")
-    assert share["share_change"] == ["RCR\\gmsa-sqlcegid$"] and share["ntfs_modify"] == ["RCR\\gmsa-sqlcegid$"]
+    assert share["share_change"] == share["ntfs_modify"] == ["RCR\\gmsa-sqlcegid$", USERS_GROUP, UPDATE_LOGIN]
+    assert share["share_read"] == share["ntfs_read"] == []
     assert share["ntfs_full_sids"] == ["S-1-5-18", "S-1-5-32-544"]
     everyone = {"everyone", "tout le monde", "users", "utilisateurs", "authenticated users", "s-1-1-0", "s-1-5-11"}
     assert not everyone & {p.lower() for p in share["share_change"] + share["ntfs_modify"] + share["ntfs_full_sids"]}
@@ -94,8 +100,15 @@ DDL_SHAPES = {
     "CREATE LOGIN": re.compile(r"^CREATE LOGIN (\[(?:[^\]]|\]\])+\]) FROM WINDOWS WITH DEFAULT_DATABASE = \[master\]$"),
     "CREATE USER": re.compile(r"^CREATE USER (\[(?:[^\]]|\]\])+\]) FOR LOGIN (\[(?:[^\]]|\]\])+\])$"),
     "ALTER SERVER ROLE": re.compile(r"^ALTER SERVER ROLE (\[\w+\]) (ADD|DROP) MEMBER (\[(?:[^\]]|\]\])+\])$"),
-    "ALTER ROLE": re.compile(r"^ALTER ROLE (\[\w+\]) ADD MEMBER (\[(?:[^\]]|\]\])+\])$"),
-    "ALTER LOGIN": re.compile(r"^ALTER LOGIN \[sa\] DISABLE$"),
+    "DROP LOGIN": re.compile(r"^DROP LOGIN (\[(?:[^\]]|\]\])+\])$"),
+    "THROW": re.compile(r"^THROW 50001, N'(?:[^']|'')+', 1$"),
+}
+# Statements built for sp_executesql: a principal read by SID (a user that may have another name, sa
+# whatever its name) enters the statement only through QUOTENAME.
+DYNAMIC_SHAPES = {
+    "ALTER ROLE": re.compile(r"^SET @statement = N'ALTER ROLE ' \+ QUOTENAME\(N'(\w+)'\) \+ N' ADD MEMBER ' \+ "
+                             r"QUOTENAME\(@member\) \+ N';'$"),
+    "ALTER LOGIN": re.compile(r"^SET @statement = N'ALTER LOGIN ' \+ QUOTENAME\(@sa\) \+ N' DISABLE;'$"),
 }
 
 
@@ -132,6 +145,9 @@ def leaf_statements(sql: str) -> list[tuple[str, exp.Expression]]:
                 segment = segment[cut + 1:]
                 continue
             text = sql[segment[0].start:segment[-1].end + 1]
+            if word == "THROW":  # not in sqlglot's grammar: checked against its shape only
+                out.append((text, exp.Command(this="THROW")))
+                break
             out.append((text, sqlglot.parse_one(text, read="tsql", error_level=sqlglot.ErrorLevel.RAISE)))
             break
     return out
@@ -172,14 +188,22 @@ def test_every_statement_parses_as_tsql(apply):
         assert leaves, f"{name}: no statement"
         for text, parsed in leaves:
             assert parsed.sql(dialect="tsql"), f"{name}: {text}"
+            flat = " ".join(text.split())
             if isinstance(parsed, exp.Command):  # opaque to sqlglot: must have one of the known shapes
-                flat = " ".join(text.split())
                 shape = next((k for k in DDL_SHAPES if flat.startswith(k + " ")), None)
                 assert shape and DDL_SHAPES[shape].match(flat), f"{name}: unexpected statement {flat!r}"
                 kinds.add(shape)
+            elif isinstance(parsed, exp.ExecuteSql):
+                assert flat == "EXEC sys.sp_executesql @statement", f"{name}: {flat!r}"
+                kinds.add("ExecuteSql")
+            elif flat.startswith("SET @statement"):
+                shape = next((k for k, rx in DYNAMIC_SHAPES.items() if rx.match(flat)), None)
+                assert shape, f"{name}: unexpected dynamic statement {flat!r}"
+                kinds.add("dynamic " + shape)
             else:
                 kinds.add(type(parsed).__name__)
-    assert {"CREATE LOGIN", "CREATE USER", "ALTER SERVER ROLE", "ALTER ROLE", "ALTER LOGIN", "Select", "Declare", "Set"} <= kinds
+    assert {"CREATE LOGIN", "CREATE USER", "ALTER SERVER ROLE", "dynamic ALTER ROLE", "dynamic ALTER LOGIN", "ExecuteSql",
+            "DROP LOGIN", "Select", "Declare", "Set"} <= kinds
 
 
 def test_queries_are_structured_selects():
@@ -197,11 +221,14 @@ def test_exactly_bulkadmin_is_granted_to_the_update_login():
     for sql in rendered_tsql().values():
         changes |= role_changes(sql)
     adds = {(role, member) for role, action, member in changes if action == "ADD"}
-    assert adds == {("[bulkadmin]", f"[{UPDATE_LOGIN}]")}
+    assert adds == {("[bulkadmin]", f"[{UPDATE_LOGIN}]")} | {("[dbcreator]", f"[{b}]") for b in BROKERS}
     drops = {(role, member) for role, action, member in changes if action == "DROP"}
     fixed = {f"[{r}]" for r in sw.FIXED_SERVER_ROLES}
     assert {r for r, m in drops if m == f"[{UPDATE_LOGIN}]"} == fixed - {"[bulkadmin]"}
     assert {r for r, m in drops if m == f"[{USERS_GROUP}]"} == fixed, "the users' group holds no server role"
+    assert {r for r, m in drops if m == f"[{ADMINS_GROUP}]"} == fixed, "the application administrators hold no server role"
+    for broker in BROKERS:
+        assert {r for r, m in drops if m == f"[{broker}]"} == fixed - {"[dbcreator]"}
     every_sql = "\n".join(rendered_tsql().values()).upper()
     assert "GRANT " not in every_sql and "CONTROL SERVER" not in every_sql
 
@@ -210,13 +237,15 @@ def test_each_change_is_guarded_and_counted():
     security = rendered_tsql()["security.sql.j2"]
     conditions = [" ".join(text.split()) for text, parsed in leaf_statements(security) if _is_condition(parsed)]
     state_guards = [c for c in conditions if c != "@apply = 1"]
-    # 2 logins + 2 principals x 8 fixed server roles + sa: each reads the state first…
-    assert len(state_guards) == 2 + 2 * len(sw.FIXED_SERVER_ROLES) + 1
-    assert all(c.startswith(("NOT EXISTS (SELECT", "EXISTS (SELECT")) for c in state_guards)
+    # 5 logins (users, update login, administrators, 2 brokers) + 5 principals x 8 fixed server roles
+    # + sa + the generic login: each reads the state first…
+    state_guards = [c for c in state_guards if not c.startswith("EXISTS (SELECT 1 FROM sys.databases WHERE owner_sid")]
+    assert len(state_guards) == 5 + 5 * len(sw.FIXED_SERVER_ROLES) + 1 + 1
+    assert all(c.startswith(("NOT EXISTS (SELECT", "EXISTS (SELECT", "@remove_generic = 1 AND EXISTS (SELECT")) for c in state_guards)
     # …then counts the change, and writes it only when @apply = 1 (check mode renders 0).
     assert conditions.count("@apply = 1") == len(state_guards)
     assert security.count("SET @changes = @changes + 1;") == len(state_guards)
-    assert security.rstrip().endswith("SELECT @changes AS changes;")
+    assert "SELECT @changes AS changes," in security
 
 
 def test_check_mode_renders_apply_zero():
@@ -227,15 +256,40 @@ def test_check_mode_renders_apply_zero():
 def test_logins_are_windows_logins_and_sa_is_disabled():
     security = rendered_tsql()["security.sql.j2"]
     logins = re.findall(r"CREATE LOGIN (\[[^\]]+\]) FROM WINDOWS", security)
-    assert logins == [f"[{USERS_GROUP}]", f"[{UPDATE_LOGIN}]"]
+    assert logins == [f"[{USERS_GROUP}]", f"[{UPDATE_LOGIN}]", f"[{ADMINS_GROUP}]", *(f"[{b}]" for b in BROKERS)]
     assert not re.search(r"PASSWORD\s*=", security, re.I), "Windows logins have no password"
-    assert "ALTER LOGIN [sa] DISABLE;" in security
+    # sa by its SID 0x01, whatever its name (it may have been renamed)
+    assert "DECLARE @sa SYSNAME = (SELECT name FROM sys.server_principals WHERE sid = 0x01);" in security
+    assert "N'ALTER LOGIN ' + QUOTENAME(@sa) + N' DISABLE;'" in security and "[sa]" not in security
+
+
+def test_generic_login_is_dropped_only_when_declared_and_while_an_administrators_login_exists():
+    """Seed 000: the generic CEGID login goes once an administrator of the application exists."""
+    kept = rendered_tsql()["security.sql.j2"]
+    assert "DECLARE @remove_generic BIT = 0;" in kept, "rcr: no administrator created in Cegid yet"
+    cegid = {**rcr().vars["site_cegid"], "remove_generic_account": True}
+    dropped = render("sqlserver_cegid/templates/tsql/security.sql.j2", **sql_vars(modified(site_cegid=cegid)))
+    assert "DECLARE @remove_generic BIT = 1;" in dropped and "DROP LOGIN [CEGID];" in dropped
+    guard = " ".join(dropped.split("DECLARE @remove_generic BIT = 1;")[1].split("BEGIN")[0].split())
+    assert guard == ("IF @remove_generic = 1 AND EXISTS (SELECT 1 FROM sys.server_principals WHERE name = N'CEGID') "
+                     f"AND EXISTS (SELECT 1 FROM sys.server_principals WHERE name = N'{ADMINS_GROUP}')")
+    without_admins = {k: v for k, v in cegid.items() if k != "administrators_group"}
+    with pytest.raises(SiteError, match="administrators_group"):
+        sw.sql_security(modified(site_cegid=without_admins))
 
 
 def test_database_access_gives_the_roles_of_the_inventory():
+    """Each role goes to the database user found by the login's SID (it may exist under another name)."""
     access = rendered_tsql()["database_access.sql.j2"]
-    assert re.findall(r"ALTER ROLE (\[\w+\]) ADD MEMBER (\[[^\]]+\])", access) == [
-        ("[db_datareader]", f"[{USERS_GROUP}]"), ("[db_datawriter]", f"[{USERS_GROUP}]"), ("[db_owner]", f"[{UPDATE_LOGIN}]")]
+    grants, member = [], None
+    for line in access.splitlines():
+        found = re.match(r"SET @member = \(SELECT name FROM sys.database_principals WHERE sid = SUSER_SID\(N'(.+)'\)\);", line)
+        member = found.group(1) if found else member
+        role = re.search(r"QUOTENAME\(N'(\w+)'\) \+ N' ADD MEMBER ' \+ QUOTENAME\(@member\)", line)
+        if role:
+            grants.append((role.group(1), member))
+    assert grants == [("db_datareader", USERS_GROUP), ("db_datawriter", USERS_GROUP), ("db_owner", UPDATE_LOGIN),
+                      ("db_owner", ADMINS_GROUP)]
 
 
 def test_names_are_quoted_against_injection():

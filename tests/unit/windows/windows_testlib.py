@@ -10,7 +10,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows a
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from sitekit_paths import REPO
 
-ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall")
+ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall", "file_server")
 TSQL_DIR = REPO / "roles/sqlserver_cegid/templates/tsql"
 
 

@@ -115,6 +115,26 @@ def windows_directory(hostvars, groups):
     return _call(sw.directory, _site(hostvars, groups))
 
 
+def windows_ad_groups(hostvars, groups):
+    """Security groups ad_domain creates, with members (names) and member_rids (built-in accounts by RID)."""
+    return _call(sw.ad_groups, _site(hostvars, groups))
+
+
+def windows_local_admin_groups(hostvars, groups, host):
+    """AD groups that join the local Administrators group of ``host`` (site_windows.groups.*.local_admin_on)."""
+    return _call(sw.local_admin_groups, _site(hostvars, groups), host)
+
+
+def windows_file_server(hostvars, groups, host):
+    """Shares (share and NTFS rights by AD group) and shadow copies of a file server."""
+    return _call(sw.file_server, _site(hostvars, groups), host)
+
+
+def windows_gmsa_phase(kds):
+    """Whether gMSA can be created, from the KDS root key read on a domain controller (come back after HH:MM)."""
+    return _call(sw.gmsa_phase, dict(kds))
+
+
 def windows_domain_name(name, site_netbios):
     """``<NETBIOS>\\name`` for a short name; a qualified name is kept."""
     return name if "\\" in str(name) else f"{site_netbios}\\{name}"
@@ -137,6 +157,10 @@ class FilterModule:
             "windows_update_in_window": windows_update_in_window,
             "windows_shutdown_task": windows_shutdown_task,
             "windows_domain_name": windows_domain_name,
+            "windows_gmsa_phase": windows_gmsa_phase,
+            "windows_ad_groups": windows_ad_groups,
+            "windows_local_admin_groups": windows_local_admin_groups,
+            "windows_file_server": windows_file_server,
             "windows_directory": windows_directory,
             "tsql_name": sw.tsql_name,
             "tsql_str": sw.tsql_str,

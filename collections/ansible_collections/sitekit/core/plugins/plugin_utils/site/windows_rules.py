@@ -48,8 +48,9 @@ def firewall(site: Site):
     yield from view_problems("firewall", lambda: windows.firewall_rules(site))
 
 
-@rule("windows-view", "the Windows views compute: RDS plan, SQL setup per SQL server, DHCP scopes, update rings, "
-      "shutdown GPO, Windows Update hours inside a maintenance window", views=True)
+@rule("windows-view", "the Windows views compute: RDS plan, SQL setup and logins per SQL server, DHCP scopes, update "
+      "rings, local administrators, shutdown GPO linked to the workstations' OUs, file servers, Windows Update hours "
+      "inside a maintenance window", views=True)
 def windows_views(site: Site):
     if not site.group("windows"):
         return
@@ -57,8 +58,13 @@ def windows_views(site: Site):
         yield from view_problems("windows-view", lambda: windows.rds_plan(site))
     for host in site.group("sql_servers"):
         yield from view_problems("windows-view", lambda host=host: windows.sql_setup(site, host))
+    if site.group("sql_servers"):
+        yield from view_problems("windows-view", lambda: windows.sql_security(site))
+    for host in site.group("file_servers"):
+        yield from view_problems("windows-view", lambda host=host: windows.file_server(site, host))
     yield from view_problems("windows-view", lambda: windows.dhcp_scopes(site))
     for host in site.group("windows"):
         yield from view_problems("windows-view", lambda host=host: windows.update_ring(site, host))
+        yield from view_problems("windows-view", lambda host=host: windows.local_admin_groups(site, host))
     yield from view_problems("windows-view", lambda: windows.shutdown_task(site))
     yield from view_problems("windows-view", lambda: windows.check_update_hour(site))

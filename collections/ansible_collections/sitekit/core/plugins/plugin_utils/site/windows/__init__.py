@@ -8,19 +8,23 @@ machine. The filters of plugins/filter/windows.py hand these to the roles.
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.ad import (
+    ad_groups,
     check_update_hour,
     dhcp_scopes,
+    local_admin_groups,
     reverse_zones,
     shutdown_task,
     update_install_in_window,
     update_ring,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.files import file_server
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.firewall import (
     NOT_INTERNET,
     SQL_DEFAULT_PORT,
     firewall_rules,
     internet_ranges,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.kds import KDS_CONVERGENCE_HOURS, gmsa_phase
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
     directory,
@@ -38,6 +42,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.rds impo
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.sizing import sizing_check
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.sql import (
     FIXED_SERVER_ROLES,
+    broker_logins,
     sql_security,
     sql_service_account,
     sql_setup,
@@ -46,9 +51,10 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.sql impo
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.tsql import tsql_name, tsql_str
 
 __all__ = [
-    "CERTIFICATE_ROLES", "FIXED_SERVER_ROLES", "NOT_INTERNET", "RDS_ROLES", "SQL_DEFAULT_PORT", "WindowsPlanError",
-    "check_update_hour", "directory", "dhcp_scopes", "domain_dn", "domain_name", "firewall_rules", "fqdn", "internet_ranges",
-    "netbios", "ou_dn", "rds_plan", "reverse_zones", "shutdown_task", "sizing_check", "sql_security",
+    "CERTIFICATE_ROLES", "FIXED_SERVER_ROLES", "KDS_CONVERGENCE_HOURS", "NOT_INTERNET", "RDS_ROLES", "SQL_DEFAULT_PORT", "WindowsPlanError",
+    "ad_groups", "broker_logins", "check_update_hour", "directory", "dhcp_scopes", "domain_dn", "domain_name",
+    "file_server", "firewall_rules", "fqdn", "gmsa_phase", "internet_ranges",
+    "local_admin_groups", "netbios", "ou_dn", "rds_plan", "reverse_zones", "shutdown_task", "sizing_check", "sql_security",
     "sql_service_account", "sql_setup", "sql_update_share", "tsql_name", "tsql_str", "update_install_in_window",
     "update_ring",
 ]

@@ -1,4 +1,4 @@
-"""Active Directory services: DHCP scopes, reverse zones, Windows Update rings, the daily shutdown GPO."""
+"""Active Directory services: DHCP scopes, reverse zones, Windows Update rings, the daily shutdown GPO, groups."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import (
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
-    ou_dn,
+    cegid_vars,
+    directory,
+    domain_name,
     windows_vars,
 )
 
@@ -89,12 +91,74 @@ def check_update_hour(site: Site) -> None:
                                f"window on {', '.join(outside)}", key="site_windows.update_install_hour", value=value)
 
 
+SHUTDOWN_NEVER = ("servers", "service_accounts", "groups")  # purposes whose OUs hold no workstation
+
+
 def shutdown_task(site: Site) -> dict:
-    """The GPO scheduled task that shuts workstations and thin clients down (site_client_shutdown_time)."""
+    """The GPO scheduled task that shuts workstations and thin clients down (site_client_shutdown_time).
+
+    The GPO is linked to the OUs of ``target_purposes``; a server's OU is refused (servers never shut
+    down at 20:00). ``new_computers_ou`` is the domain's default computer container (redircmp): a
+    workstation joined by hand lands in a linked OU, so the GPO reaches it.
+    """
     gpo = windows_vars(site).get("shutdown_gpo") or {}
     time = site.vars.get("site_client_shutdown_time") or "20:00"
     hh, mm = divmod(minutes(time, "site_client_shutdown_time"), 60)
     warning = int(gpo.get("warning_seconds", 300))
+    ou = directory(site)["ou"]
+    purposes = list(gpo.get("target_purposes") or [])
+    for purpose in purposes:
+        if purpose in SHUTDOWN_NEVER:
+            raise WindowsPlanError(f"the shutdown GPO may not target the OU of {purpose!r}: its computers must not shut down "
+                                   f"at {time}", key="site_windows.shutdown_gpo.target_purposes", value=gpo)
+        if purpose not in ou:
+            raise WindowsPlanError(f"no OU has the purpose {purpose!r} (site_windows.ous): the shutdown GPO cannot be linked",
+                                   key="site_windows.shutdown_gpo.target_purposes", value=gpo)
+    new_computers = windows_vars(site).get("new_computers")
+    if new_computers is not None and new_computers not in purposes:
+        raise WindowsPlanError(f"new computers go to the OU of {new_computers!r}, which the shutdown GPO is not linked to: "
+                               "a workstation joined by hand would never shut down", key="site_windows.new_computers",
+                               value=new_computers)
     return {"gpo_name": gpo.get("name", "Daily shutdown"), "time": f"{int(hh):02d}:{int(mm):02d}:00",
-            "target_ous": [ou_dn(site, ou) for ou in gpo.get("target_ous") or []], "command": "%windir%\\System32\\shutdown.exe",
+            "target_ous": [ou[p] for p in purposes], "new_computers_ou": ou.get(new_computers) if new_computers else None,
+            "command": "%windir%\\System32\\shutdown.exe",
             "arguments": f'/s /f /t {warning} /c "Arret quotidien a {time} (GPO sitekit)"', "warning_seconds": warning}
+
+
+def ad_groups(site: Site) -> list[dict]:
+    """Every security group ad_domain creates, with its members: the site's admin groups, the Cegid
+    users' and administrators' groups, the file shares' groups. A member is a name or a RID of the
+    domain (``{rid: 500}``: the built-in Administrator, whose name depends on the install language)."""
+    out: dict[str, dict] = {}
+
+    def add(name, members=()):
+        entry = out.setdefault(str(name), {"name": str(name), "members": [], "member_rids": []})
+        for member in members:
+            if isinstance(member, dict):
+                entry["member_rids"].append(int(member["rid"]))
+            else:
+                entry["members"].append(str(member))
+
+    for group in (windows_vars(site).get("groups") or {}).values():
+        add(group["name"], group.get("members") or [])
+    cegid = cegid_vars(site)
+    for key in ("users_group", "administrators_group"):
+        if cegid.get(key):
+            add(cegid[key])
+    for share in ((windows_vars(site).get("file_server") or {}).get("shares") or []):
+        for group in (share.get("change") or []) + (share.get("read") or []):
+            add(group)
+    return list(out.values())
+
+
+def local_admin_groups(site: Site, host: str) -> list[str]:
+    """AD groups (``NETBIOS\\name``) put in the local Administrators group of ``host`` (``local_admin_on``)."""
+    out = []
+    for key, group in (windows_vars(site).get("groups") or {}).items():
+        for inventory_group in group.get("local_admin_on") or []:
+            if inventory_group not in site.groups:
+                raise WindowsPlanError(f"group {inventory_group!r} is not in the inventory",
+                                       key=f"site_windows.groups.{key}.local_admin_on", value=inventory_group)
+            if host in site.group(inventory_group) and domain_name(site, group["name"]) not in out:
+                out.append(domain_name(site, group["name"]))
+    return out

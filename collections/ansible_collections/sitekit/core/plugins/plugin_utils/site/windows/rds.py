@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.firewall import SQL_DEFAULT_PORT
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
     cegid_vars,
@@ -39,6 +40,7 @@ def rds_plan(site: Site) -> dict:
     win, cegid = windows_vars(site), cegid_vars(site)
     rds = win.get("rds") or {}
     members = {group: [fqdn(site, h) for h in site.group(group)] for group, _, _ in RDS_ROLES}
+    broker_ha = None
     for group in ("rds_connection_brokers", "rds_web_access", "rds_session_hosts"):
         if not members[group]:
             raise WindowsPlanError(f"an RDS session deployment needs at least one host in group {group}")
@@ -49,15 +51,27 @@ def rds_plan(site: Site) -> dict:
         ha = rds.get("broker_ha") or {}
         if not ha:
             raise WindowsPlanError(f"{len(brokers)} connection brokers need site_windows.rds.broker_ha (client access name, database)")
+        if ha["database_host"] not in site.group("sql_servers"):
+            raise WindowsPlanError(f"the broker HA database host {ha['database_host']!r} is not in sql_servers (its logins are "
+                                   "made by sqlserver_cegid)", key="site_windows.rds.broker_ha.database_host",
+                                   value=ha["database_host"])
         db_host = fqdn(site, ha["database_host"])
-        instance = ha.get("database_instance")
-        server = f"{db_host}\\{instance}" if instance else db_host
+        port = int((cegid.get("sql") or {}).get("tcp_port") or SQL_DEFAULT_PORT)
+        # The instance's fixed TCP port, not its name: no dependency on SQL Browser (UDP 1434).
         steps.append({"step": "broker_high_availability", "action": "set_broker_ha",
                       "client_access_name": fqdn(site, ha["client_access_name"]),
-                      "database_connection_string": f"DRIVER=SQL Server Native Client 11.0;SERVER={server};"
+                      "database_connection_string": f"DRIVER={ha['odbc_driver']};SERVER=tcp:{db_host},{port};"
                                                     f"Trusted_Connection=Yes;APP=Remote Desktop Services Connection Broker;"
                                                     f"DATABASE={ha['database']}",
+                      "database_server": db_host, "database_port": port,
                       "servers": brokers[1:], "role": "RDS-CONNECTION-BROKER"})
+        # Prerequisites (Microsoft, "Add the RD Connection Broker server to the deployment and configure
+        # high availability"): the ODBC driver on every broker, a DNS round-robin name with one A record
+        # per broker, and the brokers' computer accounts allowed to create the database (sql.broker_logins).
+        broker_ha = {"odbc_driver": ha["odbc_driver"], "odbc_msi": ha["odbc_msi"], "brokers": site.group("rds_connection_brokers"),
+                     "dns_zone": site.vars["site_domain"], "dns_name": ha["client_access_name"],
+                     "dns_addresses": [str(site.host_ip(h)) for h in site.group("rds_connection_brokers")],
+                     "database_server": db_host, "database_port": port}
     if len(web) > 1:
         steps.append({"step": "web_access_servers", "action": "add_server", "role": "RDS-WEB-ACCESS", "servers": web[1:]})
     if members["rds_virtualization_hosts"]:
@@ -80,7 +94,9 @@ def rds_plan(site: Site) -> dict:
     steps.append({"step": "session_collection", "action": "new_collection", "name": collection["name"],
                   "description": collection.get("description", ""), "session_hosts": session_hosts, "user_groups": [users_group],
                   "remote_app": {"alias": app.get("alias", "Cegid"), "display_name": app.get("display_name", "Cegid"),
-                                 "file_path": app["file_path"], "user_groups": [users_group]}})
+                                 "file_path": app["file_path"], "user_groups": [users_group],
+                                 # published only once the program is on every session host (the role looks)
+                                 "required_on": site.group("rds_session_hosts")}})
     certificates = rds.get("certificates") or []
     unknown = sorted({c["role"] for c in certificates} - set(CERTIFICATE_ROLES))
     if unknown:
@@ -107,4 +123,5 @@ def rds_plan(site: Site) -> dict:
         for name in members[group]:
             assignments.setdefault(name, []).append(role_id)
     return {"management_server": brokers[0], "steps": steps, "assignments": assignments, "gateway_policies": gateway_policies,
+            "broker_ha": broker_ha,
             "counts": {label: len(members[group]) for group, _, label in RDS_ROLES}}

@@ -72,43 +72,96 @@ def sql_setup(site: Site, host: str) -> dict:
         "data_dir": wsql.get("data_dir"), "log_dir": wsql.get("log_dir"),
         "backup_dir": wsql.get("backup_dir"), "tempdb_dir": wsql.get("tempdb_dir"),
         "media": wsql.get("media"),
+        "product_key": _product_key(sql, wsql),
     }
+
+
+def _product_key(sql: dict, wsql: dict) -> dict:
+    """Where setup's product key comes from. Retail media without /PID installs the Evaluation edition,
+    which stops after 180 days: a Standard or Enterprise instance needs a key from the vault, or media
+    that carry it (volume licence media: PID in x64\\DefaultSetup.ini, checked by the role)."""
+    key = wsql.get("product_key")
+    if not key:
+        raise WindowsPlanError(f"SQL Server {sql.get('edition', 'Standard')} needs a product key: without one, retail media "
+                               "install the Evaluation edition (it stops after 180 days). Declare site_windows.sql.product_key "
+                               "({source: vault, vault_var: vault_…} or {source: media} for volume licence media)",
+                               key="site_windows.sql.product_key")
+    if key.get("source") == "vault":
+        return {"source": "vault", "vault_var": key["vault_var"]}
+    return {"source": "media", "vault_var": None}
 
 
 FIXED_SERVER_ROLES = ("sysadmin", "securityadmin", "serveradmin", "setupadmin", "processadmin", "diskadmin", "dbcreator",
                       "bulkadmin")
 
 
-def sql_security(site: Site) -> dict:
-    """Logins, server roles and database roles the Cegid instance must have, and sa disabled.
+def broker_logins(site: Site) -> list[str]:
+    """Computer accounts of the connection brokers, which create and use the broker HA database."""
+    ha = ((windows_vars(site).get("rds") or {}).get("broker_ha")) or {}
+    if not ha or len(site.group("rds_connection_brokers")) < 2:
+        return []
+    return [domain_name(site, f"{host.upper()}$") for host in site.group("rds_connection_brokers")]
 
-    The update login is a member of exactly one fixed server role, bulkadmin (seed 000:
-    updates load files with BULK INSERT); the users' group has no server role.
+
+def sql_security(site: Site) -> dict:
+    """Logins, server roles and database roles the Cegid instance must have, sa disabled, the generic login.
+
+    The update login is a member of exactly one fixed server role, bulkadmin (seed 000: updates
+    load files with BULK INSERT); each connection broker's computer account of exactly dbcreator
+    (RD Connection Broker high availability creates its database); the users' and administrators'
+    groups of none. The generic CEGID login (seed 000) is dropped once an administrator exists:
+    when remove_generic_account is true and only while the administrators' group has a login.
     """
     cegid, (_, wsql) = cegid_vars(site), _sql(site)
     group, update = domain_name(site, cegid["users_group"]), domain_name(site, cegid["update_login"])
+    admins = domain_name(site, cegid["administrators_group"]) if cegid.get("administrators_group") else None
     roles = wsql.get("database_roles") or {}
     who = {"users_group": group, "update_login": update}
+    logins = [{"name": group, "type": "group"}, {"name": update, "type": "user"}]
+    server_roles: dict[str, list[str]] = {update: ["bulkadmin"], group: []}
+    database_roles = {who[k]: list(v) for k, v in roles.items() if k in who}
+    if admins:
+        logins.append({"name": admins, "type": "group"})
+        server_roles[admins] = []
+        database_roles[admins] = ["db_owner"]
+    for broker in broker_logins(site):
+        logins.append({"name": broker, "type": "computer"})
+        server_roles[broker] = ["dbcreator"]
+    remove = bool(cegid.get("remove_generic_account"))
+    if remove and not admins:
+        raise WindowsPlanError("the generic CEGID login is removed once an administrator exists: declare "
+                               "site_cegid.administrators_group (the administrators' login)",
+                               key="site_cegid.remove_generic_account", value=cegid)
     return {
         "users_group": group,
         "update_login": update,
-        "logins": [{"name": group, "type": "group"}, {"name": update, "type": "user"}],
-        "server_roles": {update: ["bulkadmin"], group: []},
+        "administrators_group": admins,
+        "logins": logins,
+        "server_roles": server_roles,
+        # what verify.sql.j2 must read back: "login|role" of every fixed server role membership, sorted
+        "server_role_pairs": sorted(f"{login}|{role}" for login, wanted in server_roles.items() for role in wanted),
         "fixed_server_roles": list(FIXED_SERVER_ROLES),
         "databases": list(wsql.get("databases") or []),
-        "database_roles": {who[k]: list(v) for k, v in roles.items() if k in who},
+        "database_roles": database_roles,
         "disable_sa": True,
+        "generic_login": {"name": str(cegid.get("generic_login") or "CEGID"), "remove": remove, "administrators": admins},
     }
 
 
 def sql_update_share(site: Site, host: str) -> dict:
-    """The update share: the SQL service account reads and writes it, nobody else but admins on NTFS."""
+    """The update share: read/write for the SQL service account (seed 000), the Cegid users' group and
+    the update login (under Windows authentication BULK INSERT opens the file as the caller, not as
+    the service: Microsoft, BULK INSERT "Security account delegation (impersonation)"); nobody else
+    but SYSTEM and Administrators on NTFS."""
     cegid = cegid_vars(site)
     share = cegid.get("update_share") or {}
     account = sql_service_account(site, host)
+    callers = [domain_name(site, cegid["users_group"]), domain_name(site, cegid["update_login"])]
     principals = [account["local"]] if account["local"] == account["network"] else [account["local"], account["network"]]
     return {"name": share["name"], "path": share["path"],
-            "share_change": [account["network"]],  # share permission: Change (read/write), nothing else
-            "ntfs_modify": principals,  # NTFS: Modify for the service's identities
+            "share_change": [account["network"], *callers],  # share permission: Change (read/write), nothing else
+            "share_read": [],
+            "ntfs_modify": principals + callers,  # NTFS: Modify for the service's identities and the callers
+            "ntfs_read": [],
             "ntfs_full_sids": ["S-1-5-18", "S-1-5-32-544"],  # SYSTEM, Administrators (owners), by SID: language-neutral
             "description": "Cegid update files (BULK INSERT), seed 000"}
