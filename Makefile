@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 PLAYBOOKS := $(wildcard playbooks/*.yml)
 
-.PHONY: help setup test unit lint syntax validate lab molecule bench clean
+.PHONY: help setup test unit lint syntax validate docs docs-summary lab molecule bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,6 +42,13 @@ syntax: setup ## --syntax-check of every playbook against inventories/rcr
 
 validate: setup ## validate INV=<inventory dir> without contacting any host
 	$(BIN)/ansible-playbook -i $(INV) playbooks/validate.yml
+
+docs: setup ## the auditor's pack of INV: build/docs/<name>/index.html (+ Markdown); journal from SITEKIT_JOURNAL_DIR
+	PYTHONPATH=tools $(BIN)/python -m sitedoc $(INV)
+
+docs-summary: setup ## regenerate the committed Markdown pack of inventories/rcr (docs/site-rcr/) and the README thumbnail
+	PYTHONPATH=tools $(BIN)/python -m sitedoc inventories/rcr --no-journal --markdown docs/site-rcr
+	PYTHONPATH=tools $(BIN)/python -m sitedoc.thumbnail build/docs/rcr/topology.html docs/img/topology-page.png
 
 lab: setup ## the main job on the embedded lab inventory
 	tools/lab.sh

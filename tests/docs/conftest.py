@@ -1,0 +1,23 @@
+"""The auditor's pack tests: tools/ on the path (the generator is tools/sitedoc), the rcr pack built once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from sitekit_paths import REPO
+
+sys.path.insert(0, str(REPO / "tools"))
+
+JOURNAL = Path(__file__).parent / "data" / "journal"
+
+
+@pytest.fixture(scope="session")
+def rcr_pack(tmp_path_factory) -> Path:
+    """The pack of inventories/rcr with the fixture journal, written once per session (read-only)."""
+    from sitedoc import build
+
+    out = tmp_path_factory.mktemp("pack") / "rcr"
+    build(str(REPO / "inventories/rcr"), out, JOURNAL)
+    return out
