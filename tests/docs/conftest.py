@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from docs_testlib import JOURNAL
 from sitekit_paths import REPO
-
-sys.path.insert(0, str(REPO / "tools"))
-
-JOURNAL = Path(__file__).parent / "data" / "journal"
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,8 @@ from urllib.parse import urlsplit
 
 import html5lib
 import pytest
-from conftest import JOURNAL
+from docs_testlib import JOURNAL, PAGES
 from sitekit_paths import REPO
-
-PAGES = ["index", "topology", "vlans", "hosts", "firewall", "backup", "cegid", "traceability", "history"]
 
 
 def parse(path: Path):

@@ -26,17 +26,20 @@ def ini(site=None, host="sql01") -> configparser.SectionProxy:
 
 
 # ---- ConfigurationFile.ini ------------------------------------------------------------------
+@pytest.mark.requirement("SPEC-5-collation")
 def test_ini_has_the_explicit_ci_as_collation():
     options = ini()
     assert options["SQLCOLLATION"] == "French_CI_AS"
     assert options["SQLCOLLATION"].endswith("_CI_AS")
 
 
+@pytest.mark.requirement("SPEC-5-windows-auth")
 def test_ini_is_windows_authentication_only():
     options = ini()
     assert "SECURITYMODE" not in options and "SAPWD" not in options
 
 
+@pytest.mark.requirement("SPEC-5-sql-version")
 def test_ini_accounts_instance_and_protocols():
     options = ini()
     assert options["SQLSYSADMINACCOUNTS"] == "RCR\\GG-SQL-Admins"
@@ -57,6 +60,7 @@ def test_ini_with_a_virtual_service_account():
     assert share["ntfs_modify"] == ["NT Service\\MSSQL$CEGID", "RCR\\SQL01$"]
 
 
+@pytest.mark.requirement("SPEC-5-update-share")
 def test_update_share_grants_the_service_account_only():
     share = sw.sql_update_share(rcr(), "sql01")
     assert (share["name"], share["path"]) == ("CegidMAJ", "D:\\CegidMAJ")
@@ -67,6 +71,7 @@ def test_update_share_grants_the_service_account_only():
 
 
 @pytest.mark.parametrize("collation", ["French_CS_AS", "Latin1_General_CI_AI", "French_BIN2"])
+@pytest.mark.requirement("SPEC-5-collation")
 def test_a_collation_other_than_ci_as_is_refused(collation):
     cegid = {**rcr().vars["site_cegid"], "sql": {**rcr().vars["site_cegid"]["sql"], "collation": collation}}
     with pytest.raises(SiteError, match=r"\*_CI_AS"):
@@ -192,6 +197,7 @@ def test_queries_are_structured_selects():
     assert statements(sql["databases.sql.j2"])[0].find(exp.In) is not None
 
 
+@pytest.mark.requirement("SPEC-5-bulkadmin")
 def test_exactly_bulkadmin_is_granted_to_the_update_login():
     changes = set()
     for sql in rendered_tsql().values():

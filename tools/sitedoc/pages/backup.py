@@ -12,6 +12,10 @@ from sitedoc.context import Context
 from sitedoc.report import Bullets, Heading, Page, Para, Table, status
 
 PRA_PLAYBOOK = "pra_drill.yml"
+# What each retention key of site_backup.retention keeps (PVE prune-backups; seeds 001 art. 9, 002 art. 6).
+RETENTION = {"keep_last": "the most recent copies", "keep_hourly": "one copy per hour", "keep_daily": "one copy per day (J-1…J-n)",
+             "keep_weekly": "one copy per week (the weekend's)", "keep_monthly": "one copy per month (M-1…M-n)",
+             "keep_yearly": "one copy per year"}
 
 
 def _names(ctx: Context) -> dict[int, str]:
@@ -72,6 +76,12 @@ def page(ctx: Context) -> Page:
                "applies on the cluster. Retention is PVE's prune-backups; the schedule is checked against the "
                "maintenance windows by the same code validation uses."))
     p.add(*job_rows(ctx, state))
+    retention = backup.get("retention") or {}
+    p.add(Heading("Retention"),
+          Table(["setting", "copies kept", "meaning"],
+                [[key, value, RETENTION.get(key, "")] for key, value in sorted(retention.items(), key=lambda kv: (
+                    list(RETENTION).index(kv[0]) if kv[0] in RETENTION else len(RETENTION), kv[0]))],
+                empty="no retention declared"))
     p.add(Heading("Scope: every VM"), Table(["VM", "VM id", "node", "backup"], scope_rows(ctx, state)))
     targets = backup.get("restore_target_minutes") or {}
     rows = [[group, minutes, ", ".join(ctx.site.group(group)) if group != "site" else "every other VM"]
