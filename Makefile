@@ -15,12 +15,12 @@ PLAYBOOKS := $(wildcard playbooks/*.yml)
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-setup: $(STAMP) ## create .venv with the pinned toolchain (idempotent)
+setup: $(STAMP) ## create .venv with the pinned runtime + development toolchain (idempotent)
 
-$(STAMP): requirements.txt requirements-nodeps.txt
+$(STAMP): requirements-runtime.txt requirements-dev.txt requirements-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-runtime.txt -r requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	@touch $@
 
