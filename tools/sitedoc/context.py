@@ -23,6 +23,15 @@ TIERS = ("proxmox_nodes", "windows", "debian", "network")
 PLACEHOLDER = "documentation-placeholder-not-a-secret"
 
 
+def attempt(func, *args, default=None):
+    """A view's output, or ``default`` when the inventory cannot give it: a broken inventory still gets its
+    pack, whose overview lists validation's problems (the reason), and each page says what is missing."""
+    try:
+        return func(*args)
+    except Exception:  # noqa: BLE001 - views may fail on malformed data in any way; validation reports it
+        return default
+
+
 @dataclass
 class Context:
     inventory: str

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
 from sitedoc.context import Context
 from sitedoc.report import Heading, Page, Para, Table, status
@@ -136,7 +135,7 @@ def rows(ctx: Context, trace: Trace) -> list[list]:
         for host in (sorted(ctx.site.group(pre.per_host)) if pre.per_host else [None]):
             try:
                 declared = pre.declared(ctx, host)
-            except (SiteError, KeyError, TypeError) as exc:
+            except Exception as exc:  # noqa: BLE001 - shown in the row; validation names the cause
                 declared = status("fail", f"cannot be read: {exc}")
             checked = [f"rule {r}" for r in pre.rules] + list(trace.appliers.get(pre.req, []))
             out.append([pre.what, host or "site", pre.required, declared, _status(ctx, trace, pre, host),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
 from sitedoc.context import Context
 from sitedoc.report import Heading, Page, Para, Table, status
@@ -68,7 +67,7 @@ def page(ctx: Context) -> Page:
     for host in sorted(ctx.site.group("windows")):
         try:
             rows = windows_rows(ctx, host)
-        except SiteError as exc:
+        except Exception as exc:  # noqa: BLE001 - shown on the page; validation names the cause
             rows = [["", "", "", "", status("fail", f"could not be computed: {exc}"), ""]]
         if rows:
             p.add(Heading(f"{host} (Windows)", 3), Table(COLUMNS, rows))
@@ -85,6 +84,6 @@ def page(ctx: Context) -> Page:
             continue
         try:
             p.add(Table(COLUMNS, debian_rows(view, ctx, host), empty="no port open"))
-        except SiteError as exc:
+        except Exception as exc:  # noqa: BLE001 - shown on the page; validation names the cause
             p.add(Para(status("fail", f"could not be computed: {exc}")))
     return p

@@ -7,18 +7,15 @@ cluster is asked to run, not a second reading of host_vars.
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
-from sitedoc.context import TIERS, Context
+from sitedoc.context import TIERS, Context, attempt
 from sitedoc.graph import Graph, to_svg
 from sitedoc.report import Figure, Heading, Page, Para, Table
 
 
 def vm_specs(ctx: Context) -> dict[str, dict]:
-    try:
-        return {spec["name"]: spec for spec in proxmox.vm_specs(ctx.site)}
-    except SiteError:
-        return {}  # validation lists why; the table then shows the hosts without sizing
+    specs = attempt(proxmox.vm_specs, ctx.site, default=[])  # none: the table shows hosts without sizing
+    return {spec["name"]: spec for spec in specs}
 
 
 def _gb(mb) -> str:

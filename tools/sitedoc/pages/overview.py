@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import maintenance_windows
 
 from sitedoc.context import TIERS, Context
@@ -36,7 +35,7 @@ def service_levels(ctx: Context) -> list:
     try:
         windows = [[w.name, ", ".join(w.days), _hhmm(w.start), _hhmm(w.end),
                     "yes" if w.crosses_midnight else "no"] for w in maintenance_windows(ctx.site.vars)]
-    except SiteError as exc:
+    except Exception as exc:  # noqa: BLE001 - shown on the page; validation names the cause
         windows = [[status("fail", str(exc)), "", "", "", ""]]
     blocks += [Heading("Maintenance windows", 3),
                Para("Disruptive changes (reboots, failovers, stack reloads) run only inside these (SITE-SPEC §7)."),

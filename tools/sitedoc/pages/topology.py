@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import network, proxmox
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
-from sitedoc.context import Context
+from sitedoc.context import Context, attempt
 from sitedoc.graph import Graph, to_svg
 from sitedoc.report import Figure, Heading, Page, Para, Table
 
@@ -21,10 +20,8 @@ _MEMBER = re.compile(r"^[A-Za-z-]+?(\d+)/\d+/\d+$")
 
 
 def _intent(ctx: Context, host: str) -> dict | None:
-    try:
-        return network.device_intent(ctx.rendering_site, host)
-    except SiteError:
-        return None  # validation lists why; the device is drawn without its details
+    """The device's intended data; None when the inventory cannot give it (drawn without its details)."""
+    return attempt(network.device_intent, ctx.rendering_site, host)
 
 
 def _endpoint(ctx: Context, host: str, port: str) -> str:
@@ -40,10 +37,7 @@ def links(ctx: Context) -> list[dict]:
     """Each link of site_links with its VLANs (network view); index is its position in site_links."""
     out = []
     for i, link in enumerate(ctx.site.vars.get("site_links") or []):
-        try:
-            vlans = network.link_vlans(ctx.site, i)
-        except (SiteError, KeyError, TypeError, ValueError):
-            vlans = []
+        vlans = attempt(network.link_vlans, ctx.site, i, default=[])
         out.append({"index": i, **link, "vlans": vlans})
     return out
 
@@ -96,10 +90,7 @@ def _proxmox(ctx: Context, graph: Graph) -> None:
         size = f"{node.get('cores', '?')} cores, {int(node.get('memory_mb', 0)) // 1024} GB"
         nodes.append((f"host-{host}", {"label": f"{host}\n{ctx.site.host_ip(host) or ''}\n{size}", "shape": "box3d"}))
     graph.cluster("proxmox", f"Proxmox VE cluster {prox.get('cluster_name', '')} (HA)", nodes, style="dashed")
-    try:
-        storages = proxmox.storages(prox)
-    except SiteError:
-        storages = []
+    storages = attempt(proxmox.storages, prox, default=[])
     first = f"host-{ctx.site.proxmox_nodes[0]}" if ctx.site.proxmox_nodes else None
     for item in storages:
         if item["type"] == "iscsi":
