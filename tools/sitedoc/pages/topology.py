@@ -112,14 +112,16 @@ def _proxmox(ctx: Context, graph: Graph) -> None:
 def _archive(ctx: Context, graph: Graph) -> None:
     archive = ctx.site.vars.get("site_config_archive") or {}
     core = next(iter(ctx.site.group("core_switches")), None)
+    members = sorted(int(m["member"]) for m in ((ctx.site.hosts[core].get("switch") or {}).get("stack") or [])
+                     if isinstance(m, dict) and str(m.get("member", "")).isdigit()) if core in ctx.site.hosts else []
     for role in ("primary", "backup"):
         host = archive.get(role)
         if not host or host not in ctx.site.hosts:
             continue
         graph.node(f"host-{host}", label=f"{host}\nFTP config archive ({role})\n{ctx.site.host_ip(host) or ''}",
                    shape="folder", style="filled", fillcolor="#ece4f7")
-        if core:
-            graph.edge(f"host-{host}", f"member-{core}-1", style="dotted", arrowhead="none",
+        if members:
+            graph.edge(f"host-{host}", f"member-{core}-{members[0]}", style="dotted", arrowhead="none",
                        label="configs of every switch and router", id=f"archive-{host}", lhead=f"cluster_host-{core}")
 
 
