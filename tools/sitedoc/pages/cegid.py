@@ -72,7 +72,7 @@ PREREQUISITES = [
     Prerequisite("SPEC-5-sql-version", "SQL Server version", "2012 SP3 minimum, 2016 SP2 recommended, x64",
                  lambda c, h: _sql(c).get("version")),
     Prerequisite("SPEC-5-sql-version", "SQL Server edition", "Standard or Enterprise",
-                 lambda c, h: _sql(c).get("edition"), ("schema",), "site_cegid"),
+                 lambda c, h: _sql(c).get("edition"), ("schema",), "site_cegid.sql.edition"),
     Prerequisite("SPEC-5-sql-version", "Dedicated instance", "an instance dedicated to Cegid (recommended)",
                  lambda c, h: f"named instance {_sql(c).get('instance')}, TCP {_sql(c).get('tcp_port')}"),
     Prerequisite("SPEC-5-collation", "Collation", "case-insensitive, accent-sensitive (*_CI_AS)",
