@@ -10,17 +10,17 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 PLAYBOOKS := $(wildcard playbooks/*.yml)
 
-.PHONY: help setup test unit lint syntax validate lab molecule bench clean
+.PHONY: help setup test unit lint syntax validate docs docs-summary lab molecule bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-setup: $(STAMP) ## create .venv with the pinned toolchain (idempotent)
+setup: $(STAMP) ## create .venv with the pinned runtime + development toolchain (idempotent)
 
-$(STAMP): requirements.txt requirements-nodeps.txt
+$(STAMP): requirements-runtime.txt requirements-dev.txt requirements-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-runtime.txt -r requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	@touch $@
 
@@ -43,6 +43,13 @@ syntax: setup ## --syntax-check of every playbook against inventories/rcr
 
 validate: setup ## validate INV=<inventory dir> without contacting any host
 	$(BIN)/ansible-playbook -i $(INV) playbooks/validate.yml
+
+docs: setup ## the auditor's pack of INV: build/docs/<name>/index.html (+ Markdown); journal from SITEKIT_JOURNAL_DIR
+	PYTHONPATH=tools $(BIN)/python -m sitedoc $(INV)
+
+docs-summary: setup ## regenerate the committed Markdown pack of inventories/rcr (docs/site-rcr/) and the README thumbnail
+	PYTHONPATH=tools $(BIN)/python -m sitedoc inventories/rcr --no-journal --markdown docs/site-rcr
+	PYTHONPATH=tools $(BIN)/python -m sitedoc.thumbnail build/docs/rcr/topology.html docs/img/topology-page.png
 
 lab: setup ## the main job on the embedded lab inventory
 	tools/lab.sh

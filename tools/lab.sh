@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make lab`: the main job on the embedded lab (inventories/lab), all on this machine.
 #   1. validate the lab inventory (fails fast, names file:line and key);
-#   2. write the auditor's summary of the lab to build/lab/site.md;
+#   2. write the auditor's pack of the lab to build/lab/docs/ (index.html);
 #   3. run each tier that the lab can host (simulators and containers it starts itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +11,8 @@ mkdir -p build/lab
 t0=$SECONDS
 echo "=== validate ${INV}"
 ansible-playbook -i "${INV}" playbooks/validate.yml
-echo "=== summary → build/lab/site.md"
-python tools/site_doc.py "${INV}" > build/lab/site.md
+echo "=== auditor's pack → build/lab/docs/index.html"
+PYTHONPATH=tools python -m sitedoc "${INV}" --out build/lab/docs
 for stage in tools/lab.d/*.sh; do
   [ -e "${stage}" ] || continue
   echo "=== ${stage}"

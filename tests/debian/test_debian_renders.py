@@ -67,6 +67,7 @@ def acl(conf: str, name: str) -> list[str]:
         ("inventories/lab", ["172.30.10.0/24", "172.30.30.0/24", "172.30.40.0/24"]),
     ],
 )
+@pytest.mark.requirement("SPEC-4-squid", "SPEC-5-vendor-access")
 def test_squid_conf_from_the_site_model(tmp_path, inventory, subnets):
     conf = render(tmp_path, inventory, "squid", "squid", "squid.conf.j2")["proxy01"]
     # servers + clients VLANs (site_proxy.allowed_vlan_roles), never the management VLAN 20.

@@ -53,6 +53,7 @@ def _files(root, host):
     return sorted(p.name for p in (root / host).iterdir()) if (root / host).is_dir() else []
 
 
+@pytest.mark.requirement("SPEC-2-config-backup")
 def test_every_device_lands_on_both_servers_dated(archived, ftp_servers, lab_devices):
     for server in ftp_servers["servers"]:
         for host in DEVICES:

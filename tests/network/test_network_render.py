@@ -32,6 +32,7 @@ def test_rendering_matches_reviewed_golden(rcr_configs, host):
                      f"(review, then `tools/render_network.py --update-golden`):\n{diff}"
 
 
+@pytest.mark.requirement("SPEC-2-lacp", "SPEC-2-vlan-plan")
 def test_core_trunks_carry_exactly_what_the_far_side_uses(rcr_configs):
     core = rcr_configs["sw-core"]
     # sw-stock has users/printers (40) + management (20); routers need every VLAN; Proxmox
@@ -41,6 +42,7 @@ def test_core_trunks_carry_exactly_what_the_far_side_uses(rcr_configs):
     assert re.search(r"interface Port-channel11\n description pve1[^\n]*\n switchport trunk allowed vlan 10,20\n", core)
 
 
+@pytest.mark.requirement("SPEC-2-lacp")
 def test_port_channel_is_declared_before_its_members(rcr_configs):
     text = rcr_configs["sw-baie-e1"]
     assert text.index("interface Port-channel6") < text.index(" channel-group 6 mode active")
@@ -64,6 +66,7 @@ def test_core_is_spanning_tree_root_and_access_switches_are_not(rcr_configs):
     assert "priority 4096" not in rcr_configs["sw-stock"]
 
 
+@pytest.mark.requirement("SPEC-2-management")
 def test_switch_management(rcr_configs):
     text = rcr_configs["sw-bp-1"]
     assert "interface Vlan20\n description ADMIN-RESEAU\n ip address 10.0.20.13 255.255.255.0\n" in text
@@ -71,6 +74,7 @@ def test_switch_management(rcr_configs):
     assert "!   switch 1 priority 15   (master)\n" in text
 
 
+@pytest.mark.requirement("SPEC-2-glbp", "SPEC-2-dhcp-relay")
 def test_routers_glbp_and_dhcp_relay(rcr_configs):
     r1, r2 = rcr_configs["rt-01"], rcr_configs["rt-02"]
     block = r1[r1.index("interface GigabitEthernet0/0.40"):].split("!\n")[0]

@@ -40,6 +40,7 @@ def test_check_mode_from_empty_writes_nothing(fresh_sim, rcr_desired):
     'check_single_priority_node_affinity_in_resource_affinity_rules) - '
     'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @BOTH
+@pytest.mark.requirement("SPEC-3-san", "SPEC-3-nas-backup", "SPEC-3-ha")
 def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
     sim = fresh_sim
     first = converge(sim, rcr_desired)
@@ -97,6 +98,7 @@ def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
     'check_single_priority_node_affinity_in_resource_affinity_rules) - '
     'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @BOTH
+@pytest.mark.requirement("SPEC-3-retention")
 def test_one_retention_change_is_one_update(fresh_sim, rcr_desired):
     sim = fresh_sim
     converge(sim, rcr_desired)
@@ -172,6 +174,7 @@ def test_pve9_refuses_forced_groups(rcr_site, rcr_desired):
     'check_single_priority_node_affinity_in_resource_affinity_rules) - '
     'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @pytest.mark.parametrize("fresh_sim", [9], indirect=True, ids=["pve9"])
+@pytest.mark.requirement("SPEC-1-pra", "SPEC-3-ad-restore")
 def test_pra_restore_latest_backup(fresh_sim, rcr_desired):
     sim = fresh_sim
     converge(sim, rcr_desired)

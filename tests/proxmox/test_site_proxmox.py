@@ -60,6 +60,7 @@ def test_backup_outside_the_window_is_refused():
 
 
 # ---- VMs --------------------------------------------------------------------------------------
+@pytest.mark.requirement("SPEC-3-fixed-mac")
 def test_vm_specs_nic_vlan_and_pinned_mac(rcr_desired):
     vms = {v["name"]: v for v in rcr_desired["vms"]}
     assert vms["rdlic01"]["net0"] == {"model": "virtio", "bridge": "vmbr0", "tag": 10, "macaddr": "BC:24:11:52:44:01"}

@@ -24,8 +24,6 @@ ANSIBLE_KEYS = re.compile(r"^(ansible_[a-z_]+|vault_[a-z0-9_]+)$")
 # one of them becomes read, so the entry is removed with the change that applies it.
 PENDING = {
     "linux_admin_user": "issue 14: the Debian servers' administrator account",
-    "site_business_hours": "issue 16: the auditor's pack shows the service hours and availability target",
-    "availability_pct": "issue 16: the auditor's pack shows the service hours and availability target",
 }
 
 

@@ -43,6 +43,7 @@ def window(start, end, days=("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
     ([window("22:00", "23:00", ["sat", "sun"])], "22:30", True),  # the job runs every day
     ([window("20:00", "07:00")], "24:00", True),  # not a time of day for a schedule
 ])
+@pytest.mark.requirement("SPEC-7-maintenance", "SPEC-3-nas-backup")
 def test_backup_window_validation_and_proxmox_view_agree(windows, schedule, refused):
     site = sites.modified(site_maintenance_windows=windows,
                           site_backup={**sites.site().vars["site_backup"], "schedule": schedule})
@@ -94,6 +95,7 @@ def test_inbound_internet_rule_validation_and_firewall_view_agree():
 
 
 @pytest.mark.parametrize(("nodes", "qdevice", "allowed"), [(3, False, True), (2, True, True), (2, False, False), (1, True, False)])
+@pytest.mark.requirement("SPEC-3-ha")
 def test_ha_votes_validation_cluster_and_ha_roles_agree(nodes, qdevice, allowed):
     site = sites.modified(site_proxmox={**sites.site().vars["site_proxmox"], "qdevice": {"host": "dc01"} if qdevice else None})
     site.groups["proxmox_nodes"] = sites.site().group("proxmox_nodes")[:nodes]

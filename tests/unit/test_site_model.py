@@ -22,6 +22,7 @@ def site(rcr_site) -> Site:
     return rcr_site
 
 
+@pytest.mark.requirement("SPEC-2-core-stack", "SPEC-4-rds-farm")
 def test_group_counts_match_the_spec(site):
     assert {g: len(site.group(g)) for g in SPEC_GROUP_COUNTS} == SPEC_GROUP_COUNTS
 

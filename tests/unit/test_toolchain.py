@@ -39,6 +39,7 @@ def test_every_collection_used_is_pinned():
 
 
 def test_python_pins_are_exact():
-    for line in (REPO / "requirements.txt").read_text().splitlines():
-        if line and not line.startswith("#"):
-            assert re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[A-Za-z0-9.+-]+", line), f"not pinned exactly: {line}"
+    for name in ("requirements-runtime.txt", "requirements-dev.txt"):
+        for line in (REPO / name).read_text().splitlines():
+            if line and not line.startswith(("#", "-r ")):
+                assert re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[A-Za-z0-9.+-]+", line), f"{name}: not pinned exactly: {line}"

@@ -36,6 +36,7 @@ def test_transcription_matches_the_seed_file():
     assert re.search(r"TCP : 80 et 443", text)
 
 
+@pytest.mark.requirement("SPEC-5-firewall")
 def test_rule_set_equals_the_seed_list_plus_the_smb_addition():
     rules = sw.firewall_rules(rcr())
     assert {_key(r) for r in rules} == SEED | {ADDITION}

@@ -32,6 +32,7 @@ def test_spec_table_transcription_matches_site_spec():
     assert int(rows["Active Directory domain controllers"]) == len(rcr().group("ad_domain_controllers")) == 2
 
 
+@pytest.mark.requirement("SPEC-4-rds-farm")
 def test_counts_equal_site_spec(plan):
     assert plan["counts"] == SPEC_COUNTS
     per_role = {}

@@ -10,6 +10,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows a
 from windows_testlib import modified, rcr
 
 
+@pytest.mark.requirement("SPEC-2-dhcp-relay")
 def test_dhcp_scopes_cover_the_client_vlans():
     scopes = sw.dhcp_scopes(rcr())
     assert [s["vlan"] for s in scopes] == [30, 40]
@@ -37,12 +38,14 @@ def test_pilot_ring_is_the_second_host_of_each_pair():
     assert general["name"] == "general" and general["defer_quality_days"] == 7 and general["install_hour"] == 3
 
 
+@pytest.mark.requirement("SPEC-7-maintenance")
 def test_update_hour_must_fall_in_a_maintenance_window():
     assert sw.update_install_in_window(rcr())
     windows = {**rcr().vars["site_windows"], "update_install_hour": 12}
     assert not sw.update_install_in_window(modified(site_windows=windows))
 
 
+@pytest.mark.requirement("SPEC-4-shutdown")
 def test_shutdown_task_runs_at_the_site_time():
     task = sw.shutdown_task(rcr())
     assert task["time"] == "20:00:00"

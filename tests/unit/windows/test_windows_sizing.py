@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ansible_collections.sitekit.core.plugins.filter.windows import windows_measured_sizing
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from windows_testlib import modified, rcr
@@ -11,6 +12,7 @@ def _vm(host, **changes):
     return {**rcr().hosts[host].vars["vm"], **changes}
 
 
+@pytest.mark.requirement("SPEC-5-rds-sizing")
 def test_rcr_farm_is_sized_for_85_users():
     result = sw.sizing_check(rcr())
     assert result == {"ok": True, "errors": [], "warnings": [], "users_per_session_host": 43}
@@ -53,6 +55,7 @@ def test_measured_facts_override_the_inventory():
     assert result["errors"][0].startswith("session host rdsh02 (measured)")
 
 
+@pytest.mark.requirement("SPEC-5-rds-threshold")
 def test_no_session_host_beyond_15_users_is_refused():
     site = modified()
     site.groups["rds_session_hosts"] = []
@@ -60,6 +63,7 @@ def test_no_session_host_beyond_15_users_is_refused():
     assert not result["ok"] and "RDS farm" in result["errors"][0]
 
 
+@pytest.mark.requirement("SPEC-5-sql-memory", "SPEC-5-sql-windows")
 def test_under_sized_sql_server_is_refused():
     result = sw.sizing_check(modified(sql01__vm=_vm("sql01", memory_mb=4096)))
     assert result["errors"] == ["SQL server sql01 (declared in host_vars): 4096 MB is below the Cegid minimum 8192 MB "

@@ -28,17 +28,20 @@ def ini(site=None, host="sql01") -> configparser.SectionProxy:
 
 
 # ---- ConfigurationFile.ini ------------------------------------------------------------------
+@pytest.mark.requirement("SPEC-5-collation")
 def test_ini_has_the_explicit_ci_as_collation():
     options = ini()
     assert options["SQLCOLLATION"] == "French_CI_AS"
     assert options["SQLCOLLATION"].endswith("_CI_AS")
 
 
+@pytest.mark.requirement("SPEC-5-windows-auth")
 def test_ini_is_windows_authentication_only():
     options = ini()
     assert "SECURITYMODE" not in options and "SAPWD" not in options
 
 
+@pytest.mark.requirement("SPEC-5-sql-version")
 def test_ini_accounts_instance_and_protocols():
     options = ini()
     assert options["SQLSYSADMINACCOUNTS"] == "RCR\\GG-SQL-Admins"
@@ -59,6 +62,7 @@ def test_ini_with_a_virtual_service_account():
     assert share["ntfs_modify"] == ["NT Service\\MSSQL$CEGID", "RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN]
 
 
+@pytest.mark.requirement("SPEC-5-update-share")
 def test_update_share_grants_the_service_account_and_the_bulk_insert_callers():
     """Seed 000: the SQL Server service account reads and writes the share. Under Windows authentication
     BULK INSERT opens the file as the caller (Microsoft's BULK INSERT security notes): the Cegid users'
@@ -73,6 +77,7 @@ def test_update_share_grants_the_service_account_and_the_bulk_insert_callers():
 
 
 @pytest.mark.parametrize("collation", ["French_CS_AS", "Latin1_General_CI_AI", "French_BIN2"])
+@pytest.mark.requirement("SPEC-5-collation")
 def test_a_collation_other_than_ci_as_is_refused(collation):
     cegid = {**rcr().vars["site_cegid"], "sql": {**rcr().vars["site_cegid"]["sql"], "collation": collation}}
     with pytest.raises(SiteError, match=r"\*_CI_AS"):
@@ -216,6 +221,7 @@ def test_queries_are_structured_selects():
     assert statements(sql["databases.sql.j2"])[0].find(exp.In) is not None
 
 
+@pytest.mark.requirement("SPEC-5-bulkadmin")
 def test_exactly_bulkadmin_is_granted_to_the_update_login():
     changes = set()
     for sql in rendered_tsql().values():

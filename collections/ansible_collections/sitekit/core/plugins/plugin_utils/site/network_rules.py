@@ -10,6 +10,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule
 
 
+# req: SPEC-2-vlan-plan
 @rule("port-profile", "port profiles and access ports reference existing VLANs and profiles")
 def port_profiles(site: Site):
     profiles = site.vars.get("site_port_profiles") or {}
@@ -30,6 +31,7 @@ def port_profiles(site: Site):
 STACKABLE = re.compile(r"^WS-C2960(S|X|XR)-")
 
 
+# req: SPEC-2-core-stack SPEC-2-lacp
 @rule("stack", "stack members are unique, of a stackable model, and the master is deterministic (one highest priority)")
 def stacks(site: Site):
     for host in site.group("cisco_switches"):
@@ -52,6 +54,7 @@ def stacks(site: Site):
         yield problem("stack", "switch.role", f"exactly one core switch stack is expected (found {len(cores)})")
 
 
+# req: SPEC-2-lacp
 @rule("link", "links join known devices, use each port once, and aggregated links have 2+ members on both sides")
 def links(site: Site):
     used = defaultdict(list)

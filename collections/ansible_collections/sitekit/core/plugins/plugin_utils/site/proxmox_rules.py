@@ -13,6 +13,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import maintenance_windows
 
 
+# req: SPEC-3-ha
 @rule("ha-quorum", "HA needs at least 3 votes: 3 nodes, or 2 nodes plus a QDevice (SITE-SPEC §3)")
 def ha_quorum(site: Site):
     qdevice = (site.vars.get("site_proxmox") or {}).get("qdevice")
@@ -24,6 +25,7 @@ def ha_quorum(site: Site):
                       value=qdevice.get("host"))
 
 
+# req: SPEC-3-ha SPEC-3-fixed-mac
 @rule("vm-placement", "VM ids and fixed MACs are unique, preferred nodes exist, the cluster runs every VM with one node down")
 def vm_placement(site: Site):
     nodes = set(site.proxmox_nodes)
@@ -58,6 +60,7 @@ def vm_placement(site: Site):
                      "largest node down: a node failure could not be absorbed", fallback=site.vars.get("site_proxmox"))
 
 
+# req: SPEC-3-ha
 @rule("spread", "each redundant pair (spread_groups) has 2+ members and enough nodes to keep them apart")
 def spread(site: Site):
     prox = site.vars.get("site_proxmox") or {}
@@ -72,6 +75,7 @@ def spread(site: Site):
                      f"{len(site.proxmox_nodes)} nodes: two would share a node", value=group, severity="warning")
 
 
+# req: SPEC-3-san SPEC-3-nas-backup
 @rule("storage", "the VM storage is shared and holds images; the backup storage exists and holds backups")
 def storage(site: Site):
     prox = site.vars.get("site_proxmox") or {}
@@ -92,6 +96,7 @@ def storage(site: Site):
                  value=backup.get("storage"))
 
 
+# req: SPEC-3-retention
 @rule("retention", "backups keep at least 7 daily and 2 monthly copies (seeds 001 art. 9, 002 art. 6: J-1…J-7, M-1…M-2)")
 def retention(site: Site):
     keep = (site.vars.get("site_backup") or {}).get("retention") or {}
@@ -101,6 +106,7 @@ def retention(site: Site):
             yield problem("retention", f"site_backup.retention.{key}", f"{value} is below the contractual minimum {minimum}", value=value)
 
 
+# req: SPEC-7-maintenance SPEC-3-nas-backup
 @rule("maintenance", "maintenance windows are readable and the nightly backup runs inside one (SITE-SPEC §7)", views=True)
 def backup_window(site: Site):
     maintenance_windows(site.vars)  # a window that cannot be read raises SiteError → a problem
@@ -108,6 +114,7 @@ def backup_window(site: Site):
     return view_problems("maintenance", lambda: backup_job(site, vmids))
 
 
+# req: SPEC-3-nas-backup SPEC-3-ha
 @rule("proxmox-view", "the Proxmox view computes the cluster's desired state (storages, backup job, VMs, HA)", views=True)
 def proxmox_view(site: Site):
     if site.vars.get("site_proxmox"):

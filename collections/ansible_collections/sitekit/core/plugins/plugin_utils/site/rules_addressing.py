@@ -10,6 +10,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule
 
 
+# req: SPEC-2-vlan-plan
 @rule("vlan-unique", "VLAN ids and names are unique (seed 003 §3a plan d'adressage)")
 def vlans_unique(site: Site):
     items = site.vars.get("site_vlans") or []
@@ -21,6 +22,7 @@ def vlans_unique(site: Site):
                          value=dig(item, [attr]))
 
 
+# req: SPEC-2-vlan-plan
 @rule("subnet", "subnets are valid IPv4 networks that do not overlap (SITE-SPEC §2: /24 per VLAN)")
 def subnets(site: Site):
     items = site.vars.get("site_vlans") or []
@@ -42,6 +44,7 @@ def subnets(site: Site):
             yield problem("subnet", "site_vlans", f"no VLAN has role '{needed}'", fallback=site.vars.get("site_vlans"))
 
 
+# req: SPEC-2-glbp
 @rule("gateway", "the GLBP virtual gateway and both router addresses fall inside every VLAN (SITE-SPEC §2)")
 def gateways(site: Site):
     glbp = site.vars.get("site_glbp") or {}
@@ -61,6 +64,7 @@ def gateways(site: Site):
                  f"the primary router must have the higher GLBP priority to be AVG ({prio[0]} <= {prio[1]})", value=prio[0])
 
 
+# req: SPEC-2-vlan-plan
 @rule("host-address", "every host's VLAN exists and its address is inside that VLAN, not reserved, and unique")
 def host_addresses(site: Site):
     reserved = site.reserved_hosts()
@@ -95,6 +99,7 @@ def host_addresses(site: Site):
                          value=site.hosts[name].get("site_ip"), host=name)
 
 
+# req: SPEC-2-management SPEC-2-glbp
 @rule("device-address", "switches and routers are managed in the management VLAN; routers sit at their GLBP role's address")
 def device_addresses(site: Site):
     mgmt = {v.id for v in site.vlan_for_role("management")}

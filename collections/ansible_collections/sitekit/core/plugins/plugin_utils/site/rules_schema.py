@@ -58,6 +58,7 @@ def _schema_message(error) -> str:
     return error.message
 
 
+# req: SPEC-5-sql-version
 @rule("schema", "every site variable and host fact has the declared type, keys and ranges (JSON Schema)")
 def check_schema(site: Site):
     for key in REQUIRED_SITE_VARS:

@@ -23,6 +23,7 @@ def _walk(value, path):
         yield path, value
 
 
+# req: SPEC-6-glpi-hardening
 @rule("secrets", "every secret is a vault_* variable that is present and vault-encrypted (or a lookup); none is plaintext")
 def secrets(site: Site):
     required = [str(s) for s in site.vars.get("site_required_secrets") or []]

@@ -7,6 +7,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import rule
 
 
+# req: SPEC-2-config-backup SPEC-4-squid
 @rule("services", "service hosts named in site_config_archive, site_infra and site_proxy exist in the right groups")
 def services(site: Site):
     archive = site.vars.get("site_config_archive") or {}

@@ -12,6 +12,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule, view_problems
 
 
+# req: SPEC-5-sql-windows SPEC-5-sql-memory SPEC-5-collation SPEC-5-windows-auth
 @rule("cegid-sql", "the Cegid SQL Server meets seed 000: Windows 2012+ (2016 rec.), 8 GB+ (16 GB rec.), "
       "collation *_CI_AS, Windows authentication", views=True)
 def cegid_sql(site: Site):
@@ -21,6 +22,7 @@ def cegid_sql(site: Site):
     yield from _findings("cegid-sql", [f for f in cegid.sizing(site) if f.role == "SQL server"], site)
 
 
+# req: SPEC-5-rds-threshold SPEC-5-rds-sizing
 @rule("cegid-rds", "RDS beyond 15 users; session hosts carry their users: RAM ≥ 8 GB + 100 MB/user, "
       "1 vCPU per ≤ 20 users (seed 000)", views=True)
 def cegid_rds(site: Site):
@@ -33,6 +35,7 @@ def _findings(rule_id, findings, site):
                       fallback=site.vars.get("site_cegid"))
 
 
+# req: SPEC-5-firewall
 @rule("firewall", "firewall rules target existing groups and Windows hosts; inbound rules never admit the Internet", views=True)
 def firewall(site: Site):
     windows_hosts = set(site.group("windows"))
@@ -48,6 +51,7 @@ def firewall(site: Site):
     yield from view_problems("firewall", lambda: windows.firewall_rules(site))
 
 
+# req: SPEC-4-rds-farm SPEC-4-shutdown SPEC-7-maintenance SPEC-2-dhcp-relay
 @rule("windows-view", "the Windows views compute: RDS plan, SQL setup and logins per SQL server, DHCP scopes, update "
       "rings, local administrators, shutdown GPO linked to the workstations' OUs, file servers, Windows Update hours "
       "inside a maintenance window", views=True)

@@ -1,0 +1,178 @@
+"""What each page says comes from the model's views and validation, and follows the inventory."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+import sites
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
+from docs_testlib import JOURNAL
+from sitedoc.context import Context
+from sitedoc.pages import backup, cegid, firewall, history, hosts, overview, traceability
+from sitedoc.report import markdown
+from sitedoc.trace import build as build_trace
+from sitekit_paths import REPO
+
+DEBIAN = "ansible_collections.sitekit.core.plugins.plugin_utils.site.debian"
+
+
+def ctx_of(site, journal=None) -> Context:
+    return Context("inventories/rcr", site, validate(site), journal, REPO)
+
+
+@pytest.fixture(scope="module")
+def trace():
+    return build_trace(REPO)
+
+
+def row(md: str, *cells: str) -> str:
+    """The first table row holding every cell (as Markdown cells)."""
+    for line in md.splitlines():
+        if line.startswith("|") and all(f"| {c} |" in line for c in cells):
+            return line
+    raise AssertionError(f"no row with {cells}")
+
+
+def test_hosts_table_gives_tier_vlan_address_node_and_sizing(rcr_site):
+    md = markdown(hosts.page(ctx_of(rcr_site)))
+    assert row(md, "sql01", "windows", "sql_servers", "10 SERVEURS", "10.0.10.60/24", "pve3", "140", "4", "16", "80 + 200 + 100")
+    assert row(md, "sw-core", "network", "20 ADMIN-RESEAU", "10.0.20.11/24")
+
+
+def test_a_resized_vm_shows_its_new_size(rcr_site):
+    vm = dict(rcr_site.hosts["sql01"].get("vm"), memory_mb=32768, node="pve1")
+    md = markdown(hosts.page(ctx_of(sites.modified(sql01__vm=vm))))
+    assert row(md, "sql01", "pve1", "32")
+
+
+def test_windows_firewall_rows_are_the_windows_view(rcr_site):
+    md = markdown(firewall.page(ctx_of(rcr_site)))
+    for rule in windows.firewall_rules(rcr_site, "sql01"):
+        assert row(md, ",".join(str(p) for p in rule["ports"]), rule["protocol"].upper(), rule["direction"])
+    assert "### sql01 (Windows)" in md and "### rdsh01 (Windows)" in md and "### dc01 (Windows)" not in md
+    smb = row(md, "445", "TCP", "in")
+    assert "toolkit addition" in smb and "servers VLANs: 10.0.10.0/24" in smb
+    assert "seed 000 §6 « Pare-Feu »" in row(md, "135,139,703,1433", "TCP", "in")
+
+
+def test_debian_hosts_say_not_modelled_until_the_debian_view_has_rules(rcr_site, monkeypatch):
+    monkeypatch.setitem(sys.modules, DEBIAN, types.ModuleType(DEBIAN))
+    md = markdown(firewall.page(ctx_of(rcr_site)))
+    assert md.count("not modelled yet") == len(rcr_site.group("debian"))
+
+
+def test_debian_rows_come_from_the_debian_view_when_it_has_rules(rcr_site, monkeypatch):
+    view = types.ModuleType(DEBIAN)
+    view.firewall_rules = lambda site, host: [
+        {"ports": [443], "protocol": "tcp", "direction": "in", "sources": ["10.0.30.0/24", "10.0.40.0/24"],
+         "why": f"GLPI web on {host}", "source": "seed 003 §3b"}] if host == "glpi01" else []
+    monkeypatch.setitem(sys.modules, DEBIAN, view)
+    md = markdown(firewall.page(ctx_of(rcr_site)))
+    assert row(md, "443", "TCP", "in", "10.0.30.0/24, 10.0.40.0/24", "GLPI web on glpi01", "seed 003 §3b")
+    assert "not modelled yet" not in md
+
+
+def test_cegid_rows_report_validation_verdicts(rcr_site, trace):
+    md = markdown(cegid.page(ctx_of(rcr_site), trace))
+    assert row(md, "Collation", "site", "French_CI_AS", "✔ met")
+    assert row(md, "Database server: memory", "sql01", "✔ met")
+    assert row(md, "Session host: CPU", "rdsh01", "8 vCPU", "✔ met")
+
+
+@pytest.mark.parametrize(("change", "cells"), [
+    ({"site_cegid": "collation"}, ("Collation", "site", "French_CS_AS")),
+    ({"site_cegid": "edition"}, ("SQL Server edition", "site", "Express")),
+    ({"sql01__vm": 12288}, ("Database server: memory", "sql01")),
+    ({"sql01__vm": 4096}, ("Database server: memory", "sql01")),
+    ({"rdsh01__vm": 2}, ("Session host: CPU", "rdsh01", "2 vCPU")),
+])
+def test_a_prerequisite_the_inventory_misses_is_reported(rcr_site, trace, change, cells):
+    (key, value), = change.items()
+    if key == "site_cegid":
+        sql = dict(rcr_site.vars["site_cegid"]["sql"], **({"collation": "French_CS_AS"} if value == "collation"
+                                                           else {"edition": "Express"}))
+        site = sites.modified(site_cegid=dict(rcr_site.vars["site_cegid"], sql=sql))
+        expected = "✘ not met"
+    elif key == "sql01__vm":
+        site = sites.modified(sql01__vm=dict(rcr_site.hosts["sql01"].get("vm"), memory_mb=value))
+        expected = "▲ met, below the recommendation" if value >= 8192 else "✘ not met"
+    else:
+        site = sites.modified(rdsh01__vm=dict(rcr_site.hosts["rdsh01"].get("vm"), vcpu=value))
+        expected = "✘ not met"
+    line = row(markdown(cegid.page(ctx_of(site), trace)), *cells)
+    assert f"| {expected}" in line, line
+
+
+def test_a_prerequisite_nothing_checks_is_a_gap(rcr_site, trace):
+    md = markdown(cegid.page(ctx_of(rcr_site), trace))
+    assert "✘ gap: nothing checks or applies it" in row(md, "Office", "site")
+
+
+def test_backup_page_shows_jobs_scope_targets_and_the_last_pra_drill(rcr_site):
+    md = markdown(backup.page(ctx_of(rcr_site, JOURNAL)))
+    assert row(md, "prune-backups", "keep-daily=7,keep-monthly=2,keep-weekly=5")
+    assert row(md, "keep_weekly", "5", "one copy per week (the weekend's)")
+    assert row(md, "maintenance window", "✔ inside a maintenance window")
+    assert row(md, "dc01", "101", "pve1", "✔ backed up")
+    assert row(md, "ad_domain_controllers", "30", "dc01, dc02")
+    drill = row(md, "2026-11-07T22:30:05Z", "bob@ops-desk", "dc01", "✔ within target")
+    assert "in 1260 s" in drill
+
+
+def test_backup_schedule_outside_every_window_is_shown(rcr_site):
+    md = markdown(backup.page(ctx_of(sites.modified(site_backup=dict(rcr_site.vars["site_backup"], schedule="12:00")))))
+    assert "Proxmox view cannot compute the backups" in md and "outside every maintenance window" in md
+
+
+def test_history_lists_this_inventory_newest_first_with_counts(rcr_site):
+    md = markdown(history.page(ctx_of(rcr_site, JOURNAL)))
+    runs = [line for line in md.splitlines() if line.startswith("| 2026-")]
+    assert [r.split(" | ")[0] for r in runs] == ["| 2026-11-09T03:12:40Z", "| 2026-11-07T22:30:05Z",
+                                                 "| 2026-11-03T20:15:42Z", "| 2026-11-02T21:04:11Z"]
+    assert "ci@runner" not in md  # a run against inventories/lab
+    assert row(md, "2026-11-09T03:12:40Z", "alice@ops-laptop", "playbooks/site.yml", "apply", "windows",
+               "tier::windows", "2", "22", "2", "0", "1", "✘ exit 4, 0 failed, 1 unreachable")
+    assert row(md, "sw-core", "cisco_ios", "Push the remediation", "▲ would change", "1 line: vlan 40 name UTILISATEURS")
+    assert "1 journal line(s) are not run records: runs-2026-11.jsonl:4" in md
+
+
+def test_no_journal_says_so(rcr_site):
+    md = markdown(history.page(ctx_of(rcr_site)))
+    assert "*no run recorded*" in md and "set SITEKIT_JOURNAL_DIR" in md
+
+
+def test_overview_shows_business_hours_availability_windows_and_slas(rcr_site):
+    md = markdown(overview.page(ctx_of(rcr_site)))
+    assert "Business hours mon, tue, wed, thu, fri 07:00–20:00; availability target 99.5 %" in md
+    assert row(md, "nightly", "mon, tue, wed, thu, fri, sat, sun", "20:00", "07:00", "yes")
+    assert row(md, "majeur", "5", "4")
+    hours = dict(rcr_site.vars["site_business_hours"], availability_pct=99.0)
+    assert "availability target 99.0 %" in markdown(overview.page(ctx_of(sites.modified(site_business_hours=hours))))
+
+
+def test_overview_lists_validation_problems_with_their_place_relative_to_the_repository(rcr_site):
+    sql = dict(rcr_site.vars["site_cegid"]["sql"], collation="French_CS_AS")
+    ctx = ctx_of(sites.modified(site_cegid=dict(rcr_site.vars["site_cegid"], sql=sql)))
+    assert row(markdown(overview.page(ctx)), "✘ error", "site_cegid.sql.collation", "cegid-sql")
+    ctx.problems = [Problem("cegid-sql", "vm.memory_mb", "too small", host="sql01",
+                            where=f"{REPO}/inventories/rcr/host_vars/sql01.yml:9")]
+    assert row(markdown(overview.page(ctx)), "✘ error", "inventories/rcr/host_vars/sql01.yml:9", "sql01", "vm.memory_mb")
+
+
+def test_traceability_matrix_links_rules_roles_and_tests(rcr_site, trace):
+    md = markdown(traceability.page(ctx_of(rcr_site), trace))
+    line = row(md, "SPEC-5-collation")
+    assert "cegid-sql" in line and "role::sqlserver_cegid" in line and "tests/unit/windows/test_windows_sql.py" in line
+    assert "✔ traced" in line
+    assert "✘ gap: no validation rule, no role/task, no test" in row(md, "SPEC-5-office")
+
+
+def test_no_prerequisite_is_called_met_while_validation_skips_its_rule(rcr_site, trace):
+    site = sites.modified()
+    del site.vars["site_backup"]  # a schema error: the Cegid rules (they read views) do not run
+    line = row(markdown(cegid.page(ctx_of(site), trace)), "Collation", "site")
+    assert "○ not established while validation reports errors" in line and "✔" not in line
