@@ -59,7 +59,7 @@ def test_kerberos_is_in_the_pinned_toolchain():
                                   kerberos_hostname_override="sql01.example.invalid")
     session.build_session()  # builds the Kerberos auth handler; no network
     assert type(session.session.auth).__name__ == "HTTPKerberosAuth"
-    assert "pykerberos==" in (REPO / "requirements.txt").read_text()
+    assert "pykerberos==" in (REPO / "requirements-runtime.txt").read_text()
 
 
 def test_the_controller_has_kinit_for_managed_tickets():
