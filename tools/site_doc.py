@@ -13,10 +13,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collections"))
 
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate  # noqa: E402
 
 TIERS = ("proxmox_nodes", "windows", "debian", "network")
+
+
+def backup_lines(site) -> list[str]:
+    """Each copy of the backups as the Proxmox view makes its vzdump job: where (storage, location),
+    when, what it keeps. A site whose jobs the view refuses shows the refusal (in Problems) instead."""
+    vmids = [int(vm["vmid"]) for vm in site.vms.values() if isinstance(vm, dict) and isinstance(vm.get("vmid"), int)]
+    try:
+        jobs = proxmox.backup_jobs(site, vmids)
+    except SiteError as exc:
+        return [f"The backup jobs cannot be computed: {exc}."]
+    places = {s.get("id"): s.get("location") for s in (site.vars.get("site_proxmox") or {}).get("storage") or []
+              if isinstance(s, dict)}
+    out = ["| copy | job | storage | location | schedule | mode | retention |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for n, job in enumerate(jobs, 1):
+        out.append(f"| {n} | `{job['id']}` | `{job['storage']}` | {places.get(job['storage']) or '-'} | `{job['schedule']}` | "
+                   f"{job['mode']}, {job['compress']} | {job['prune-backups']} |")
+    distinct = len({places.get(j["storage"]) for j in jobs if places.get(j["storage"])})
+    out += ["", f"{len(jobs)} cop{'y' if len(jobs) == 1 else 'ies'} of every VM ({len(vmids)}) in {distinct} "
+            f"place{'' if distinct == 1 else 's'} (seeds 001 art. 9, 002 art. 6: two copies in two places)."]
+    return out
 
 
 def render(inventory: str) -> str:
@@ -37,12 +59,7 @@ def render(inventory: str) -> str:
         disks = "+".join(str(d.get("size_gb")) for d in vm.get("disks") or [])
         out.append(f"| {name} | {tier} | {groups} | {site.host_interface(name)} | {vm.get('vcpu', '')} | "
                    f"{vm.get('memory_mb', '')} | {disks} | {vm.get('node', '')} | {'yes' if vm.get('ha') else ''} |")
-    backup = site.vars.get("site_backup") or {}
-    keep = backup.get("retention") or {}
-    out += ["", "## Backups", "", f"vzdump to `{backup.get('storage')}` at {backup.get('schedule')} on "
-            f"{', '.join(backup.get('days') or [])}, mode {backup.get('mode')}, {backup.get('compress')}; "
-            f"keep-daily={keep.get('keep_daily')}, keep-weekly={keep.get('keep_weekly')}, keep-monthly={keep.get('keep_monthly')}.",
-            "", "## Maintenance windows", ""]
+    out += ["", "## Backups", ""] + backup_lines(site) + ["", "## Maintenance windows", ""]
     out += [f"- {w['name']}: {', '.join(w['days'])} {w['start']}–{w['end']}" for w in site.vars.get("site_maintenance_windows") or []]
     out += ["", "## What validation checks", ""] + [f"- `{r}`: {d}" for r, d in describe_rules()]
     if problems:
