@@ -24,7 +24,9 @@ pytestmark = pytest.mark.integration
 
 
 def playbook(sim, name: str, *args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
-    extra_vars = {"proxmox_api_override": {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": False},
+    # the simulator's certificate checked as a cluster's pve-root-ca would be: the roles pass ca_path
+    extra_vars = {"proxmox_api_override": {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": True,
+                                           "ca_path": sim.certfile},
                   "proxmox_api_secret": sim.token_secret, **(extra or {})}
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
     cmd = [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", str(REPO / "inventories" / "rcr"),
@@ -44,15 +46,6 @@ def sim(rcr_site):
         yield s
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node> (playbooks/proxmox.yml, role proxmox_vms); on PVE 9 then: a negative resource-affinity '
-    'rule on VMs whose node-affinity rule has several priorities is refused "Rule ... is invalid" '
-    '(pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 def test_api_plays_check_then_converge_then_noop(sim):
     check = playbook(sim, "proxmox.yml", "--tags", API_TAGS, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]
@@ -77,4 +70,9 @@ def test_pra_drill_reports_time_against_target(sim):
     assert run.returncode == 0, run.stdout[-3000:]
     assert re.search(r"dc01 restored from nas-backup:backup/vzdump-qemu-101-\S+ as VM 900101 on pve2\s+in [\d.]+ s \([\d.]+ min\); "
                      r"target 30 min:\s+within target", run.stdout), run.stdout[-2000:]
-    assert sim.cluster.vms[900101]["status"] == "running"
+    restored = sim.cluster.vms[900101]
+    assert restored["status"] == "running" and restored["config"]["net0"].endswith(",link_down=1")
+    nic = restored["config"]["net0"].removesuffix(",link_down=1")
+    assert re.search(r"VM 900101 runs with its network unplugged \(net0 link_down=1\): it never answers beside dc01\. "
+                     r"To connect it \(the original gone, or its VLAN isolated\), on pve2:\s+qm set 900101 --net0 "
+                     + re.escape(f"'{nic}'"), run.stdout), run.stdout[-2000:]
