@@ -118,10 +118,25 @@ class PveClient:
             self.api = ProxmoxAPI(p["api_host"], **auth)
         except Exception as exc:  # proxmoxer raises bare exceptions on auth failures
             module.fail_json(msg=f"cannot connect to the Proxmox VE API at {p['api_host']}:{p['api_port']}: {exc}")
+        session = self.api._store["session"]  # proxmoxer's requests session
         if pin:
-            self.api._store["session"].mount("https://", _pinned_adapter(pin))  # proxmoxer keeps its session there
+            session.mount("https://", _pinned_adapter(pin))
+        session.hooks["response"].append(self._keep_error_message)
+        self._error_message = None
         self._version = None
         self.polls = 0  # task status reads, for the caller's figures
+
+    def _keep_error_message(self, response, *args, **kwargs):
+        """PVE puts only the first line of an error in the HTTP status line, which is all proxmoxer keeps
+        (pve-http-server PVE/APIServer/AnyEvent.pm); the whole text is the body's ``message``, e.g.
+        "create ha rule failed: 400 Rule 'x' is invalid.\nresources: <why>\n"."""
+        self._error_message = None
+        if response.status_code >= 400:
+            try:
+                self._error_message = response.json().get("message")
+            except ValueError:
+                pass
+        return response
 
     # ---- raw calls: path relative to /api2/json ---------------------------------------------
     def call(self, method: str, path: str, **params):
@@ -129,7 +144,11 @@ class PveClient:
             return getattr(self.api(path.strip("/")), method.lower())(**params)
         except ResourceException as exc:
             errors = getattr(exc, "errors", None)
-            self.module.fail_json(msg=f"{method} /{path.strip('/')} failed: {exc}", api_errors=errors,
+            text = " ".join(line.strip() for line in (self._error_message or "").splitlines() if line.strip())
+            detail = f"{exc.status_code} {text}" if text else str(exc)
+            if text and errors:
+                detail += f" - {errors}"
+            self.module.fail_json(msg=f"{method} /{path.strip('/')} failed: {detail}", api_errors=errors,
                                   status_code=getattr(exc, "status_code", None))
         except Exception as exc:  # connection refused, TLS, timeouts (requests exceptions)
             self.module.fail_json(msg=f"{method} /{path.strip('/')}: cannot reach the Proxmox VE API: {exc}")
