@@ -54,7 +54,7 @@ def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
     # the second copy, in another place (seeds 001 art. 9, 002 art. 6)
     second = state.backup_jobs["sitekit-second-copy"]
     assert (second["schedule"], second["storage"], second["prune-backups"]) == (
-        "sun 10:00", "offsite-backup", {"keep-weekly": 5, "keep-monthly": 2})
+        "sun 05:00", "offsite-backup", {"keep-weekly": 5, "keep-monthly": 2})
     assert second["vmid"] == job["vmid"] and state.storage["offsite-backup"]["type"] == "nfs"
     # VMs off the templates' node: cloned there from local-lvm, then migrated (a clone with target= is refused)
     away = sorted(v["vmid"] for v in rcr_desired["vms"] if v["node"] != "pve1")

@@ -15,7 +15,7 @@ BACKUP, PROXMOX = "group_vars/all/backup.yml", "group_vars/all/proxmox.yml"
 
 SECOND = """  second_copy:
     storage: offsite-backup
-    schedule: "10:00"          # Sunday morning: inside the weekend window, after the Saturday night's job
+    schedule: "05:00"          # Sunday before dawn: inside the night and weekend windows, 7.5 h after Saturday night's job
     days: [sun]
     retention: {keep_weekly: 5, keep_monthly: 2}
 """
@@ -42,7 +42,7 @@ CASES = [
     {"id": "second-copy-place-unknown", "file": PROXMOX, "delete": ["site_proxmox.storage[2].location"],
      "expect": "declare the location of storages 'nas-backup' and 'offsite-backup'", "where": BACKUP},
     {"id": "second-copy-outside-window", "file": BACKUP,
-     "replace_text": {BACKUP: [SECOND, SECOND.replace('"10:00"', '"12:00"').replace("[sun]", "[sat, mon]")]},
+     "replace_text": {BACKUP: [SECOND, SECOND.replace('"05:00"', '"12:00"').replace("[sun]", "[sat, mon]")]},
      "expect": "site_backup.second_copy.schedule: 12:00 on mon is outside every maintenance window"},
     {"id": "second-copy-short-retention", "file": BACKUP, "replace_text": _second("keep_weekly: 5", "keep_weekly: 3"),
      "expect": "site_backup.second_copy.retention.keep_weekly: 3 is below the contractual minimum 5"},

@@ -254,7 +254,7 @@ def test_vm_compare():
 # ---- issue 11: pure parts of the fixes -------------------------------------------------------------
 def test_second_copy_job(rcr_desired):
     nightly, second = rcr_desired["backup_jobs"]
-    assert (second["id"], second["storage"], second["schedule"]) == ("sitekit-second-copy", "offsite-backup", "sun 10:00")
+    assert (second["id"], second["storage"], second["schedule"]) == ("sitekit-second-copy", "offsite-backup", "sun 05:00")
     assert second["prune-backups"] == "keep-monthly=2,keep-weekly=5" and second["vmid"] == nightly["vmid"]
     assert (second["mode"], second["compress"], second["mailto"]) == ("snapshot", "zstd", "supervision@rcr.example")
     assert "location" not in str(rcr_desired["storages"])  # where a storage is, is for the model, never sent to PVE

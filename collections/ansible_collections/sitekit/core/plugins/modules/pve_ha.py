@@ -29,8 +29,8 @@ description:
     A VM whose preferred node changes thus leaves its old rule before it joins the new one.
   - Every rule update sends the whole rule's C(type) and C(resources) with the keys that differ (pve-ha-manager
     5.0 and 5.1 fail an update without C(resources)).
-  - A refused rule fails the task with PVE's reason, e.g. C(create ha rule failed: 400 Rule 'x' is invalid.)
-    followed by the option and the feasibility check's message.
+  - "A refused rule fails the task with PVE's whole reason, e.g. C(create ha rule failed: 400 Rule 'x' is invalid.)
+    followed by the option and the feasibility check's message."
   - HA resources are created and updated, never removed.
   - "Gap filled: C(community.proxmox.proxmox_cluster_ha_groups) and C(_ha_resources) 1.4.0 do not
     support check mode (the play's --check would fail); with C(_ha_rules) (correct on the

@@ -14,7 +14,7 @@ description:
     picks the newest archive (highest C(ctime)), restores it with C(POST /nodes/{node}/qemu) (C(archive=…),
     C(unique=1) so the copy gets new MACs and does not clash with the original) and waits for the task.
   - With O(isolate) (the default), every NIC of the copy gets C(link_down=1) before it starts (one config read
-    and one write): new MACs alone do not isolate it, since the guest keeps its addresses, and a restored domain
+    and one write) - new MACs alone do not isolate it, since the guest keeps its addresses, and a restored domain
     controller that answered on the production VLAN beside the original would be a second DC with the same IP
     and name. RV(bring_up) says how to connect it once the drill's checks are done.
   - With O(start), starts the copy and waits for that task too.

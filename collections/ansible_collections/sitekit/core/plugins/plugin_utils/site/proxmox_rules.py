@@ -117,6 +117,13 @@ def retention(site: Site):
                 yield problem("retention", f"{base}.{key}", f"{value} is below the contractual minimum {minimum}", value=value)
 
 
+@rule("maintenance", "maintenance windows are readable and the nightly backup runs inside one (SITE-SPEC §7)", views=True)
+def backup_window(site: Site):
+    maintenance_windows(site.vars)  # a window that cannot be read raises SiteError → a problem
+    vmids = [int(vm["vmid"]) for vm in site.vms.values() if isinstance(vm, dict) and isinstance(vm.get("vmid"), int)]
+    return view_problems("maintenance", lambda: backup_job(site, vmids))
+
+
 @rule("second-copy", "the backups exist twice, in two places: a second vzdump job to a storage in another location, "
       "inside a maintenance window (seeds 001 art. 9, 002 art. 6, 003)", views=True)
 def second_copy(site: Site):
@@ -128,13 +135,6 @@ def second_copy(site: Site):
                         "backups in two copies kept in two places", fallback=backup.get("storage"))]
     vmids = [int(vm["vmid"]) for vm in site.vms.values() if isinstance(vm, dict) and isinstance(vm.get("vmid"), int)]
     return view_problems("second-copy", lambda: second_copy_job(site, vmids))
-
-
-@rule("maintenance", "maintenance windows are readable and the nightly backup runs inside one (SITE-SPEC §7)", views=True)
-def backup_window(site: Site):
-    maintenance_windows(site.vars)  # a window that cannot be read raises SiteError → a problem
-    vmids = [int(vm["vmid"]) for vm in site.vms.values() if isinstance(vm, dict) and isinstance(vm.get("vmid"), int)]
-    return view_problems("maintenance", lambda: backup_job(site, vmids))
 
 
 @rule("proxmox-view", "the Proxmox view computes the cluster's desired state (storages, backup job, VMs, HA)", views=True)
