@@ -64,6 +64,24 @@ def test_api_plays_check_then_converge_then_noop(sim):
     assert sim.writes() == {}, sim.writes()
 
 
+def test_pending_changes_wait_for_a_maintenance_window(sim):
+    """sql01's vCPUs changed behind our back on the running VM: the role sets them back; PVE keeps the
+    change pending; outside a window the run reports it, inside one it reboots the VM (once)."""
+    sim.cluster.vms[140]["config"]["cores"] = "2"
+    outside = {"inside": False, "at": "wed 11:00 Europe/Paris", "windows": []}
+    run = playbook(sim, "proxmox.yml", "--tags", "role::proxmox_vms", extra={"proxmox_vms_maintenance": outside})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "reboot required for VM(s) 140: their pending changes apply at the next run inside a maintenance window " \
+           "(wed 11:00 Europe/Paris is outside every window)" in " ".join(run.stdout.split())
+    assert sim.cluster.vms[140]["pending"] == {"cores": "4"} and "POST /nodes/{node}/qemu/{vmid}/status/reboot" not in sim.counts
+    sim.reset_counts()
+    inside = {"inside": True, "at": "sun 03:00 Europe/Paris", "windows": ["nightly", "weekend"]}
+    run = playbook(sim, "proxmox.yml", "--tags", "role::proxmox_vms", extra={"proxmox_vms_maintenance": inside})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert sim.writes() == {"POST /nodes/{node}/qemu/{vmid}/status/reboot": 1} and recap(run.stdout)["changed"] == 1
+    assert (sim.cluster.vms[140]["config"]["cores"], sim.cluster.vms[140]["pending"]) == ("4", {})
+
+
 def test_pra_drill_reports_time_against_target(sim):
     sim.run_backup_jobs()
     run = playbook(sim, "pra_drill.yml", extra={"pra_vm": "dc01", "pra_node": "pve2"})
