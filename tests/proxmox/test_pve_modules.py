@@ -8,12 +8,13 @@ import copy
 import hashlib
 import ssl
 import time
+from pathlib import Path
 
 import pve_fixtures
 import pytest
 import sites
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import desired_state
-from pve_harness import ModuleFailed, converge, ha_args, run, sim_for
+from pve_harness import ModuleFailed, converge, ha_args, run
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
@@ -162,7 +163,7 @@ def test_fixed_options_follow_the_storage_type(fresh_sim):
 
 # ---- certificates --------------------------------------------------------------------------------
 def _fingerprint(sim) -> str:
-    der = ssl.PEM_cert_to_DER_cert(open(sim.certfile).read().split("-----BEGIN PRIVATE KEY-----")[0])
+    der = ssl.PEM_cert_to_DER_cert(Path(sim.certfile).read_text().split("-----BEGIN PRIVATE KEY-----")[0])
     digest = hashlib.sha256(der).hexdigest().upper()
     return ":".join(digest[i:i + 2] for i in range(0, 64, 2))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pve_fixtures
 import pytest
+import sites
 from ansible_collections.sitekit.core.plugins.module_utils.pve_client import prune_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
@@ -11,7 +12,6 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox a
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import DAYS, in_window, maintenance_windows
-import sites
 from pve_harness import module, proxmox_filters
 
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim

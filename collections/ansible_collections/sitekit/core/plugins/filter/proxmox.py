@@ -5,7 +5,11 @@ from __future__ import annotations
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, ha_votes, parse_pvecm_status
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import api_connection, desired_state, maintenance_now
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
+    api_connection,
+    desired_state,
+    maintenance_now,
+)
 
 SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans", "site_timezone")
 

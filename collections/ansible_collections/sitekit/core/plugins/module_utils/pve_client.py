@@ -9,6 +9,7 @@ check mode.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import traceback
@@ -132,10 +133,8 @@ class PveClient:
         "create ha rule failed: 400 Rule 'x' is invalid.\nresources: <why>\n"."""
         self._error_message = None
         if response.status_code >= 400:
-            try:
+            with contextlib.suppress(ValueError):  # not JSON: the status line is all there is
                 self._error_message = response.json().get("message")
-            except ValueError:
-                pass
         return response
 
     # ---- raw calls: path relative to /api2/json ---------------------------------------------

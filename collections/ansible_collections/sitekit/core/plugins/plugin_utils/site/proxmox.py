@@ -10,11 +10,16 @@ modules and the tests call the same code.
 
 from __future__ import annotations
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 import datetime
 import zoneinfo
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import DAYS, days_outside, in_window, maintenance_windows
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import (
+    DAYS,
+    days_outside,
+    in_window,
+    maintenance_windows,
+)
 
 PREFIX = "sitekit"
 BACKUP_JOB_ID = f"{PREFIX}-nightly"
@@ -268,7 +273,7 @@ def maintenance_now(site, now: datetime.datetime | None = None) -> dict:
         tz = zoneinfo.ZoneInfo(tz_name) if tz_name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise SiteError(f"unknown time zone {tz_name!r}", key="site_timezone", value=tz_name) from None
-    moment = (now or datetime.datetime.now(datetime.timezone.utc)).astimezone(tz)
+    moment = (now or datetime.datetime.now(datetime.UTC)).astimezone(tz)
     day, hhmm = DAYS[moment.weekday()], moment.strftime("%H:%M")
     windows = maintenance_windows(site.vars)
     inside = in_window(windows, day, hhmm)
