@@ -340,13 +340,13 @@ class Converger:
             self.client.wait_task(
                 self.client.post(f"nodes/{src}/qemu/{vmid}/migrate", target=plan["migrate_to"]), self.timeout,
                 what=f"offline migration of the new VM {vmid} ({vm['name']}) from {src} to {plan['migrate_to']}",
-                on_error=lambda message: self.remove_new_vm(src, vmid))
+                on_error=lambda message: self.remove_new_vm(src, vmid, message))
         return {"vmid": vmid, "node": vm["node"], "status": "stopped"}
 
-    def remove_new_vm(self, node: str, vmid: int):
+    def remove_new_vm(self, node: str, vmid: int, cause: str):
         """Rollback of a creation that could not finish: the fresh clone (never started, nothing on it) goes."""
         self.client.wait_task(self.client.delete(f"nodes/{node}/qemu/{vmid}", purge=1), self.timeout,
-                              what=f"removal of the unfinished clone {vmid}")
+                              what=f"removal of the unfinished clone {vmid} on {node} (after: {cause})")
 
     # ---- an existing VM ------------------------------------------------------------------------
     def converge(self, vm: dict, have: dict):
