@@ -247,3 +247,54 @@ def test_a_refused_rule_fails_with_pves_reason(fresh_sim, rcr_desired):
     with pytest.raises(ModuleFailed, match=r"POST /cluster/ha/rules failed: 500 create ha rule failed: 400 Rule 'sitekit-pve1' "
                                            r"is invalid\. resources: resource 'vm:101' is already used in another node affinity rule"):
         run(sim, "pve_ha", ha_args(rcr_desired))
+
+
+# ---- the drill's and the resize's task paths ----------------------------------------------------------
+def _backed_up(sim, rcr_desired):
+    _storages(sim, rcr_desired)
+    run(sim, "pve_backup_job", {"jobs": rcr_desired["backup_jobs"]})
+    run(sim, "pve_vms", {"vms": [_vm(rcr_desired, "dc01")]})
+    sim.run_backup_jobs()
+
+
+DRILL = {"vmid": 101, "target_vmid": 900101, "node": "pve2", "backup_storage": "nas-backup", "storage": "san-lvm"}
+
+
+@NINE
+def test_failed_restore_fails_the_drill_and_leaves_no_vm(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    _backed_up(sim, rcr_desired)
+    sim.tasks.fail(type="qmrestore", message="unable to restore VM 900101 - no space left on device")
+    sim.reset_counts()
+    with pytest.raises(ModuleFailed, match=r"restore of nas-backup:backup/vzdump-qemu-101-\S+ as VM 900101 failed: unable to "
+                                          r"restore VM 900101 - no space left on device \(task UPID:pve2:"):
+        run(sim, "pve_restore", DRILL)
+    # PVE leaves the failed restore's VM ("NOT cleaned up"); the drill's partial copy is removed
+    assert 900101 not in sim.cluster.vms and sim.counts["DELETE /nodes/{node}/qemu/{vmid}"] == 1
+    assert "PUT /nodes/{node}/qemu/{vmid}/config" not in sim.counts
+    sim.tasks.clear()
+    assert run(sim, "pve_restore", DRILL)["archive"]  # the next drill can use the VMID again
+
+
+@NINE
+def test_restore_still_running_returns_its_upid(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    _backed_up(sim, rcr_desired)
+    sim.tasks.stall(type="qmrestore")
+    with pytest.raises(ModuleFailed, match="still running after 2 s; it goes on as task UPID:pve2:") as exc:
+        run(sim, "pve_restore", {**DRILL, "timeout": 2})
+    assert ":qmrestore:900101:" in exc.value.result["upid"]
+    assert sim.cluster.vms[900101]["config"] == {"lock": "create"}  # not started, not unplugged yet: still restoring
+
+
+@NINE
+def test_failed_resize_fails_the_run(fresh_sim, rcr_desired):
+    sim = fresh_sim
+    _storages(sim, rcr_desired)
+    dc01 = _vm(rcr_desired, "dc01")
+    run(sim, "pve_vms", {"vms": [dc01]})
+    dc01["disks"][0]["size_gb"] = 120
+    sim.tasks.fail(type="resize", message="lvextend failed: insufficient free space")
+    with pytest.raises(ModuleFailed, match=r"resize of scsi0 of VM 101 to 120G failed: lvextend failed: insufficient free space"):
+        run(sim, "pve_vms", {"vms": [dc01]})
+    assert sim.cluster.vms[101]["config"]["scsi0"].endswith("size=80G")

@@ -20,7 +20,8 @@ description:
   - With O(start), starts the copy and waits for that task too.
   - Every task is waited for with status reads that back off from 10 ms to 2 s; a task that ends with warnings
     is accepted (its warnings are shown), one that fails fails the drill, and one still running after O(timeout)
-    fails it with its UPID.
+    fails it with its UPID. A restore that fails leaves its VM behind upstream; the module removes that partial
+    copy (the VMID was free before the drill), so the next drill can use the VMID again.
   - Returns the archive used and the time taken, to compare with the restore target.
   - "Gap filled: community.proxmox 1.4.0 has C(proxmox_backup_info) / C(proxmox_storage_contents_info) to
     list archives but no module restores one (C(proxmox_kvm) has no archive option)."
@@ -139,6 +140,13 @@ def latest(volumes: list[dict], vmid: int) -> dict | None:
     return max(mine, key=lambda v: (int(v.get("ctime", 0)), v["volid"])) if mine else None
 
 
+def remove_partial_copy(client, node: str, vmid: int, cause: str, timeout: int):
+    """A restore that failed leaves its VM "NOT cleaned up" (qemu-server PVE/API2/Qemu.pm create_vm, qmrestore
+    worker). The VMID was free before the drill, so what is there is the drill's partial copy: it goes."""
+    client.wait_task(client.delete(f"nodes/{node}/qemu/{vmid}", purge=1), timeout,
+                     what=f"removal of the partial copy {vmid} on {node} (after: {cause})")
+
+
 def connected(value: str) -> str:
     """A ``netN`` property string without ``link_down``."""
     return ",".join(part for part in str(value).split(",") if not part.startswith("link_down="))
@@ -174,7 +182,8 @@ def main():
     if p["storage"]:
         params["storage"] = p["storage"]
     client.wait_task(client.post(f"nodes/{node}/qemu", **params), p["timeout"],
-                     what=f"restore of {archive['volid']} as VM {vmid}")
+                     what=f"restore of {archive['volid']} as VM {vmid}",
+                     on_error=lambda message: remove_partial_copy(client, node, vmid, message, p["timeout"]))
     isolated, bring_up = {}, []
     if p["isolate"]:
         isolated = link_down(client.get(f"nodes/{node}/qemu/{vmid}/config"))
