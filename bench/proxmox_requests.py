@@ -1,8 +1,10 @@
-"""No-op converge of the rcr cluster on the PVE API simulator: API requests and wall time,
-our roles (playbooks/proxmox.yml, the API roles' tags) vs community.proxmox modules alone
-(bench/proxmox_community.yml), in the same run, for PVE 8 and PVE 9 schemas.
+"""First converge (empty cluster) and no-op converge of the rcr cluster on the PVE API simulator:
+API requests, writes and wall time, our roles (playbooks/proxmox.yml, the API roles' tags) vs
+community.proxmox modules alone (bench/proxmox_community.yml), in the same run, for PVE 8 and
+PVE 9, each on its own fresh simulator. The load average is recorded with the figures.
 
 Writes bench/results/proxmox_requests.json. Usage: .venv/bin/python bench/proxmox_requests.py
+(or `make bench`, which runs every bench).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "tests" / "proxmox"), str(REPO)]
+sys.path[:0] = [str(REPO / "tests" / "proxmox"), str(REPO / "collections"), str(REPO)]
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site  # noqa: E402
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import desired_state  # noqa: E402
-from pve_harness import converge, sim_for  # noqa: E402  (before load_site: see pve_harness)
+# pve_harness first: it imports the plugins before load_site installs Ansible's collection finder
+from pve_harness import converge, loader, proxmox, sim_for  # noqa: E402, I001
+
+load_site, desired_state = loader.load_site, proxmox.desired_state
 
 # The API plays of playbooks/proxmox.yml: the four roles that work through the API.
 API_TAGS = "role::proxmox_storage,role::proxmox_backup,role::proxmox_vms,role::proxmox_ha"
@@ -58,34 +61,56 @@ def figures(sim, proc, wall: float) -> dict:
             "failed_items": [f"{item}: {msg}" for item, msg in failures][:40], "rc": proc.returncode}
 
 
+def _measure(sim, path: str, *args: str, extra: dict | None = None) -> dict:
+    sim.reset_counts()
+    proc, wall = playbook(sim, path, *args, extra=extra)
+    out = figures(sim, proc, wall)
+    if proc.returncode:
+        out["error"] = proc.stdout[-1500:]
+    return out
+
+
+def _load() -> str:
+    """1, 5 and 15 minute load averages (what `uptime` prints): the machine may be shared."""
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def main() -> int:
     site = load_site(str(REPO / "inventories" / "rcr"))
     desired = desired_state(site)
     out = {"site": "inventories/rcr", "vms": len(desired["vms"]), "nodes": len(site.proxmox_nodes),
-           "storages": len(desired["storages"]), "community_cannot_express": NOT_EXPRESSIBLE, "versions": {}}
+           "storages": len(desired["storages"]), "backup_jobs": len(desired["backup_jobs"]),
+           "community_cannot_express": NOT_EXPRESSIBLE, "load_average_start": _load(),
+           "command": ".venv/bin/python bench/proxmox_requests.py", "versions": {}}
+    ours_pb, community_pb = str(REPO / "playbooks" / "proxmox.yml"), str(REPO / "bench" / "proxmox_community.yml")
     for version in (8, 9):
-        with sim_for(site, version) as sim:
+        figures_v = {"load_average": _load()}
+        with sim_for(site, version) as sim:  # in-process module runs: the modules' own cost
             t0 = time.monotonic()
-            converge(sim, desired)  # from empty, in-process
-            first = round(time.monotonic() - t0, 2)
+            converge(sim, desired)
+            figures_v["first_converge_in_process"] = {"requests": sum(sim.counts.values()), "writes": sum(sim.writes().values()),
+                                                      "wall_s": round(time.monotonic() - t0, 2)}
             sim.reset_counts()
             t0 = time.monotonic()
             converge(sim, desired)
-            inproc = {"requests": sum(sim.counts.values()), "writes": sum(sim.writes().values()),
-                      "wall_s": round(time.monotonic() - t0, 2)}
-            sim.reset_counts()
-            proc, wall = playbook(sim, str(REPO / "playbooks" / "proxmox.yml"), "--tags", API_TAGS)
-            ours = figures(sim, proc, wall)
-            sim.reset_counts()
-            proc, wall = playbook(sim, str(REPO / "bench" / "proxmox_community.yml"), extra={"bench_major": version})
-            community = figures(sim, proc, wall)
-            if proc.returncode:
-                community["error"] = proc.stdout[-1500:]
-        out["versions"][f"pve{version}"] = {"first_converge_in_process_s": first, "noop_in_process": inproc,
-                                            "ours_noop_playbook": ours, "community_noop_playbook": community}
-        print(f"PVE {version}: ours {ours['requests']} requests ({ours['writes']} writes) in {ours['wall_s']} s; "
-              f"community.proxmox {community['requests']} requests ({community['writes']} writes, "
-              f"{community['tasks_changed']} changed) in {community['wall_s']} s")
+            figures_v["noop_in_process"] = {"requests": sum(sim.counts.values()), "writes": sum(sim.writes().values()),
+                                            "wall_s": round(time.monotonic() - t0, 2)}
+        with sim_for(site, version) as sim:  # ours through ansible-playbook, from empty then again
+            figures_v["ours_first_playbook"] = _measure(sim, ours_pb, "--tags", API_TAGS)
+            figures_v["ours_noop_playbook"] = _measure(sim, ours_pb, "--tags", API_TAGS)
+        with sim_for(site, version) as sim:  # community.proxmox alone, from empty then again
+            figures_v["community_first_playbook"] = _measure(sim, community_pb, extra={"bench_major": version})
+            figures_v["community_noop_playbook"] = _measure(sim, community_pb, extra={"bench_major": version})
+        for kind in ("first", "noop"):
+            ours, community = figures_v[f"ours_{kind}_playbook"], figures_v[f"community_{kind}_playbook"]
+            figures_v[f"{kind}_ratio_community_over_ours"] = {
+                "requests": round(community["requests"] / max(ours["requests"], 1), 1),
+                "wall": round(community["wall_s"] / max(ours["wall_s"], 0.01), 1)}
+            print(f"PVE {version} {kind}: ours {ours['requests']} requests ({ours['writes']} writes, rc {ours['rc']}) in "
+                  f"{ours['wall_s']} s; community.proxmox {community['requests']} requests ({community['writes']} writes, "
+                  f"{community['tasks_with_failed_items']} tasks with failed items) in {community['wall_s']} s")
+        out["versions"][f"pve{version}"] = figures_v
+    out["load_average_end"] = _load()
     dest = REPO / "bench" / "results" / "proxmox_requests.json"
     dest.write_text(json.dumps(out, indent=2) + "\n")
     print(f"written {dest.relative_to(REPO)}")

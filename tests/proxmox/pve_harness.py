@@ -46,9 +46,9 @@ for _name in MODULES:
 
 
 def connection(sim) -> dict:
-    """Token auth against the simulator (self-signed certificate: not validated)."""
+    """Token auth against the simulator, its certificate checked as the cluster CA would be (ca_path)."""
     return {"api_host": "127.0.0.1", "api_port": sim.port, "api_user": sim.user, "api_token_id": sim.token_id,
-            "api_token_secret": sim.token_secret, "validate_certs": False}
+            "api_token_secret": sim.token_secret, "validate_certs": True, "ca_path": sim.certfile}
 
 
 def run(sim, name: str, args: dict, check: bool = False, diff: bool = True) -> dict:
@@ -59,8 +59,16 @@ def run(sim, name: str, args: dict, check: bool = False, diff: bool = True) -> d
         module(name).main()
     result = json.loads(out.getvalue())
     if result.get("failed"):
-        raise AssertionError(f"{name} failed: {result.get('msg')} {result.get('api_errors') or ''}")
+        raise ModuleFailed(f"{name} failed: {result.get('msg')} {result.get('api_errors') or ''}", result)
     return result
+
+
+class ModuleFailed(AssertionError):
+    """A module run that ended with fail_json; ``result`` is what it returned."""
+
+    def __init__(self, message: str, result: dict):
+        super().__init__(message)
+        self.result = result
 
 
 def ha_args(desired: dict, **extra) -> dict:
@@ -68,12 +76,13 @@ def ha_args(desired: dict, **extra) -> dict:
     return {"groups": desired["ha_groups"], "rules": desired["ha_rules"], "resources": desired["ha_resources"], **extra}
 
 
-def converge(sim, desired: dict, check: bool = False) -> dict:
-    """The API part of playbooks/proxmox.yml, module by module; returns each module's result."""
+def converge(sim, desired: dict, check: bool = False, reboot_pending: bool = False) -> dict:
+    """The API part of playbooks/proxmox.yml, module by module; returns each module's result.
+    ``reboot_pending``: what the proxmox_vms role passes inside a maintenance window."""
     results = {"info": run(sim, "pve_cluster_info", {}, check)}
     results["storage"] = run(sim, "pve_storage", {"storages": desired["storages"]}, check)
     results["backup"] = run(sim, "pve_backup_job", {"jobs": desired["backup_jobs"]}, check)
-    results["vms"] = run(sim, "pve_vms", {"vms": desired["vms"]}, check)
+    results["vms"] = run(sim, "pve_vms", {"vms": desired["vms"], "reboot_pending": reboot_pending}, check)
     results["ha"] = run(sim, "pve_ha", ha_args(desired), check)
     return results
 

@@ -9,6 +9,7 @@ import copy
 
 import pve_fixtures
 import pytest
+import requests
 from pve_harness import converge, ha_args, run
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
@@ -22,6 +23,13 @@ def _writes(sim) -> int:
     return sum(sim.writes().values())
 
 
+def _api(sim, path: str):
+    """A read as any client makes it (token, the simulator's certificate trusted)."""
+    r = requests.get(f"{sim.url}/{path}", headers={"Authorization": f"PVEAPIToken={sim.token}"}, verify=sim.certfile, timeout=10)
+    r.raise_for_status()
+    return r.json()["data"]
+
+
 @BOTH
 def test_check_mode_from_empty_writes_nothing(fresh_sim, rcr_desired):
     results = converge(fresh_sim, rcr_desired, check=True)
@@ -31,14 +39,6 @@ def test_check_mode_from_empty_writes_nothing(fresh_sim, rcr_desired):
     assert results["vms"]["diff"]["after"]["rdlic01"]["net0"]["macaddr"] == "BC:24:11:52:44:01"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node>; on PVE 9 then: a negative resource-affinity rule on VMs whose node-affinity rule has '
-    'several priorities is refused "Rule ... is invalid" (pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @BOTH
 @pytest.mark.requirement("SPEC-3-san", "SPEC-3-nas-backup", "SPEC-3-ha")
 def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
@@ -52,6 +52,15 @@ def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
     job = state.backup_jobs["sitekit-nightly"]
     assert job["prune-backups"] == {"keep-daily": 7, "keep-weekly": 5, "keep-monthly": 2}
     assert (job["schedule"], job["mode"], job["compress"], job["storage"]) == ("21:30", "snapshot", "zstd", "nas-backup")
+    # the second copy, in another place (seeds 001 art. 9, 002 art. 6)
+    second = state.backup_jobs["sitekit-second-copy"]
+    assert (second["schedule"], second["storage"], second["prune-backups"]) == (
+        "sun 05:00", "offsite-backup", {"keep-weekly": 5, "keep-monthly": 2})
+    assert second["vmid"] == job["vmid"] and state.storage["offsite-backup"]["type"] == "nfs"
+    # VMs off the templates' node: cloned there from local-lvm, then migrated (a clone with target= is refused)
+    away = sorted(v["vmid"] for v in rcr_desired["vms"] if v["node"] != "pve1")
+    assert first["vms"]["migrated"] == away and sim.counts["POST /nodes/{node}/qemu/{vmid}/migrate"] == len(away)
+    assert "target" not in str([params for method, template, params in sim.log if template.endswith("/clone")])
     # VMs: node, size, NIC with VLAN tag, pinned MAC, running
     for spec in rcr_desired["vms"]:
         vm = state.vms[spec["vmid"]]
@@ -71,6 +80,12 @@ def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
         kinds = [r["type"] for r in state.ha_rules.values()]
         assert kinds.count("resource-affinity") == len(rcr_site.vars["site_proxmox"]["spread_groups"])
         assert kinds.count("node-affinity") == 3
+        # each node-affinity rule: only the preferred node, non-strict (the others stay fallbacks)
+        assert {r: (state.ha_rules[r]["nodes"], state.ha_rules[r].get("strict", 0)) for r in state.ha_rules
+                if state.ha_rules[r]["type"] == "node-affinity"} == {f"sitekit-{n}": (n, 0) for n in ("pve1", "pve2", "pve3")}
+        # the upstream checker finds nothing wrong with the whole set (GET lists no errors)
+        listed = run(sim, "pve_ha", ha_args(rcr_desired), check=True)
+        assert not listed["changed"] and not [r for r in _api(sim, "cluster/ha/rules") if r.get("errors")]
     else:
         assert set(state.ha_groups) == {"sitekit-pve1", "sitekit-pve2", "sitekit-pve3"}
         assert state.ha_resources["vm:101"]["group"] == "sitekit-pve1"
@@ -89,14 +104,6 @@ def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
     assert not any(r["changed"] for r in check.values()) and _writes(sim) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node>; on PVE 9 then: a negative resource-affinity rule on VMs whose node-affinity rule has '
-    'several priorities is refused "Rule ... is invalid" (pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @BOTH
 @pytest.mark.requirement("SPEC-3-retention")
 def test_one_retention_change_is_one_update(fresh_sim, rcr_desired):
@@ -113,16 +120,6 @@ def test_one_retention_change_is_one_update(fresh_sim, rcr_desired):
     assert put == {"prune-backups": "keep-daily=7,keep-monthly=2,keep-weekly=6"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node>; on PVE 9 then: a negative resource-affinity rule on VMs whose node-affinity rule has '
-    'several priorities is refused "Rule ... is invalid" (pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list; then cores changed on a running VM '
-    'stay pending until the next start (qemu-server PVE/QemuServer.pm vmconfig_hotplug_pending) - '
-    'plugins/modules/pve_vms.py reads the config with pending values applied'))
 @BOTH
 def test_drift_is_corrected(fresh_sim, rcr_desired):
     sim = fresh_sim
@@ -135,18 +132,27 @@ def test_drift_is_corrected(fresh_sim, rcr_desired):
     assert sim.writes() == {"PUT /storage/{storage}": 1, "PUT /nodes/{node}/qemu/{vmid}/config": 2}
     assert result["storage"]["diff"]["before"]["nas-backup"]["content"] == "backup,iso"
     assert sim.cluster.storage["nas-backup"]["content"] == "backup"
-    assert sim.cluster.vms[140]["config"]["cores"] == "4"
-    assert sim.cluster.vms[115]["config"]["net0"].startswith("virtio=BC:24:11:52:44:01,")
+    assert sim.cluster.vms[115]["config"]["net0"].startswith("virtio=BC:24:11:52:44:01,")  # a NIC is hot-plugged
+    # sql01 runs: its vCPUs wait for a restart, reported as "reboot required", not rebooted outside a window
+    assert sim.cluster.vms[140]["config"]["cores"] == "2" and sim.cluster.vms[140]["pending"] == {"cores": "4"}
+    assert result["vms"]["pending"] == {"140": {"cores": {"current": "2", "pending": "4"}}} and not result["vms"]["rebooted"]
+    assert any("reboot required: cores 2 -> 4" in w for w in result["vms"]["warnings_by_vm"]["140"])
+    # the next run sends nothing again (the change is pending) and still reports it
+    sim.reset_counts()
+    again = converge(sim, rcr_desired)
+    assert sim.writes() == {} and again["vms"]["pending"] and not again["vms"]["changed"]
+    # inside a maintenance window (the role passes reboot_pending): one reboot, and the VM runs with 4 vCPUs
+    check = converge(sim, rcr_desired, check=True, reboot_pending=True)
+    assert check["vms"]["rebooted"] == [140] and sim.cluster.vms[140]["config"]["cores"] == "2"
+    sim.reset_counts()
+    applied = converge(sim, rcr_desired, reboot_pending=True)
+    assert sim.writes() == {"POST /nodes/{node}/qemu/{vmid}/status/reboot": 1}
+    assert applied["vms"]["rebooted"] == [140] and applied["vms"]["changed"]
+    vm = sim.cluster.vms[140]
+    assert (vm["config"]["cores"], vm["pending"], vm["status"]) == ("4", {}, "running")
+    assert not converge(sim, rcr_desired, reboot_pending=True)["vms"]["changed"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node>; on PVE 9 then: a negative resource-affinity rule on VMs whose node-affinity rule has '
-    'several priorities is refused "Rule ... is invalid" (pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @BOTH
 def test_fixed_storage_option_fails_loudly(fresh_sim, rcr_desired):
     sim = fresh_sim
@@ -165,14 +171,6 @@ def test_pve9_refuses_forced_groups(rcr_site, rcr_desired):
         assert _writes(sim) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node>; on PVE 9 then: a negative resource-affinity rule on VMs whose node-affinity rule has '
-    'several priorities is refused "Rule ... is invalid" (pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @pytest.mark.parametrize("fresh_sim", [9], indirect=True, ids=["pve9"])
 @pytest.mark.requirement("SPEC-1-pra", "SPEC-3-ad-restore")
 def test_pra_restore_latest_backup(fresh_sim, rcr_desired):
@@ -190,6 +188,10 @@ def test_pra_restore_latest_backup(fresh_sim, rcr_desired):
     assert result["archive"] == archives[-1] and restored["node"] == "pve2" and restored["status"] == "running"
     assert restored["config"]["name"] == "dc01" and restored["config"]["scsi0"].endswith("size=80G")
     assert restored["config"]["net0"] != sim.cluster.vms[101]["config"]["net0"]  # unique: a new MAC
+    # started cut off from the network: a second dc01 never answers on the production VLAN
+    assert restored["config"]["net0"].endswith(",link_down=1") and result["isolated"] == {"net0": restored["config"]["net0"]}
+    (bring_up,) = result["bring_up"]
+    assert bring_up == f"qm set 900101 --net0 '{restored['config']['net0'].removesuffix(',link_down=1')}'"
     with pytest.raises(AssertionError, match="already exists"):
         run(sim, "pve_restore", {"vmid": 101, "target_vmid": 900101, "node": "pve2", "backup_storage": "nas-backup"})
 
@@ -205,14 +207,6 @@ def test_password_auth_and_bad_credentials(fresh_sim):
         run(sim, "pve_cluster_info", {**password, "api_password": "wrong"})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node> (in the PVE 8 converge); on PVE 9 then: a negative resource-affinity rule on VMs whose '
-    'node-affinity rule has several priorities is refused "Rule ... is invalid" (pve-ha-manager '
-    'src/PVE/HA/Rules.pm check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 @pytest.mark.parametrize("migrated", [False, True], ids=["groups-not-migrated", "groups-migrated"])
 def test_upgrade_8_to_9_groups_become_rules(rcr_site, rcr_desired, migrated):
     """A cluster converged on PVE 8 (HA groups), upgraded to 9, before or after PVE migrated the groups."""

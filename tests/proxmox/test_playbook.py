@@ -24,7 +24,9 @@ pytestmark = pytest.mark.integration
 
 
 def playbook(sim, name: str, *args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
-    extra_vars = {"proxmox_api_override": {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": False},
+    # the simulator's certificate checked as a cluster's pve-root-ca would be: the roles pass ca_path
+    extra_vars = {"proxmox_api_override": {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": True,
+                                           "ca_path": sim.certfile},
                   "proxmox_api_secret": sim.token_secret, **(extra or {})}
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
     cmd = [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", str(REPO / "inventories" / "rcr"),
@@ -44,15 +46,6 @@ def sim(rcr_site):
         yield s
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'issue 11: a VM on local storage cannot be cloned to another node: "can\'t clone VM to node ... '
-    '(VM uses local storage)" (qemu-server PVE/API2/Qemu.pm clone_vm, $check_storage_access_clone) - '
-    'plugins/modules/pve_vms.py clones the templates of local-lvm (LVM-thin, local) with target=<vm '
-    'node> (playbooks/proxmox.yml, role proxmox_vms); on PVE 9 then: a negative resource-affinity '
-    'rule on VMs whose node-affinity rule has several priorities is refused "Rule ... is invalid" '
-    '(pve-ha-manager src/PVE/HA/Rules.pm '
-    'check_single_priority_node_affinity_in_resource_affinity_rules) - '
-    'plugins/module_utils/site_proxmox.py ha_rules/_node_list'))
 def test_api_plays_check_then_converge_then_noop(sim):
     check = playbook(sim, "proxmox.yml", "--tags", API_TAGS, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]
@@ -71,10 +64,33 @@ def test_api_plays_check_then_converge_then_noop(sim):
     assert sim.writes() == {}, sim.writes()
 
 
+def test_pending_changes_wait_for_a_maintenance_window(sim):
+    """sql01's vCPUs changed behind our back on the running VM: the role sets them back; PVE keeps the
+    change pending; outside a window the run reports it, inside one it reboots the VM (once)."""
+    sim.cluster.vms[140]["config"]["cores"] = "2"
+    outside = {"inside": False, "at": "wed 11:00 Europe/Paris", "windows": []}
+    run = playbook(sim, "proxmox.yml", "--tags", "role::proxmox_vms", extra={"proxmox_vms_maintenance": outside})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "reboot required for VM(s) 140: their pending changes apply at the next run inside a maintenance window " \
+           "(wed 11:00 Europe/Paris is outside every window)" in " ".join(run.stdout.split())
+    assert sim.cluster.vms[140]["pending"] == {"cores": "4"} and "POST /nodes/{node}/qemu/{vmid}/status/reboot" not in sim.counts
+    sim.reset_counts()
+    inside = {"inside": True, "at": "sun 03:00 Europe/Paris", "windows": ["nightly", "weekend"]}
+    run = playbook(sim, "proxmox.yml", "--tags", "role::proxmox_vms", extra={"proxmox_vms_maintenance": inside})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert sim.writes() == {"POST /nodes/{node}/qemu/{vmid}/status/reboot": 1} and recap(run.stdout)["changed"] == 1
+    assert (sim.cluster.vms[140]["config"]["cores"], sim.cluster.vms[140]["pending"]) == ("4", {})
+
+
 def test_pra_drill_reports_time_against_target(sim):
     sim.run_backup_jobs()
     run = playbook(sim, "pra_drill.yml", extra={"pra_vm": "dc01", "pra_node": "pve2"})
     assert run.returncode == 0, run.stdout[-3000:]
     assert re.search(r"dc01 restored from nas-backup:backup/vzdump-qemu-101-\S+ as VM 900101 on pve2\s+in [\d.]+ s \([\d.]+ min\); "
                      r"target 30 min:\s+within target", run.stdout), run.stdout[-2000:]
-    assert sim.cluster.vms[900101]["status"] == "running"
+    restored = sim.cluster.vms[900101]
+    assert restored["status"] == "running" and restored["config"]["net0"].endswith(",link_down=1")
+    nic = restored["config"]["net0"].removesuffix(",link_down=1")
+    assert re.search(r"VM 900101 runs with its network unplugged \(net0 link_down=1\): it never answers beside dc01\. "
+                     r"To connect it \(the original gone, or its VLAN isolated\), on pve2:\s+qm set 900101 --net0 "
+                     + re.escape(f"'{nic}'"), run.stdout), run.stdout[-2000:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pve_fixtures
 import pytest
+import sites
 from ansible_collections.sitekit.core.plugins.module_utils.pve_client import prune_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
@@ -31,7 +32,7 @@ def test_storages_in_dependency_order_with_api_parameters(rcr_desired):
 
 
 def test_backup_job_follows_site_backup(rcr_desired):
-    (job,) = rcr_desired["backup_jobs"]
+    job, _second = rcr_desired["backup_jobs"]
     assert job["schedule"] == "21:30" and job["storage"] == "nas-backup"
     assert job["mode"] == "snapshot" and job["compress"] == "zstd"
     assert job["prune-backups"] == "keep-daily=7,keep-monthly=2,keep-weekly=5"
@@ -86,7 +87,9 @@ def test_ha_rules_pve9(rcr_site, rcr_desired):
     assert len(spread) == len(rcr_site.vars["site_proxmox"]["spread_groups"])
     assert all(r["affinity"] == "negative" for r in spread)
     assert rules["sitekit-spread-ad-domain-controllers"]["resources"] == "vm:101,vm:102"
-    assert rules["sitekit-pve1"]["nodes"] == "pve1:2,pve2:1,pve3:1"
+    # the preferred node alone, non-strict: PVE 9 refuses several priorities beside resource-affinity rules
+    assert (rules["sitekit-pve1"]["nodes"], rules["sitekit-pve1"]["strict"]) == ("pve1", 0)
+    assert all(":" not in r["nodes"] for r in node_rules)
 
 
 def test_ha_groups_pve8(rcr_desired):
@@ -95,6 +98,26 @@ def test_ha_groups_pve8(rcr_desired):
     res8 = sp.ha_resources(rcr_desired["ha"], 8)
     res9 = sp.ha_resources(rcr_desired["ha"], 9)
     assert all(r["group"] in groups for r in res8) and all("group" not in r for r in res9)
+
+
+def test_ha_rules_pass_the_pve9_feasibility_checker(rcr_desired, rcr_site):
+    """The simulator's port of pve-ha-manager Rules.pm check_feasibility finds nothing in the view's rule set."""
+    from tests.pve_sim.ha_rules import check_feasibility, parse_nodes
+
+    rules = {r["rule"]: {**r, "resources": set(r["resources"].split(",")), "nodes": parse_nodes(r.get("nodes", ""))}
+             for r in rcr_desired["ha_rules"]}
+    assert check_feasibility(rules, rcr_site.proxmox_nodes) == {}
+    # the former set (several priorities per node) fails every rule, as the review found
+    former = {rid: {**r, "nodes": {n: 2 if n == rid.removeprefix("sitekit-") else 1 for n in rcr_site.proxmox_nodes}}
+              if r["type"] == "node-affinity" else r for rid, r in rules.items()}
+    assert set(check_feasibility(former, rcr_site.proxmox_nodes)) == set(rules)
+
+
+def test_spread_group_members_on_one_node_are_refused():
+    site = sites.modified(dc02__vm={**sites.site().vms["dc02"], "node": "pve1"})
+    with pytest.raises(SiteError, match="dc02 prefers node pve1 like dc01, of the same spread group ad_domain_controllers") as exc:
+        sp.desired_state(site)
+    assert (exc.value.key, exc.value.host) == ("vm.node", "dc02")
 
 
 def test_spread_members_prefer_different_nodes(rcr_site):
@@ -227,3 +250,95 @@ def test_vm_compare():
     assert grow == {"scsi0": "80G"} and "never shrunk" in notes[0]
     unpinned = {**spec, "net0": {"model": "virtio", "bridge": "vmbr0", "tag": 20}}
     assert compare(unpinned, config)[0] == {"net0": "virtio=BC:24:11:52:44:01,bridge=vmbr0,tag=20"}  # generated MAC kept
+
+
+# ---- issue 11: pure parts of the fixes -------------------------------------------------------------
+def test_second_copy_job(rcr_desired):
+    nightly, second = rcr_desired["backup_jobs"]
+    assert (second["id"], second["storage"], second["schedule"]) == ("sitekit-second-copy", "offsite-backup", "sun 05:00")
+    assert second["prune-backups"] == "keep-monthly=2,keep-weekly=5" and second["vmid"] == nightly["vmid"]
+    assert (second["mode"], second["compress"], second["mailto"]) == ("snapshot", "zstd", "supervision@rcr.example")
+    assert "location" not in str(rcr_desired["storages"])  # where a storage is, is for the model, never sent to PVE
+
+
+@pytest.mark.parametrize(("moment", "inside"), [
+    ("2026-11-29T09:00:00+00:00", True),    # Sunday 10:00 in Paris: weekend window
+    ("2026-11-25T10:00:00+00:00", False),   # Wednesday 11:00 in Paris
+    ("2026-11-25T19:30:00+00:00", True),    # Wednesday 20:30 in Paris: nightly window
+    ("2026-11-25T05:30:00+00:00", True),    # Wednesday 06:30 in Paris (the night before's window)
+    ("2026-11-25T06:30:00+00:00", False),   # Wednesday 07:30 in Paris, 06:30 UTC: the site's zone counts
+])
+def test_maintenance_now_in_the_site_time_zone(rcr_site, moment, inside):
+    import datetime
+
+    now = sp.maintenance_now(rcr_site, datetime.datetime.fromisoformat(moment))
+    assert now["inside"] is inside and now["at"].endswith("Europe/Paris")
+    assert bool(now["windows"]) is inside
+
+
+def test_fixed_storage_keys_per_type():
+    from ansible_collections.sitekit.core.plugins.module_utils.pve_format import fixed_storage_keys
+
+    assert fixed_storage_keys("nfs") == {"type", "path", "server", "export", "snapshot-as-volume-chain"}
+    assert fixed_storage_keys("rbd") == {"type"}  # an RBD pool changes on update
+    assert {"thinpool", "vgname"} <= fixed_storage_keys("lvmthin") and "pool" not in fixed_storage_keys("lvmthin")
+    assert {"blocksize", "iscsiprovider", "pool"} <= fixed_storage_keys("zfs") and "blocksize" not in fixed_storage_keys("zfspool")
+    assert {"share", "server"} <= fixed_storage_keys("cifs") and {"datastore", "server"} <= fixed_storage_keys("pbs")
+
+
+def test_disk_sizes_without_unit_are_bytes():
+    vms = module("pve_vms")
+    assert vms.disk_bytes("san-lvm:vm-1-disk-0,size=34359738368") == 32 * 2**30
+    assert vms.disk_bytes("san-lvm:vm-1-disk-0,iothread=1,size=80G") == 80 * 2**30
+    assert vms.disk_bytes("san-lvm:vm-1-disk-0,size=512M") == 2**29 and vms.disk_bytes("none,media=cdrom") is None
+    spec = {"disks": [{"key": "scsi0", "storage": "s", "size_gb": 40}]}
+    assert vms.compare(spec, {"scsi0": "s:vm-1-disk-0,size=34359738368"})[1] == {"scsi0": "40G"}
+    assert vms.compare({"disks": [{**spec["disks"][0], "size_gb": 32}]}, {"scsi0": "s:vm-1-disk-0,size=34359738368"}) == ({}, {}, [])
+    assert "is 32 GB, declared 20 GB" in vms.compare({"disks": [{**spec["disks"][0], "size_gb": 20}]},
+                                                      {"scsi0": "s:vm-1-disk-0,size=34359738368"})[2][0]
+
+
+def test_pending_split():
+    after, now, pending = module("pve_vms").split_pending([
+        {"key": "cores", "value": "2", "pending": "4"}, {"key": "name", "value": "sql01"},
+        {"key": "balloon", "value": "0", "delete": 1}, {"key": "scsi1", "pending": "s:vm-140-disk-1,size=10G"}])
+    assert after == {"cores": "4", "name": "sql01", "scsi1": "s:vm-140-disk-1,size=10G"}
+    assert now == {"cores": "2", "name": "sql01", "balloon": "0"}
+    assert pending == {"cores": {"current": "2", "pending": "4"}, "balloon": {"current": "0", "pending": None},
+                       "scsi1": {"current": None, "pending": "s:vm-140-disk-1,size=10G"}}
+
+
+def test_task_outcomes_and_fingerprints():
+    from ansible_collections.sitekit.core.plugins.module_utils.pve_client import normalise_fingerprint, task_outcome
+
+    assert task_outcome("OK") == ("ok", 0) and task_outcome("WARNINGS: 3") == ("warnings", 3)
+    assert task_outcome("clone failed: no space left") == ("error", 0) and task_outcome(None) == ("error", 0)
+    pin = ":".join(["A1"] * 32)
+    assert normalise_fingerprint(pin) == "a1" * 32 and normalise_fingerprint("A1:B2") is None
+
+
+def test_restored_copy_nics_go_link_down():
+    restore = module("pve_restore")
+    config = {"net0": "virtio=BC:24:11:5E:4A:01,bridge=vmbr0,tag=10", "net1": "e1000=BC:24:11:5E:4A:02,bridge=vmbr1,link_down=0",
+              "scsi0": "san-lvm:vm-900101-disk-0,size=80G", "name": "dc01"}
+    assert restore.link_down(config) == {"net0": "virtio=BC:24:11:5E:4A:01,bridge=vmbr0,tag=10,link_down=1",
+                                         "net1": "e1000=BC:24:11:5E:4A:02,bridge=vmbr1,link_down=1"}
+    assert restore.connected("virtio=BC:24:11:5E:4A:01,bridge=vmbr0,link_down=1") == "virtio=BC:24:11:5E:4A:01,bridge=vmbr0"
+
+
+def test_ha_rule_writes_never_pass_through_an_infeasible_set():
+    rule_calls = module("pve_ha").rule_calls
+    current = {"n1": {"type": "node-affinity", "nodes": "pve1", "resources": "vm:101,vm:103"},
+               "n2": {"type": "node-affinity", "nodes": "pve2", "resources": "vm:102"},
+               "spread": {"type": "resource-affinity", "affinity": "negative", "resources": "vm:101,vm:102"}}
+    want = [{"rule": "n1", "type": "node-affinity", "nodes": "pve1", "resources": "vm:102,vm:103"},
+            {"rule": "n2", "type": "node-affinity", "nodes": "pve2", "resources": "vm:101"},
+            {"rule": "spread", "type": "resource-affinity", "affinity": "negative", "resources": "vm:101,vm:102"},
+            {"rule": "n3", "type": "node-affinity", "nodes": "pve3", "resources": "vm:104"}]
+    update = {"n1": {"resources": "vm:102,vm:103"}, "n2": {"resources": "vm:101"}}
+    calls = rule_calls(current, want, [want[3]], update, [], [])
+    # n1 keeps vm:103 first; n2 would keep nothing: deleted, then created again with vm:101
+    assert calls == [("DELETE", "cluster/ha/rules/n2", {}),
+                     ("PUT", "cluster/ha/rules/n1", {"type": "node-affinity", "resources": "vm:103"}),
+                     ("PUT", "cluster/ha/rules/n1", {"type": "node-affinity", "resources": "vm:102,vm:103"}),
+                     ("POST", "cluster/ha/rules", want[3]), ("POST", "cluster/ha/rules", want[1])]

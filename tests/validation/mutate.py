@@ -10,6 +10,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 _yaml = YAML()  # round-trip: keeps comments and !vault tags
+_yaml.preserve_quotes = True  # and quotes: a YAML 1.1 reader takes an unquoted 21:30 for a number
 _yaml.width = 4096
 _yaml.preserve_quotes = True  # "12:00" stays quoted (a YAML 1.1 reader would see the number 720)
 

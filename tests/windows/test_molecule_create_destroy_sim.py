@@ -76,8 +76,6 @@ def _play(name, sim, tmp_path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="issue 11: a VM on local storage cannot be cloned to another node (qemu-server "
-                   "PVE/API2/Qemu.pm clone_vm): molecule/windows/create.yml clones templates of local-lvm with target=")
 def test_create_clones_the_instances_and_destroy_removes_them(simulator, tmp_path):
     created = _play("create", simulator, tmp_path)
     assert created.returncode == 0, created.stdout[-4000:]

@@ -78,6 +78,17 @@ def given_running_vm(sim, api):
     _vm(sim, 120, "pve1", status="running", scsi0=_disk(120, "san-lvm", 32))
 
 
+def given_archive(sim, api):
+    """A vzdump archive of VM 120 (on san-lvm) on the NAS, as a nightly job leaves it."""
+    from tests.pve_sim.handlers.backup import make_archive
+
+    given_san(sim, api)
+    given_nas(sim, api)
+    _vm(sim, 120, "pve1", scsi0=_disk(120, "san-lvm", 32))
+    sim.cluster.content.setdefault("nas-backup", [])
+    make_archive(sim.cluster, "nas-backup", 120, "zstd")
+
+
 GIVEN = {name[len("given_"):].replace("_", "-"): fn for name, fn in globals().items() if name.startswith("given_")}
 
 
@@ -100,12 +111,15 @@ def _subset(expected, actual, where="data"):
         assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
-def _resolve(api, params: dict) -> dict:
-    """``"@digest:<path>"`` stands for the digest read from <path> just before the request."""
+def _resolve(api, params: dict, sim=None) -> dict:
+    """``"@digest:<path>"`` stands for the digest read from <path> just before the request,
+    ``"@archive"`` for the volume id of the newest backup archive (given: archive)."""
     out = dict(params or {})
     for key, value in out.items():
         if isinstance(value, str) and value.startswith("@digest:"):
             out[key] = _ok(api("GET", value[len("@digest:"):])).json()["data"]["digest"]
+        elif value == "@archive":
+            out[key] = sim.cluster.content["nas-backup"][-1]["volid"]
     return out
 
 
@@ -141,7 +155,7 @@ def test_case(case, sim_api):
             status = api("GET", f"/nodes/{data.split(':')[1]}/tasks/{data}/status").json()["data"]
             assert status.get("exitstatus") == "OK", status
     method, path, params = case["request"]
-    response = api(method, path, _resolve(api, params))
+    response = api(method, path, _resolve(api, params, sim))
     expect = case["expect"]
     body = response.json()
     assert response.status_code == expect["status"], body

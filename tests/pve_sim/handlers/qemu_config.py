@@ -248,3 +248,25 @@ def qemu_stop(c: Cluster, p, user):
 @api("POST", "/nodes/{node}/qemu/{vmid}/status/shutdown")
 def qemu_shutdown(c: Cluster, p, user):
     return _stop(c, p, user, "qmshutdown")
+
+
+@api("POST", "/nodes/{node}/qemu/{vmid}/status/reboot")
+def qemu_reboot(c: Cluster, p, user):
+    """Qemu.pm vm_reboot: refused at once for a VM that does not run ("VM <id> not running"); the
+    'qmreboot' worker (QemuServer.pm vm_reboot -> _do_vm_stop, which checks the config lock) shuts
+    the VM down and qmeventd starts it again, so the pending changes are applied and it runs."""
+    vm = c.vm(p["node"], p["vmid"])
+    if vm["status"] != "running":
+        raise die(f"VM {p['vmid']} not running")
+
+    def reboot():
+        if vm["config"].get("lock"):
+            raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
+        for key, value in list(vm["pending"].items()):
+            vm["pending"].pop(key)
+            if value is None:
+                vm["config"].pop(key, None)
+            else:
+                vm["config"][key] = value
+        c.write_vm(vm)
+    return c.task(p["node"], "qmreboot", str(p["vmid"]), user, reboot)

@@ -135,6 +135,7 @@ def _restore(c: Cluster, p, user):
                 try:
                     value = qr.alloc_disk(c, node, vmid, sid, size.group(1), str(vol["_config"].get("template")) == "1")
                 except ApiError as exc:
+                    unlock()
                     raise TaskFailed(f"unable to restore VM {vmid} - {exc.message.strip()}") from None
             elif re.fullmatch(r"net\d+", key):
                 value = net_with_mac(value, new_mac=str(p.get("unique", "0")) == "1")
@@ -143,7 +144,13 @@ def _restore(c: Cluster, p, user):
         c.write_vm(c.vms[vmid])
         if str(p.get("start", "0")) == "1":
             c.vms[vmid]["status"] = "running"
-    return c.task(node, "qmrestore", str(vmid), user, restore, [f"restore vma archive: {p['archive']}"])
+    def unlock():
+        """Qemu.pm create_vm (qmrestore worker): on an error the 'create' lock is removed and the VM is
+        left as it is ("VM <id> state is NOT cleaned up")."""
+        if vmid in c.vms:
+            c.vms[vmid]["config"].pop("lock", None)
+
+    return c.task(node, "qmrestore", str(vmid), user, restore, [f"restore vma archive: {p['archive']}"], on_fail=unlock)
 
 
 @api("POST", "/nodes/{node}/qemu/{vmid}/clone")

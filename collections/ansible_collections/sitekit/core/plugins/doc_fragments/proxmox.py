@@ -54,11 +54,30 @@ options:
     type: str
   validate_certs:
     description:
-      - Check the API's TLS certificate (the C(verify) of python-requests, against its CA bundle).
-        A node's self-signed certificate fails unless its CA is trusted there.
+      - Check the API's TLS certificate (the C(verify) of python-requests) against O(ca_path), else
+        python-requests' CA bundle. A node's certificate is signed by the cluster's own CA (C(pve-root-ca),
+        made at installation), which no public bundle holds - give O(ca_path) or O(api_fingerprint).
+      - V(false) sends the token or password to whatever answers at O(api_host); for throwaway test clusters only.
       - When not set, E(PROXMOX_VALIDATE_CERTS) is used, then the default.
     type: bool
     default: true
+  ca_path:
+    description:
+      - CA certificate(s) (PEM file on the host that runs the module) the API's certificate must chain to, with its
+        name checked against O(api_host) - on a cluster, a copy of C(/etc/pve/pve-root-ca.pem) from any node.
+      - Used when O(validate_certs) is true and O(api_fingerprint) is not set.
+      - When not set, E(PROXMOX_CA_PATH) is used.
+    type: path
+  api_fingerprint:
+    description:
+      - SHA-256 fingerprint of the API's certificate, as C(pvenode cert info) or the node's certificate view shows it
+        (32 hex bytes separated by colons). The connection goes on only when the certificate presented has exactly
+        this fingerprint; neither its chain nor its name is then checked (the way PVE pins a PBS or a cluster join).
+      - Needs token authentication (O(api_token_id)) - proxmoxer requests a password ticket on a connection of its
+        own that the pin would not cover.
+      - A renewed certificate (e.g. by C(pvenode cert set) or ACME) needs the new fingerprint.
+      - When not set, E(PROXMOX_FINGERPRINT) is used.
+    type: str
   api_timeout:
     description:
       - Seconds one HTTP request to the API may take (python-requests timeout). No environment fallback.
@@ -73,6 +92,10 @@ notes:
     variable, then the default.
   - The API is always reached over HTTPS; an unreachable API or a refused request fails the task with the
     method and path (C(GET /version), C(PUT /storage/nas-backup)…) and the API's error message.
+  - "Tasks (UPIDs) are waited for with status reads 10 ms apart at first, then twice as long each time up to 2 s.
+    A task that ends C(WARNINGS: n) is accepted and its warning lines become the module's warnings (as
+    community.proxmox accepts it); one that ends with an error fails the module with the error and the UPID; one
+    still running at the module's C(timeout) fails it and returns the UPID (C(upid)), the task going on."
 """
 
     ACTION_GROUP = r"""

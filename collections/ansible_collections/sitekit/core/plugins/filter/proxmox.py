@@ -5,9 +5,13 @@ from __future__ import annotations
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, ha_votes, parse_pvecm_status
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import api_connection, desired_state
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
+    api_connection,
+    desired_state,
+    maintenance_now,
+)
 
-SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans")
+SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans", "site_timezone")
 
 
 def _site(hostvars, groups: dict) -> Site:
@@ -23,6 +27,11 @@ def pve_desired(hostvars, groups: dict) -> dict:
 def pve_api(hostvars, groups: dict) -> dict:
     """Where the API is (host, port, user, token id, validate_certs), from site_proxmox."""
     return api_connection(_site(hostvars, groups))
+
+
+def pve_maintenance_now(hostvars, groups: dict) -> dict:
+    """Is this moment inside a maintenance window (site time zone)? ``{inside, at, windows}``."""
+    return maintenance_now(_site(hostvars, groups))
 
 
 def pvecm_status(text: str) -> dict:
@@ -58,4 +67,5 @@ def pve_ha_votes(nodes: int, qdevice_declared: bool) -> dict:
 class FilterModule:
     def filters(self):
         return {"pve_desired": pve_desired, "pve_api": pve_api, "pvecm_status": pvecm_status, "pve_ha_allowed": pve_ha_allowed,
-                "pvecm_link_args": pvecm_link_args, "pve_net0": pve_net0, "pve_ha_votes": pve_ha_votes}
+                "pvecm_link_args": pvecm_link_args, "pve_net0": pve_net0, "pve_ha_votes": pve_ha_votes,
+                "pve_maintenance_now": pve_maintenance_now}

@@ -1,13 +1,16 @@
 """Shared Proxmox VE API client of the sitekit.core pve_* modules (proxmoxer).
 
 One argument spec (token or password auth, from the inventory's vault variables or
-the PROXMOX_* environment, secrets ``no_log``), one connect helper, task waiting,
-version detection and the small compare helpers every module uses to decide
-``changed``, return ``diff`` and make no write call in check mode.
+the PROXMOX_* environment, secrets ``no_log``; the node's own CA or a pinned certificate
+fingerprint), one connect helper, task waiting, version detection and the small compare
+helpers every module uses to decide ``changed``, return ``diff`` and make no write call in
+check mode.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import time
 import traceback
 
@@ -37,12 +40,55 @@ def pve_argument_spec() -> dict:
         api_token_id=dict(type="str", no_log=False, fallback=(env_fallback, ["PROXMOX_TOKEN_ID"])),
         api_token_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["PROXMOX_TOKEN_SECRET"])),
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["PROXMOX_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["PROXMOX_CA_PATH"])),
+        api_fingerprint=dict(type="str", fallback=(env_fallback, ["PROXMOX_FINGERPRINT"])),
         api_timeout=dict(type="int", default=30),
     )
 
 
 PVE_REQUIRED_ONE_OF = [("api_password", "api_token_id")]
 PVE_REQUIRED_TOGETHER = [("api_token_id", "api_token_secret")]
+
+# Task polling: the first status read after 10 ms (most API tasks end in well under a second),
+# then twice as long each time up to 2 s, so a 1-hour restore costs about 1 800 reads, not 18 000.
+POLL_FIRST = 0.01
+POLL_MAX = 2.0
+_FINGERPRINT = re.compile(r"^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$")
+
+
+def normalise_fingerprint(value: str) -> str | None:
+    """A SHA-256 certificate fingerprint as PVE shows it (``AB:CD:…``, 32 bytes), lower-cased
+    without colons as urllib3's ``assert_fingerprint`` takes it; None when it is not one."""
+    text = str(value or "").strip()
+    return text.replace(":", "").lower() if _FINGERPRINT.match(text) else None
+
+
+def task_outcome(exitstatus) -> tuple[str, int]:
+    """('ok' | 'warnings' | 'error', warning count) of a stopped task's ``exitstatus``.
+
+    PVE ends a worker with ``OK``, ``WARNINGS: <n>`` (pve-common PVE/RESTEnvironment.pm
+    fork_worker, read back by PVE/Tools.pm upid_read_status) or the error text.
+    """
+    text = str(exitstatus or "")
+    if text == "OK":
+        return "ok", 0
+    m = re.fullmatch(r"WARNINGS: (\d+)", text)
+    if m:
+        return "warnings", int(m.group(1))
+    return "error", 0
+
+
+def _pinned_adapter(fingerprint: str):
+    """A requests adapter whose connections check the server certificate's SHA-256 digest
+    (urllib3 ``assert_fingerprint``) instead of a CA chain."""
+    from requests.adapters import HTTPAdapter
+
+    class PinnedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["assert_fingerprint"] = fingerprint
+            super().init_poolmanager(*args, **kwargs)
+
+    return PinnedAdapter()
 
 
 class PveClient:
@@ -53,7 +99,18 @@ class PveClient:
         if not HAS_PROXMOXER:
             module.fail_json(msg=missing_required_lib("proxmoxer"), exception=PROXMOXER_ERROR)
         p = module.params
-        auth = {"user": p["api_user"], "port": p["api_port"], "verify_ssl": p["validate_certs"], "timeout": p["api_timeout"]}
+        pin = None
+        if p.get("api_fingerprint"):
+            pin = normalise_fingerprint(p["api_fingerprint"])
+            if pin is None:
+                module.fail_json(msg="api_fingerprint must be the SHA-256 fingerprint of the API certificate, 32 hex bytes "
+                                     "separated by colons (pvenode cert info on the node)")
+            if not p.get("api_token_id"):
+                # proxmoxer posts the password for a ticket on a connection of its own, which the pin
+                # would not cover: the password could reach a server that only pretends to be PVE.
+                module.fail_json(msg="api_fingerprint needs token authentication (api_token_id, api_token_secret)")
+        verify = False if pin else (p["ca_path"] or True) if p["validate_certs"] else False
+        auth = {"user": p["api_user"], "port": p["api_port"], "verify_ssl": verify, "timeout": p["api_timeout"]}
         if p.get("api_token_id"):
             auth.update(token_name=p["api_token_id"], token_value=p["api_token_secret"])
         else:
@@ -62,7 +119,23 @@ class PveClient:
             self.api = ProxmoxAPI(p["api_host"], **auth)
         except Exception as exc:  # proxmoxer raises bare exceptions on auth failures
             module.fail_json(msg=f"cannot connect to the Proxmox VE API at {p['api_host']}:{p['api_port']}: {exc}")
+        session = self.api._store["session"]  # proxmoxer's requests session
+        if pin:
+            session.mount("https://", _pinned_adapter(pin))
+        session.hooks["response"].append(self._keep_error_message)
+        self._error_message = None
         self._version = None
+        self.polls = 0  # task status reads, for the caller's figures
+
+    def _keep_error_message(self, response, *args, **kwargs):
+        """PVE puts only the first line of an error in the HTTP status line, which is all proxmoxer keeps
+        (pve-http-server PVE/APIServer/AnyEvent.pm); the whole text is the body's ``message``, e.g.
+        "create ha rule failed: 400 Rule 'x' is invalid.\nresources: <why>\n"."""
+        self._error_message = None
+        if response.status_code >= 400:
+            with contextlib.suppress(ValueError):  # not JSON: the status line is all there is
+                self._error_message = response.json().get("message")
+        return response
 
     # ---- raw calls: path relative to /api2/json ---------------------------------------------
     def call(self, method: str, path: str, **params):
@@ -70,7 +143,11 @@ class PveClient:
             return getattr(self.api(path.strip("/")), method.lower())(**params)
         except ResourceException as exc:
             errors = getattr(exc, "errors", None)
-            self.module.fail_json(msg=f"{method} /{path.strip('/')} failed: {exc}", api_errors=errors,
+            text = " ".join(line.strip() for line in (self._error_message or "").splitlines() if line.strip())
+            detail = f"{exc.status_code} {text}" if text else str(exc)
+            if text and errors:
+                detail += f" - {errors}"
+            self.module.fail_json(msg=f"{method} /{path.strip('/')} failed: {detail}", api_errors=errors,
                                   status_code=getattr(exc, "status_code", None))
         except Exception as exc:  # connection refused, TLS, timeouts (requests exceptions)
             self.module.fail_json(msg=f"{method} /{path.strip('/')}: cannot reach the Proxmox VE API: {exc}")
@@ -96,21 +173,49 @@ class PveClient:
             self._version = data
         return self._version
 
-    def wait_task(self, upid, timeout: int = 600, poll: float = 0.2):
-        """Block until a task (UPID) has stopped; fail the module unless it ended OK."""
+    def wait_task(self, upid, timeout: int = 600, what: str = "task", on_error=None):
+        """Block until a task (UPID) has stopped and return its status.
+
+        Ends ``OK``: returned. Ends ``WARNINGS: n``: returned, and the task's ``WARN:`` lines
+        (or its count) become module warnings, as community.proxmox accepts such a task. Ends
+        with an error: ``on_error(message)`` runs first when given (a rollback), then the module
+        fails with the error and the UPID. Still running after ``timeout`` seconds: the module
+        fails and returns the UPID (``upid``), so the operator can follow the task that goes on.
+        Status reads back off from 10 ms to 2 s.
+        """
         if not isinstance(upid, str) or not upid.startswith("UPID:"):
             return None
         node = upid.split(":")[1]
         deadline = time.monotonic() + timeout
+        delay = POLL_FIRST
         while True:
             status = self.get(f"nodes/{node}/tasks/{upid}/status")
+            self.polls += 1
             if status.get("status") == "stopped":
-                if status.get("exitstatus") != "OK":
-                    self.module.fail_json(msg=f"task {upid} failed: {status.get('exitstatus')}")
+                outcome, count = task_outcome(status.get("exitstatus"))
+                if outcome == "warnings":
+                    self._task_warnings(node, upid, what, count)
+                elif outcome == "error":
+                    message = f"{what} failed: {status.get('exitstatus')} (task {upid})"
+                    if on_error:
+                        on_error(message)
+                    self.module.fail_json(msg=message, upid=upid, exitstatus=status.get("exitstatus"))
                 return status
-            if time.monotonic() > deadline:
-                self.module.fail_json(msg=f"task {upid} still running after {timeout} s")
-            time.sleep(poll)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.module.fail_json(msg=f"{what} still running after {timeout} s; it goes on as task {upid} "
+                                          f"(Tasks view of node {node}, or GET /nodes/{node}/tasks/<upid>/status)",
+                                      upid=upid, task_status="running")
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, POLL_MAX)
+
+    def _task_warnings(self, node: str, upid: str, what: str, count: int):
+        """A task that ended ``WARNINGS: n``: its warning lines as module warnings (one log read)."""
+        # limit: 0 means "all" only since pve-common 8.2 (PVE/Tools.pm dump_logfile), 50 before
+        log = self.get(f"nodes/{node}/tasks/{upid}/log", limit=1000) or []
+        lines = [str(entry.get("t", "")) for entry in log if str(entry.get("t", "")).startswith("WARN")]
+        for line in lines or [f"{count} warning(s)"]:
+            self.module.warn(f"{what} ({upid}): {line}")
 
 
 # ---- compare helpers (pure, unit-tested) ---------------------------------------------------------

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
-# Storage options PVE accepts on update (PUT /storage/{id}); these are fixed at creation.
-FIXED_STORAGE_KEYS = frozenset({"type", "portal", "target", "server", "export", "vgname", "base", "path", "pool"})
+# Options each storage type fixes at creation: PVE refuses to change them on update
+# ("can't change value of fixed parameter"). From the ``fixed => 1`` options of each plugin's
+# options() in pve-storage src/PVE/Storage/<Type>Plugin.pm, 8.3.6 (PVE 8.4) and 9.1.0 (PVE 9.1);
+# snapshot-as-volume-chain is new in 9.x, glusterfs is gone in 9.x. ``type`` never changes.
+FIXED_STORAGE_OPTIONS = {
+    "dir": {"path", "snapshot-as-volume-chain"},
+    "nfs": {"path", "server", "export", "snapshot-as-volume-chain"},
+    "cifs": {"path", "server", "share", "snapshot-as-volume-chain"},
+    "btrfs": {"path"},
+    "cephfs": {"path"},
+    "glusterfs": {"path", "volume"},
+    "lvm": {"vgname", "base"},
+    "lvmthin": {"thinpool", "vgname"},
+    "iscsi": {"portal", "target"},
+    "iscsidirect": {"portal", "target"},
+    "zfs": {"portal", "target", "pool", "blocksize", "iscsiprovider"},
+    "zfspool": {"pool"},
+    "pbs": {"server", "datastore"},
+    "rbd": set(),
+    "esxi": set(),
+}
+
+
+def fixed_storage_keys(storage_type) -> frozenset[str]:
+    """The options of a storage of this type that cannot change once it exists (``type`` included)."""
+    return frozenset({"type"} | FIXED_STORAGE_OPTIONS.get(str(storage_type), set()))
 
 
 def net0_string(nic: dict) -> str:
-    """A NIC dict (model, macaddr, bridge, tag, firewall) as PVE's ``net0`` property string."""
+    """A NIC dict (model, macaddr, bridge, tag, firewall, link_down) as PVE's ``net0`` property string."""
     head = f"{nic['model']}={nic['macaddr']}" if nic.get("macaddr") else nic["model"]
-    rest = [f"{k}={nic[k]}" for k in ("bridge", "tag", "firewall") if k in nic]
+    rest = [f"{k}={nic[k]}" for k in ("bridge", "tag", "firewall", "link_down") if k in nic]
     return ",".join([head, *rest])

@@ -23,6 +23,14 @@ description:
     rules that are not declared are deleted (O(purge)), a rule whose C(type) changed is deleted and created again,
     and the other rules are created or updated. Resources are written before rules (a rule may only name
     configured HA resources).
+  - Rules mode orders the rule writes so that PVE 9 accepts each one (it checks the feasibility of the whole
+    rule set on every write) - rules that lose resources drop them first (a rule that would keep too few is
+    deleted and created again), then node-affinity rules are updated and created, then resource-affinity rules.
+    A VM whose preferred node changes thus leaves its old rule before it joins the new one.
+  - Every rule update sends the whole rule's C(type) and C(resources) with the keys that differ (pve-ha-manager
+    5.0 and 5.1 fail an update without C(resources)).
+  - "A refused rule fails the task with PVE's whole reason, e.g. C(create ha rule failed: 400 Rule 'x' is invalid.)
+    followed by the option and the feasibility check's message."
   - HA resources are created and updated, never removed.
   - "Gap filled: C(community.proxmox.proxmox_cluster_ha_groups) and C(_ha_resources) 1.4.0 do not
     support check mode (the play's --check would fail); with C(_ha_rules) (correct on the
@@ -156,6 +164,53 @@ def plan(current: dict, desired: list[dict], key: str, *, compare_type: bool = F
     return create, update, recreate
 
 
+def _enough(rule_type: str, resources: list[str]) -> bool:
+    """A node-affinity rule needs a resource, a resource-affinity rule two (pve-ha-manager
+    src/PVE/HA/Rules/ResourceAffinity.pm check_resource_affinity_resources_count)."""
+    return len(resources) >= (2 if rule_type == "resource-affinity" else 1)
+
+
+def rule_calls(current: dict, want: list[dict], create: list[dict], update: dict, recreate: list[dict],
+               remove: list[str]) -> list[tuple]:
+    """The rule writes, in an order where every intermediate rule set passes PVE 9's feasibility check
+    (pve-ha-manager src/PVE/HA/Rules.pm check_feasibility, run on each create and update by
+    src/PVE/API2/HA/Rules.pm $assert_feasibility):
+
+    1. rules no longer declared, or whose type changed, are deleted;
+    2. rules that lose resources first drop them (keeping only resources they keep), so that a resource
+       moving from one rule to another is never in two node-affinity rules at once, nor in a negative
+       rule with a resource that joins its node; a rule left with too few resources is deleted and
+       created again later;
+    3. node-affinity rules are updated and created, then resource-affinity rules.
+
+    Every update sends the whole rule: ``type`` and ``resources`` always (pve-ha-manager 5.0.x-5.1.x
+    API2/HA/Rules.pm $assert_resources_are_configured fails on an update without ``resources``; fixed
+    in 5.2.0), with the other keys that differ.
+    """
+    by_id = {w["rule"]: w for w in want}
+    gone = list(remove) + [w["rule"] for w in recreate]
+    later = list(create) + list(recreate)
+    shrink, grow = [], {}
+    for rid, changes in update.items():
+        rule_type = current[rid]["type"]
+        wanted = as_list(by_id[rid].get("resources"))
+        kept = [r for r in as_list(current[rid].get("resources")) if r in wanted]
+        if "resources" in changes and len(kept) < len(as_list(current[rid].get("resources"))):
+            if _enough(rule_type, kept):
+                shrink.append(("PUT", f"cluster/ha/rules/{rid}", {"type": rule_type, "resources": ",".join(kept)}))
+            else:
+                gone.append(rid)
+                later.append(by_id[rid])
+                continue
+        grow[rid] = {"type": rule_type, "resources": by_id[rid]["resources"], **changes}
+    calls = [("DELETE", f"cluster/ha/rules/{r}", {}) for r in gone] + shrink
+    for kind in ("node-affinity", "resource-affinity"):
+        calls += [("PUT", f"cluster/ha/rules/{rid}", params) for rid, params in grow.items() if params["type"] == kind]
+        calls += [("POST", "cluster/ha/rules", w) for w in later if w.get("type") == kind]
+    calls += [("POST", "cluster/ha/rules", w) for w in later if w.get("type") not in ("node-affinity", "resource-affinity")]
+    return calls
+
+
 def main():
     spec = pve_argument_spec()
     spec.update(groups=dict(type="list", elements="dict", default=[]),
@@ -213,9 +268,7 @@ def main():
         calls += [("POST", "cluster/ha/resources", r) for r in r_create]
         calls += [("PUT", f"cluster/ha/resources/{i}", p) for i, p in r_update.items()]
         calls += [("DELETE", f"cluster/ha/groups/{g}", {}) for g in legacy if module.params["purge"]]
-        calls += [("DELETE", f"cluster/ha/rules/{r}", {}) for r in u_remove + [w["rule"] for w in u_recreate]]
-        calls += [("POST", "cluster/ha/rules", w) for w in u_create + u_recreate]
-        calls += [("PUT", f"cluster/ha/rules/{i}", {"type": rules[i]["type"], **p}) for i, p in u_update.items()]
+        calls += rule_calls(rules, want, u_create, u_update, u_recreate, u_remove)
         before["rules"] = {i: rules[i] for i in list(u_update) + u_remove + [w["rule"] for w in u_recreate]}
         after["rules"] = {w["rule"]: w for w in want if w["rule"] in u_update or w in u_create or w in u_recreate}
     before["resources"] = {i: resources[i] for i in r_update}

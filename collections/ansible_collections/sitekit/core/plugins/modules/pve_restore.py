@@ -12,8 +12,16 @@ description:
     has restored it; the module is not idempotent and reports a change on every successful run.
   - Lists the backup storage's content for the source VM (C(GET /nodes/{node}/storage/{storage}/content)),
     picks the newest archive (highest C(ctime)), restores it with C(POST /nodes/{node}/qemu) (C(archive=…),
-    C(unique=1) so the copy gets new MACs and does not clash with the original), waits for the task and,
-    with O(start), starts the copy and waits for that task too.
+    C(unique=1) so the copy gets new MACs and does not clash with the original) and waits for the task.
+  - With O(isolate) (the default), every NIC of the copy gets C(link_down=1) before it starts (one config read
+    and one write) - new MACs alone do not isolate it, since the guest keeps its addresses, and a restored domain
+    controller that answered on the production VLAN beside the original would be a second DC with the same IP
+    and name. RV(bring_up) says how to connect it once the drill's checks are done.
+  - With O(start), starts the copy and waits for that task too.
+  - Every task is waited for with status reads that back off from 10 ms to 2 s; a task that ends with warnings
+    is accepted (its warnings are shown), one that fails fails the drill, and one still running after O(timeout)
+    fails it with its UPID. A restore that fails leaves its VM behind upstream; the module removes that partial
+    copy (the VMID was free before the drill), so the next drill can use the VMID again.
   - Returns the archive used and the time taken, to compare with the restore target.
   - "Gap filled: community.proxmox 1.4.0 has C(proxmox_backup_info) / C(proxmox_storage_contents_info) to
     list archives but no module restores one (C(proxmox_kvm) has no archive option)."
@@ -41,6 +49,13 @@ options:
     type: str
   start:
     description: Start the copy once restored.
+    type: bool
+    default: true
+  isolate:
+    description:
+      - Set C(link_down=1) on every network device of the copy before it starts, so it runs cut off from
+        every network until RV(bring_up) is applied.
+      - V(false) only for a restore that replaces a lost VM (a real disaster, the original gone).
     type: bool
     default: true
   timeout:
@@ -93,8 +108,22 @@ seconds:
   type: float
   returned: success, not in check mode
   sample: 84.2
+isolated:
+  description: Network device -> its value with C(link_down=1) as the copy starts (empty unless O(isolate)).
+  type: dict
+  returned: success, not in check mode
+  sample: {net0: "virtio=BC:24:11:5E:4A:01,bridge=vmbr0,tag=10,link_down=1"}
+bring_up:
+  description:
+    - One C(qm set) command per isolated device that connects it (its value without C(link_down)), to run on
+      the node once the copy may join the network (the original is gone, or the copy's VLAN is isolated).
+  type: list
+  elements: str
+  returned: success, not in check mode
+  sample: ["qm set 900101 --net0 'virtio=BC:24:11:5E:4A:01,bridge=vmbr0,tag=10'"]
 """
 
+import re  # noqa: E402
 import time  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
@@ -111,11 +140,30 @@ def latest(volumes: list[dict], vmid: int) -> dict | None:
     return max(mine, key=lambda v: (int(v.get("ctime", 0)), v["volid"])) if mine else None
 
 
+def remove_partial_copy(client, node: str, vmid: int, cause: str, timeout: int):
+    """A restore that failed leaves its VM "NOT cleaned up" (qemu-server PVE/API2/Qemu.pm create_vm, qmrestore
+    worker). The VMID was free before the drill, so what is there is the drill's partial copy: it goes."""
+    client.wait_task(client.delete(f"nodes/{node}/qemu/{vmid}", purge=1), timeout,
+                     what=f"removal of the partial copy {vmid} on {node} (after: {cause})")
+
+
+def connected(value: str) -> str:
+    """A ``netN`` property string without ``link_down``."""
+    return ",".join(part for part in str(value).split(",") if not part.startswith("link_down="))
+
+
+def link_down(config: dict) -> dict:
+    """Every network device (``netN``) of a config with ``link_down=1`` (qemu-server QemuServer/Network.pm
+    ``link_down``: "Whether this interface should be disconnected (like pulling the plug)")."""
+    return {key: f"{connected(value)},link_down=1" for key, value in config.items() if re.fullmatch(r"net\d+", key)}
+
+
 def main():
     spec = pve_argument_spec()
     spec.update(vmid=dict(type="int", required=True), target_vmid=dict(type="int", required=True),
                 node=dict(type="str", required=True), backup_storage=dict(type="str", required=True),
-                storage=dict(type="str"), start=dict(type="bool", default=True), timeout=dict(type="int", default=3600))
+                storage=dict(type="str"), start=dict(type="bool", default=True), isolate=dict(type="bool", default=True),
+                timeout=dict(type="int", default=3600))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
     p = module.params
@@ -129,14 +177,23 @@ def main():
     if module.check_mode:
         module.exit_json(changed=True, archive=archive["volid"], backup_time=archive.get("ctime"))
     t0 = time.monotonic()
-    params = {"vmid": p["target_vmid"], "archive": archive["volid"], "unique": 1}
+    node, vmid = p["node"], p["target_vmid"]
+    params = {"vmid": vmid, "archive": archive["volid"], "unique": 1}
     if p["storage"]:
         params["storage"] = p["storage"]
-    client.wait_task(client.post(f"nodes/{p['node']}/qemu", **params), p["timeout"])
+    client.wait_task(client.post(f"nodes/{node}/qemu", **params), p["timeout"],
+                     what=f"restore of {archive['volid']} as VM {vmid}",
+                     on_error=lambda message: remove_partial_copy(client, node, vmid, message, p["timeout"]))
+    isolated, bring_up = {}, []
+    if p["isolate"]:
+        isolated = link_down(client.get(f"nodes/{node}/qemu/{vmid}/config"))
+        if isolated:
+            client.put(f"nodes/{node}/qemu/{vmid}/config", **isolated)
+        bring_up = [f"qm set {vmid} --{key} '{connected(value)}'" for key, value in sorted(isolated.items())]
     if p["start"]:
-        client.wait_task(client.post(f"nodes/{p['node']}/qemu/{p['target_vmid']}/status/start"), p["timeout"])
+        client.wait_task(client.post(f"nodes/{node}/qemu/{vmid}/status/start"), p["timeout"], what=f"start of VM {vmid}")
     module.exit_json(changed=True, archive=archive["volid"], backup_time=archive.get("ctime"),
-                     seconds=round(time.monotonic() - t0, 3))
+                     seconds=round(time.monotonic() - t0, 3), isolated=isolated, bring_up=bring_up)
 
 
 if __name__ == "__main__":

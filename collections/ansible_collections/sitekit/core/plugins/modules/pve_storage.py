@@ -13,9 +13,14 @@ description:
     Options set on the cluster but not declared are left as they are.
   - Compared after normalising both sides - C(content) and C(nodes) as sets, C(shared) and C(disable) as flags,
     everything else as text.
-  - Options PVE fixes at creation (C(type), C(portal), C(target), C(server), C(export), C(vgname), C(base), C(path),
-    C(pool)) cannot be updated; a difference there fails the task before any write, naming the storage, the
-    current and the wanted value (remove and re-add the storage by hand).
+  - Options PVE fixes at creation cannot be updated; a difference there fails the task before any write, naming the
+    storage, the current and the wanted value (remove and re-add the storage by hand). They depend on the storage
+    type, as each pve-storage plugin's C(options()) marks them C(fixed) - C(type) always; C(path) (dir, nfs, cifs,
+    btrfs, cephfs, glusterfs); C(server) and C(export) (nfs); C(server) and C(share) (cifs); C(volume) (glusterfs);
+    C(vgname) and C(base) (lvm); C(thinpool) and C(vgname) (lvmthin); C(portal) and C(target) (iscsi, iscsidirect,
+    zfs); C(pool), C(blocksize) and C(iscsiprovider) (zfs over iSCSI); C(pool) (zfspool); C(server) and
+    C(datastore) (pbs); C(snapshot-as-volume-chain) (dir, nfs, cifs on PVE 9). An rbd C(pool) or a glusterfs
+    C(server) is updated like any other option.
   - "Gap filled: C(community.proxmox.proxmox_storage) 1.4.0 only creates: an existing storage
     is reported unchanged whatever its options; it has no C(lvm) type (no shared LVM on iSCSI),
     C(content) is required but C(none) (the iSCSI base storage) is not among its choices, its
@@ -105,7 +110,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_list,
     pve_argument_spec,
 )
-from ansible_collections.sitekit.core.plugins.module_utils.pve_format import FIXED_STORAGE_KEYS  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils.pve_format import fixed_storage_keys  # noqa: E402
 
 NORMALISE = {
     "content": lambda v: ",".join(sorted(as_list(v))),
@@ -129,7 +134,7 @@ def plan(current: list[dict], desired: list[dict]) -> tuple[list, dict, list[str
             create.append(want)
             continue
         changed = {k: v for k, v in want.items() if k != "storage" and _norm(k, have.get(k)) != _norm(k, v)}
-        fixed = sorted(set(changed) & FIXED_STORAGE_KEYS)
+        fixed = sorted(set(changed) & fixed_storage_keys(have.get("type")))
         if fixed:
             conflicts.append(f"storage {want['storage']}: {', '.join(f'{k} is {have.get(k)!r}, wanted {want[k]!r}' for k in fixed)}"
                              " (fixed at creation: remove and re-add the storage by hand)")

@@ -1,4 +1,4 @@
-"""Rules of the Proxmox tier: HA votes, VM placement, spread groups, storage, retention, backup window."""
+"""Rules of the Proxmox tier: HA votes, VM placement, spread groups, storage, retention, backup windows, second copy."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from collections import defaultdict
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_votes
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import problem
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import backup_job, desired_state
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import rule, view_problems
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
+    backup_job,
+    desired_state,
+    second_copy_job,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule, view_problems
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import maintenance_windows
 
 
@@ -61,7 +65,8 @@ def vm_placement(site: Site):
 
 
 # req: SPEC-3-ha
-@rule("spread", "each redundant pair (spread_groups) has 2+ members and enough nodes to keep them apart")
+@rule("spread", "each redundant group (spread_groups) exists and has 2+ members (the Proxmox view refuses members that "
+      "prefer the same node)")
 def spread(site: Site):
     prox = site.vars.get("site_proxmox") or {}
     for group in prox.get("spread_groups") or []:
@@ -70,9 +75,6 @@ def spread(site: Site):
             yield problem("spread", "site_proxmox.spread_groups", f"group {group!r} is not in the inventory", value=group)
         elif len(members) < 2:
             yield problem("spread", "site_proxmox.spread_groups", f"group {group!r} has {len(members)} member(s): nothing to keep apart", value=group)
-        elif len(members) > max(len(site.proxmox_nodes), 1):
-            yield problem("spread", "site_proxmox.spread_groups", f"group {group!r} has {len(members)} members for "
-                     f"{len(site.proxmox_nodes)} nodes: two would share a node", value=group, severity="warning")
 
 
 # req: SPEC-3-san SPEC-3-nas-backup
@@ -96,14 +98,28 @@ def storage(site: Site):
                  value=backup.get("storage"))
 
 
+# Minimum retention per copy: (key, minimum, source). The nightly copy makes J-1…J-7 and M-1…M-2
+# restorable (seed 001 art. 9); the second copy, weekly, keeps the weekends of 5 weeks (seed 002
+# art. 6) and two months (seed 001 art. 9).
+RETENTION_MINIMUMS = {
+    "site_backup.retention": (("keep_daily", 7), ("keep_monthly", 2)),
+    "site_backup.second_copy.retention": (("keep_weekly", 5), ("keep_monthly", 2)),
+}
+
+
 # req: SPEC-3-retention
-@rule("retention", "backups keep at least 7 daily and 2 monthly copies (seeds 001 art. 9, 002 art. 6: J-1…J-7, M-1…M-2)")
+@rule("retention", "the nightly copy keeps at least 7 daily and 2 monthly backups, the second copy 5 weekly and 2 monthly "
+      "(seeds 001 art. 9: J-1…J-7, M-1…M-2; 002 art. 6: weekends kept 5 weeks)")
 def retention(site: Site):
-    keep = (site.vars.get("site_backup") or {}).get("retention") or {}
-    for key, minimum in (("keep_daily", 7), ("keep_monthly", 2)):
-        value = keep.get(key)
-        if isinstance(value, int) and value < minimum:
-            yield problem("retention", f"site_backup.retention.{key}", f"{value} is below the contractual minimum {minimum}", value=value)
+    backup = site.vars.get("site_backup") or {}
+    for base, minimums in RETENTION_MINIMUMS.items():
+        keep = dig(backup, base.split(".")[1:]) or {}
+        if base != "site_backup.retention" and not backup.get("second_copy"):
+            continue
+        for key, minimum in minimums:  # a missing key is the schema's to report
+            value = keep.get(key) if isinstance(keep, dict) else None
+            if isinstance(value, int) and value < minimum:
+                yield problem("retention", f"{base}.{key}", f"{value} is below the contractual minimum {minimum}", value=value)
 
 
 # req: SPEC-7-maintenance SPEC-3-nas-backup
@@ -112,6 +128,20 @@ def backup_window(site: Site):
     maintenance_windows(site.vars)  # a window that cannot be read raises SiteError → a problem
     vmids = [int(vm["vmid"]) for vm in site.vms.values() if isinstance(vm, dict) and isinstance(vm.get("vmid"), int)]
     return view_problems("maintenance", lambda: backup_job(site, vmids))
+
+
+# req: SPEC-3-nas-backup SPEC-3-retention
+@rule("second-copy", "the backups exist twice, in two places: a second vzdump job to a storage in another location, "
+      "inside a maintenance window (seeds 001 art. 9, 002 art. 6, 003)", views=True)
+def second_copy(site: Site):
+    backup = site.vars.get("site_backup") or {}
+    if not backup:
+        return []
+    if not backup.get("second_copy"):
+        return [problem("second-copy", "site_backup.second_copy", "missing: seeds 001 art. 9 and 002 art. 6 require the "
+                        "backups in two copies kept in two places", fallback=backup.get("storage"))]
+    vmids = [int(vm["vmid"]) for vm in site.vms.values() if isinstance(vm, dict) and isinstance(vm.get("vmid"), int)]
+    return view_problems("second-copy", lambda: second_copy_job(site, vmids))
 
 
 # req: SPEC-3-nas-backup SPEC-3-ha

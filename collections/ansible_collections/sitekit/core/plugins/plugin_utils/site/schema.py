@@ -62,7 +62,15 @@ SITE = {
                          | {"keep_yearly": {"type": "integer", "minimum": 0}, "keep_last": {"type": "integer", "minimum": 0}},
                          ["keep_daily", "keep_weekly", "keep_monthly"]),
         "mailto": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"}},
-        "restore_target_minutes": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}},
+        "restore_target_minutes": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+        # The second copy in another place (seeds 001 art. 9, 002 art. 6): its own storage, days, time, retention.
+        "second_copy": obj({
+            "storage": NAME, "schedule": HHMM, "days": DAYS,
+            "mode": {"enum": ["snapshot", "suspend", "stop"]}, "compress": {"enum": ["zstd", "lzo", "gzip", "0"]},
+            "retention": obj({k: {"type": "integer", "minimum": 0}
+                              for k in ("keep_daily", "keep_weekly", "keep_monthly", "keep_yearly", "keep_last")},
+                             ["keep_weekly", "keep_monthly"])},
+            ["storage", "schedule", "days", "retention"])},
         ["storage", "schedule", "days", "mode", "compress", "retention", "mailto"]),
     "site_maintenance_windows": {"type": "array", "minItems": 1, "items": obj(
         {"name": NAME, "days": DAYS, "start": HHMM, "end": HHMM})},
@@ -189,12 +197,18 @@ SITE = {
             "properties": {"id": NAME, "type": {"enum": ["iscsi", "lvm", "nfs", "dir", "zfspool", "rbd"]},
                            "content": {"type": "array", "minItems": 1,
                                        "items": {"enum": ["none", "images", "rootdir", "backup", "iso", "vztmpl", "snippets"]}},
-                           "shared": {"type": "boolean"}}}},
+                           "shared": {"type": "boolean"},
+                           # where the storage is (building, off-site): two backup copies need two places
+                           "location": {"type": "string", "minLength": 1}}}},
         "vm_storage": NAME, "spread_groups": STRINGS,
         "templates": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 100}},
         # API endpoint (optional): default the first node's site_ip, root@pam, certificates checked.
         "api_host": {"type": "string", "minLength": 1}, "api_user": {"type": "string", "pattern": r"^[^@\s]+@[A-Za-z][\w.-]*$"},
-        "api_validate_certs": {"type": "boolean"}},
+        "api_validate_certs": {"type": "boolean"},
+        # How the API certificate is checked: the cluster CA's file on the controller (/etc/pve/pve-root-ca.pem
+        # of a node), or the certificate's SHA-256 fingerprint (pvenode cert info); neither: the system CAs.
+        "api_ca_path": {"type": "string", "minLength": 1},
+        "api_fingerprint": {"type": "string", "pattern": r"^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$"}},
         ["cluster_name", "version", "api_port", "qdevice", "bridge", "storage", "vm_storage", "spread_groups", "templates"]),
 }
 
