@@ -130,7 +130,7 @@ def backup_window(site: Site):
     return view_problems("maintenance", lambda: backup_job(site, vmids))
 
 
-# req: SPEC-3-nas-backup SPEC-3-retention
+# req: SPEC-3-two-copies SPEC-3-nas-backup
 @rule("second-copy", "the backups exist twice, in two places: a second vzdump job to a storage in another location, "
       "inside a maintenance window (seeds 001 art. 9, 002 art. 6, 003)", views=True)
 def second_copy(site: Site):
