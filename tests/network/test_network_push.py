@@ -406,6 +406,26 @@ def test_a_refused_line_names_device_line_and_applied_lines(lab_site, lab_config
         peer.stop()
 
 
+def test_the_module_logs_in_with_a_key_and_no_password(lab_site, lab_configs, tmp_path):
+    from iospeer.peer import rsa_key_file
+
+    peer = correct(lab_site, lab_configs, "sw-stock")
+    try:
+        md5 = rsa_key_file(tmp_path / "netadmin")
+        peer.configure("ip ssh pubkey-chain", "username netadmin", f"key-hash ssh-rsa {md5}", "exit", "exit")
+        args = {**peer.connection(), "name": "sw-stock", "intended_config": lab_configs["sw-stock"],
+                "private_key": str(tmp_path / "netadmin"), "_ansible_check_mode": True, "host_key_checking": False,
+                **netlab.intents(lab_site)["sw-stock"]["push"]}
+        del args["password"], args["enable_secret"]
+        result = netlab.run_module(netlab.ios_remediate, args)
+        assert not result.get("failed"), result.get("msg")
+        assert result["commands"] == []
+        refused = netlab.run_module(netlab.ios_remediate, {**args, "private_key": str(tmp_path / "missing")})
+        assert refused["failed"] and refused["msg"].startswith("sw-stock: ")
+    finally:
+        peer.stop()
+
+
 def test_connection_errors_name_the_device():
     refused = r"^sw-gone: cannot connect to 127\.0\.0\.1:9: TCP connection to device failed\.; nothing was applied$"
     with pytest.raises(ios_ssh.DeviceError, match=refused), \

@@ -127,15 +127,9 @@ def snmp_localized_key(password: str, engine: str, length: int = 20) -> str:
     if not password or "{{" in str(password):
         raise NetworkModelError("an SNMPv3 password was not resolved")
     pw = str(password).encode()
-    digest = hashlib.sha1()
-    block = (pw * (64 // len(pw) + 2))
-    total, offset = 1048576, 0
-    while total > 0:
-        chunk = min(64, total)
-        start = offset % len(pw)
-        digest.update(block[start:start + chunk])
-        offset += chunk
-        total -= chunk
+    # RFC 3414 A.2.2: SHA-1 over the password repeated to 1 MiB, hashed in one call.
+    ku_input = (pw * (1048576 // len(pw) + 1))[:1048576]
+    digest = hashlib.sha1(ku_input)
     ku = digest.digest()
     kul = hashlib.sha1(ku + bytes.fromhex(engine) + ku).digest()[:length]
     return ":".join(f"{b:02X}" for b in kul)
