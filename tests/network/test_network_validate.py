@@ -60,6 +60,8 @@ FAULTS = [
      r"\1 switchport trunk native vlan 999\n", "native VLAN mismatch: 999 here, 1 on sw-core"),
     ("sw-baie-s1", r"^ip ssh version 2\n", "", "no `ip ssh version 2`"),
     ("sw-core", r"^spanning-tree vlan \S+ priority 4096\n", "", "the core is not spanning-tree root of VLAN(s) [10, 20, 30, 40]"),
+    # A vault placeholder instead of a hash: IOS would refuse the line mid-push.
+    ("rt-01", r"^enable secret 9 \S+", "enable secret 9 CHANGE_ME-vault_network_enable_secret_hash", "not a type 9 hash"),
 ]
 
 

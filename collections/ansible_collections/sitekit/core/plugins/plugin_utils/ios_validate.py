@@ -32,6 +32,9 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import d
 # `password`/`secret` followed by a type digit (5, 8, 9 hashes; 7 only where IOS has nothing better).
 _SECRET = re.compile(r"\b(password|secret|key-string|community)\s+(\S+)(?:\s+(\S+))?", re.I)
 _TYPE7_ALLOWED = re.compile(r"^ip ftp password 7 ")
+# What IOS takes after `secret 5` / `secret 9` (else "ERROR: The secret you entered is not a valid encrypted secret").
+_HASHES = {"5": re.compile(r"^\$1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}$"),
+           "9": re.compile(r"^\$9\$[./0-9A-Za-z]{14}\$[./0-9A-Za-z]{43}$")}
 
 
 @dataclass
@@ -119,6 +122,10 @@ def check_secrets(host: str, parse) -> list[ConfigProblem]:
             continue
         for m in _SECRET.finditer(text):
             kind = m.group(2)
+            if kind in _HASHES and m.group(1).lower() == "secret" and not _HASHES[kind].match(m.group(3) or ""):
+                out.append(ConfigProblem(host, obj.linenum + 1, text, f"not a type {kind} hash: IOS refuses it (give the "
+                                         f"vault a real hash, e.g. from `secret` typed on a device or an scrypt tool)"))
+                break
             if kind in ("5", "8", "9") or (kind == "7" and _TYPE7_ALLOWED.search(text)):
                 continue
             out.append(ConfigProblem(host, obj.linenum + 1, text, "plaintext password (only type 5/8/9 hashes are allowed)"))
