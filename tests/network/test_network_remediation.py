@@ -127,6 +127,15 @@ def test_additions_on_the_management_path_are_not_a_change_of_it():
     assert plan(running, intended, Policy([], [], [r"^line vty", r"^ip access-list standard VTY$"])).management == []
 
 
+def test_changes_that_reach_no_session_are_not_management_changes():
+    running = "interface Gi0/0.20\n description OLD\n ip address 192.0.2.2 255.255.255.0\n glbp 20 priority 120\n"
+    policy = Policy([], [], [r"^interface Gi0/0"])
+    cosmetic = "interface Gi0/0.20\n description NEW\n ip address 192.0.2.2 255.255.255.0\n glbp 20 priority 150\n"
+    assert plan(running, cosmetic, policy).management == []
+    readdressed = cosmetic.replace("192.0.2.2", "192.0.2.9")
+    assert plan(running, readdressed, policy).management == ["interface Gi0/0.20 / ip address 192.0.2.2 255.255.255.0"]
+
+
 def test_vtp_server_vlans_from_vlan_dat_are_compared():
     intended = "vtp mode transparent\nvlan 20\n name MGMT\n"
     result = plan("hostname s\n", intended, Policy([r"^vlan \d+$", r"^vtp mode "]),

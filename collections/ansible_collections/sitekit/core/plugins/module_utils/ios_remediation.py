@@ -274,6 +274,11 @@ def _svi_vlans(*configs) -> set:
     return {f"vlan {m.group(1)}" for c in configs for n in c.children if (m := re.match(r"^interface Vlan(\d+)$", n.text))}
 
 
+# Lines inside a management section whose change reaches nobody's session.
+_HARMLESS_CHILD = re.compile(r"^(description|glbp|ip helper-address|logging synchronous|exec-timeout|transport output|"
+                             r"spanning-tree|storm-control) ")
+
+
 def _management(running, intended, patterns) -> list:
     """Running lines on the management path that the intended configuration loses."""
     vlans = _svi_vlans(running, intended)
@@ -285,7 +290,7 @@ def _management(running, intended, patterns) -> list:
         other = intended.children.get(node.text)
         theirs = _paths(_Holder(other)) if other is not None else set()
         lost += [" / ".join(p) for p in sorted(mine - theirs, key=lambda p: (len(p), p))
-                 if not p[-1].startswith("description ")]  # a description cuts nobody off
+                 if len(p) == 1 or not _HARMLESS_CHILD.match(p[-1])]
     return lost
 
 
