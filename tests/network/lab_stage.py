@@ -1,11 +1,11 @@
 """`make lab` stage for the network tier: every switch and router of inventories/lab as a
-simulated IOS device (iospeer, day-0 state, SSH on 127.0.0.1), then playbooks/network.yml in
-check mode, applied, and applied again (must change nothing) with the roles' defaults.
-Prints one line per run; exits non-zero on a failure.
+simulated IOS device (iospeer: day-0 state from the collection's bootstrap, SSH on
+127.0.0.1), then playbooks/network.yml in check mode, applied, and applied again (must change
+nothing) with the role's defaults (the scope the site model gives each device).
+Prints one line per run; exits non-zero on a failure. The configurations and day-0
+bootstraps are rendered to build/lab/network/configs/.
 
-``--fake-switches`` runs the former stage instead: fake-switches processes and only the
-subset of IOS they support (netlab.FAKE_INCLUDE/EXCLUDE). The full configurations are
-rendered to build/lab/network/configs/ either way.
+    .venv/bin/python tests/network/lab_stage.py [inventories/lab]
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import netlab  # noqa: E402
-from fakeswitch import FakeDevice, start_all  # noqa: E402
 
 OUT = netlab.REPO / "build" / "lab" / "network"
 
@@ -34,7 +33,7 @@ def overlay(devices: dict) -> dict:
 
 def playbook(inventory: str, *args: str) -> dict:
     env = {**os.environ, "ANSIBLE_CONFIG": str(netlab.REPO / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
-    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", inventory, "-i", str(OUT / "fake.json"),
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", inventory, "-i", str(OUT / "peers.json"),
                            "playbooks/network.yml", "-e", f"@{OUT / 'extra.json'}", *args],
                           cwd=netlab.REPO, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
@@ -42,25 +41,12 @@ def playbook(inventory: str, *args: str) -> dict:
     return json.JSONDecoder().raw_decode(proc.stdout[proc.stdout.index("{"):])[0]["stats"]
 
 
-def start(inventory: str, fake: bool) -> dict:
-    site = netlab.load(inventory)
-    if not fake:
-        return netlab.lab_peers(site)
-    devices = {h: FakeDevice(h, netlab.fake_model(i), netlab.fake_ports(i)) for h, i in netlab.intents(site).items()}
-    start_all(list(devices.values()))
-    return devices
-
-
-def main(inventory: str = "inventories/lab", *flags: str) -> None:
+def main(inventory: str = "inventories/lab") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    fake = "--fake-switches" in flags
-    devices = start(inventory, fake)
+    devices = netlab.lab_peers(netlab.load(inventory))
     try:
-        (OUT / "fake.json").write_text(json.dumps(overlay(devices)))
-        extra = {**(netlab.DUMMY_SECRETS if fake else netlab.lab_secrets()), "cisco_ios_host_key_checking": False,
-                 "cisco_ios_build_dir": str(OUT / "configs")}
-        if fake:
-            extra.update({"cisco_ios_include": netlab.FAKE_INCLUDE, "cisco_ios_exclude": netlab.FAKE_EXCLUDE})
+        (OUT / "peers.json").write_text(json.dumps(overlay(devices)))
+        extra = {**netlab.lab_secrets(), "cisco_ios_host_key_checking": False, "cisco_ios_build_dir": str(OUT / "configs")}
         (OUT / "extra.json").write_text(json.dumps(extra))
         for label, args in (("check", ("--check", "--diff")), ("apply", ()), ("re-apply", ())):
             stats = playbook(inventory, *args)

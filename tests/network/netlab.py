@@ -2,8 +2,10 @@
 inventory, the lab's simulated IOS devices (iospeer: day-0 state of each switch and router,
 served over SSH on 127.0.0.1), pushes and reads over SSH.
 
-The subset of a configuration that fake-switches supports (FAKE_INCLUDE/EXCLUDE,
-fake_model, fake_ports) is kept for bench/network_push.py, which still drives fake-switches.
+``push`` runs the collection's own push (module_utils/ios_push.py) with the device's push
+policy from the site model, as the role does; ``day0_lines`` are the collection's day-0
+bootstrap (templates/ios/bootstrap.j2). ``fake_model``/``fake_ports`` stay for the
+ftp_archive molecule scenario, which reads a fake-switches device.
 """
 
 from __future__ import annotations
@@ -19,27 +21,26 @@ if str(REPO / "tests") not in sys.path:  # also imported from molecule verifiers
 
 import sitekit_paths  # noqa: E402,F401,I001  (first: the collection finder, before any sitekit.core import)
 import sites  # noqa: E402
-from ansible_collections.sitekit.core.plugins.filter.network import render_site, site_with_secrets  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh  # noqa: E402,F401
+from ansible_collections.sitekit.core.plugins.filter.network import ios_bootstrap, render_site  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils import ios_push, ios_remediation, ios_ssh  # noqa: E402,F401
 from ansible_collections.sitekit.core.plugins.modules import config_archive_put, ios_remediate  # noqa: E402,F401
 from ansible_collections.sitekit.core.plugins.plugin_utils.ios_validate import validate  # noqa: E402,F401
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, network_devices  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import (  # noqa: E402
+    device_intent,
+    network_devices,
+    site_with_secrets,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # Fixed dummy values so that the golden files are stable. Not secrets: a made-up type 9
 # hash and throwaway SNMP/FTP strings that no device uses.
 DUMMY_SECRETS = {
     "vault_network_admin_secret_hash": "$9$DUMMYsaltDUMMY$dummyhashdummyhashdummyhashdummyhashdummyha",
+    "vault_network_enable_secret_hash": "$9$DUMMYenableDUM$dummyenabledummyenabledummyenabledummyenabl",
     "vault_snmp_auth_password": "dummy-snmp-auth",
     "vault_snmp_priv_password": "dummy-snmp-priv",
     "vault_ftp_archive_password": "dummy-ftp",
 }
-# What fake-switches 1.5.0 keeps and shows: VLANs and names, switch ports (access/trunk,
-# allowed VLANs, descriptions, shutdown, channel-group), SVIs and router sub-interfaces
-# (address, helper addresses). Port-channel interfaces do not show in its running-config;
-# spanning-tree, GLBP and encapsulation are unknown to it.
-FAKE_INCLUDE = [r"^vlan \d+$", r"^interface (GigabitEthernet|FastEthernet|Vlan)\S*$"]
-FAKE_EXCLUDE = [r"^ spanning-tree ", r"^ glbp ", r"^ encapsulation ", r"^ channel-group "]
 
 
 def load(inventory: str | Path = "inventories/rcr"):
@@ -88,9 +89,10 @@ def lab_password() -> str:
 
 @cache
 def lab_secrets() -> dict:
-    """DUMMY_SECRETS with a real type 9 hash of lab_password(): the model's admin can log in."""
+    """DUMMY_SECRETS with real type 9 hashes of lab_password(): the model's admin can log in."""
     from iospeer import hashes
-    return {**DUMMY_SECRETS, "vault_network_admin_secret_hash": hashes.type9(lab_password())}
+    return {**DUMMY_SECRETS, "vault_network_admin_secret_hash": hashes.type9(lab_password()),
+            "vault_network_enable_secret_hash": hashes.type9(lab_password())}
 
 
 def render_lab(inventory: str | Path = "inventories/lab", site=None) -> dict[str, str]:
@@ -105,12 +107,8 @@ def management_vlan(site) -> int:
 
 
 def mgmt(intent: dict, vlan: int | None = None) -> dict:
-    """The management address of a device: the switch's SVI, the router's sub-interface in ``vlan``."""
-    if intent["kind"] == "switch":
-        return intent["mgmt"]
-    sub = next(s for s in intent["subinterfaces"] if s["vlan"] == vlan)
-    return {"vlan": sub["vlan"], "name": sub["description"], "address": sub["address"], "netmask": sub["netmask"],
-            "interface": sub["name"]}
+    """The management address of a device: the switch's SVI, the router's sub-interface in its VLAN."""
+    return intent["mgmt"]
 
 
 def operator_address(intent: dict, vlan: int | None = None) -> str:
@@ -119,20 +117,10 @@ def operator_address(intent: dict, vlan: int | None = None) -> str:
     return str(network.network_address + OPERATOR_HOST)
 
 
-def day0_lines(intent: dict, user_line: str, vlan: int | None = None) -> list[str]:
-    """The console bootstrap of issue 12: hostname, domain, RSA key, SSH v2, mgmt path, user."""
-    m = mgmt(intent, vlan)
-    lines = [f"hostname {intent['hostname']}", f"ip domain-name {intent['domain']}", user_line,
-             "crypto key generate rsa modulus 2048", "ip ssh version 2"]
-    if intent["kind"] == "switch":
-        lines += [f"vlan {m['vlan']}", f" name {m['name']}", " exit", f"interface Vlan{m['vlan']}",
-                  f" ip address {m['address']} {m['netmask']}", " exit", f"ip default-gateway {intent['default_gateway']}",
-                  "line vty 0 15"]
-    else:
-        lines += [f"interface {intent['lan_interface']}", " no shutdown", " exit", f"interface {m['interface']}",
-                  f" encapsulation dot1Q {m['vlan']}", f" ip address {m['address']} {m['netmask']}", " exit",
-                  "line vty 0 4"]
-    return lines + [" login local", " transport input ssh", " exit"]
+def day0_lines(intent: dict) -> list[str]:
+    """The collection's day-0 bootstrap (ios_bootstrap) as typed in configuration mode."""
+    lines = [x for x in ios_bootstrap(intent).splitlines() if x.strip() and not x.startswith("!")]
+    return lines[lines.index("configure terminal") + 1:lines.index("end")]
 
 
 def lab_peer(host: str, intent: dict, vlan: int, config: str | None = None, minute: float = 60.0):
@@ -141,7 +129,9 @@ def lab_peer(host: str, intent: dict, vlan: int, config: str | None = None, minu
 
     common = {"mgmt_address": mgmt(intent, vlan)["address"], "client_address": operator_address(intent, vlan),
               "password": lab_password(), "minute": minute}
-    user = f"username {intent['admins'][0]['name']} privilege 15 secret 9 {lab_secrets()['vault_network_admin_secret_hash']}"
+    admin_hash = lab_secrets()["vault_network_admin_secret_hash"]
+    intent = {**intent, "admins": [{**a, "secret_hash": admin_hash} for a in intent["admins"]]}
+    user = f"username {intent['admins'][0]['name']} privilege 15 secret 9 {admin_hash}"
     if config:
         peer = from_file(config, **common)
         peer.hostname = host
@@ -150,8 +140,9 @@ def lab_peer(host: str, intent: dict, vlan: int, config: str | None = None, minu
     else:
         platform = catalyst([m["model"] for m in intent["stack"]]) if intent["kind"] == "switch" else isr1941()
         peer = IosPeer(host, platform, **common).boot()
-        answers = peer.configure(*day0_lines(intent, user, vlan))
-        assert "%" not in answers.replace("% The key", "").replace("% Generating", ""), answers
+        peer.device.rsa_key = False                      # factory state: the bootstrap generates the key
+        answers = peer.configure(*day0_lines(intent))
+        assert not ios_ssh.refused(answers), answers
     peer.user = intent["admins"][0]["name"]
     peer.show("write memory")
     return peer
@@ -160,7 +151,7 @@ def lab_peer(host: str, intent: dict, vlan: int, config: str | None = None, minu
 def lab_peers(site, names: list[str] | None = None, minute: float = 60.0, configs: dict | None = None) -> dict:
     """{host: started IosPeer} for the network devices of a site (all, or ``names``); ``configs``
     boots some of them from configs/ instead of their day-0 state."""
-    all_intents, vlan = intents(site), management_vlan(site)
+    all_intents, vlan = intents(site, lab_secrets()), management_vlan(site)
     peers = {h: lab_peer(h, i, vlan, (configs or {}).get(h), minute) for h, i in all_intents.items()
              if names is None or h in names}
     for peer in peers.values():
@@ -168,32 +159,28 @@ def lab_peers(site, names: list[str] | None = None, minute: float = 60.0, config
     return peers
 
 
-def push(device, intended: str, check: bool = False, include: list | None = None, exclude: list | None = None) -> dict:
-    """Remediate a device to ``intended`` with the module_utils the role runs (direct Python).
+@cache
+def _lab_policies() -> dict:
+    return {h: i["push"] for h, i in intents(load("inventories/lab")).items()}
 
-    A fake-switches device gets the subset it supports (bench/network_push.py); an iospeer
-    device gets the role's defaults: the whole configuration in scope."""
-    from fakeswitch import FakeDevice
 
-    if isinstance(device, FakeDevice):
-        include, exclude = FAKE_INCLUDE, FAKE_EXCLUDE
+def session(device, **kw) -> ios_ssh.Session:
     c = device.connection()
-    with ios_ssh.Session(device.hostname, c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
-                         host_key_checking=False, timeout=20) as session:
-        running = session.running_config()
-        commands, _, _ = ios_remediation.remediate(running, intended, include or [], exclude or [])
-        applied = []
-        if commands and not check:
-            applied = session.apply(commands)
-            session.save()
-        return {"commands": commands, "applied": applied, "before": running}
+    return ios_ssh.Session(device.hostname, c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
+                           host_key_checking=False, timeout=kw.pop("timeout", 20), **kw)
+
+
+def push(device, intended: str, check: bool = False, policy: dict | None = None, **options) -> dict:
+    """Push ``intended`` to a device with the collection's push (module_utils/ios_push.py) and the
+    device's push policy from the lab model (as the role passes it); ``options``: allow_management,
+    session_address, rollback_minutes, save."""
+    with session(device) as s:
+        return ios_push.push(s, intended, policy or _lab_policies()[device.hostname], check=check, **options)
 
 
 def read(device, command: str = "show running-config") -> str:
-    c = device.connection()
-    with ios_ssh.Session(device.hostname, c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
-                         host_key_checking=False, timeout=20) as session:
-        return session.show(command)
+    with session(device) as s:
+        return s.show(command)
 
 
 def run_module(module, args: dict) -> dict:

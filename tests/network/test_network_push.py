@@ -1,14 +1,12 @@
 """Pushes to simulated IOS devices (iospeer: 2960-X/2960-S stacks and 1941 routers over real
-SSH on 127.0.0.1), lab inventory, with the roles' defaults: the whole configuration in scope.
+SSH on 127.0.0.1), lab inventory, with the role's defaults: the scope the site model gives
+each device (intent.push).
 
-Two starting points: the lab devices in their day-0 state (console bootstrap: hostname,
-domain, RSA key, SSH v2, management address, user) and "correct" devices, booted from their
-own intended configuration as if a perfect push had already run. The module runs through
-module_utils directly and through ansible-playbook playbooks/network.yml.
-
-``xfail(strict=True)`` marks what the current push code gets wrong on real IOS (issue 12):
-each reason names the IOS behaviour and the toolkit file at fault. When the push code is
-fixed, the test passes, pytest reports XPASS as a failure, and the mark must go.
+Two starting points: the lab devices in their day-0 state (the collection's console bootstrap:
+hostname, domain, RSA key, SSH v2, management address, user) and "correct" devices, booted
+from their own intended configuration as if a perfect push had already run. The push runs
+through module_utils/ios_push.py directly (netlab.push), through the module, and through
+ansible-playbook playbooks/network.yml.
 """
 
 from __future__ import annotations
@@ -17,32 +15,18 @@ import json
 import os
 import re
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import netlab
 import pytest
 from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh
+from iospeer import hashes
+from iospeer.render import config_lines
 
 REPO = netlab.REPO
 pytestmark = pytest.mark.integration
 SWITCHES, ROUTERS = ["sw-bp-1", "sw-core", "sw-stock"], ["rt-01", "rt-02"]
-REMEDIATION = "plugins/module_utils/ios_remediation.py"
-SSH = "plugins/module_utils/ios_ssh.py"
-NOT_IDEMPOTENT = (f"issue 12: IOS prints `spanning-tree portfast edge`, hides defaults (logging trap informational, "
-                  f"exec-timeout 10 0, ip ssh authentication-retries 3, GLBP round-robin) and keeps VLANs in vlan.dat "
-                  f"under VTP server, so the same lines are resent every run — {REMEDIATION} (DEFAULT_EXCLUDE, "
-                  f"no IOS canonical forms), templates/ (no vtp mode transparent)")
-ROUTER_BUILTINS = (f"issue 12: the 1941 refuses `no line aux 0` and answers `% Removal of physical interfaces is not "
-                   f"permitted` to `no interface Embedded-Service-Engine0/0`: the whole running-config is managed — "
-                   f"{REMEDIATION}, roles/cisco_ios/defaults/main.yml (cisco_ios_include: [])")
-SWITCH_BUILTINS = (f"issue 12: IOS answers `% Removal of physical interfaces is not permitted` to `no interface Vlan1` "
-                   f"and `no interface FastEthernet0`; the current code sends them (whole config in scope) and counts "
-                   f"them applied (the phrase is not in REFUSED) — {REMEDIATION}, {SSH} (REFUSED)")
-
-
-def _by_kind(switch_reason: str, router_reason: str):
-    return [pytest.param(h, marks=pytest.mark.xfail(strict=True, reason=router_reason if h in ROUTERS
-                                                    else switch_reason)) for h in SWITCHES + ROUTERS]
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +74,11 @@ def correct(lab_site, lab_configs, host: str, intended: str | None = None, **kw)
     peer = IosPeer(host, platform, config=intended or lab_configs[host], user=intent["admins"][0]["name"],
                    password=netlab.lab_password(), mgmt_address=netlab.mgmt(intent, vlan)["address"],
                    client_address=kw.pop("client", netlab.operator_address(intent, vlan)), **kw).boot()
+    for line in ios_remediation.write_only_lines(intended or lab_configs[host]):  # a push left its fingerprints
+        name = ios_remediation.WRITE_ONLY.match(line).group(1)
+        peer.configure(f"ip access-list standard {ios_remediation.FINGERPRINT_ACL}",
+                       f"remark snmp-user {name} {ios_remediation.fingerprint(line)}")
+    peer.device.history.clear()
     peer.show("write memory")
     return peer.start()
 
@@ -99,12 +88,15 @@ def _vlan_brief(text: str) -> dict[int, str]:
 
 
 # ---- from day 0 --------------------------------------------------------------------------------
-@pytest.mark.parametrize("host", _by_kind(SWITCH_BUILTINS, ROUTER_BUILTINS))
+@pytest.mark.parametrize("host", SWITCHES + ROUTERS)
 def test_first_push_from_day0_is_taken_line_by_line(first_push, day0, host):
-    """The push completes and IOS took every line the push reports as applied."""
+    """The push completes and IOS took every line the push reports as applied, under a revert timer
+    armed once the model's archive section is in place, confirmed and saved."""
     result = first_push[host]
     assert not isinstance(result, Exception), str(result)
     assert result["applied"] == [c.strip() for c in result["commands"]]
+    assert result["rollback"] == "timer" and result["saved"] and day0[host].device.revert is None
+    assert result["commands"][0] == "archive"  # the rollback needs the archive path: it goes first
     taken = [line for user, line in day0[host].device.history if user == day0[host].user]
     refused = [line for line in result["applied"] if line != "exit" and line not in taken]
     assert refused == [], f"IOS refused {refused}"
@@ -128,8 +120,16 @@ def test_first_push_reaches_the_site_model(first_push, day0, lab_site, host):
 
 
 # ---- correct devices ---------------------------------------------------------------------------
+@pytest.mark.parametrize("host", SWITCHES)
+def test_second_push_from_day0_sends_nothing_and_saves_nothing(first_push, day0, lab_configs, host):
+    assert not isinstance(first_push[host], Exception), str(first_push[host])
+    before = len(day0[host].device.history)
+    again = netlab.push(day0[host], lab_configs[host])
+    assert again["commands"] == [] and not again["changed"] and not again["saved"]
+    assert len(day0[host].device.history) == before
+
+
 @pytest.mark.parametrize("host", SWITCHES + ROUTERS)
-@pytest.mark.xfail(strict=True, reason=NOT_IDEMPOTENT)
 def test_second_push_to_a_correct_device_sends_nothing(lab_site, lab_configs, host):
     peer = correct(lab_site, lab_configs, host)
     try:
@@ -150,8 +150,6 @@ def test_check_mode_reads_only(lab_site, lab_configs):
         peer.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: under VTP server mode the running-config has no `vlan` lines, so a "
-                   f"rename resends every VLAN and every non-canonical line — {REMEDIATION}, templates/ (no vtp mode)")
 def test_renaming_one_vlan_sends_only_that_line(lab_site, lab_configs):
     peer = correct(lab_site, lab_configs, "sw-core")
     try:
@@ -162,8 +160,6 @@ def test_renaming_one_vlan_sends_only_that_line(lab_site, lab_configs):
     assert sent == ["vlan 30", " name ADMINS-IT", " exit"], f"{len(sent)} lines: {sent[:40]}"
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: VTP server keeps VLANs in vlan.dat, out of the running-config, so "
-                   f"the remediation never sees VLAN 50 to negate — {REMEDIATION}, templates/ (no vtp mode transparent)")
 def test_removing_a_vlan_sends_no_vlan(lab_site, lab_configs):
     with_50 = lab_configs["sw-stock"].replace("vlan 20\n", "vlan 50\n name TEMPORAIRE\n!\nvlan 20\n", 1)
     peer = correct(lab_site, lab_configs, "sw-stock", intended=with_50)
@@ -176,12 +172,25 @@ def test_removing_a_vlan_sends_no_vlan(lab_site, lab_configs):
         peer.stop()
 
 
+def test_a_vlan_left_in_vlan_dat_by_vtp_server_mode_is_removed(lab_site, lab_configs):
+    """Day 0 in VTP server mode: VLANs exist only in vlan.dat. The push reads them (show vlan brief)
+    and removes the one the model does not declare while it turns the switch transparent."""
+    peers = netlab.lab_peers(lab_site, ["sw-stock"])
+    peer = peers["sw-stock"]
+    try:
+        peer.configure("vlan 77", "name STRAY", "exit")
+        assert "vtp mode" not in peer.running_config() and 77 in _vlan_brief(peer.show("show vlan brief"))
+        result = netlab.push(peer, lab_configs["sw-stock"])
+        assert "no vlan 77" in result["commands"] and result["commands"].index("vtp mode transparent") == 5  # after archive
+        assert 77 not in _vlan_brief(peer.show("show vlan brief"))
+        assert netlab.push(peer, lab_configs["sw-stock"], check=True)["commands"] == []
+    finally:
+        peer.stop()
+
+
 WAN = re.compile(r"^(no )?(ip nat inside source|ip route |access-list 1 |ip cef)|^ (no )?(ip address|ip nat outside)")
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: the whole running-config is in scope, so the operator-built uplink "
-                   f"(Gi0/1 address and NAT, NAT rule, default route, access-list 1, ip cef) is negated — "
-                   f"roles/cisco_ios/defaults/main.yml (cisco_ios_include: []), {REMEDIATION}")
 def test_an_operator_built_wan_is_untouched(lab_site, lab_configs):
     intent = netlab.intents(lab_site)["rt-01"]
     peer = netlab.lab_peer("rt-01", intent, netlab.management_vlan(lab_site), config="c1941-lab-operator-wan-15.4.cfg")
@@ -195,7 +204,12 @@ def test_an_operator_built_wan_is_untouched(lab_site, lab_configs):
             if WAN.search(line) and (in_wan or not line.startswith(" ")):
                 touched.append(line)
         assert touched == [], touched
+        assert not [x for x in sent if re.search(r"ip nat|virtual-reassembly|duplex|speed|line aux|Embedded", x)], sent
         assert wan_before
+        result = netlab.push(peer, lab_configs["rt-01"])
+        assert [x for x in peer.running_config().splitlines() if WAN.search(x) or x.startswith("interface Gi")] == \
+            wan_before
+        assert result["applied"] and netlab.push(peer, lab_configs["rt-01"], check=True)["commands"] == []
     finally:
         peer.stop()
 
@@ -207,38 +221,115 @@ def _moved(text: str) -> str:
     return re.sub(r"(allowed vlan \S*)\b20\b", r"\g<1>25", text)
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: the old path goes first — `no vlan 20` / `no interface Vlan20` are "
-                   f"sent before the new SVI and gateway exist, and IOS drops the operator's session at that line — "
-                   f"{REMEDIATION} (_lines ignores ordering, no management-path rule), {SSH} (no revert timer)")
-def test_the_management_move_keeps_the_session(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=600)
+def test_a_management_move_is_refused_without_the_operators_consent(lab_site, lab_configs):
+    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250")
     try:
-        result = netlab.push(peer, _moved(lab_configs["sw-stock"]))
-        assert result["applied"]
-        peer.server.target = "172.30.25.12"
-        assert netlab.read(peer, "show privilege") == "Current privilege level is 15"
+        before = peer.running_config()
+        with pytest.raises(ios_ssh.DeviceError, match=r"management-path change refused.*interface Vlan20") as err:
+            netlab.push(peer, _moved(lab_configs["sw-stock"]), session_address="172.30.20.12")
+        assert err.value.applied == [] and peer.running_config() == before and peer.device.history == []
+        checked = netlab.push(peer, _moved(lab_configs["sw-stock"]), check=True)
+        assert checked["refused"] and "ip default-gateway 172.30.20.1" in checked["management"]
     finally:
         peer.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: a refused line leaves the lines before it applied (here `no ip cef`, "
-                   f"`no ip domain name`...) — no `configure terminal revert timer` / `configure replace` — {SSH} "
-                   f"(apply), plugins/modules/ios_remediate.py")
-def test_rollback_restores_the_device_after_a_refused_line(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "rt-02")
+def test_the_management_move_keeps_the_session(lab_site, lab_configs):
+    """New VLAN, SVI and gateway first; what would cut the session (the old SVI, its VLAN, that VLAN on the
+    uplink) waits for a push through the new address, which then removes it."""
+    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=600)
+    moved = _moved(lab_configs["sw-stock"])
+    try:
+        result = netlab.push(peer, moved, allow_management=True, session_address="172.30.20.12")
+        assert result["applied"] and result["saved"]
+        assert {"no interface Vlan20", "no vlan 20"} <= set(result["deferred"])
+        assert " switchport trunk allowed vlan add 25" in result["commands"]
+        assert result["commands"].index("interface Vlan25") < result["commands"].index("ip default-gateway 172.30.25.1")
+        assert "interface Vlan20\n" in peer.running_config() and "interface Vlan25\n" in peer.running_config()
+        peer.server.target = "172.30.25.12"
+        assert netlab.read(peer, "show privilege") == "Current privilege level is 15"
+        second = netlab.push(peer, moved, allow_management=True, session_address="172.30.25.12")
+        assert second["deferred"] == [] and "no interface Vlan20" in second["commands"] and "no vlan 20" in second["commands"]
+        assert "interface Vlan20\n" not in peer.running_config()
+        assert netlab.push(peer, moved, check=True, session_address="172.30.25.12")["commands"] == []
+    finally:
+        peer.stop()
+
+
+def test_a_lost_session_is_rolled_back_by_the_device(lab_site, lab_configs):
+    """The push arms an idle revert timer: when the session dies mid-push (here the change cuts it and
+    nothing defers it), the device restores its previous configuration by itself."""
+    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=0.2)
     try:
         before = peer.running_config().split("\nversion", 1)[1]
-        with pytest.raises(ios_ssh.DeviceError) as err:
-            netlab.push(peer, lab_configs["rt-02"].replace(" description UTILISATEURS\n", " description USERS\n") +
-                        "interface GigabitEthernet0/7\n description nowhere\n!\n")
-        assert err.value.line
+        with pytest.raises(ios_ssh.DeviceError, match="revert timer ends") as err:
+            netlab.push(peer, _moved(lab_configs["sw-stock"]), allow_management=True, session_address=None)
+        assert err.value.lost and err.value.applied
+        deadline = time.time() + 30
+        while peer.device.revert is not None and time.time() < deadline:
+            time.sleep(0.2)
         assert peer.running_config().split("\nversion", 1)[1] == before
     finally:
         peer.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: IOS answers `% Removal of physical interfaces is not permitted`, "
-                   f"a phrase outside the fixed REFUSED list, so the line counts as applied — {SSH} (REFUSED)")
+def test_a_device_left_unsaved_is_saved_by_the_next_push(lab_site, lab_configs):
+    peer = correct(lab_site, lab_configs, "sw-bp-1")
+    renamed = lab_configs["sw-bp-1"].replace(" name UTILISATEURS\n", " name USERS\n")
+    try:
+        first = netlab.push(peer, renamed, save=False)  # as a push cut before its `write memory`
+        assert first["applied"] and not first["saved"]
+        assert peer.device.startup != "\n".join(config_lines(peer.device)) + "\n"
+        again = netlab.push(peer, renamed)
+        assert again["commands"] == [] and again["saved"] and again["changed"]
+        assert peer.device.startup == "\n".join(config_lines(peer.device)) + "\n"
+        assert not netlab.push(peer, renamed)["changed"]
+    finally:
+        peer.stop()
+
+
+def test_a_changed_user_secret_is_replaced_in_place(lab_site, lab_configs):
+    peer = correct(lab_site, lab_configs, "rt-02")
+    new = hashes.type9("a-new-secret")
+    changed = re.sub(r"^(username netadmin privilege 15 secret 9 )\S+", rf"\g<1>{new}", lab_configs["rt-02"], flags=re.M)
+    try:
+        with pytest.raises(ios_ssh.DeviceError, match="management-path change refused"):
+            netlab.push(peer, changed)
+        result = netlab.push(peer, changed, allow_management=True)
+        assert result["commands"] == [f"username netadmin privilege 15 secret 9 {new}"]
+        assert not any(line.startswith("no username") for _, line in peer.device.history)
+    finally:
+        peer.stop()
+
+
+def test_rollback_restores_the_device_after_a_refused_line(lab_site, lab_configs):
+    peer = correct(lab_site, lab_configs, "rt-02")
+    try:
+        before = peer.running_config().split("\nversion", 1)[1]
+        with pytest.raises(ios_ssh.DeviceError, match=r"rolled back: the 3 line\(s\) applied before were undone") as err:
+            netlab.push(peer, lab_configs["rt-02"].replace(" description UTILISATEURS\n", " description USERS\n") +
+                        "interface GigabitEthernet0/7\n description nowhere\n!\n")
+        assert err.value.line == "interface GigabitEthernet0/7"
+        assert err.value.applied == ["interface GigabitEthernet0/0.40", "description USERS", "exit"]
+        assert peer.running_config().split("\nversion", 1)[1] == before
+        assert peer.device.revert is None
+    finally:
+        peer.stop()
+
+
+def test_rollback_without_an_archive_restores_a_snapshot(lab_site, lab_configs):
+    no_archive = re.sub(r"^archive\n(?: .*\n)+!\n", "", lab_configs["rt-02"], flags=re.M)
+    peer = correct(lab_site, lab_configs, "rt-02", intended=no_archive)
+    try:
+        before = peer.running_config().split("\nversion", 1)[1]
+        with pytest.raises(ios_ssh.DeviceError, match=r"rolled back.*configure replace"):
+            netlab.push(peer, no_archive.replace(" description UTILISATEURS\n", " description USERS\n") +
+                        "interface GigabitEthernet0/7\n description nowhere\n!\n")
+        assert peer.running_config().split("\nversion", 1)[1] == before
+    finally:
+        peer.stop()
+
+
 def test_any_ios_error_counts_as_refused(lab_site, lab_configs):
     peer = correct(lab_site, lab_configs, "sw-bp-1")
     c = peer.connection()
@@ -251,18 +342,45 @@ def test_any_ios_error_counts_as_refused(lab_site, lab_configs):
         peer.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=f"issue 12: SNMPv3 users are not in the running-config; the check only looks "
-                   f"for the user name in `show snmp user`, so a changed key is never sent — {REMEDIATION} "
-                   f"(WRITE_ONLY), plugins/modules/ios_remediate.py")
-def test_a_changed_snmp_key_is_sent(lab_site, lab_configs):
+def test_a_changed_snmp_key_is_sent_once(lab_site, lab_configs):
     peer = correct(lab_site, lab_configs, "sw-bp-1")
     try:
         old = re.search(r"^snmp-server user .*$", lab_configs["sw-bp-1"], re.M).group(0)
         assert "User name: supervision" in peer.show("show snmp user supervision")
+        assert netlab.push(peer, lab_configs["sw-bp-1"], check=True)["commands"] == []
         changed = lab_configs["sw-bp-1"].replace(old, re.sub(r"priv aes 128 \S+", "priv aes 128 0A:0B:0C", old))
-        args = {**peer.connection(), "name": "sw-bp-1", "intended_config": changed, "_ansible_check_mode": True}
+        args = {**peer.connection(), "name": "sw-bp-1", "intended_config": changed, "_ansible_check_mode": True,
+                **netlab.intents(lab_site)["sw-bp-1"]["push"]}
         result = netlab.run_module(netlab.ios_remediate, {**args, "host_key_checking": False})
-        assert any(x.startswith("snmp-server user supervision") for x in result["commands"]), result["commands"][:40]
+        assert any(x.startswith("snmp-server user supervision") and "********" in x for x in result["commands"]), \
+            result["commands"][:40]
+        assert netlab.push(peer, changed)["write_only"] and peer.device.snmp_users["supervision"]["priv_key"] == "0A:0B:0C"
+        assert netlab.push(peer, changed, check=True)["commands"] == []  # sent once, not every run
+    finally:
+        peer.stop()
+
+
+def test_an_snmp_user_set_up_by_hand_gets_the_models_keys_once(lab_site, lab_configs):
+    peer = correct(lab_site, lab_configs, "sw-stock")
+    try:
+        peer.configure("snmp-server user supervision RO-SUPERVISION v3 auth sha handmade priv aes 128 handmade2",
+                       f"ip access-list standard {ios_remediation.FINGERPRINT_ACL}",
+                       f"no remark snmp-user supervision {ios_remediation.fingerprints(peer.running_config())['supervision']}")
+        line = re.search(r"^snmp-server user .*$", lab_configs["sw-stock"], re.M).group(0)
+        assert netlab.push(peer, lab_configs["sw-stock"])["write_only"] == [line]
+        assert netlab.push(peer, lab_configs["sw-stock"], check=True)["commands"] == []
+    finally:
+        peer.stop()
+
+
+def test_a_renamed_snmp_user_replaces_the_old_one(lab_site, lab_configs):
+    peer = correct(lab_site, lab_configs, "sw-stock")
+    try:
+        renamed = re.sub(r"^snmp-server user supervision ", "snmp-server user nms ", lab_configs["sw-stock"], flags=re.M)
+        result = netlab.push(peer, renamed)
+        assert "no snmp-server user supervision RO-SUPERVISION v3" in result["commands"]
+        assert set(peer.device.snmp_users) == {"nms"}
+        assert ios_remediation.fingerprints(peer.running_config()).keys() == {"nms"}
     finally:
         peer.stop()
 
@@ -288,6 +406,26 @@ def test_a_refused_line_names_device_line_and_applied_lines(lab_site, lab_config
         peer.stop()
 
 
+def test_the_module_logs_in_with_a_key_and_no_password(lab_site, lab_configs, tmp_path):
+    from iospeer.peer import rsa_key_file
+
+    peer = correct(lab_site, lab_configs, "sw-stock")
+    try:
+        md5 = rsa_key_file(tmp_path / "netadmin")
+        peer.configure("ip ssh pubkey-chain", "username netadmin", f"key-hash ssh-rsa {md5}", "exit", "exit")
+        args = {**peer.connection(), "name": "sw-stock", "intended_config": lab_configs["sw-stock"],
+                "private_key": str(tmp_path / "netadmin"), "_ansible_check_mode": True, "host_key_checking": False,
+                **netlab.intents(lab_site)["sw-stock"]["push"]}
+        del args["password"], args["enable_secret"]
+        result = netlab.run_module(netlab.ios_remediate, args)
+        assert not result.get("failed"), result.get("msg")
+        assert result["commands"] == []
+        refused = netlab.run_module(netlab.ios_remediate, {**args, "private_key": str(tmp_path / "missing")})
+        assert refused["failed"] and refused["msg"].startswith("sw-stock: ")
+    finally:
+        peer.stop()
+
+
 def test_connection_errors_name_the_device():
     refused = r"^sw-gone: cannot connect to 127\.0\.0\.1:9: TCP connection to device failed\.; nothing was applied$"
     with pytest.raises(ios_ssh.DeviceError, match=refused), \
@@ -302,21 +440,21 @@ def test_wrong_password_is_reported(day0):
         pass
 
 
-def test_remediation_negates_what_the_model_no_longer_declares():
-    running = "vlan 10\n name A\n!\nvlan 50\n name OLD\n!\ninterface Gi1/0/1\n switchport access vlan 50\n!\n"
-    intended = "vlan 10\n name A\n!\ninterface Gi1/0/1\n switchport access vlan 10\n!\n"
-    commands, _, _ = ios_remediation.remediate(running, intended)
-    assert commands == ["no vlan 50", "interface Gi1/0/1", " switchport access vlan 10", " exit"]
+def test_the_day0_push_to_a_device_without_ssh_points_at_its_bootstrap(lab_site):
+    from iospeer import IosPeer, catalyst
 
-
-def test_snmp_users_are_compared_by_show_not_by_text():
-    intended = "snmp-server user supervision RO v3 encrypted auth sha AA:BB priv aes 128 CC:DD\nntp server 10.0.10.21\n"
-    commands, _, after = ios_remediation.remediate("ntp server 10.0.10.21\n", intended)
-    assert commands == [] and "snmp-server user" not in after
-    assert ios_remediation.write_only_lines(intended) == [
-        ("snmp-server user supervision RO v3 encrypted auth sha AA:BB priv aes 128 CC:DD", "show snmp user supervision",
-         "User name: supervision")]
-    assert ios_remediation.write_only_lines(intended, include=[r"^vlan "]) == []
+    peer = IosPeer("sw-new", catalyst(["WS-C2960X-24TS-L"] * 2)).boot()
+    peer.device.rsa_key = False  # factory state: no RSA key, so no SSH server
+    peer.start()
+    try:
+        args = {**peer.connection(), "name": "sw-new", "intended_config": "hostname sw-new\n", "timeout": 5,
+                "bootstrap": "build/configs/sw-new.day0.txt", "host_key_checking": False}
+        result = netlab.run_module(netlab.ios_remediate, args)
+        assert result["failed"] and result["msg"].startswith("sw-new: cannot connect to 127.0.0.1:")
+        assert "type its day-0 bootstrap (build/configs/sw-new.day0.txt) on its console" in result["msg"]
+        assert peer.server.refusals == ["no RSA keys: SSH server disabled"]
+    finally:
+        peer.stop()
 
 
 # ---- through Ansible: playbooks/network.yml with the module -----------------------------------
@@ -363,7 +501,6 @@ def test_network_playbook_in_check_mode_changes_no_device(playbook_devices, tmp_
     assert all(p.device.history == [] for p in playbook_devices.values())
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_IDEMPOTENT)
 def test_network_playbook_pushes_only_the_drift(playbook_devices, lab_configs, tmp_path):
     playbook_devices["sw-bp-1"].configure("interface GigabitEthernet1/0/3", "switchport access vlan 30")
     proc, report = _playbook(tmp_path, playbook_devices, "--check")
@@ -389,8 +526,9 @@ def test_module_check_mode_and_refused_line(lab_site, lab_configs):
         failed = netlab.run_module(ios_remediate, {**args, "intended_config": bad})
         assert failed["failed"] and failed["failed_line"] == "interface GigabitEthernet7/0/1"
         assert failed["msg"].startswith("sw-stock: line refused at line 'interface GigabitEthernet7/0/1'")
-        assert "NOT saved" in failed["msg"]
+        assert "rolled back" in failed["msg"] and "nothing saved" in failed["msg"]
         sent = [c.strip() for c in failed["commands"]]
         assert failed["applied"] == sent[:sent.index("interface GigabitEthernet7/0/1")]
+        assert peer.running_config().split("\nversion", 1)[1] == before.split("\nversion", 1)[1]
     finally:
         peer.stop()

@@ -180,7 +180,9 @@ def test_built_size_and_plugin_counts_for_the_closing_note(tarball, capsys):
     counts["filter docs"] = len([n for n in shipped if re.fullmatch(r"plugins/filter/[^/]+\.yml", n)])
     counts["plugin_utils files"] = len([n for n in shipped if n.startswith("plugins/plugin_utils/") and n.endswith(".py")])
     counts["templates"] = len([n for n in shipped if n.startswith("templates/")])
-    assert counts["filters"] == counts["filter docs"] and counts["modules"] >= 10 and counts["templates"] == 3
+    templates = {n for n in shipped if n.startswith("templates/")}
+    assert templates == {f"templates/ios/{t}.j2" for t in ("switch", "router", "_head", "_tail", "bootstrap")}
+    assert counts["filters"] == counts["filter docs"] and counts["modules"] >= 10
     with capsys.disabled():
         print(f"\n{tarball.name}: {tarball.stat().st_size} bytes, {len(shipped)} files; "
               + ", ".join(f"{kind} {n}" for kind, n in counts.items()))

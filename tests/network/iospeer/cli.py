@@ -24,7 +24,8 @@ from .grammar import INVALID, CliError, Mode
 
 PROMPTS = {"config": "config", "if": "config-if", "line": "config-line", "vlan": "config-vlan",
            "std-nacl": "config-std-nacl", "ext-nacl": "config-ext-nacl", "archive": "config-archive",
-           "archive-log": "config-archive-log-cfg"}
+           "archive-log": "config-archive-log-cfg", "track": "config-track", "pubkey": "conf-ssh-pubkey",
+           "pubkey-user": "conf-ssh-pubkey-user"}
 
 
 def build_modes() -> dict[str, Mode]:

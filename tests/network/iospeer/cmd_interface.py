@@ -24,6 +24,12 @@ Rules and sources:
   with NAT, e.g. FlagHunter01/school docs/projet.md).
 * GLBP defaults not printed: ``priority 100``, ``load-balancing round-robin``, ``timers 3 10``,
   ``weighting 100`` (1941 15.4 configs print only ``glbp N ip``, ``priority``, ``preempt``).
+  ``glbp N weighting M lower L upper U`` is printed whole, and ``glbp N weighting track T
+  decrement D`` lines are kept apart from it (one per tracked object), after the group's other
+  lines (a router's running-config, code-corpus file 29359894589: ``glbp 1 weighting 140 lower
+  100 upper 115`` ... ``glbp 1 weighting track 1 decrement 30``); the thresholds default to
+  lower 1 and upper = the weight (Cisco IOS First Hop Redundancy Protocols Configuration Guide,
+  "GLBP": ``glbp weighting maximum [lower lower] [upper upper]``).
 * Router ports print ``duplex auto`` / ``speed auto`` (the default is printed); ``no duplex``
   restores ``duplex auto``.
 """
@@ -318,6 +324,21 @@ def _glbp(field: str):
     return handler
 
 
+def _glbp_weighting(ctx: Ctx, a: dict, no: bool) -> None:
+    """``glbp N weighting MAX [lower L] [upper U]`` — never touches the ``weighting track`` lines."""
+    node, group = _node(ctx), a["group"]
+    node.remove(re.compile(rf"^glbp {group} weighting \d"))
+    if no:
+        return
+    maximum = a["value"]
+    lower, upper = a.get("lower", 1), a.get("upper", maximum)
+    if not lower <= upper <= maximum:
+        raise CliError(INVALID, a.get("upper@col") or a.get("lower@col"))
+    if (maximum, lower, upper) != (100, 1, 100):
+        node.child(f"glbp {group} weighting {maximum}" + (f" lower {lower} upper {upper}" if (lower, upper) != (1, maximum)
+                                                          else ""))
+
+
 def _glbp_remove(ctx: Ctx, a: dict, no: bool) -> None:
     if not no:
         raise CliError("% Incomplete command.")
@@ -386,7 +407,11 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("glbp <group:int:0-1023> load-balancing | <value:choice:round-robin|weighted|host-dependent>", _only(_router, _glbp("load-balancing")))
     i.add("glbp <group:int:0-1023> timers <hello:int:1-60> <hold:int:2-180>", _only(_router, lambda c, a, n: _glbp(
         "timers")(c, {**a, "value": f"{a['hello']} {a['hold']}"}, n)))
-    i.add("glbp <group:int:0-1023> weighting | <value:int:1-254>", _only(_router, _glbp("weighting")))
+    i.add("glbp <group:int:0-1023> weighting | <value:int:1-254>", _only(_router, _glbp_weighting))
+    i.add("glbp <group:int:0-1023> weighting <value:int:1-254> lower <lower:int:1-254>", _only(_router, _glbp_weighting))
+    i.add("glbp <group:int:0-1023> weighting <value:int:1-254> upper <upper:int:1-254>", _only(_router, _glbp_weighting))
+    i.add("glbp <group:int:0-1023> weighting <value:int:1-254> lower <lower:int:1-254> upper <upper:int:1-254>",
+          _only(_router, _glbp_weighting))
     i.add("glbp <group:int:0-1023> weighting track <rest:line>", _only(_router, lambda c, a, n: _glbp(
         "weighting track")(c, {**a, "value": a["rest"]}, n)))
     i.add("glbp <group:int:0-1023>", _only(_router, _glbp_remove))

@@ -1,10 +1,17 @@
-"""Global IP forwarding commands: default gateway (switch), static routes, NAT, CEF (router).
+"""Global IP forwarding commands: default gateway (switch), static routes, NAT, CEF, object tracking (router).
 
 Printed as the 1941 15.4 configs print them (FlagHunter01/school docs/projet.md):
 ``ip nat inside source list 100 interface GigabitEthernet0/1 overload``,
 ``ip route 10.10.10.0 255.255.255.0 80.0.0.3``, ``ip cef``, ``no ipv6 cef``,
 ``ip forward-protocol nd``. Interface names in these lines are expanded; a route whose
 network has host bits set is refused with "%Inconsistent address and mask".
+
+Object tracking (Cisco IOS IP Application Services Configuration Guide, "Configuring
+Enhanced Object Tracking"): ``track N interface IFNAME line-protocol|ip routing`` enters
+``(config-track)#`` (``delay up|down`` inside); printed before the interfaces, as in a
+router's running-config with GLBP weighting tracks (code-corpus file 29359894589:
+``track 1 interface Ethernet0/0 line-protocol`` then the interfaces). The tracked interface
+must exist on the device.
 """
 
 from __future__ import annotations
@@ -93,6 +100,29 @@ def _line(prefix: str, positive: str | None = None, negative: str | None = None)
     return handler
 
 
+def _track(ctx: Ctx, a: dict, no: bool) -> None:
+    prefix = f"track {a['id']} "
+    if no:
+        ctx.device.root.remove(lambda n: n.text.startswith(prefix))
+        return
+    if ctx.device.interface(a["name"]) is None:
+        raise CliError(INVALID, a.get("name@col"))
+    text = f"track {a['id']} interface {a['name']} {a['what']}"
+    ctx.enter("track", ctx.device.root.set(text, replace=lambda n: n.text.startswith(prefix)))
+
+
+def _track_remove(ctx: Ctx, a: dict, no: bool) -> None:
+    if not no:
+        raise CliError("% Incomplete command.")
+    _track(ctx, a, no)
+
+
+def _track_delay(ctx: Ctx, a: dict, no: bool) -> None:
+    ctx.target.remove("delay")
+    if not no:
+        ctx.target.child(f"delay {a['rest']}")
+
+
 def register(modes: dict[str, Mode]) -> None:
     g = modes["config"]
     g.add("ip default-gateway | <ip:ip>", _default_gateway)
@@ -102,3 +132,9 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("ip cef", _router(_line("ip cef", "ip cef", "no ip cef")))
     g.add("ipv6 cef", _router(_line("ipv6 cef", "ipv6 cef", "no ipv6 cef")))
     g.add("ip forward-protocol nd", _router(_line("ip forward-protocol nd")))
+    g.add("track <id:int:1-1000>", _router(_track_remove))
+    g.add("track <id:int:1-1000> interface <name:ifname> line-protocol",
+          _router(lambda ctx, a, no: _track(ctx, {**a, "what": "line-protocol"}, no)))
+    g.add("track <id:int:1-1000> interface <name:ifname> ip routing",
+          _router(lambda ctx, a, no: _track(ctx, {**a, "what": "ip routing"}, no)))
+    modes["track"].add("delay | <rest:line>", _track_delay)

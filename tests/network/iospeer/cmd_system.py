@@ -19,6 +19,11 @@ Rules (each with its source):
   of atleast 768 bits for SSH v2)." (NSO cisco-ios NED warning list, code-corpus file
   18293421730; transcripts in code-corpus file 32745654514).
 * ``service password-encryption`` turns existing type 0 passwords into type 7.
+* SSH public-key login (Cisco IOS Secure Shell Configuration Guide, "SSH RSA Based User
+  Authentication"): ``ip ssh pubkey-chain`` → ``(conf-ssh-pubkey)#``, ``username X`` →
+  ``(conf-ssh-pubkey-user)#``, ``key-hash ssh-rsa HASH`` where HASH is the MD5 fingerprint of
+  the public key, 32 hexadecimal digits (IOS prints an entered ``key-string`` as its
+  ``key-hash`` too); ``key-string`` itself (multi-line) is not modelled.
 """
 
 from __future__ import annotations
@@ -346,7 +351,43 @@ def _banner(ctx: Ctx, a: dict, no: bool) -> None:
     ctx.device.root.child(f"banner {kind} ^C{body}^C")
 
 
+def _pubkey_chain(ctx: Ctx, a: dict, no: bool) -> None:
+    if no:
+        ctx.device.root.remove(lambda n: n.text == "ip ssh pubkey-chain")
+        return
+    ctx.enter("pubkey", ctx.device.root.child("ip ssh pubkey-chain"))
+
+
+def _pubkey_user(ctx: Ctx, a: dict, no: bool) -> None:
+    text = f"username {a['name']}"
+    if no:
+        ctx.target.remove(lambda n: n.text == text)
+        return
+    ctx.enter("pubkey-user", ctx.target.child(text))
+
+
+def _key_hash(ctx: Ctx, a: dict, no: bool) -> None:
+    value = a["hash"].upper()
+    if not re.fullmatch(r"[0-9A-F]{32}", value):
+        raise CliError(INVALID, a.get("hash@col"))
+    text = f"key-hash ssh-rsa {value}" + (f" {a['comment']}" if a.get("comment") else "")
+    ctx.target.remove(lambda n: n.text.startswith(f"key-hash ssh-rsa {value}"))
+    if not no:
+        ctx.target.child(text)
+
+
+def pubkey_hashes(device, user: str) -> set[str]:
+    """MD5 fingerprints (upper-case hex) of the keys ``user`` may log in with."""
+    chain = device.root.find(lambda n: n.text == "ip ssh pubkey-chain")
+    node = chain.find(lambda n: n.text == f"username {user}") if chain else None
+    return {c.text.split()[2] for c in node.children} if node else set()
+
+
 def register(modes: dict[str, Mode]) -> None:
+    modes["config"].add("ip ssh pubkey-chain", _pubkey_chain)
+    modes["pubkey"].add("username <name:word>", _pubkey_user)
+    modes["pubkey-user"].add("key-hash ssh-rsa <hash:word>", _key_hash)
+    modes["pubkey-user"].add("key-hash ssh-rsa <hash:word> <comment:word>", _key_hash)
     g = modes["config"]
     g.add("hostname | <name:word>", _hostname)
     g.add("service <name:choice:password-encryption|pad|compress-config|tcp-keepalives-in|tcp-keepalives-out|"

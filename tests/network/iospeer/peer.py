@@ -44,6 +44,23 @@ def stored_vlans(name: str) -> dict[int, str]:
     return {}
 
 
+def rsa_key_file(path: Path) -> str:
+    """A new RSA key pair for an SSH client, written to ``path`` (OpenSSH format, mode 0600); its IOS
+    ``key-hash ssh-rsa`` value (MD5 of the public key blob, upper-case hex) for ``ip ssh pubkey-chain``."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                       serialization.NoEncryption()))
+    path.chmod(0o600)
+    blob = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).split()[1]
+    return hashlib.md5(base64.b64decode(blob)).hexdigest().upper()
+
+
 def platform_of(text: str) -> Platform:
     """The platform a saved configuration belongs to (stack members, or a 1941)."""
     members = re.findall(r"^switch \d+ provision (\S+)$", text, re.M)

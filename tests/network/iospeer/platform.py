@@ -46,7 +46,7 @@ _ROUTER_SECTIONS = [
     (r"^(no )?ip domain[ -]lookup", 12), (r"^ip domain", 12.5), (r"^ip name-server", 13), (r"^(no )?ip cef", 14), (r"^(no )?ipv6 cef", 15),
     (r"^multilink", 16), (r"^cts ", 17), (r"^crypto pki", 18), (r"^license ", 19), (r"^archive$", 20),
     (r"^username ", 21), (r"^redundancy", 22), (r"^ip ssh ", 23), (r"^ip ftp ", 24), (r"^crypto ", 25),
-    (r"^interface ", 30), (r"^router ", 31), (r"^ip default-gateway", 31.5), (r"^ip forward-protocol", 32), (r"^(no )?ip http", 33),
+    (r"^track ", 29), (r"^interface ", 30), (r"^router ", 31), (r"^ip default-gateway", 31.5), (r"^ip forward-protocol", 32), (r"^(no )?ip http", 33),
     (r"^ip nat ", 34), (r"^ip route ", 35), (r"^ip access-list ", 36), (r"^logging ", 37),
     (r"^access-list ", 38), (r"^snmp-server ", 39), (r"^control-plane", 40), (r"^banner ", 41),
     (r"^line ", 42), (r"^scheduler ", 43), (r"^ntp ", 44),

@@ -96,6 +96,15 @@ def login_refusal(device, vty: int, client: str | None) -> str | None:
     return None
 
 
+def pubkey_ok(device, vty: int, username: str, md5: str) -> bool:
+    """A public key of ``username`` in ``ip ssh pubkey-chain`` (vty with ``login local``, as for passwords)."""
+    from .cmd_system import pubkey_hashes
+    line = device.lines.get(("vty", vty))
+    if line is None or line.find(lambda n: n.text == "login local") is None or device.user(username) is None:
+        return False
+    return md5.upper() in pubkey_hashes(device, username)
+
+
 def password_ok(device, vty: int, username: str, password: str) -> bool:
     line = device.lines.get(("vty", vty))
     if line is None or line.find(lambda n: n.text == "login local") is None:

@@ -50,6 +50,8 @@ def _child_key(parent: str, child: Node, index: int) -> tuple:
     if parent.startswith("interface "):
         m = re.match(r"^glbp (\d+) (\S+)", text)
         glbp = (int(m.group(1)), _GLBP_ORDER.index(m.group(2)) if m.group(2) in _GLBP_ORDER else 99) if m else (0, 0)
+        if re.match(r"^glbp \d+ weighting track ", text):  # after the group's other lines (code-corpus 29359894589)
+            glbp = (glbp[0], 100)
         return _rank(_INTERFACE_ORDER, text), glbp, index
     if parent == "archive":
         return _rank(_ARCHIVE_ORDER, text), 0, index

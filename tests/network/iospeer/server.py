@@ -53,7 +53,16 @@ class _Auth(paramiko.ServerInterface):
         self.shell = threading.Event()
 
     def get_allowed_auths(self, username: str) -> str:
-        return "password"
+        return "publickey,password"
+
+    def check_auth_publickey(self, username: str, key) -> int:
+        import hashlib
+        with self.server.device.lock:
+            ok = reach.pubkey_ok(self.server.device, self.vty, username, hashlib.md5(key.asbytes()).hexdigest())
+        if ok:
+            self.user = username
+            return paramiko.AUTH_SUCCESSFUL
+        return paramiko.AUTH_FAILED
 
     def check_auth_password(self, username: str, password: str) -> int:
         with self.server.device.lock:

@@ -101,3 +101,27 @@ def test_the_revert_timer_gives_the_access_back_after_a_lockout(ssh_switch):
     time.sleep(max(0.0, ssh_switch.device.revert.deadline - time.time()) + 0.5)
     assert not _refused(ssh_switch)
     assert "ip address 10.20.0.11 255.255.255.0" in ssh_switch.running_config()
+
+
+def _key_login(peer, key_file: str):
+    return netmiko.ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=peer.port, username=peer.user,
+                                  use_keys=True, key_file=key_file, allow_agent=False, conn_timeout=5,
+                                  auth_timeout=5, banner_timeout=5, fast_cli=False)
+
+
+def test_a_key_in_the_users_pubkey_chain_logs_in_and_another_does_not(ssh_switch, tmp_path):
+    from .peer import rsa_key_file
+
+    md5 = rsa_key_file(tmp_path / "known")
+    rsa_key_file(tmp_path / "other")
+    # A refused key: paramiko then tries the file as the other key types and reports their parse error.
+    refused = (netmiko.exceptions.NetmikoAuthenticationException, netmiko.exceptions.NetmikoTimeoutException)
+    with pytest.raises(refused):
+        _key_login(ssh_switch, str(tmp_path / "known"))  # no chain yet
+    ssh_switch.configure("ip ssh pubkey-chain", "username netadmin", f"key-hash ssh-rsa {md5}", "exit", "exit")
+    assert f"ip ssh pubkey-chain\n username netadmin\n  key-hash ssh-rsa {md5}\n" in ssh_switch.running_config()
+    conn = _key_login(ssh_switch, str(tmp_path / "known"))
+    assert conn.find_prompt() == "sw-test#"
+    conn.disconnect()
+    with pytest.raises(refused):
+        _key_login(ssh_switch, str(tmp_path / "other"))

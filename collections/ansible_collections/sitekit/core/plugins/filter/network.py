@@ -2,7 +2,7 @@
 
 ``hostvars | sitekit.core.network_intent(groups, inventory_hostname)`` builds the view of
 plugins/plugin_utils/site/network.py; ``intent | sitekit.core.ios_render`` prints it with
-templates/ios/*.j2. The tests and tools/render_network.py call the same two functions,
+templates/ios/*.j2 and ``intent | sitekit.core.ios_bootstrap`` its day-0 console bootstrap. The tests and tools/render_network.py call the same two functions,
 so what is reviewed in the golden files is exactly what the roles push.
 """
 
@@ -13,12 +13,9 @@ from pathlib import Path
 import jinja2
 from ansible_collections.sitekit.core.plugins.plugin_utils import ios_validate as _validate
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, resolve_secrets
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, site_with_secrets
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-SECRET_KEYS = ("site_security", "vault_ftp_archive_password")
-
-
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
@@ -30,14 +27,9 @@ def ios_render(intent: dict) -> str:
     return _environment().get_template(name).render(intent=intent)
 
 
-def site_with_secrets(site: Site, secrets: dict) -> Site:
-    """A copy of the site with ``{{ vault_x }}`` references replaced (rendering outside a play)."""
-    site_vars = dict(site.vars)
-    for key in SECRET_KEYS:
-        if key in site_vars:
-            site_vars[key] = resolve_secrets(site_vars[key], secrets) if key != "vault_ftp_archive_password" \
-                else secrets.get(key, site_vars[key])
-    return Site(site_vars, site.hosts, site.groups, source=site.source)
+def ios_bootstrap(intent: dict) -> str:
+    """The day-0 console bootstrap of a device (name, domain, RSA key, SSH v2, management path, user)."""
+    return _environment().get_template("ios/bootstrap.j2").render(intent=intent)
 
 
 def render_site(site: Site, secrets: dict | None = None) -> dict[str, str]:
@@ -73,5 +65,6 @@ def ios_problems(configs: dict, hostvars, groups: dict) -> list[str]:
 
 class FilterModule:
     def filters(self):
-        return {"network_intent": network_intent, "ios_render": ios_render, "ios_problems": ios_problems,
+        return {"network_intent": network_intent, "ios_render": ios_render, "ios_bootstrap": ios_bootstrap,
+                "ios_problems": ios_problems,
                 "network_devices": network_devices, "network_configs": network_configs}

@@ -5,27 +5,49 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: ios_remediate
-short_description: Send an IOS device only the lines that take it to its intended configuration
+short_description: Send an IOS device only the lines that take it to its intended configuration, safely
 description:
   - Reads the running configuration over SSH (netmiko, C(show running-config)), computes the remediation to the
-    intended configuration with hier_config 2.3.1 (negations and replacements included, sections closed with
-    C(exit)), sends only those lines, one at a time in configuration mode, then saves with C(write memory).
-  - Both texts are first cut to the same scope - O(include) keeps the top-level sections that match, O(exclude)
-    and a built-in list drop lines IOS adds by itself (C(version), C(boot), C(vtp), C(end)…) with their children.
-  - A second run with the same intended configuration sends nothing (C(changed=false)).
-  - Lines IOS never shows in its running configuration (C(snmp-server user NAME …)) are checked with
-    C(show snmp user NAME) and sent only when the user is not listed.
-  - A refused line (C(% Invalid input), C(% Incomplete command)…) or a lost connection stops the push at once
-    and fails the task with a message naming the device, the line and the lines already applied (which are
-    then not saved); RV(applied) and RV(failed_line) are returned with the failure.
+    intended configuration with hier_config 3 and its Cisco IOS driver (negations, in-place replacements and
+    ordering, plus the IOS 15.x rules of C(module_utils/ios_remediation.py)), and sends those lines, in
+    hier_config's order, one at a time in configuration mode.
+  - B(Scope.) Both texts are cut to what the push owns - O(include) (top-level families owned entirely; a line of
+    them the intended configuration lacks is removed), every top-level line of the intended configuration, and
+    never a line matching O(exclude) or the built-in list of lines IOS adds by itself. An intended line that
+    O(exclude) would drop fails the task. IOS cannot delete a chassis port, so C(no interface GigabitEthernet...) is
+    never sent. The sitekit role passes the scope the site model computes per device (a router's WAN side is never
+    in it).
+  - B(Management path.) A push that would remove or replace a line of the O(management) sections (VTY lines and
+    ACL, users, AAA, SVIs, default gateway, a router's LAN trunk) fails before sending anything unless
+    O(allow_management_change); RV(management) lists those lines. New pieces are sent before the old ones go.
+    Lines that would cut the session itself (the interface holding O(session_address), its VLAN, that VLAN on a
+    trunk) are not sent but returned in RV(deferred), for a push through the new management address.
+  - B(Rollback.) Lines are sent under Rollback Confirmed Change (C(configure terminal revert timer idle
+    O(rollback_minutes))); a device without an archive path gets the intended C(archive) section first, or, when
+    the intended configuration has none, a snapshot to C(flash:sitekit-rollback.cfg). A refused line rolls the
+    device back at once (C(configure revert now) / C(configure replace)); a lost session is rolled back by the
+    device when the timer ends. After the last line the running configuration is read and planned again; anything
+    left to send (but RV(deferred)) rolls back and fails; otherwise C(configure confirm), then C(write memory).
+  - B(Refused lines.) Any answer line starting with C(%) or C(ERROR:) counts as refused, except a few known notices
+    (C(% Access VLAN does not exist. Creating vlan N), PortFast warnings, RSA key generation); the message names the
+    device, the line and the lines applied before it.
+  - B(Write-only lines.) C(snmp-server user) lines never appear in a running configuration; the module keeps a
+    fingerprint of each (a hash of the intended line) as a remark of the ACL C(SITEKIT-FINGERPRINTS) and sends the
+    line when the user is missing from C(show snmp user) or its fingerprint differs - once per change. A user of an
+    owned C(snmp-server user) family that the intended configuration lacks is removed.
+  - B(VTP.) When the intended configuration declares VLANs and the device is in VTP server or client mode (VLANs in
+    vlan.dat only), the VLANs of C(show vlan brief) stand in the running configuration, so extra VLANs are removed.
+  - With nothing to send, a device whose startup configuration differs from its running configuration in scope
+    (a push cut after its last line) is saved (RV(saved)).
   - With neither O(intended_config) nor O(src), only reads (backups) and returns RV(running_config) when
     O(return_running).
-  - Secrets (C(secret 5 …), C(password 7 …), SNMP C(auth)/C(priv) keys, C(key-string)) are masked in every
+  - Secrets (C(secret 5 ...), C(password 7 ...), SNMP C(auth)/C(priv) keys, C(key-string)) are masked in every
     returned line, diff and message.
   - "Gap filled: C(cisco.ios.ios_config) sends the lines of a config file that differ from the
     running text, cannot remove what the intended configuration no longer declares without
-    hand-written C(before)/C(replace) blocks, needs a network_cli connection per device, and
-    does not name the lines applied when a later line fails."
+    hand-written C(before)/C(replace) blocks, does not order a management change nor arm a revert timer, cannot
+    compare SNMPv3 users, needs a network_cli connection per device, and does not name the lines applied when a
+    later line fails."
 version_added: "0.1.0"
 author: sitekit maintainers (!UNKNOWN)
 options:
@@ -42,11 +64,15 @@ options:
     type: str
     required: true
   password:
-    description:
-      - SSH password (never logged).
-      - The module does not use SSH keys nor an agent (netmiko's C(use_keys) and C(allow_agent) stay false), so
-        without a password only a device that accepts the user without authentication lets it in.
+    description: SSH password (never logged). Optional with O(private_key) or O(allow_agent).
     type: str
+  private_key:
+    description: Private key file for SSH public-key authentication (netmiko C(use_keys) and C(key_file)).
+    type: path
+  allow_agent:
+    description: Offer the keys of the SSH agent (C(SSH_AUTH_SOCK)) for public-key authentication.
+    type: bool
+    default: false
   enable_secret:
     description: Enable secret, sent with C(enable) when the user does not land in privileged mode (never logged).
     type: str
@@ -78,17 +104,43 @@ options:
         C(delegate_to=localhost)). The task fails when it does not exist. Mutually exclusive with O(intended_config).
     type: path
   include:
-    description: Regular expressions (searched, not anchored) of the top-level lines managed, with their children; the others are left alone. Empty manages all.
+    description:
+      - Regular expressions (searched) of the top-level families the push owns entirely, with their children - a line
+        of them that the intended configuration lacks is removed. The intended configuration's own top-level lines
+        are always in scope. Empty owns the whole configuration.
     type: list
     elements: str
     default: []
   exclude:
-    description: Regular expressions of lines (any depth) left alone with their children, added to the built-in list of lines IOS adds itself.
+    description:
+      - Regular expressions of lines (any depth; matched against the line indented one space per level and against
+        its text) left alone with their children, added to the built-in list of lines IOS adds itself.
     type: list
     elements: str
     default: []
+  management:
+    description: Regular expressions of the top-level sections on the management path (see the description).
+    type: list
+    elements: str
+    default: []
+  allow_management_change:
+    description: Let the push remove or replace lines on the management path (RV(management)).
+    type: bool
+    default: false
+  session_address:
+    description:
+      - The device address this session reaches (the management address); lines that would remove it are deferred
+        (RV(deferred)). Defaults to O(host).
+    type: str
+  rollback_minutes:
+    description: Idle minutes of the revert timer (1-120) before the device rolls back an unconfirmed push.
+    type: int
+    default: 5
+  bootstrap:
+    description: Where the device's day-0 bootstrap is; named in the message when the device cannot be reached over SSH.
+    type: str
   save:
-    description: Run C(write memory) after a change (never in check mode); a failed save fails the task.
+    description: Run C(write memory) after a change, or when the device was left unsaved (never in check mode).
     type: bool
     default: true
   return_running:
@@ -97,32 +149,49 @@ options:
     default: false
 requirements:
   - netmiko (4.8.0 in the sitekit toolchain)
-  - hier_config (2.3.1)
+  - hier_config (3.7.1)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
-    details: Reads the device (running configuration, C(show snmp user)) and returns in RV(commands) what would be sent; sends nothing.
+    details:
+      - Reads the device (running and startup configurations, C(show vlan brief), C(show snmp user)) and returns in
+        RV(commands) what would be sent, RV(management) and RV(deferred); sends nothing, refuses nothing.
   diff_mode:
     support: partial
     details:
       - Before and after are the running and the intended configuration cut to the managed scope, secrets masked.
-      - The write-only C(snmp-server user) lines are not in the diff, only in RV(commands).
+      - The write-only C(snmp-server user) lines are not in the diff, only in RV(commands) (masked).
   platform:
     platforms: posix
     details: Runs where the task runs (C(delegate_to=localhost) in the sitekit roles) and opens its own SSH session to the device.
 """
 
 EXAMPLES = r"""
-- name: Push the rendered configuration
+- name: Push the rendered configuration, in the scope the site model gives this device
   sitekit.core.ios_remediate:
     host: "{{ ansible_host }}"
     username: "{{ ansible_user }}"
-    password: "{{ ansible_password }}"
+    private_key: "~/.ssh/netadmin_ed25519"
     known_hosts: "{{ playbook_dir }}/../.cache/known_hosts"
     name: "{{ inventory_hostname }}"
     src: "build/configs/{{ inventory_hostname }}.cfg"
+    include: "{{ intent.push.include }}"
+    exclude: "{{ intent.push.exclude }}"
+    management: "{{ intent.push.management }}"
+    bootstrap: "build/configs/{{ inventory_hostname }}.day0.txt"
+  delegate_to: localhost
+
+- name: Move the management address (first push through the old address; the next one removes the old path)
+  sitekit.core.ios_remediate:
+    host: 192.0.2.12
+    username: netadmin
+    password: "{{ netadmin_password }}"
+    name: switch-a
+    src: build/configs/switch-a.cfg
+    management: ["^interface Vlan", "^ip default-gateway ", "^line vty "]
+    allow_management_change: true
   delegate_to: localhost
 
 - name: Read the running configuration only (backup)
@@ -137,7 +206,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 commands:
-  description: Lines sent (or that would be sent, in check mode), secrets masked; empty when nothing differs.
+  description: Lines sent (or that would be sent, in check mode), in order, secrets masked; empty when nothing differs.
   type: list
   elements: str
   returned: always
@@ -148,6 +217,26 @@ applied:
   elements: str
   returned: always
   sample: ["vlan 30", "name SERVERS", "exit"]
+management:
+  description: Running lines on the management path that the push removes or replaces (C(section / line)).
+  type: list
+  elements: str
+  returned: always
+  sample: ["interface Vlan20 / ip address 192.0.2.12 255.255.255.0", "ip default-gateway 192.0.2.1"]
+deferred:
+  description: Lines not sent because they would cut this session; a push through the new management address sends them.
+  type: list
+  elements: str
+  returned: always
+  sample: ["no interface Vlan20", "no vlan 20"]
+saved:
+  description: Whether C(write memory) ran.
+  type: bool
+  returned: always
+rollback:
+  description: How a failure would have been rolled back (V(timer), V(snapshot)); null when nothing was sent.
+  type: str
+  returned: always
 running_config:
   description: Running configuration read before any change.
   type: str
@@ -162,7 +251,12 @@ failed_line:
 import os  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
-from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils import ios_push, ios_remediation, ios_ssh  # noqa: E402
+
+
+def _day0_hint(bootstrap: str | None) -> str:
+    return (f"a device that was never set up answers no SSH: type its day-0 bootstrap ({bootstrap}) on its console "
+            "first" if bootstrap else "")
 
 
 def main():
@@ -172,6 +266,8 @@ def main():
             "port": {"type": "int", "default": 22},
             "username": {"type": "str", "required": True},
             "password": {"type": "str", "no_log": True},
+            "private_key": {"type": "path", "no_log": False},
+            "allow_agent": {"type": "bool", "default": False},
             "enable_secret": {"type": "str", "no_log": True},
             "host_key_checking": {"type": "bool", "default": True},
             "known_hosts": {"type": "path"},
@@ -181,6 +277,11 @@ def main():
             "src": {"type": "path"},
             "include": {"type": "list", "elements": "str", "default": []},
             "exclude": {"type": "list", "elements": "str", "default": []},
+            "management": {"type": "list", "elements": "str", "default": []},
+            "allow_management_change": {"type": "bool", "default": False},
+            "session_address": {"type": "str"},
+            "rollback_minutes": {"type": "int", "default": 5},
+            "bootstrap": {"type": "str"},
             "save": {"type": "bool", "default": True},
             "return_running": {"type": "bool", "default": False},
         },
@@ -193,40 +294,51 @@ def main():
         module.fail_json(msg=missing_required_lib("hier_config"))
     p = module.params
     name = p["name"] or p["host"]
+    if not 1 <= p["rollback_minutes"] <= 120:
+        module.fail_json(msg=f"{name}: rollback_minutes must be 1-120 (IOS revert timer)")
     intended = p["intended_config"]
     if p["src"]:
         if not os.path.isfile(p["src"]):
             module.fail_json(msg=f"{name}: intended configuration {p['src']} does not exist")
         with open(p["src"], encoding="utf-8") as fh:
             intended = fh.read()
-    result = {"changed": False, "commands": [], "applied": []}
+    policy = ios_remediation.Policy(p["include"], p["exclude"], p["management"])
+    result = {"changed": False, "commands": [], "applied": [], "management": [], "deferred": [], "saved": False,
+              "rollback": None}
     try:
         with ios_ssh.Session(name, p["host"], p["port"], p["username"], p["password"], p["enable_secret"],
-                             p["host_key_checking"], p["known_hosts"], p["timeout"]) as session:
-            running = session.running_config()
-            if p["return_running"]:
-                result["running_config"] = running
+                             p["host_key_checking"], p["known_hosts"], p["timeout"], p["private_key"], p["allow_agent"],
+                             hint=_day0_hint(p["bootstrap"])) as session:
             if intended is None:
+                running = session.running_config()
+                if p["return_running"]:
+                    result["running_config"] = running
                 module.exit_json(**result)
-            commands, before, after = ios_remediation.remediate(running, intended, p["include"], p["exclude"])
-            # Lines IOS never shows (SNMPv3 users): sent only when the device does not list them.
-            for line, show, present in ios_remediation.write_only_lines(intended, p["include"], p["exclude"]):
-                if present not in session.show(show):
-                    commands.append(line)
-            result["commands"] = [ios_ssh.mask(c) for c in commands]
-            result["changed"] = bool(commands)
-            if module._diff:
-                result["diff"] = {"before": ios_ssh.mask(before), "after": ios_ssh.mask(after),
-                                  "before_header": f"{name} running", "after_header": f"{name} intended"}
-            if commands and not module.check_mode:
-                result["applied"] = [ios_ssh.mask(c) for c in session.apply(commands)]
-                if p["save"]:
-                    session.save()
+            pushed = ios_push.push(session, intended, policy, check=module.check_mode, save=p["save"],
+                                   allow_management=p["allow_management_change"],
+                                   session_address=p["session_address"] or p["host"],
+                                   rollback_minutes=p["rollback_minutes"])
     except ios_ssh.DeviceError as exc:
-        result.update(applied=[ios_ssh.mask(c) for c in exc.applied], failed_line=exc.line)
+        result.update(applied=[ios_ssh.mask(c) for c in exc.applied], failed_line=exc.line,
+                      commands=[ios_ssh.mask(c) for c in exc.commands])
         module.fail_json(msg=str(exc), **result)
+    except ValueError as exc:  # an intended configuration the scope would cut
+        module.fail_json(msg=f"{name}: {exc}", **result)
     except Exception as exc:  # noqa: BLE001 - anything else still names the device
         module.fail_json(msg=f"{name}: {type(exc).__name__}: {exc}", **result)
+    result.update(changed=pushed["changed"], commands=[ios_ssh.mask(c) for c in pushed["commands"]],
+                  applied=[ios_ssh.mask(c) for c in pushed["applied"]], management=pushed["management"],
+                  deferred=pushed["deferred"], saved=pushed["saved"], rollback=pushed["rollback"])
+    if p["return_running"]:
+        result["running_config"] = pushed["running"]
+    if module._diff:
+        result["diff"] = {"before": ios_ssh.mask(pushed["before"]), "after": ios_ssh.mask(pushed["after"]),
+                          "before_header": f"{name} running", "after_header": f"{name} intended"}
+    if pushed.get("refused"):
+        module.warn(f"{name}: the push would change the management path ({pushed['management'][:6]}); it is refused "
+                    "unless allow_management_change")
+    if pushed["deferred"]:
+        module.warn(f"{name}: kept for a push through the new management address: {pushed['deferred']}")
     module.exit_json(**result)
 
 

@@ -6,6 +6,10 @@ templates (templates/ios/) only print it. Nothing here is typed per device: trun
 VLANs come from what is on the far side of each link (docs/design.md "Links are
 declared once"), addresses from site_ip and the VLAN plan.
 
+Each intent carries what IOS prints for it (``forms``: the running-config forms of the
+device's release, so that a second push finds nothing to send) and what a push owns on the
+device (``push``: include, exclude and management-path rules, see ``push_policy``).
+
 Secrets arrive already resolved inside a play (hostvars templating); outside a play
 ``resolve_secrets`` replaces ``{{ vault_x }}`` references from a mapping (tests pass
 dummy hashes, never plaintext passwords).
@@ -13,10 +17,12 @@ dummy hashes, never plaintext passwords).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import ipaddress
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
@@ -31,6 +37,13 @@ PORT_LAYOUTS = {
 }
 PREFIXES = {"gi": "GigabitEthernet", "fa": "FastEthernet", "te": "TenGigabitEthernet", "po": "Port-channel"}
 DEFAULT_STP_PRIORITY = 32768
+# Catalyst families that run IOS 15.2(2)E or later, where `show running-config` prints the
+# PortFast keywords with `edge` (Consolidated Platform Configuration Guide 15.2(4)E, Catalyst
+# 2960-X, "PortFast edge"); the plain 2960 stops at 15.0(2)SE and prints them without it.
+EDGE_PORTFAST = re.compile(r"^WS-C2960(S|X|XR)-")
+# How each kind prints the domain commands (2960 15.2: `ip domain-name`; 1941 15.4: `ip domain name`).
+DOMAIN_FORMS = {"switch": ("ip domain-name", "ip domain-lookup"), "router": ("ip domain name", "ip domain lookup")}
+GLBP_DEFAULT_PRIORITY, GLBP_DEFAULT_LOAD_BALANCING = 100, "round-robin"
 _REF = re.compile(r"^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*$")
 
 
@@ -90,6 +103,19 @@ def resolve_secrets(value: Any, secrets: dict) -> Any:
     return value
 
 
+SECRET_KEYS = ("site_security", "vault_ftp_archive_password")
+
+
+def site_with_secrets(site: Site, secrets: dict) -> Site:
+    """A copy of the site with ``{{ vault_x }}`` references replaced (rendering outside a play)."""
+    site_vars = dict(site.vars)
+    for key in SECRET_KEYS:
+        if key in site_vars:
+            site_vars[key] = resolve_secrets(site_vars[key], secrets) if key != "vault_ftp_archive_password" \
+                else secrets.get(key, site_vars[key])
+    return Site(site_vars, site.hosts, site.groups, source=site.source)
+
+
 # ---- SNMPv3 keys: localized hashes (RFC 3414 §A.2), so no password is printed -----------
 def engine_id(host: str) -> str:
     """A stable SNMP engine ID per device (enterprise 9, format 4 text, hashed name)."""
@@ -101,15 +127,9 @@ def snmp_localized_key(password: str, engine: str, length: int = 20) -> str:
     if not password or "{{" in str(password):
         raise NetworkModelError("an SNMPv3 password was not resolved")
     pw = str(password).encode()
-    digest = hashlib.sha1()
-    block = (pw * (64 // len(pw) + 2))
-    total, offset = 1048576, 0
-    while total > 0:
-        chunk = min(64, total)
-        start = offset % len(pw)
-        digest.update(block[start:start + chunk])
-        offset += chunk
-        total -= chunk
+    # RFC 3414 A.2.2: SHA-1 over the password repeated to 1 MiB, hashed in one call.
+    ku_input = (pw * (1048576 // len(pw) + 1))[:1048576]
+    digest = hashlib.sha1(ku_input)
     ku = digest.digest()
     kul = hashlib.sha1(ku + bytes.fromhex(engine) + ku).digest()[:length]
     return ":".join(f"{b:02X}" for b in kul)
@@ -211,9 +231,16 @@ def _management(site: Site, host: str) -> dict:
     archive = site.vars.get("site_config_archive") or {}
     primary_ip = site.host_ip(archive["primary"]) if archive.get("primary") else None
     syslog_ip = site.host_ip(infra["syslog_host"]) if infra.get("syslog_host") else None
+    banner = sec.get("login_banner")
+    if banner and all(c in str(banner) for c in "#~@$&*"):
+        raise NetworkModelError("the login banner uses every delimiter IOS could take (#~@$&*): drop one of them",
+                                key="site_security.login_banner", value=banner)
     return {
         "hostname": host,
         "domain": site.vars.get("site_domain"),
+        "clock": clock(site.vars.get("site_timezone")) if site.vars.get("site_timezone") else None,
+        "enable_secret_hash": sec.get("enable_secret_hash"),
+        "banner": " ".join(str(banner).split()) if banner else None,
         "ssh_version": int(sec.get("ssh_version", 2)),
         "admins": [{"name": a["name"], "privilege": int(a.get("privilege", 15)), "secret_hash": a["secret_hash"]}
                    for a in sec.get("network_admins") or []],
@@ -229,6 +256,97 @@ def _management(site: Site, host: str) -> dict:
     }
 
 
+# ---- time zone: IOS `clock timezone` and `clock summer-time … recurring` from the tz database ----
+_WEEK = {1: "1", 2: "2", 3: "3", 4: "4"}
+
+
+def _transitions(zone: ZoneInfo, year: int) -> list[datetime.datetime]:
+    """UTC instants (to the minute) where the zone's offset changes during ``year``."""
+    out = []
+    t = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
+    step = datetime.timedelta(hours=1)
+    while t.year == year:
+        if t.astimezone(zone).utcoffset() != (t + step).astimezone(zone).utcoffset():
+            lo, hi = t, t + step
+            while hi - lo > datetime.timedelta(minutes=1):
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if mid.astimezone(zone).utcoffset() == lo.astimezone(zone).utcoffset() else (lo, mid)
+            out.append(hi)
+        t += step
+    return out
+
+
+def _recurrence(local: datetime.datetime) -> str:
+    """``last Sun Mar 2:00`` for a local transition time (IOS `clock summer-time … recurring`)."""
+    week = "last" if (local + datetime.timedelta(days=7)).month != local.month else _WEEK[(local.day - 1) // 7 + 1]
+    return f"{week} {local.strftime('%a')} {local.strftime('%b')} {local.hour}:{local.minute:02d}"
+
+
+def clock(name: str, year: int = 2025) -> dict:
+    """IOS time-zone lines of a tz database zone: {zone, hours, minutes, summer} (summer None without DST).
+
+    IOS reads the start of summer time in standard time and its end in summer time
+    (``clock summer-time CEST recurring last Sun Mar 2:00 last Sun Oct 3:00`` for Europe/Paris)."""
+    try:
+        zone = ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise NetworkModelError(f"time zone {name!r} is not in the tz database", key="site_timezone", value=name) from None
+    samples = [datetime.datetime(year, m, 15, 12, tzinfo=zone) for m in (1, 7)]
+    standard = next((t for t in samples if not t.dst()), samples[0])
+    offset = int(standard.utcoffset().total_seconds() // 60)
+    out = {"zone": standard.tzname(), "hours": int(offset / 60), "minutes": abs(offset) % 60, "summer": None}
+    changes = _transitions(zone, year)
+    if len(changes) == 2:
+        start, end = sorted(changes, key=lambda t: bool(t.astimezone(zone).dst()), reverse=True)
+        summer = start.astimezone(zone)
+        begins = (start + standard.utcoffset()).replace(tzinfo=None)
+        ends = (end + summer.utcoffset()).replace(tzinfo=None)
+        shift = int((summer.utcoffset() - standard.utcoffset()).total_seconds() // 60)
+        out["summer"] = f"{summer.tzname()} recurring {_recurrence(begins)} {_recurrence(ends)}" + \
+            (f" {shift}" if shift != 60 else "")
+    return out
+
+
+# ---- what a push owns ------------------------------------------------------------------
+# Top-level families the model declares entirely on every device: a line of these families
+# that the model does not declare is removed. SNMP is owned whole: the model's SNMPv3 user
+# is the only SNMP access (communities are plaintext, refused by ios_validate).
+COMMON_FAMILIES = [
+    r"^hostname ", r"^service (timestamps|password-encryption)\b", r"^no service password-encryption$",
+    r"^(no )?ip domain[ -](lookup|name)\b", r"^ip name-server ", r"^username ", r"^enable (secret|password) ",
+    r"^ip ssh (version|time-out|authentication-retries) ", r"^(no )?ip http (secure-)?server$",
+    r"^ip access-list standard (VTY-ACCESS|SNMP-ACCESS)$", r"^(no )?logging (host|trap)\b", r"^logging \d",
+    r"^snmp-server (engineID local|view|group|user|community) ", r"^ntp server ", r"^ip ftp (username|password) ",
+    r"^archive$", r"^line (con 0|vty \d+ \d+)$", r"^banner login ", r"^clock (timezone|summer-time) ",
+]
+# Sections on the path the operator's session uses: a push that removes or replaces a line
+# of them needs the operator's explicit consent for that device.
+COMMON_MANAGEMENT = [r"^line vty ", r"^ip access-list standard VTY-ACCESS$", r"^username ", r"^aaa ",
+                     r"^ip ssh version "]
+
+
+def push_policy(kind: str, lan: str | None = None) -> dict:
+    """Scope of a push on a switch stack or on a router whose LAN trunk is ``lan``.
+
+    Switch: the model declares every port of the stack, its port-channels, SVIs, VLANs and
+    spanning tree. Router: only the LAN trunk and its sub-interfaces (one per site VLAN);
+    the WAN side (uplink address, NAT, static routes, ACLs of the operator), ``ip cef``,
+    other interfaces and lines are the operator's and left alone, as are the speed and
+    duplex of ports and NAT roles on the LAN sub-interfaces.
+    """
+    if kind == "switch":
+        return {"include": COMMON_FAMILIES + [
+                    r"^switch \d+ provision ", r"^spanning-tree ", r"^vtp mode ", r"^vlan \d+$",
+                    r"^interface (GigabitEthernet|TenGigabitEthernet|Port-channel)\d", r"^interface Vlan(?!1$)\d+$",
+                    r"^ip default-gateway ", r"^errdisable recovery ", r"^port-channel load-balance "],
+                "exclude": [],
+                "management": COMMON_MANAGEMENT + [r"^interface Vlan\d+$", r"^ip default-gateway "]}
+    lan_rx = re.escape(lan or "GigabitEthernet0/0")
+    return {"include": COMMON_FAMILIES + [rf"^interface {lan_rx}(\.\d+)?$", r"^track \d+ interface "],
+            "exclude": [r"^ (duplex|speed) ", r"^ ip nat (inside|outside)$", r"^ ip virtual-reassembly"],
+            "management": COMMON_MANAGEMENT + [rf"^interface {lan_rx}(\.\d+)?$"]}
+
+
 # ---- switches ------------------------------------------------------------------------
 def switch_ports(stack: list[dict]) -> list[str]:
     """Every physical port of a stack, from its members' models."""
@@ -241,11 +359,41 @@ def switch_ports(stack: list[dict]) -> list[str]:
     return out
 
 
+def _is_network_device(site: Site, host: str) -> bool:
+    return site.in_group(host, "cisco_switches") or site.in_group(host, "cisco_routers")
+
+
+def switching(site: Site) -> dict:
+    """Layer-2 policy of every switch (site_switching): EtherChannel hashing, parking VLAN for
+    unused ports, storm control on access ports, errdisable recovery."""
+    sw = site.vars.get("site_switching") or {}
+    parking = sw.get("parking_vlan")
+    storm = sw.get("storm_control")
+    recovery = sw.get("errdisable_recovery")
+    return {
+        "load_balance": sw.get("port_channel_load_balance"),
+        "parking": {"id": int(parking["id"]), "name": parking["name"]} if parking else None,
+        "storm_control": {"level": f"{float(storm['broadcast_level']):.2f}", "action": storm.get("action")} if storm else None,
+        "errdisable": {"causes": list(recovery.get("causes") or []), "interval": recovery.get("interval")} if recovery else None,
+    }
+
+
+def switch_forms(stack: list[dict]) -> dict:
+    """What this stack's release prints (see EDGE_PORTFAST, DOMAIN_FORMS)."""
+    edge = bool(stack) and all(EDGE_PORTFAST.match(str(m["model"])) for m in stack)
+    name, lookup = DOMAIN_FORMS["switch"]
+    return {"domain_name": name, "domain_lookup": lookup,
+            "portfast": "spanning-tree portfast edge" if edge else "spanning-tree portfast",
+            "portfast_trunk": "spanning-tree portfast edge trunk" if edge else "spanning-tree portfast trunk",
+            "bpduguard_default": f"spanning-tree portfast {'edge ' if edge else ''}bpduguard default"}
+
+
 def switch_intent(site: Site, host: str) -> dict:
     h = site.hosts[host]
     sw = h.get("switch") or {}
     profiles = site.vars.get("site_port_profiles") or {}
     stp = site.vars.get("site_spanning_tree") or {}
+    l2 = switching(site)
     physical = switch_ports(sw.get("stack") or [])
     ports: dict[str, dict] = {}
 
@@ -266,30 +414,39 @@ def switch_intent(site: Site, host: str) -> dict:
     channels = []
     for link in device_links(site, host):
         desc = f"{link['peer']} {link['media']}"
+        # A trunk to a server (Proxmox node bond) is an edge: no bridge behind it, PortFast on the trunk.
+        edge = not _is_network_device(site, link["peer"])
         if link["channel"] is not None:
             channels.append({"id": int(link["channel"]), "description": f"{desc} LACP", "vlans": link["vlans"],
-                             "allowed": vlan_list(link["vlans"]), "members": link["ports"]})
+                             "allowed": vlan_list(link["vlans"]), "members": link["ports"], "edge": edge})
         for port, peer_port in zip(link["ports"], link["peer_ports"] + [None] * len(link["ports"]), strict=False):
             claim(port, {"mode": "trunk", "vlans": link["vlans"], "allowed": vlan_list(link["vlans"]), "channel": link["channel"],
                          "description": f"{link['peer']} {peer_port} {link['media']}".replace(" None", ""),
-                         "why": f"link to {link['peer']}"})
+                         "edge": edge, "why": f"link to {link['peer']}"})
     carried = {p["vlan"] for p in ports.values() if p["mode"] == "access"} | {int(h.get("site_vlan"))}
     carried |= {v for p in ports.values() if p["mode"] == "trunk" for v in p["vlans"]}
+    parking = l2["parking"]
     interfaces = [{"name": n, **{k: v for k, v in ports[n].items() if k != "why"}} if n in ports
-                  else {"name": n, "mode": "unused"} for n in physical]
+                  else {"name": n, "mode": "unused", "vlan": parking["id"] if parking else None} for n in physical]
     is_core = sw.get("role") == "core"
     priority = int(stp.get("root_priority" if is_core else "access_priority", DEFAULT_STP_PRIORITY))
     mgmt_vlan = int(h.get("site_vlan"))
     stack = sorted(sw.get("stack") or [], key=lambda m: (-int(m["priority"]), int(m["member"])))
+    vlans = [{"id": v.id, "name": v.name} for v in site.vlans if v.id in carried]
+    if parking and any(p["mode"] == "unused" for p in interfaces):
+        vlans = sorted(vlans + [{"id": parking["id"], "name": parking["name"]}], key=lambda v: v["id"])
     return {
         "kind": "switch",
         **_management(site, host),
+        "forms": switch_forms(sw.get("stack") or []),
+        "push": push_policy("switch"),
         "location": sw.get("location"),
         "role": sw.get("role"),
         "stack": [{"member": int(m["member"]), "priority": int(m["priority"]), "model": m["model"]}
                   for m in sorted(stack, key=lambda m: int(m["member"]))],
         "stack_master": int(stack[0]["member"]) if stack else None,
-        "vlans": [{"id": v.id, "name": v.name} for v in site.vlans if v.id in carried],
+        "vlans": vlans,
+        "switching": l2,
         "port_channels": sorted(channels, key=lambda c: c["id"]),
         "interfaces": interfaces,
         "mgmt": {"vlan": mgmt_vlan, "name": site.vlan(mgmt_vlan).name, "address": str(site.host_ip(host)),
@@ -301,33 +458,55 @@ def switch_intent(site: Site, host: str) -> dict:
 
 
 # ---- routers -------------------------------------------------------------------------
+TRACK_UPLINK = 1  # the tracked object of the WAN uplink's line protocol
+
+
 def router_intent(site: Site, host: str) -> dict:
     h = site.hosts[host]
     rt = h.get("router") or {}
     role = rt.get("role")
     glbp = site.vars.get("site_glbp") or {}
     lan = full_name(rt["lan_interface"])
+    wan = full_name(rt["wan_interface"]) if rt.get("wan_interface") else None
+    weighting = glbp.get("weighting")
     dhcp = site.infra_ips("dhcp")
+    priority = int((glbp.get(role) or {}).get("priority", GLBP_DEFAULT_PRIORITY))
+    balancing = glbp.get("load_balancing", GLBP_DEFAULT_LOAD_BALANCING)
     subs = []
     for vlan in site.vlans:
         subs.append({
             "name": f"{lan}.{vlan.id}", "vlan": vlan.id, "description": vlan.name,
             "address": str(site.router_address(vlan.id, role)), "netmask": str(vlan.subnet.netmask),
+            # IOS hides GLBP defaults (priority 100, round-robin): they are not printed either.
             "glbp": {"group": vlan.id, "ip": str(site.gateway(vlan.id)),
-                     "priority": int((glbp.get(role) or {}).get("priority", 100)),
+                     "priority": priority if priority != GLBP_DEFAULT_PRIORITY else None,
                      "preempt": bool(glbp.get("preempt", True)),
-                     "load_balancing": glbp.get("load_balancing", "round-robin")},
+                     "load_balancing": balancing if balancing != GLBP_DEFAULT_LOAD_BALANCING else None,
+                     # Uplink down: the weight drops below `lower` and this router stops forwarding.
+                     "weighting": {"maximum": 100, "lower": int(weighting["lower"]), "upper": int(weighting["upper"]),
+                                   "track": TRACK_UPLINK, "decrement": int(weighting["track_decrement"])}
+                     if weighting and wan else None},
             "helpers": dhcp if vlan.role == "clients" else [],
         })
     peers = [link for link in device_links(site, host)]
+    name, lookup = DOMAIN_FORMS["router"]
+    mgmt_vlan = int(h.get("site_vlan"))
+    mgmt = next((s for s in subs if s["vlan"] == mgmt_vlan), None)
+    if mgmt is None:
+        raise NetworkModelError(f"VLAN {mgmt_vlan} is not in site_vlans", key="site_vlan", host=host, value=mgmt_vlan)
     return {
         "kind": "router",
         **_management(site, host),
+        "forms": {"domain_name": name, "domain_lookup": lookup},
+        "push": push_policy("router", lan),
         "model": rt.get("model"),
         "role": role,
         "lan_interface": lan,
         "lan_description": ", ".join(f"{p['peer']} {' '.join(p['peer_ports'])}" for p in peers) or "LAN",
-        "wan_interface": full_name(rt["wan_interface"]) if rt.get("wan_interface") else None,
+        "wan_interface": wan,
+        "track": {"id": TRACK_UPLINK, "interface": wan} if weighting and wan else None,
+        "mgmt": {"vlan": mgmt_vlan, "name": mgmt["description"], "address": mgmt["address"], "netmask": mgmt["netmask"],
+                 "interface": mgmt["name"]},
         "subinterfaces": subs,
         "vlans": [{"id": v.id, "name": v.name} for v in site.vlans],
     }

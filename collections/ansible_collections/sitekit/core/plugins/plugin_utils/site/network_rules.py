@@ -6,8 +6,13 @@ import re
 from collections import Counter, defaultdict
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import (
+    device_intent,
+    network_devices,
+    site_with_secrets,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import problem
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule, view_problems
 
 
 # req: SPEC-2-vlan-plan
@@ -84,3 +89,29 @@ def links(site: Site):
         if len(idx) > 1:
             yield problem("link", f"site_links[{idx[1]}].channel", f"Port-channel {ch} is used twice on {dev}",
                      value=dig(site.vars["site_links"][idx[1]], ["channel"]))
+
+
+@rule("switching", "the parking VLAN of unused ports is not a site VLAN; GLBP weighting takes a router out when its uplink fails")
+def switching(site: Site):
+    parking = dig(site.vars, ["site_switching", "parking_vlan", "id"])
+    if parking is not None and parking in {v.id for v in site.vlans}:
+        yield problem("switching", "site_switching.parking_vlan.id", f"VLAN {parking} is a site VLAN: unused ports "
+                      "would join it; choose a VLAN no trunk carries", value=parking)
+    weighting = dig(site.vars, ["site_glbp", "weighting"])
+    if isinstance(weighting, dict):
+        lower, upper, decrement = (dig(weighting, [k]) for k in ("lower", "upper", "track_decrement"))
+        if isinstance(lower, int) and isinstance(upper, int) and lower >= upper:
+            yield problem("switching", "site_glbp.weighting", f"lower ({lower}) must be below upper ({upper})", value=weighting)
+        if isinstance(lower, int) and isinstance(decrement, int) and 100 - decrement >= lower:
+            yield problem("switching", "site_glbp.weighting.track_decrement", f"a failed uplink leaves the weight at "
+                          f"{100 - decrement}, not below lower ({lower}): the router would keep forwarding", value=decrement)
+
+
+@rule("network-view", "the network view computes every switch and router (ports, links, stacks, management, time zone)",
+      views=True)
+def network_view(site: Site):
+    # Validation never opens the vault: placeholders stand for the secrets (they only feed hashes).
+    placeholders = {name: "validation-placeholder" for name in site.vars.get("site_required_secrets") or []}
+    resolved = site_with_secrets(site, placeholders)
+    for host in network_devices(resolved):
+        yield from view_problems("network-view", lambda host=host: device_intent(resolved, host))

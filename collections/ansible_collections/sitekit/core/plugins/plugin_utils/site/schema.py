@@ -42,13 +42,26 @@ SITE = {
         "secondary": obj({"host": {"type": "integer", "minimum": 1, "maximum": 254},
                           "priority": {"type": "integer", "minimum": 1, "maximum": 255}}),
         "preempt": {"type": "boolean"},
-        "load_balancing": {"enum": ["round-robin", "weighted", "host-dependent"]}}),
+        "load_balancing": {"enum": ["round-robin", "weighted", "host-dependent"]},
+        "weighting": obj({"lower": {"type": "integer", "minimum": 1, "maximum": 100},
+                          "upper": {"type": "integer", "minimum": 1, "maximum": 100},
+                          "track_decrement": {"type": "integer", "minimum": 1, "maximum": 254}})},
+        ["virtual_host", "primary", "secondary", "preempt", "load_balancing"]),
     "site_port_profiles": {"type": "object", "minProperties": 1, "additionalProperties": obj(
         {"vlan": {"type": "integer", "minimum": 1, "maximum": 4094}, "portfast": {"type": "boolean"}}, ["vlan"])},
     "site_spanning_tree": obj({
         "mode": {"enum": ["rapid-pvst", "pvst", "mst"]},
         "root_priority": {"type": "integer", "minimum": 0, "maximum": 61440, "multipleOf": 4096},
         "access_priority": {"type": "integer", "minimum": 0, "maximum": 61440, "multipleOf": 4096}}),
+    "site_switching": obj({
+        "port_channel_load_balance": {"enum": ["src-mac", "dst-mac", "src-dst-mac", "src-ip", "dst-ip", "src-dst-ip"]},
+        "parking_vlan": obj({"id": {"type": "integer", "minimum": 2, "maximum": 1001},
+                             "name": {"type": "string", "pattern": r"^[A-Z0-9_-]{1,32}$"}}),
+        "storm_control": obj({"broadcast_level": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                              "action": {"enum": ["shutdown", "trap"]}}, ["broadcast_level"]),
+        "errdisable_recovery": obj({"causes": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {
+            "enum": ["bpduguard", "storm-control", "link-flap", "udld", "psecure-violation", "channel-misconfig"]}},
+            "interval": {"type": "integer", "minimum": 30, "maximum": 86400}}, ["causes"])}, []),
     "site_links": {"type": "array", "items": obj({
         "a": NAME, "b": NAME,
         "a_ports": {**STRINGS, "minItems": 1}, "b_ports": {**STRINGS, "minItems": 1},
@@ -87,6 +100,9 @@ SITE = {
         "network_admins": {"type": "array", "minItems": 1, "items": obj({
             "name": NAME, "privilege": {"type": "integer", "minimum": 0, "maximum": 15}, "secret_hash": SECRET_REF})},
         "snmp": obj({"user": NAME, "group": NAME, "auth_password": SECRET_REF, "priv_password": SECRET_REF}),
+        "enable_secret_hash": SECRET_REF,
+        # One line, no caret (IOS prints a banner between ^C delimiters).
+        "login_banner": {"type": "string", "pattern": r"^[^\^\n]{1,200}$"},
         "linux_admin_user": NAME}, ["ssh_version", "network_admins", "snmp"]),
     "site_required_secrets": {"type": "array", "minItems": 1, "uniqueItems": True,
                               "items": {"type": "string", "pattern": r"^vault_[a-z0-9_]+$"}},
