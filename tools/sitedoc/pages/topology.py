@@ -70,13 +70,16 @@ def _routers(ctx: Context, graph: Graph) -> None:
         label = f"{host}\n{(ctx.site.hosts[host].get('router') or {}).get('model', '')}\n{ctx.site.host_ip(host) or ''}"
         if intent and intent["subinterfaces"]:
             glbp = intent["subinterfaces"][0]["glbp"]
-            label += f"\nGLBP {intent['role']}, priority {glbp['priority']}"
+            # The intent leaves IOS's defaults out (IOS does not print them); the page shows the effective value.
+            priority = glbp["priority"] if glbp["priority"] is not None else network.GLBP_DEFAULT_PRIORITY
+            label += f"\nGLBP {intent['role']}, priority {priority}"
             glbp_hosts.append((host, intent))
         graph.node(f"host-{host}", label=label, shape="box", style="filled", fillcolor="#fde8c8")
     if glbp_hosts:
         subs = glbp_hosts[0][1]["subinterfaces"]
         gateways = ", ".join(f"{s['glbp']['ip']} (VLAN {s['vlan']})" for s in subs)
-        graph.node("glbp", label=f"GLBP virtual gateways\n{gateways}\n{subs[0]['glbp']['load_balancing']}, "
+        balancing = subs[0]["glbp"]["load_balancing"] or network.GLBP_DEFAULT_LOAD_BALANCING
+        graph.node("glbp", label=f"GLBP virtual gateways\n{gateways}\n{balancing}, "
                    f"preempt {'on' if subs[0]['glbp']['preempt'] else 'off'}", shape="ellipse", style="dashed")
         for host, _ in glbp_hosts:
             graph.edge(f"host-{host}", "glbp", style="dashed", arrowhead="none", id=f"glbp-{host}")
