@@ -63,6 +63,8 @@ def gateways(site: Site):
 
 @rule("host-address", "every host's VLAN exists and its address is inside that VLAN, not reserved, and unique")
 def host_addresses(site: Site):
+    if not site.vlans:
+        return  # no readable VLAN plan: the schema says why; every host's VLAN would only repeat it
     reserved = site.reserved_hosts()
     owners = defaultdict(list)
     for name, host in site.hosts.items():
@@ -103,14 +105,24 @@ def device_addresses(site: Site):
         if mgmt and vlan_id not in mgmt:
             yield problem("device-address", "site_vlan", f"network devices are managed in the management VLAN {sorted(mgmt)}, not {vlan_id}",
                      value=vlan_id, host=name)
-    roles = Counter()
-    for name in site.group("cisco_routers"):
-        role = (site.hosts[name].get("router") or {}).get("role")
-        roles[role] += 1
+    routers = [n for n in site.group("cisco_routers") if n in site.hosts]
+    role_of = {n: (site.hosts[n].get("router") or {}).get("role") if isinstance(site.hosts[n].get("router"), dict) else None
+               for n in routers}
+    roles = Counter(role_of.values())
+    for name in routers:
+        role = role_of[name]
+        if role in ("primary", "secondary") and roles[role] > 1:
+            first = next(n for n in routers if role_of[n] == role)
+            if name != first:
+                tagged = site.hosts[name].get("router").get("role")
+                yield problem("device-address", "router.role", f"{first} is the {role} router too: GLBP needs one primary "
+                              "and one secondary router (the primary is the AVG, at site_glbp.primary.host)",
+                              value=tagged, host=name)
+            continue  # its address follows its role: fixing the role fixes it
         expected = site.router_address(site.hosts[name].get("site_vlan"), role) if role else None
         if expected is not None and site.host_ip(name) not in (None, expected):
             yield problem("device-address", "site_ip", f"the {role} router answers at {expected} in its VLAN (site_glbp.{role}.host)",
                      value=site.hosts[name].get("site_ip"), host=name)
-    if site.group("cisco_routers") and (roles["primary"] != 1 or roles["secondary"] != 1):
+    if routers and (roles["primary"] != 1 or roles["secondary"] != 1) and not any(c > 1 for c in roles.values()):
         yield problem("device-address", "router.role", "GLBP needs exactly one primary and one secondary router "
                  f"(found {dict(roles)})", fallback=site.vars.get("site_glbp"))
