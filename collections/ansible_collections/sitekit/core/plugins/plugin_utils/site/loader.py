@@ -119,6 +119,7 @@ class _CheckingLoader(_data_loader_class()):
         self.problems: list[Problem] = []
         self.inventory_broken = False
         self._checked: dict[str, Any] = {}
+        self.refused: set[str] = set()  # files reported as unreadable
 
     def _role(self, path: str) -> str:
         rel = os.path.relpath(path, self.root)
@@ -206,6 +207,7 @@ class _CheckingLoader(_data_loader_class()):
         return clean if len(clean) != len(data) else data
 
     def _refuse(self, path, role, line, message):
+        self.refused.add(path)
         where = f"{path}:{line}" if line else path
         self.problems.append(Problem("inventory", "-", f"this file {message}", where=where))
         if role == "inventory":
@@ -302,6 +304,14 @@ class _DisplayCapture:
             self.unparsed.append(found.group(1))
             return
         if text.startswith("No inventory was parsed"):
+            return
+        duplicate = re.match(r"Found duplicate mapping key (.+?)\.?$", text)
+        if duplicate:
+            origin = kwargs.get("obj")
+            where = _at(origin, self.loader.root) if origin is not None else self.loader.root
+            self.problems.append(Problem("inventory", str(origin) if origin is not None else "-",
+                                         "is written twice in the same mapping: YAML keeps only the last one; write it "
+                                         "once", where=where))
             return
         if text.startswith("Skipping"):
             return  # a key of a YAML inventory Ansible skips: reported at its line by _walk_inventory_file
@@ -401,6 +411,7 @@ def _walk_inventory_file(loader: _CheckingLoader, path: str) -> None:
                     names = [str(pattern)]
                 for name in names:
                     loader.sources.host_lines.setdefault(name, pattern)
+                    loader.sources.host_declarations.setdefault(name, []).append(pattern)
                     if isinstance(host_vars, dict) and host_vars:
                         loader.sources.vars_files.append(VarsFile(path, "host", name, host_vars, inline=True))
         if isinstance(entry.get("vars"), dict) and entry["vars"]:
@@ -412,6 +423,8 @@ def _walk_inventory_file(loader: _CheckingLoader, path: str) -> None:
 
 def _collect_vars_files(loader: _CheckingLoader, inventory) -> None:
     """Every file of group_vars/ and host_vars/: those Ansible reads (in its order) and those it never reads."""
+    from ansible import constants as C
+
     for kind, subdir, names in (("group", "group_vars", list(inventory.groups)),
                                 ("host", "host_vars", [h.name for h in inventory.get_hosts()])):
         base = os.path.join(loader.root, subdir)
@@ -423,30 +436,39 @@ def _collect_vars_files(loader: _CheckingLoader, inventory) -> None:
                 path = os.path.realpath(found)
                 read.add(path)
                 data = loader.load_from_file(found, cache="all", unsafe=True)
-                loader.sources.vars_files.append(VarsFile(path, kind, name, data))
+                loader.sources.vars_files.append(VarsFile(path, kind, name, data, unreadable=path in loader.refused))
         for entry in sorted(os.listdir(base)):
             full = os.path.join(base, entry)
             if entry.startswith(".") or entry.endswith("~"):
                 continue
-            files = [full] if os.path.isfile(full) else [
-                os.path.join(d, f) for d, _, fs in os.walk(full) for f in sorted(fs) if not f.startswith(".")]
+            inside = os.path.isdir(full)
+            files = [os.path.join(d, f) for d, _, fs in os.walk(full) for f in sorted(fs)
+                     if not f.startswith(".") and not f.endswith("~")] if inside else [full]
+            stem = entry if inside else os.path.splitext(entry)[0]
             for path in files:
                 real = os.path.realpath(path)
                 if real in read:
                     continue
-                stem = entry if os.path.isdir(full) else os.path.splitext(entry)[0]
-                loader.sources.vars_files.append(VarsFile(real, kind, stem, None, read_by_ansible=False,
-                                                          ignored_because=_why_ignored(base, entry, stem, names)))
+                ext = os.path.splitext(path)[1]
+                if stem not in names:
+                    reason = "unknown"
+                elif not inside and os.path.isdir(os.path.join(base, stem)):
+                    reason = f"directory:{stem}"
+                elif ext and ext not in C.YAML_FILENAME_EXTENSIONS:
+                    reason = f"extension:{ext}"
+                else:
+                    reason = "shadowed"
+                loader.sources.vars_files.append(VarsFile(real, kind, stem, _peek(real), read_by_ansible=False,
+                                                          ignored_because=reason))
 
 
-def _why_ignored(base: str, entry: str, stem: str, names: list[str]) -> str:
-    from ansible import constants as C
+def _peek(path: str):
+    """The top-level mapping of a file Ansible never reads (to say what it holds), or None."""
+    import yaml
 
-    if stem not in names:
-        return "unknown"
-    ext = os.path.splitext(entry)[1]
-    if os.path.isdir(os.path.join(base, stem)) and entry != stem:
-        return f"directory:{stem}"
-    if ext and ext not in C.YAML_FILENAME_EXTENSIONS:
-        return f"extension:{ext}"
-    return "shadowed"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except Exception:  # noqa: BLE001 - a file nobody reads may hold anything
+        return None
+    return data if isinstance(data, dict) else None

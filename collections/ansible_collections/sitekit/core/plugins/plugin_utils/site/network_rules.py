@@ -283,7 +283,12 @@ def network_view(site: Site):
         for p in view_problems("network-view", lambda host=host: _net.device_intent(resolved, host)):
             if p.host is None:
                 p.host = host
+            p.message = p.message.replace(f"host {host}: ", "")
+            spec = re.search(r"\(access ([^,)]+)", p.message)
+            items = dig(site.hosts[host].vars, ["switch", "access_ports"]) or []
+            index = next((i for i, item in enumerate(items) if spec and dig(item, ["ports"]) == spec.group(1)), None)
+            if p.where is None and index is not None:  # the access range that claims the port
+                p.key, p.where = f"switch.access_ports[{index}].ports", origin_of(dig(items, [index, "ports"]))
             if p.where is None:
                 p.where = origin_of(fact)
-            p.message = p.message.replace(f"host {host}: ", "")
             yield p

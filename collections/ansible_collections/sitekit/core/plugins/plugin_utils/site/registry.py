@@ -57,8 +57,8 @@ def validate(site: Site, strict: bool = False) -> list[Problem]:
             problems.extend(_run(rule_id, description, func, site))
     unique: dict[tuple, Problem] = {}  # one message per problem, whichever rule found it first
     for p in problems:
-        if p.where is None:
-            p.where = _place(site, p)
+        if p.where is None or _at_root_only(site, p):
+            p.where = _place(site, p) or p.where
         if strict and p.strict and p.severity == "warning":
             p.severity = "error"
         unique.setdefault((p.where, p.host, p.key, p.message), p)
@@ -106,6 +106,15 @@ def _place(site: Site, p: Problem) -> str | None:
                 if where:
                     return where
     return None
+
+
+def _at_root_only(site: Site, p: Problem) -> bool:
+    """True when a problem about ``site_x.a.b`` is placed only at the start of ``site_x`` (a rule's fallback)."""
+    parts = _key_parts(p.key)
+    if len(parts) < 2 or p.host is not None or not isinstance(site.vars, dict):
+        return False
+    root = site.vars.get(parts[0])
+    return root is not None and origin_of(root) == p.where
 
 
 def _key_parts(key: str) -> list:

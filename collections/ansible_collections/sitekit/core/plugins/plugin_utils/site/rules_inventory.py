@@ -76,9 +76,10 @@ def unread_files(site: Site):
         elif reason.startswith("extension:"):
             ext = reason.split(":", 1)[1]
             typo = bool(YAML_CASE_TYPOS.match(ext))
+            holds = f"; it holds {', '.join(sorted(map(str, f.keys))[:5])}" if f.keys else ""
             yield Problem("inventory-files", "-", f"Ansible never reads this file (extension {ext}; it reads .yml, .yaml, "
-                          f".json or none){': rename it' if typo else ''}", where=f.path,
-                          severity="error" if typo else "warning")
+                          f".json or none){': rename it' if typo else ''}{holds}", where=f.path,
+                          severity="error" if typo or f.keys else "warning")
         else:
             yield Problem("inventory-files", "-", f"Ansible never reads {rel}", where=f.path, severity="warning")
     for f in site.sources.vars_files:
@@ -97,7 +98,8 @@ def one_definition(site: Site):
     for kind, names in (("group", sorted(site.groups)), ("host", sorted(site.hosts))):
         for entity in names:
             for key, places in sources.definitions(kind, entity).items():
-                yield from _placement(site, kind, entity, key, places)
+                for place in places:
+                    yield from _placement(site, kind, entity, key, place)
                 if len(places) > 1:
                     (last_file, last_key), others = places[-1], places[:-1]
                     shadowed = ", ".join(origin_of(k) and _rel(site, origin_of(k)) or _rel(site, f.path) for f, k in others)
@@ -106,8 +108,8 @@ def one_definition(site: Site):
                                   where=origin_of(last_key) or last_file.path)
 
 
-def _placement(site: Site, kind: str, entity: str, key: str, places):
-    file, tagged = places[-1]
+def _placement(site: Site, kind: str, entity: str, key: str, place):
+    file, tagged = place
     where = origin_of(tagged) or file.path
     host = entity if kind == "host" else None
     is_site_var = (key.startswith("site_") or key.startswith("vault_")) and key not in HOST_KEYS
@@ -160,8 +162,12 @@ def tiers(site: Site):
         groups = set(site.hosts[name].groups)
         found = [t for t in TIERS if t in groups]
         if len(found) > 1:
-            yield problem("tiers", "groups", f"is in {len(found)} tiers ({', '.join(found)}): a host belongs to one tier",
-                          value=_home(site, name), host=name)
+            declared = site.sources.host_declarations.get(name, []) if site.sources else []
+            lines = sorted({origin_of(d).rsplit(":", 1)[-1] for d in declared if origin_of(d)}, key=int)
+            at = f" (declared on lines {', '.join(lines)} of the inventory)" if len(lines) > 1 else ""
+            last = max(declared, key=lambda d: int(origin_of(d).rsplit(":", 1)[-1]) if origin_of(d) else 0, default=None)
+            yield problem("tiers", "groups", f"is in {len(found)} tiers ({', '.join(found)}){at}: a host belongs to one tier",
+                          value=last if last is not None else _home(site, name), host=name)
         elif not found:
             yield problem("tiers", "groups", f"is in no tier ({', '.join(TIERS)}): no playbook would ever configure it",
                           value=_home(site, name), host=name)

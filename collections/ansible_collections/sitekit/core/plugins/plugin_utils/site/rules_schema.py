@@ -16,6 +16,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.schema import (
     HHMM,
     HOST,
     HOST_FACTS_BY_GROUP,
+    IPV4,
     NAME,
     REQUIRED_SITE_VARS,
     SECRET_REF,
@@ -40,6 +41,7 @@ PATTERN_WORDS = {
     r"\{\{.*\}\}": "a reference to a vault variable, \"{{ vault_x }}\"",
     r"^([a-z0-9-]+\.)+[a-z]{2,}$": "a DNS domain in lowercase (example.org)",
     r"^[A-Z0-9-]{1,15}$": "a NetBIOS name: 1 to 15 capitals, digits or '-'",
+    IPV4["pattern"]: "an IPv4 address (four numbers 0-255, such as 192.0.2.10)",
 }
 
 
@@ -72,6 +74,9 @@ def _schema_problems(schema: dict, value, key: str, host: str | None, fallback) 
         if error.validator == "pattern" and error.validator_value == SECRET_REF["pattern"]:
             continue  # a secret that is no reference: the secrets rule says so, without showing it
         at = dig(value, parts)
+        if error.validator == "additionalProperties" and isinstance(at, dict):  # at the first unknown key itself
+            known = set(error.schema.get("properties") or {})
+            at = next((k for k in at if k not in known), at)
         yield problem("schema", key_path(key, parts), _schema_message(error), value=at, host=host,
                       fallback=dig(value, parts[:-1]) or fallback)
 
@@ -131,31 +136,43 @@ def _schema_message(error) -> str:
 @rule("schema", "every site variable and host fact has the declared type, keys and ranges (JSON Schema)")
 def check_schema(site: Site):
     defined = set(site.vars) | _group_all_keys(site)
+    unread = _unread_group_all_keys(site)
     for key in REQUIRED_SITE_VARS:
         if key not in site.vars:
             near = did_you_mean(key, defined - set(SITE))
-            if near:
-                continue  # the misspelt name is reported where it is written, with "did you mean"
+            if near or key in unread or _group_all_unreadable(site):
+                continue  # the misspelt name, the unread or unreadable file is reported where it is
             yield problem("schema", key, "required site variable is missing (declare it in group_vars/all/)")
     for key in sorted(site.vars):
         if key.startswith("site_") and key not in SITE:
-            yield problem("schema", key, "unknown site variable" + suggest(key, list(SITE)), value=site.vars[key])
+            tagged = next((k for k in site.vars if k == key), None)
+            yield problem("schema", key, "unknown site variable" + suggest(key, list(SITE)), value=tagged,
+                          fallback=site.vars[key])
     for key, schema in SITE.items():
         if key in site.vars:
             yield from _schema_problems(schema, site.vars[key], key, None, site.vars[key])
     for name, host in site.hosts.items():
-        for key in ("site_vlan", "site_ip"):
-            if key not in host.vars:
+        facts = [key for group, key in HOST_FACTS_BY_GROUP.items() if site.in_group(name, group)]
+        empty = _empty_host_file(site, name)
+        if empty is not None:
+            yield Problem("schema", "-", f"this file declares nothing (it is empty or holds only comments), but the host "
+                          f"needs {', '.join(['site_vlan', 'site_ip', *facts])}", host=name, where=f"{empty}:1")
+            continue
+        written = _host_keys(site, name)
+        unreadable = site.sources is not None and site.sources.unreadable_files("host", name)
+        for key in ("site_vlan", "site_ip", *facts):
+            if key not in host.vars and unreadable:
+                continue  # its host_vars file could not be read: the loader reported why
+            if key in host.vars:
+                yield from _schema_problems(HOST[key], host.vars[key], key, name, host.vars[key])
+            elif did_you_mean(key, written - set(HOST), 0.75):
+                continue  # the misspelt key is reported where it is written, with "did you mean"
+            elif key in ("site_vlan", "site_ip"):
                 yield _missing_address(site, name, key)
             else:
-                yield from _schema_problems(HOST[key], host.vars[key], key, name, host.vars[key])
-        for group, key in HOST_FACTS_BY_GROUP.items():
-            if site.in_group(name, group):
-                if key not in host.vars:
-                    yield problem("schema", key, f"hosts of group {group} need '{key}' in host_vars", host=name,
-                                  fallback=host.vars.get("site_ip") or _host_line(site, name))
-                else:
-                    yield from _schema_problems(HOST[key], host.vars[key], key, name, host.vars[key])
+                group = next(g for g, k in HOST_FACTS_BY_GROUP.items() if k == key and site.in_group(name, g))
+                yield problem("schema", key, f"hosts of group {group} need '{key}' in host_vars", host=name,
+                              fallback=host.vars.get("site_ip") or _host_line(site, name))
 
 
 def _group_all_keys(site: Site) -> set:
@@ -168,12 +185,35 @@ def _host_line(site: Site, name: str):
     return site.sources.host_lines.get(name) if site.sources is not None else None
 
 
+def _unread_group_all_keys(site: Site) -> set:
+    if site.sources is None:
+        return set()
+    return {str(k) for f in site.sources.vars_files if f.kind == "group" and f.entity == "all" and not f.read_by_ansible
+            for k in f.keys}
+
+
+def _group_all_unreadable(site: Site) -> bool:
+    return site.sources is not None and bool(site.sources.unreadable_files("group", "all"))
+
+
+def _host_keys(site: Site, name: str) -> set:
+    if site.sources is not None:
+        return set(site.sources.definitions("host", name))
+    return set(site.hosts[name].vars)
+
+
+def _empty_host_file(site: Site, name: str) -> str | None:
+    """The host's host_vars file when every file it has is empty (or only comments)."""
+    if site.sources is None:
+        return None
+    files = [f for f in site.sources.files_of("host", name) if not f.inline]
+    if files and all(f.data is None for f in files) and not site.sources.definitions("host", name):
+        return files[0].path
+    return None
+
+
 def _missing_address(site: Site, name: str, key: str) -> Problem:
     message = "every host needs a site address (site_vlan and site_ip in host_vars)"
-    files = [f for f in site.sources.files_of("host", name) if not f.inline] if site.sources is not None else []
-    if files and all(f.data is None for f in files):
-        return Problem("schema", key, f"{message}: this file declares nothing (it is empty or holds only comments)",
-                       host=name, where=f"{files[0].path}:1")
-    if not files and site.sources is not None:
+    if site.sources is not None and not site.sources.files_of("host", name):
         message += f"; there is no host_vars/{name}.yml"
     return problem("schema", key, message, host=name, fallback=_host_line(site, name))

@@ -23,6 +23,7 @@ class VarsFile:
     inline: bool = False  # variables written inside the inventory file itself
     read_by_ansible: bool = True  # False: Ansible never reads it (see ``ignored_because``)
     ignored_because: str | None = None
+    unreadable: bool = False  # Ansible would stop on it (YAML error, encoding…): reported by the loader
 
     @property
     def keys(self) -> list:
@@ -36,7 +37,8 @@ class Sources:
     root: str
     inventory_files: list[str] = field(default_factory=list)  # files parsed as inventories (hosts.yml)
     vars_files: list[VarsFile] = field(default_factory=list)
-    host_lines: dict[str, Any] = field(default_factory=dict)  # host -> its tagged name in the inventory file
+    host_lines: dict[str, Any] = field(default_factory=dict)  # host -> its tagged name in the inventory file (first)
+    host_declarations: dict[str, list] = field(default_factory=dict)  # host -> every tagged name declaring it
     group_lines: dict[str, Any] = field(default_factory=dict)  # group -> its tagged name
     sealed: list[str] = field(default_factory=list)  # whole-file vaults not opened (no vault password given)
     decrypted: list[str] = field(default_factory=list)  # whole-file vaults opened with the vault password given
@@ -45,6 +47,9 @@ class Sources:
 
     def files_of(self, kind: str, entity: str) -> list[VarsFile]:
         return [f for f in self.vars_files if f.kind == kind and f.entity == entity and f.read_by_ansible]
+
+    def unreadable_files(self, kind: str, entity: str) -> list[VarsFile]:
+        return [f for f in self.files_of(kind, entity) if f.unreadable]
 
     def definitions(self, kind: str, entity: str) -> dict[str, list[tuple[VarsFile, Any]]]:
         """{key: [(file, tagged key), …]} of every variable written for one group or host, in Ansible's order."""
