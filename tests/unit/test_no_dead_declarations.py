@@ -27,7 +27,6 @@ PENDING = {
     "rds_admins": "issue 13: the RDS administrators' group gets its rights on the RDS servers",
     "shadow_copies": "issue 13: the file server role (Volume Shadow Copies)",
     "linux_admin_user": "issue 14: the Debian servers' administrator account",
-    "site_business_hours": "issue 16: the auditor's pack shows the service hours and availability target",
     "availability_pct": "issue 16: the auditor's pack shows the service hours and availability target",
 }
 

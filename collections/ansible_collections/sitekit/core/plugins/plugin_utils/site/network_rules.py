@@ -261,7 +261,9 @@ class _AnySecret(dict):
 def _without_vault(site: Site) -> Site:
     """The site with its secrets replaced by a dummy (nothing is decrypted; the SNMP keys are computed on it)."""
     dummy = _AnySecret()
-    site_vars = {}
+    required = site.vars.get("site_required_secrets")
+    site_vars = {name: dummy["x"] for name in (required if isinstance(required, list) else [])
+                 if isinstance(name, str) and name.startswith("vault_")}  # also those of an unopened whole-file vault
     for key, value in site.vars.items():
         if str(key).startswith("vault_"):
             site_vars[key] = dummy["x"]

@@ -6,7 +6,7 @@ and turns each ``SiteError`` into a ``Problem`` with the value's file and line. 
 can never fail on something validation accepted: both run the same code.
 
 A problem reads ``<file>:<line>: host <host>: <key>: <message> [<rule>]``; the file is shown
-relative to the current directory when it is below it (``inventories/rcr/host_vars/sql01.yml:9``).
+relative to the current directory when it is below it (``inventories/<site>/host_vars/db1.yml:9``).
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ def _business(site: Site):
     return hours, start, end, days
 
 
-@rule("business-hours", "business hours start before they end, and no maintenance window (reboots, failovers) falls "
-      "inside them (SITE-SPEC §7: 99 % availability 07:00-20:00 Mon-Fri)")
+@rule("business-hours", "business hours start before they end; a maintenance window (reboots, failovers) inside them "
+      "is a warning (SITE-SPEC §7: 99 % availability 07:00-20:00 Mon-Fri)")
 def business_hours(site: Site):
     found = _business(site)
     if found is None:
@@ -60,8 +60,8 @@ def business_hours(site: Site):
             day, at = clash
             yield problem("business-hours", f"site_maintenance_windows[{i}]", f"window {window.name} is open on {day} at "
                           f"{at // 60:02d}:{at % 60:02d}, inside business hours ({hours.get('start')}-{hours.get('end')}): "
-                          "disruptive steps would run while people work", value=dig(raw, [i, "start"]),
-                          fallback=dig(raw, [i]))
+                          "disruptive steps (reboots, failovers) would be allowed while people work",
+                          value=dig(raw, [i, "start"]), fallback=dig(raw, [i]), severity="warning")
 
 
 @rule("sla", "service levels have distinct priorities and a more urgent priority never gets more time (seed 003: "
