@@ -272,6 +272,11 @@ def _without_vault(site: Site) -> Site:
             site_vars[key] = _net.resolve_secrets(value, dummy)
         except (SiteError, RecursionError):
             site_vars[key] = value
+    security = site_vars.get("site_security")
+    if isinstance(security, dict) and "snmp" in security:
+        # The SNMPv3 keys (RFC 3414 localisation, 1 MB of SHA-1 each) depend only on the secrets: the schema checks
+        # the snmp block; computing 2 keys per device on a dummy would cost most of validation's time.
+        site_vars["site_security"] = {k: v for k, v in security.items() if k != "snmp"}
     return Site(site_vars, site.hosts, site.groups, source=site.source)
 
 

@@ -23,7 +23,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import (
     services_rules,
     windows_rules,
 )
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Host, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem, SiteError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import RULES, dig
@@ -31,6 +31,8 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import 
 # The order problems are listed in: how the inventory is written, the schema, addressing, each tier.
 ORDER = [m.__name__ for m in (rules_inventory, rules_schema, rules_addressing, network_rules, proxmox_rules,
                               windows_rules, services_rules, rules_site, secrets_rules)]
+# Rules that read the inventory as written, misshapen values included; the others read what the schema accepts.
+RAW_READERS = {rules_inventory.__name__, rules_schema.__name__, secrets_rules.__name__}
 # A view rule waits while these (and its own module) report errors: the views read what they check.
 PREREQUISITES = {rules_inventory.__name__, rules_schema.__name__, rules_addressing.__name__, "loader"}
 
@@ -45,16 +47,20 @@ def validate(site: Site, strict: bool = False) -> list[Problem]:
     ``strict``: the warnings that production refuses (the public example secrets still in place)
     are errors.
     """
+    site.__dict__.pop("_secrets_scan", None)  # computed once per validation (secrets_rules)
     problems: list[Problem] = list(getattr(site, "load_problems", None) or [])
     module_of = {rule_id: func.__module__ for rule_id, _, func in RULES}
     module_of["inventory"] = "loader"
     if not getattr(site, "broken", False):
+        clean = None
         for rule_id, description, func in _rules():
             prerequisites = PREREQUISITES | {func.__module__}
             if func.runs_views and any(p.severity == "error" and module_of.get(p.rule, "loader") in prerequisites
                                        for p in problems):
                 continue
-            problems.extend(_run(rule_id, description, func, site))
+            if func.__module__ not in RAW_READERS and clean is None:
+                clean = _schema_clean(site)
+            problems.extend(_run(rule_id, description, func, site if func.__module__ in RAW_READERS else clean))
     unique: dict[tuple, Problem] = {}  # one message per problem, whichever rule found it first
     for p in problems:
         if p.where is None or _at_root_only(site, p):
@@ -63,6 +69,25 @@ def validate(site: Site, strict: bool = False) -> list[Problem]:
             p.severity = "error"
         unique.setdefault((p.where, p.host, p.key, p.message), p)
     return list(unique.values())
+
+
+def _schema_clean(site: Site) -> Site:
+    """The site without the values the schema refuses: a rule reads only what the schema accepts.
+
+    The schema reports a misshapen value once, precisely; the other rules then see it as absent
+    (as if not declared) instead of failing on it or repeating it in their own words.
+    """
+    try:
+        bad_site, bad_hosts = rules_schema.invalid_parts(site)
+    except Exception:  # noqa: BLE001 - the schema rule reports what it cannot check; the rules see the raw site
+        return site
+    if not bad_site and not bad_hosts:
+        return site
+    hosts = {name: Host(h.name, {k: v for k, v in h.vars.items() if k not in bad_hosts.get(name, ())}, h.groups,
+                        h.ansible) for name, h in site.hosts.items()}
+    clean = Site({k: v for k, v in site.vars.items() if k not in bad_site}, hosts, site.groups, source=site.source)
+    clean.sources, clean.load_problems, clean.broken = site.sources, site.load_problems, site.broken
+    return clean
 
 
 def _run(rule_id: str, description: str, func, site: Site) -> list[Problem]:

@@ -61,11 +61,20 @@ def _plain(value, depth: int = 0):
     return value
 
 
-def _schema_problems(schema: dict, value, key: str, host: str | None, fallback) -> Iterable[Problem]:
+def _validator(schema: dict):
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(_plain(value)), key=lambda e: [str(p) for p in e.absolute_path])
+    key = id(schema)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(schema)
+    return _VALIDATORS[key]
+
+
+_VALIDATORS: dict = {}  # one validator per schema of schema.py (module-level dicts, never rebuilt)
+
+
+def _schema_problems(schema: dict, value, key: str, host: str | None, fallback) -> Iterable[Problem]:
+    errors = sorted(_validator(schema).iter_errors(_plain(value)), key=lambda e: [str(p) for p in e.absolute_path])
     explained = _explained_by_typos(errors)
     for error in errors:
         parts = list(error.absolute_path)
@@ -217,3 +226,15 @@ def _missing_address(site: Site, name: str, key: str) -> Problem:
     if site.sources is not None and not site.sources.files_of("host", name):
         message += f"; there is no host_vars/{name}.yml"
     return problem("schema", key, message, host=name, fallback=_host_line(site, name))
+
+
+def invalid_parts(site: Site) -> tuple[set, dict]:
+    """The site variables and host facts the schema refuses: ({site key}, {host: {fact}})."""
+    bad_site = {key for key, schema in SITE.items() if key in site.vars
+                and not _validator(schema).is_valid(_plain(site.vars[key]))}
+    bad_hosts: dict = {}
+    for name, host in site.hosts.items():
+        for key, schema in HOST.items():
+            if key in host.vars and not _validator(schema).is_valid(_plain(host.vars[key])):
+                bad_hosts.setdefault(name, set()).add(key)
+    return bad_site, bad_hosts

@@ -6,6 +6,8 @@ the window the Proxmox backup job and Windows Update use.
 
 from __future__ import annotations
 
+import functools
+
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule
@@ -18,11 +20,24 @@ def time_zone(site: Site):
     import zoneinfo
 
     zone = site.vars.get("site_timezone")
-    if isinstance(zone, str) and zone:
-        zones = zoneinfo.available_timezones()
-        if zones and zone not in zones:
-            yield problem("time-zone", "site_timezone", f"{zone!r} is not a time zone of the IANA database"
-                          f"{suggest(zone, sorted(zones), 0.8)}", value=zone)
+    if not isinstance(zone, str) or not zone:
+        return
+    try:
+        zoneinfo.ZoneInfo(str(zone))
+        return
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    zones = _zones()
+    if zones:  # no tz database on this machine: nothing to check against
+        yield problem("time-zone", "site_timezone", f"{zone!r} is not a time zone of the IANA database"
+                      f"{suggest(zone, sorted(zones), 0.8)}", value=zone)
+
+
+@functools.lru_cache(maxsize=1)
+def _zones() -> frozenset:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _business(site: Site):

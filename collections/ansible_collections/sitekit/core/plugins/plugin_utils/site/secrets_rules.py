@@ -12,6 +12,7 @@ value, or a template that reads a ``vault_*`` variable, another secret or a look
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -45,12 +46,17 @@ def words(key: str) -> list[str]:
     return [w for w in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", str(key).lower()) if w]
 
 
-def is_secret_key(key: Any) -> bool:
-    """``ansible_become_pass``, ``glpi_db_password``, ``snmp_community``: yes; ``passive_ports``, ``vault_var``: no."""
+@functools.lru_cache(maxsize=8192)
+def _secret_words(key: str) -> bool:
     parts = words(key)
     if not parts or parts[-1] in NOT_A_SECRET or parts[0] == "vault" and parts[-1] == "var":
         return False
     return bool(SECRET_WORDS & set(parts)) or any(pair in zip(parts, parts[1:], strict=False) for pair in SECRET_PAIRS)
+
+
+def is_secret_key(key: Any) -> bool:
+    """``ansible_become_pass``, ``glpi_db_password``, ``snmp_community``: yes; ``passive_ports``, ``vault_var``: no."""
+    return _secret_words(str(key))
 
 
 def _scopes(site: Site) -> Iterator[tuple[str | None, Any]]:
@@ -157,10 +163,18 @@ def _from_decrypted_file(site: Site, value) -> bool:
     return bool(where) and any(where.startswith(path + ":") or where == path for path in decrypted)
 
 
+def _scan(site: Site) -> _Scan:
+    """One scan per site, shared by the secrets and vault-values rules."""
+    cached = site.__dict__.get("_secrets_scan")
+    if cached is None:
+        cached = site.__dict__["_secrets_scan"] = _Scan(site)
+    return cached
+
+
 @rule("secrets", "every secret (any password-like key, ansible_*password included) is a vault value or a lookup, "
       "present, and none is plaintext")
 def secrets(site: Site):
-    scan = _Scan(site)
+    scan = _scan(site)
     scan.check_values()
     yield from scan.problems
     required_raw = site.vars.get("site_required_secrets")
@@ -192,7 +206,7 @@ def vault_values(site: Site):
     given = site.sources.vault_secrets if site.sources is not None else None
     placeholders: list[tuple[str, Any]] = []
     seen = set()
-    for path, host, value in _Scan(site).vaulted:
+    for path, host, value in _scan(site).vaulted:
         text = vault.ciphertext(value)
         key = (text, origin_of(value))
         if key in seen:

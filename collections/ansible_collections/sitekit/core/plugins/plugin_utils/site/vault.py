@@ -15,6 +15,7 @@ placeholders: a value it decrypts is public knowledge, never a real secret.
 from __future__ import annotations
 
 import binascii
+import functools
 from typing import Any
 
 EXAMPLE_PASSWORD = b"sitekit-example-vault"  # README "Secrets": the committed placeholders use it; public
@@ -71,6 +72,10 @@ def example_secrets() -> list:
     return [("default", VaultSecret(EXAMPLE_PASSWORD))]
 
 
+@functools.lru_cache(maxsize=1024)
 def is_example(text: str) -> bool:
-    """True when the public example password opens this envelope: a placeholder, not a secret."""
+    """True when the public example password opens this envelope: a placeholder, not a secret.
+
+    Cached by envelope (a key derivation per value costs milliseconds; the vars gate validates once
+    per process, tests and benches many times)."""
     return decrypts_with(text, example_secrets())
