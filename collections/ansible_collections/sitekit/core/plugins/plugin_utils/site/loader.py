@@ -120,6 +120,7 @@ class _CheckingLoader(_data_loader_class()):
         self.inventory_broken = False
         self._checked: dict[str, Any] = {}
         self.refused: set[str] = set()  # files reported as unreadable
+        self._paths: dict[str, tuple[str, str]] = {}
 
     def _role(self, path: str) -> str:
         rel = os.path.relpath(path, self.root)
@@ -129,8 +130,11 @@ class _CheckingLoader(_data_loader_class()):
         return "vars" if first in ("group_vars", "host_vars") else "inventory"
 
     def load_from_file(self, file_name, cache="all", unsafe=False, json_only=False, trusted_as_template=False):
-        path = os.path.realpath(self.path_dwim(file_name))
-        role = self._role(path)
+        known = self._paths.get(file_name)
+        if known is None:  # realpath and the file's role once per name: Ansible asks again for every host
+            real = os.path.realpath(self.path_dwim(file_name))
+            known = self._paths[file_name] = (real, self._role(real))
+        path, role = known
         if role == "other":
             return super().load_from_file(file_name, cache, unsafe, json_only, trusted_as_template)
         if path not in self._checked:

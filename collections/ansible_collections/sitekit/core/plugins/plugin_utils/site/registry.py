@@ -47,7 +47,8 @@ def validate(site: Site, strict: bool = False) -> list[Problem]:
     ``strict``: the warnings that production refuses (the public example secrets still in place)
     are errors.
     """
-    site.__dict__.pop("_secrets_scan", None)  # computed once per validation (secrets_rules)
+    for cached in ("_secrets_scan", "_schema_invalid"):  # computed once per validation, by the first rule that needs it
+        site.__dict__.pop(cached, None)
     problems: list[Problem] = list(getattr(site, "load_problems", None) or [])
     module_of = {rule_id: func.__module__ for rule_id, _, func in RULES}
     module_of["inventory"] = "loader"

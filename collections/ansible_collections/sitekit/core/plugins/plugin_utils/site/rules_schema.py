@@ -144,6 +144,20 @@ def _schema_message(error) -> str:
 
 @rule("schema", "every site variable and host fact has the declared type, keys and ranges (JSON Schema)")
 def check_schema(site: Site):
+    """Every schema problem; what it refuses is kept on the site for ``invalid_parts`` (no second pass)."""
+    bad_site: set = set()
+    bad_hosts: dict = {}
+    for p in _check_schema(site):
+        root = str(p.key).split(".", 1)[0].split("[", 1)[0]
+        if p.host is None and root in SITE:
+            bad_site.add(root)
+        elif p.host is not None and root in HOST and root in site.hosts[p.host].vars:
+            bad_hosts.setdefault(p.host, set()).add(root)
+        yield p
+    site.__dict__["_schema_invalid"] = (bad_site, bad_hosts)
+
+
+def _check_schema(site: Site):
     defined = set(site.vars) | _group_all_keys(site)
     unread = _unread_group_all_keys(site)
     for key in REQUIRED_SITE_VARS:
@@ -230,6 +244,9 @@ def _missing_address(site: Site, name: str, key: str) -> Problem:
 
 def invalid_parts(site: Site) -> tuple[set, dict]:
     """The site variables and host facts the schema refuses: ({site key}, {host: {fact}})."""
+    known = site.__dict__.get("_schema_invalid")
+    if known is not None:
+        return known
     bad_site = {key for key, schema in SITE.items() if key in site.vars
                 and not _validator(schema).is_valid(_plain(site.vars[key]))}
     bad_hosts: dict = {}

@@ -43,7 +43,7 @@ VALUE_SHAPES = [
 
 
 def words(key: str) -> list[str]:
-    return [w for w in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", str(key).lower()) if w]
+    return [w.lower() for w in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", str(key)) if w]
 
 
 @functools.lru_cache(maxsize=8192)

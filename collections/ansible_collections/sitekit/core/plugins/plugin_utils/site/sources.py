@@ -46,7 +46,14 @@ class Sources:
     vault_secrets: Any = None  # the secrets given to the loader (None: none)
 
     def files_of(self, kind: str, entity: str) -> list[VarsFile]:
-        return [f for f in self.vars_files if f.kind == kind and f.entity == entity and f.read_by_ansible]
+        index = self.__dict__.get("_index")
+        if index is None or index[0] != len(self.vars_files):  # rebuilt when files were added
+            table: dict = {}
+            for f in self.vars_files:
+                if f.read_by_ansible:
+                    table.setdefault((f.kind, f.entity), []).append(f)
+            index = self.__dict__["_index"] = (len(self.vars_files), table)
+        return list(index[1].get((kind, entity), ()))
 
     def unreadable_files(self, kind: str, entity: str) -> list[VarsFile]:
         return [f for f in self.files_of(kind, entity) if f.unreadable]
