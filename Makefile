@@ -41,8 +41,9 @@ syntax: setup ## --syntax-check of every playbook against inventories/rcr
 	  $(BIN)/ansible-playbook -i inventories/rcr --syntax-check "$$pb" >/dev/null && echo "syntax ok: $$pb"; \
 	done
 
-validate: setup ## validate INV=<inventory dir> without contacting any host
-	$(BIN)/ansible-playbook -i $(INV) playbooks/validate.yml
+validate: setup ## validate INV=<inventory dir>, no host contacted (VAULT_PASSWORD_FILE=<file>, STRICT=1)
+	PYTHONPATH=collections $(BIN)/python -m ansible_collections.sitekit.core.plugins.plugin_utils.site.cli --rules \
+	  $(if $(VAULT_PASSWORD_FILE),--vault-password-file $(VAULT_PASSWORD_FILE)) $(if $(STRICT),--strict) $(INV)
 
 docs: setup ## the auditor's pack of INV: build/docs/<name>/index.html (+ Markdown); journal from SITEKIT_JOURNAL_DIR
 	PYTHONPATH=tools $(BIN)/python -m sitedoc $(INV)

@@ -25,7 +25,7 @@ def test_rcr_validates_and_lists_what_it_checked():
     out = run("ansible-playbook", "-i", "inventories/rcr", "playbooks/validate.yml")
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"33 hosts, {len(describe_rules())} rules checked, 0 errors" in out.stdout
-    assert "secrets: every secret is a vault_* variable" in out.stdout
+    assert "secrets: every secret (any password-like key" in out.stdout
 
 
 def test_broken_inventory_fails_with_file_key_and_no_traceback(tmp_path):

@@ -1,6 +1,16 @@
-"""Each broken inventory of tests/validation/broken_inventories.yml fails with its own message."""
+"""Each broken inventory of tests/validation/broken_inventories.yml fails with its own message, at its file and line.
+
+A case is one realistic operator mistake written into a copy of inventories/rcr; it states the
+text the problem must contain, the file (and line) it must name, and, where one typo could
+cascade, that this problem is the only error. Every problem of every case is checked to be
+printed once, in the operator's words (no Python type names, no traceback), with no rule
+failing ("could not be checked").
+"""
 
 from __future__ import annotations
+
+import re
+from collections import Counter
 
 import pytest
 import yaml
@@ -11,13 +21,32 @@ from validation.mutate import apply_case
 
 CORPUS = yaml.safe_load((REPO / "tests/validation/broken_inventories.yml").read_text())["cases"]
 RCR = REPO / "inventories/rcr"
+CLASSES = {
+    "site-values": "a site value set outside group_vars/all, or one variable written in two places",
+    "inventory": "how the inventory is written: tiers, groups, files Ansible never reads",
+    "names": "host, account and domain names Windows or DNS refuse",
+    "connection": "how Ansible reaches a host (ansible_host, ansible_*password)",
+    "secrets": "plaintext, literal templates, damaged or missing vault values, whole-file vaults, placeholders",
+    "addressing": "VLANs, subnets, gateways, host addresses",
+    "network": "VLAN ids IOS refuses, ports and stack members, links, routers",
+    "proxmox": "corosync, QDevice, VM sizes and disks, storage, backup schedule and retention",
+    "windows": "GPO and update times, firewall exceptions, directory, SQL and RDS",
+    "cegid": "Cegid sizing and SQL prerequisites (seed 000)",
+    "site": "time zone, business hours, SLAs, proxy against the Cegid vendor domains",
+    "messages": "YAML errors, encodings, traps and typos: the message names the file, line and the right key",
+}
+INTERNAL = re.compile(r"<class|NoneType|_Ansible|Tagged|EncryptedString|Traceback|object is not|has no attribute|"
+                      r"\bdict\b|\bstr\b|\bint\b|KeyError|TypeError")
 
 
-def test_corpus_is_large_and_distinct():
+def test_corpus_is_large_distinct_and_classified():
     ids = [c["id"] for c in CORPUS]
-    assert len(ids) >= 25
+    assert len(ids) >= 120
     assert len(set(ids)) == len(ids)
     assert len({c["expect"] for c in CORPUS}) == len(CORPUS), "two cases expect the same message"
+    counts = Counter(c["class"] for c in CORPUS)
+    assert set(counts) == set(CLASSES), set(counts) ^ set(CLASSES)
+    assert min(counts.values()) >= 3, counts
 
 
 def test_reference_inventory_is_clean():
@@ -25,15 +54,32 @@ def test_reference_inventory_is_clean():
     assert [str(p) for p in problems if p.severity == "error"] == []
 
 
+def _validate(case: dict, tmp_path):
+    inventory = apply_case(RCR, tmp_path / "inv", case)
+    kwargs = {}
+    if "vault_password" in case:
+        secret = tmp_path / "vault-password"
+        secret.write_text(case["vault_password"] + "\n")
+        kwargs["vault_password_file"] = str(secret)
+    return inventory, validate(load_site(inventory, **kwargs), strict=bool(case.get("strict")))
+
+
 @pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
 def test_broken_inventory_is_refused(case, tmp_path):
-    inventory = apply_case(RCR, tmp_path / "inv", case)
-    errors = [p for p in validate(load_site(inventory)) if p.severity == "error"]
-    lines = [str(p) for p in errors]
-    matching = [p for p in errors if case["expect"] in str(p)]
-    assert matching, f"expected a problem containing {case['expect']!r}, got:\n" + "\n".join(lines)
+    inventory, problems = _validate(case, tmp_path)
+    lines = [str(p) for p in problems]
+    shown = "\n".join(lines)
+    severity = case.get("severity", "error")
+    matching = [p for p in problems if p.severity == severity and case["expect"] in str(p)]
+    assert matching, f"expected a {severity} containing {case['expect']!r}, got:\n{shown}"
     where = case.get("where", case["file"])
     if where is not None:
-        assert any(p.where and f"{inventory}/{where}:" in p.where for p in matching), (
-            f"the problem must name {where}:\n" + "\n".join(lines))
-    assert not any("could not be checked" in line for line in lines), "a rule crashed on malformed data"
+        expected = f"{inventory}/{where}" + (f":{case['line']}" if "line" in case else "")
+        assert any(p.where and (p.where == expected or p.where.startswith(expected + ":")) for p in matching), (
+            f"the problem must name {where}" + (f" line {case['line']}" if "line" in case else "") + f":\n{shown}")
+    assert not any("could not be checked" in line for line in lines), f"a rule crashed on this data:\n{shown}"
+    assert not [line for line in lines if INTERNAL.search(line)], f"an internal name is shown:\n{shown}"
+    assert len(lines) == len(set(lines)), f"a problem is reported twice:\n{shown}"
+    if case.get("only"):
+        errors = [p for p in problems if p.severity == "error"]
+        assert errors == matching[:1] and len(errors) == 1, f"this fault must give one error, not {len(errors)}:\n{shown}"

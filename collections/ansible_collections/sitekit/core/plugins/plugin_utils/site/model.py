@@ -33,6 +33,7 @@ class Host:
     name: str
     vars: dict
     groups: list[str] = field(default_factory=list)
+    ansible: dict = field(default_factory=dict)  # the host's effective ansible_* variables (connection)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.vars.get(key, default)
@@ -46,6 +47,11 @@ class Site:
         self.hosts = hosts
         self.groups = groups
         self.source = source
+        # Filled by loader.load_site: where each declaration is (sources.Sources), what could not be
+        # read (problems reported first by registry.validate), and whether an inventory file was unreadable.
+        self.sources = None
+        self.load_problems: list = []
+        self.broken = False
 
     # ---- construction -------------------------------------------------------------
     @classmethod

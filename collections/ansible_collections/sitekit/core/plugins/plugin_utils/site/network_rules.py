@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import network as _net
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import (
-    device_intent,
-    network_devices,
-    site_with_secrets,
-)
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import problem
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule, view_problems
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import suggest
 
 
 # req: SPEC-2-vlan-plan
@@ -107,11 +105,212 @@ def switching(site: Site):
                           f"{100 - decrement}, not below lower ({lower}): the router would keep forwarding", value=decrement)
 
 
-@rule("network-view", "the network view computes every switch and router (ports, links, stacks, management, time zone)",
-      views=True)
+# =====================================================================================================
+# Issue 15 (validation): network rules added by the validation work. Each asks the network view's own
+# functions (expand_ports, full_name, switch_ports, PORT_LAYOUTS, device_intent) and places what they
+# refuse at the inventory value that causes it.
+# =====================================================================================================
+# IOS keeps VLAN 1 (default, cannot be renamed or deleted) and 1002-1005 (FDDI and Token Ring defaults,
+# "act/unsup" on a 2960-X); Catalyst 2960-X configuration guide, "VLANs" (normal-range VLANs).
+IOS_RESERVED_VLANS = {1: "IOS's default VLAN (it cannot be renamed or deleted)", 1002: "fddi-default",
+                      1003: "token-ring-default", 1004: "fddinet-default", 1005: "trnet-default"}
+_SWITCH_TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "ios" / "switch.j2"
+
+
+def _extended_vlans_allowed() -> bool:
+    """Extended VLANs (1006-4094) need VTP transparent/off mode or VTPv3; the switch template decides the mode."""
+    try:
+        text = _SWITCH_TEMPLATE.read_text()
+    except OSError:
+        return False
+    return bool(re.search(r"^\s*vtp (mode (transparent|off)|version 3)", text, re.M))
+
+
+@rule("vlan-ids", "VLAN ids are ones IOS lets the switches configure: not 1 nor 1002-1005 (reserved), not 1006-4094 "
+      "while the switches run VTP server mode")
+def vlan_ids(site: Site):
+    extended_ok = _extended_vlans_allowed()
+    for i, item in enumerate(site.vars.get("site_vlans") or []):
+        vid = dig(item, ["id"])
+        if not isinstance(vid, int) or isinstance(vid, bool):
+            continue
+        if vid in IOS_RESERVED_VLANS:
+            yield problem("vlan-ids", f"site_vlans[{i}].id", f"VLAN {vid} is reserved by IOS ({IOS_RESERVED_VLANS[vid]}): "
+                          "choose an id between 2 and 1001", value=vid)
+        elif 1006 <= vid <= 4094 and not extended_ok:
+            yield problem("vlan-ids", f"site_vlans[{i}].id", f"VLAN {vid} is in the extended range, which IOS refuses in "
+                          "VTP server mode (the switches' default; the configuration sets no vtp mode): choose an id "
+                          "between 2 and 1001", value=vid)
+
+
+def _stack(site: Site, host: str) -> list:
+    stack = dig(site.hosts[host].vars, ["switch", "stack"])
+    return [m for m in stack if isinstance(m, dict)] if isinstance(stack, list) else []
+
+
+def _physical_ports(site: Site, host: str) -> set[str] | None:
+    """The ports of a switch stack from its members' models (the view's switch_ports), None when unknown."""
+    stack = _stack(site, host)
+    if not stack or any(not isinstance(m.get("member"), int) or m.get("model") not in _net.PORT_LAYOUTS for m in stack):
+        return None
+    return set(_net.switch_ports(stack))
+
+
+def _port_problem(site: Site, host: str, spec, physical: set[str]) -> str | None:
+    """Why a port (or range) of ``spec`` does not exist on a switch stack, or None."""
+    try:
+        names = _net.expand_ports(str(spec))
+    except SiteError as exc:
+        return exc.message
+    missing = [n for n in names if n not in physical]
+    if not missing:
+        return None
+    members = sorted({m.get("member") for m in _stack(site, host)})
+    numbers = [re.match(r"^[A-Za-z-]+(\d+)/", n) for n in missing]
+    absent = sorted({int(m.group(1)) for m in numbers if m} - set(members))
+    if absent:
+        return (f"member {', '.join(map(str, absent))} is not in this stack (members: "
+                f"{', '.join(map(str, members))})")
+    found = re.match(r"^[A-Za-z-]+(\d+)/\d+/(\d+)$", missing[0])
+    model_of = {m.get("member"): m.get("model") for m in _stack(site, host)}
+    shown = missing[0] if len(missing) == 1 else f"{missing[0]} … {missing[-1]} ({len(missing)} ports)"
+    if found and int(found.group(1)) in model_of:
+        model = model_of[int(found.group(1))]
+        return f"{shown} does not exist: member {found.group(1)} is a {model} with ports 1-{_net.PORT_LAYOUTS[model]}"
+    return f"{shown} does not exist on this stack"
+
+
+@rule("switch-ports", "stack members have a known model; access ports and link ports exist on the stack (members "
+      "declared, port numbers within the model's count)")
+def switch_ports(site: Site):
+    for host in site.group("cisco_switches"):
+        if host not in site.hosts:
+            continue
+        for j, member in enumerate(_stack(site, host)):
+            model = member.get("model")
+            if isinstance(model, str) and model.startswith("WS-C2960") and model not in _net.PORT_LAYOUTS:
+                yield problem("switch-ports", f"switch.stack[{j}].model", f"no port layout is known for {model!r}"
+                              f"{suggest(model, list(_net.PORT_LAYOUTS), 0.8)} (known: {', '.join(sorted(_net.PORT_LAYOUTS))})",
+                              value=model, host=host)
+        physical = _physical_ports(site, host)
+        if physical is None:
+            continue
+        for i, item in enumerate(dig(site.hosts[host].vars, ["switch", "access_ports"]) or []):
+            spec = dig(item, ["ports"])
+            if isinstance(spec, str) and (why := _port_problem(site, host, spec, physical)):
+                yield problem("switch-ports", f"switch.access_ports[{i}].ports", f"{spec}: {why}", value=spec, host=host)
+    for i, link in enumerate(site.vars.get("site_links") or []):
+        for side in ("a", "b"):
+            dev = dig(link, [side])
+            if not isinstance(dev, str) or not site.in_group(dev, "cisco_switches") or dev not in site.hosts:
+                continue
+            physical = _physical_ports(site, dev)
+            for k, port in enumerate(dig(link, [f"{side}_ports"]) or []):
+                if physical is not None and isinstance(port, str) and (why := _port_problem(site, dev, port, physical)):
+                    yield problem("switch-ports", f"site_links[{i}].{side}_ports[{k}]", f"{port} of {dev}: {why}",
+                                  value=port)
+
+
+@rule("link-ends", "a link joins a switch to a switch, a router or a Proxmox node: never a VM, never two non-switches")
+def link_ends(site: Site):
+    vms = set(site.group("proxmox_vms"))
+    physical = set(site.group("cisco_switches")) | set(site.group("cisco_routers")) | set(site.proxmox_nodes)
+    for i, link in enumerate(site.vars.get("site_links") or []):
+        ends = [dig(link, [side]) for side in ("a", "b")]
+        for side, dev in zip(("a", "b"), ends, strict=True):
+            if dev in vms:
+                yield problem("link-ends", f"site_links[{i}].{side}", f"{dev} is a virtual machine: its network is the "
+                              "Proxmox bridge (vm.node, site_vlan), not a cable; link the switch to its node", value=dev)
+            elif dev in site.hosts and dev not in physical:
+                yield problem("link-ends", f"site_links[{i}].{side}", f"{dev} is neither a switch, a router nor a Proxmox "
+                              "node: nothing would configure its end of the link", value=dev)
+        if all(isinstance(d, str) and d in site.hosts for d in ends) and ends[0] == ends[1]:
+            yield problem("link-ends", f"site_links[{i}].b", f"a link from {ends[0]} to itself", value=ends[1])
+        elif all(d in physical for d in ends) and not any(site.in_group(d, "cisco_switches") for d in ends):
+            yield problem("link-ends", f"site_links[{i}]", f"{ends[0]} and {ends[1]} are not switches: every link has a "
+                          "switch at one end at least", fallback=link)
+
+
+@rule("router-interfaces", "each router's lan_interface is the port cabled to the switches, and differs from its "
+      "wan_interface")
+def router_interfaces(site: Site):
+    for host in site.group("cisco_routers"):
+        router = site.hosts[host].get("router") if host in site.hosts else None
+        if not isinstance(router, dict) or not isinstance(router.get("lan_interface"), str):
+            continue
+        try:
+            lan = _net.full_name(router["lan_interface"])
+            wan = _net.full_name(router["wan_interface"]) if isinstance(router.get("wan_interface"), str) else None
+        except SiteError as exc:
+            yield problem("router-interfaces", "router.lan_interface", exc.message, value=router.get("lan_interface"),
+                          host=host)
+            continue
+        if wan == lan:
+            yield problem("router-interfaces", "router.wan_interface", f"is the LAN interface too ({lan}): the Internet "
+                          "side needs its own port", value=router.get("wan_interface"), host=host)
+        cabled = []
+        for link in site.vars.get("site_links") or []:
+            for side in ("a", "b"):
+                if dig(link, [side]) == host:
+                    for port in dig(link, [f"{side}_ports"]) or []:
+                        try:
+                            cabled.append(_net.full_name(str(port)))
+                        except SiteError:
+                            continue
+        if cabled and lan not in cabled:
+            yield problem("router-interfaces", "router.lan_interface", f"{lan} is not the port cabled to the switches "
+                          f"({', '.join(sorted(set(cabled)))}, site_links): the VLAN sub-interfaces would be on an "
+                          "unconnected port", value=router.get("lan_interface"), host=host)
+
+
+class _AnySecret(dict):
+    """Every ``{{ vault_x }}`` resolves to a dummy: the view computes configurations without the vault."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __getitem__(self, key) -> str:
+        return "validation-dummy-not-a-secret"
+
+
+def _without_vault(site: Site) -> Site:
+    """The site with its secrets replaced by a dummy (nothing is decrypted; the SNMP keys are computed on it)."""
+    dummy = _AnySecret()
+    required = site.vars.get("site_required_secrets")
+    site_vars = {name: dummy["x"] for name in (required if isinstance(required, list) else [])
+                 if isinstance(name, str) and name.startswith("vault_")}  # also those of an unopened whole-file vault
+    for key, value in site.vars.items():
+        if str(key).startswith("vault_"):
+            site_vars[key] = dummy["x"]
+            continue
+        try:
+            site_vars[key] = _net.resolve_secrets(value, dummy)
+        except (SiteError, RecursionError):
+            site_vars[key] = value
+    security = site_vars.get("site_security")
+    if isinstance(security, dict) and "snmp" in security:
+        # The SNMPv3 keys (RFC 3414 localisation, 1 MB of SHA-1 each) depend only on the secrets: the schema checks
+        # the snmp block; computing 2 keys per device on a dummy would cost most of validation's time.
+        site_vars["site_security"] = {k: v for k, v in security.items() if k != "snmp"}
+    return Site(site_vars, site.hosts, site.groups, source=site.source)
+
+
+@rule("network-view", "the network view computes every switch's and router's intended configuration", views=True)
 def network_view(site: Site):
-    # Validation never opens the vault: placeholders stand for the secrets (they only feed hashes).
-    placeholders = {name: "validation-placeholder" for name in site.vars.get("site_required_secrets") or []}
-    resolved = site_with_secrets(site, placeholders)
-    for host in network_devices(resolved):
-        yield from view_problems("network-view", lambda host=host: device_intent(resolved, host))
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
+
+    resolved = _without_vault(site)
+    for host in _net.network_devices(site):
+        fact = site.hosts[host].get("switch") or site.hosts[host].get("router")
+        for p in view_problems("network-view", lambda host=host: _net.device_intent(resolved, host)):
+            if p.host is None:
+                p.host = host
+            p.message = p.message.replace(f"host {host}: ", "")
+            spec = re.search(r"\(access ([^,)]+)", p.message)
+            items = dig(site.hosts[host].vars, ["switch", "access_ports"]) or []
+            index = next((i for i, item in enumerate(items) if spec and dig(item, ["ports"]) == spec.group(1)), None)
+            if p.where is None and index is not None:  # the access range that claims the port
+                p.key, p.where = f"switch.access_ports[{index}].ports", origin_of(dig(items, [index, "ports"]))
+            if p.where is None:
+                p.where = origin_of(fact)
+            yield p

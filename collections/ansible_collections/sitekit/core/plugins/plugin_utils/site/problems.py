@@ -4,37 +4,31 @@ A view (``network``, ``proxmox``, ``windows_*``…) that cannot compute what a r
 ``SiteError`` naming the key, the host and the offending value; validation calls every view
 and turns each ``SiteError`` into a ``Problem`` with the value's file and line. So a converge
 can never fail on something validation accepted: both run the same code.
+
+A problem reads ``<file>:<line>: host <host>: <key>: <message> [<rule>]``; the file is shown
+relative to the current directory when it is below it (``inventories/<site>/host_vars/db1.yml:9``).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
-try:  # ansible-core >= 2.19 tags every loaded value with the file and line it came from.
-    from ansible._internal._datatag._tags import Origin as _Origin
-except ImportError:  # pragma: no cover - older ansible-core: problems name the key only
-    _Origin = None
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import is_vaulted, yaml_trap
 
-
-def origin_of(value: Any) -> str | None:
-    """``path:line`` a loaded value came from, or None when unknown."""
-    if _Origin is None or value is None:
-        return None
-    tag = _Origin.get_tag(value)
-    if tag is None or not tag.path:
-        return None
-    return f"{tag.path}:{tag.line_num}" if tag.line_num else str(tag.path)
-
-
-def is_vaulted(value: Any) -> bool:
-    """True for an inline ``!vault`` value (still encrypted, never decrypted here)."""
-    return type(value).__name__ in ("EncryptedString", "AnsibleVaultEncryptedUnicode")
+__all__ = ["Problem", "SiteError", "is_reference", "is_vaulted", "origin_of", "problem"]
 
 
 def is_reference(value: Any) -> bool:
-    """True for a Jinja expression (``{{ vault_x }}``, ``{{ lookup(...) }}``)."""
-    return isinstance(value, str) and "{{" in value and "}}" in value
+    """True for a Jinja expression that reads a variable or a lookup (``{{ vault_x }}``, ``{{ lookup(...) }}``).
+
+    ``"{{ 'literal' }}"`` reads nothing: it is a literal in disguise, not a reference.
+    """
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.references import reads
+
+    return bool(reads(value))
 
 
 @dataclass
@@ -47,20 +41,37 @@ class Problem:
     host: str | None = None
     where: str | None = None  # path:line when known
     severity: str = "error"  # or "warning"
+    strict: bool = False  # a warning that ``validate(site, strict=True)`` reports as an error
+    detail: str | None = None  # technical detail for a bug report, never part of the message
 
     def __str__(self) -> str:
-        place = self.where or "inventory"
+        place = _shown_path(self.where) if self.where else "inventory"
         who = f" host {self.host}:" if self.host else ""
-        return f"{place}:{who} {self.key}: {self.message} [{self.rule}]"
+        key = f" {self.key}:" if self.key and self.key != "-" else ""
+        return f"{place}:{who}{key} {self.message} [{self.rule}]"
+
+
+def _shown_path(where: str) -> str:
+    """``where`` relative to the current directory when it lies below it, else as it is."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return where
+    prefix = cwd.rstrip(os.sep) + os.sep
+    return where[len(prefix):] if where.startswith(prefix) else where
 
 
 def problem(rule_id: str, key: str, message: str, value: Any = None, host: str | None = None,
-            severity: str = "error", fallback: Any = None) -> Problem:
-    """A Problem placed at ``value``'s file and line (else ``fallback``'s)."""
+            severity: str = "error", fallback: Any = None, strict: bool = False) -> Problem:
+    """A Problem placed at ``value``'s file and line (else ``fallback``'s).
+
+    When YAML turned what the operator typed into a surprising number (``0140`` → 96,
+    ``21:30`` → 1290), the message says so.
+    """
     where = origin_of(value)
     if where is None:
         where = origin_of(fallback)
-    return Problem(rule_id, key, message, host=host, where=where, severity=severity)
+    return Problem(rule_id, key, message + yaml_trap(value), host=host, where=where, severity=severity, strict=strict)
 
 
 class SiteError(ValueError):

@@ -67,6 +67,8 @@ def gateways(site: Site):
 # req: SPEC-2-vlan-plan
 @rule("host-address", "every host's VLAN exists and its address is inside that VLAN, not reserved, and unique")
 def host_addresses(site: Site):
+    if not site.vlans:
+        return  # no readable VLAN plan: the schema says why; every host's VLAN would only repeat it
     reserved = site.reserved_hosts()
     owners = defaultdict(list)
     for name, host in site.hosts.items():
@@ -89,8 +91,8 @@ def host_addresses(site: Site):
             yield problem("host-address", "site_ip", f"{ip} is the network or broadcast address of {vlan.subnet}", value=raw, host=name)
         else:
             n = int(ip) - int(vlan.subnet.network_address)
-            role = (host.get("router") or {}).get("role") if site.in_group(name, "cisco_routers") else None
-            if n in reserved and reserved[n] != f"{role} router":
+            is_router = site.in_group(name, "cisco_routers")
+            if n in reserved and not (is_router and reserved[n].endswith(" router")):  # device-address places routers
                 yield problem("host-address", "site_ip", f"{ip} is reserved for the {reserved[n]}", value=raw, host=name)
     for ip, names in owners.items():
         if len(names) > 1:
@@ -108,14 +110,61 @@ def device_addresses(site: Site):
         if mgmt and vlan_id not in mgmt:
             yield problem("device-address", "site_vlan", f"network devices are managed in the management VLAN {sorted(mgmt)}, not {vlan_id}",
                      value=vlan_id, host=name)
-    roles = Counter()
-    for name in site.group("cisco_routers"):
-        role = (site.hosts[name].get("router") or {}).get("role")
-        roles[role] += 1
+    routers = [n for n in site.group("cisco_routers") if n in site.hosts]
+    role_of = {n: (site.hosts[n].get("router") or {}).get("role") if isinstance(site.hosts[n].get("router"), dict) else None
+               for n in routers}
+    roles = Counter(role_of.values())
+    for name in routers:
+        role = role_of[name]
+        if role in ("primary", "secondary") and roles[role] > 1:
+            first = next(n for n in routers if role_of[n] == role)
+            if name != first:
+                tagged = site.hosts[name].get("router").get("role")
+                yield problem("device-address", "router.role", f"{first} is the {role} router too: GLBP needs one primary "
+                              "and one secondary router (the primary is the AVG, at site_glbp.primary.host)",
+                              value=tagged, host=name)
+            continue  # its address follows its role: fixing the role fixes it
         expected = site.router_address(site.hosts[name].get("site_vlan"), role) if role else None
         if expected is not None and site.host_ip(name) not in (None, expected):
             yield problem("device-address", "site_ip", f"the {role} router answers at {expected} in its VLAN (site_glbp.{role}.host)",
                      value=site.hosts[name].get("site_ip"), host=name)
-    if site.group("cisco_routers") and (roles["primary"] != 1 or roles["secondary"] != 1):
+    if routers and (roles["primary"] != 1 or roles["secondary"] != 1) and not any(c > 1 for c in roles.values()) \
+            and None not in roles:  # a router without a role: the schema (or the misspelt key) says so
         yield problem("device-address", "router.role", "GLBP needs exactly one primary and one secondary router "
                  f"(found {dict(roles)})", fallback=site.vars.get("site_glbp"))
+
+
+# ---- addresses taken by what is not a host of the inventory (issue 15) -----------------------------
+@rule("taken-addresses", "no host sits on a storage endpoint's address or inside a DHCP range of its VLAN (the DHCP "
+      "server would lease it to a workstation)")
+def taken_addresses(site: Site):
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+
+    prox = site.vars.get("site_proxmox") if isinstance(site.vars.get("site_proxmox"), dict) else {}
+    endpoints = {}
+    for store in prox.get("storage") or []:
+        for key in ("portal", "server"):
+            raw = dig(store, [key])
+            try:
+                endpoints[ipaddress.IPv4Address(str(raw).split(":")[0])] = f"the {key} of storage {dig(store, ['id'])}"
+            except ValueError:
+                continue
+    ranges = []
+    if site.group("windows") and site.vlans:
+        try:
+            ranges = [(ipaddress.IPv4Address(s["start"]), ipaddress.IPv4Address(s["end"]), s["vlan"])
+                      for s in windows.dhcp_scopes(site)]
+        except (SiteError, KeyError, TypeError, ValueError):
+            ranges = []  # the windows view reports a range it cannot compute
+    for name in sorted(site.hosts):
+        ip = site.host_ip(name)
+        if ip is None:
+            continue
+        raw = site.hosts[name].get("site_ip")
+        if ip in endpoints:
+            yield problem("taken-addresses", "site_ip", f"{ip} is {endpoints[ip]} (site_proxmox.storage)", value=raw, host=name)
+        for first, last, vlan in ranges:
+            if first <= ip <= last:
+                yield problem("taken-addresses", "site_ip", f"{ip} is inside the DHCP range {first}-{last} of VLAN {vlan}: "
+                              "the DHCP server would lease it to a workstation too (site_windows.dhcp)", value=raw, host=name)

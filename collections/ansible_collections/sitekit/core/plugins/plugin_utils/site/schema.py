@@ -15,6 +15,7 @@ STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 VLAN_ROLES = ["servers", "management", "clients"]
 OU_PURPOSES = ("servers", "workstations", "thin_clients", "users", "groups", "service_accounts")
 SECRET_REF = {"type": "string", "pattern": r"\{\{.*\}\}"}
+IPV4 = {"type": "string", "pattern": r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}
 
 
 def obj(properties: dict, required: list | None = None, extra: bool = False) -> dict:
@@ -254,7 +255,7 @@ HOST = {
     "router": obj({"model": {"type": "string"}, "role": {"enum": ["primary", "secondary"]},
                    "lan_interface": {"type": "string"}, "wan_interface": {"type": "string"}}, ["model", "role", "lan_interface"]),
     "pve_node": obj({"cores": {"type": "integer", "minimum": 1}, "memory_mb": {"type": "integer", "minimum": 1024},
-                     "corosync_links": {"type": "array", "minItems": 1, "maxItems": 8, "items": {"type": "string"}}},
+                     "corosync_links": {"type": "array", "minItems": 1, "maxItems": 8, "items": IPV4}},
                     ["cores", "memory_mb", "corosync_links"]),
 }
 

@@ -1,0 +1,86 @@
+"""The two ways an operator validates: `make validate` (the site model's CLI) and the first play of site.yml.
+
+Each problem is printed once (the issue saw every message three times: a warning display, the
+failure message and the fatal result); a whole-file vault is validated with the vault password,
+and without it everything else is still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sitekit_paths import REPO
+from validation.mutate import apply_case
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PATH": f"{BIN}:{os.environ['PATH']}",
+       "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1", "PYTHONPATH": str(REPO / "collections")}
+CLI = [sys.executable, "-m", "ansible_collections.sitekit.core.plugins.plugin_utils.site.cli"]
+SQL_FAULT = {"file": "host_vars/sql01.yml", "set": {"vm.memory_mb": 4096}}
+SQL_LINE = "host sql01: vm.memory_mb: 4096 MB is below the Cegid minimum 8192 MB for a database server [cegid-sql]"
+VAULT_PASSWORD = "cli-test-password"
+WHOLE_FILE_VAULT = {"file": "group_vars/all/vault.yml",
+                    "write": {"group_vars/all/vault.yml": "---\n" + "".join(
+                        f"vault_{n}: x\n" for n in (
+                            "network_admin_secret_hash", "snmp_auth_password", "snmp_priv_password",
+                            "proxmox_api_token_secret", "windows_admin_password", "ad_safe_mode_password",
+                            "ad_join_password", "sql_service_password", "glpi_db_password",
+                            "glpi_mariadb_root_password", "glpi_admin_password", "glpi_tech_password",
+                            "glpi_normal_password", "glpi_postonly_password", "ftp_archive_password",
+                            "cegid_update_password", "rds_certificate_password"))},
+                    "vault_encrypt": {"group_vars/all/vault.yml": VAULT_PASSWORD}}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=180)
+
+
+def test_cli_prints_each_problem_once_and_fails(tmp_path):
+    inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", SQL_FAULT)
+    out = run(*CLI, str(inventory))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert out.stdout.count(SQL_LINE) == 1, out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_play_prints_each_problem_once_and_fails(tmp_path):
+    inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", SQL_FAULT)
+    out = run("ansible-playbook", "-i", str(inventory), "playbooks/validate.yml")
+    assert out.returncode != 0
+    shown = out.stdout + out.stderr
+    assert shown.count(SQL_LINE) == 1, shown
+    assert "the inventory is refused: 1 problem(s) listed above" in shown
+    assert "Traceback" not in shown
+
+
+def test_whole_file_vault_without_password_checks_everything_else(tmp_path):
+    inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", {
+        **WHOLE_FILE_VAULT, "replace_text": {"group_vars/all/backup.yml": ["keep_daily: 7", "keep_daily: 2"]}})
+    out = run(*CLI, str(inventory))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "this whole-file vault was not opened (no vault password given)" in out.stdout
+    assert "site_backup.retention.keep_daily: 2 is below the contractual minimum 7" in out.stdout
+    assert "required secret is missing" not in out.stdout
+
+
+def test_whole_file_vault_with_its_password(tmp_path):
+    inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", WHOLE_FILE_VAULT)
+    secret = tmp_path / "vault-password"
+    secret.write_text(VAULT_PASSWORD + "\n")
+    cli = run(*CLI, "--vault-password-file", str(secret), str(inventory))
+    assert cli.returncode == 0, cli.stdout
+    assert "not opened" not in cli.stdout
+    play = run("ansible-playbook", "-i", str(inventory), "--vault-password-file", str(secret), "playbooks/validate.yml")
+    assert play.returncode == 0, play.stdout + play.stderr
+    assert "0 errors" in play.stdout
+
+
+def test_strict_refuses_the_example_placeholders():
+    relaxed = run(*CLI, "inventories/rcr")
+    strict = run(*CLI, "--strict", "inventories/rcr")
+    assert relaxed.returncode == 0, relaxed.stdout
+    assert strict.returncode == 1, strict.stdout
+    assert "ERROR   inventories/rcr/group_vars/all/vault.yml:7: 17 secret(s) are still the public example" in strict.stdout
