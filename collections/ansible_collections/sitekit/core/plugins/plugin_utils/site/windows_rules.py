@@ -169,11 +169,6 @@ def windows_directory(site: Site):
                           f"before {ou['name']}{suggest(path, declared, 0.8)}: OUs are created in the order listed",
                           value=ou.get("path"))
         declared.append(dn)
-    gpo = win.get("shutdown_gpo") if isinstance(win.get("shutdown_gpo"), dict) else {}
-    for i, target in enumerate(gpo.get("target_ous") or []):
-        if isinstance(target, str) and declared and target not in declared:
-            yield problem("windows-directory", f"site_windows.shutdown_gpo.target_ous[{i}]", f"{target} is not a declared "
-                          f"OU{suggest(target, declared, 0.8)}: the GPO link would fail", value=target)
     ha = dig(win, ["rds", "broker_ha"])
     if isinstance(ha, dict) and len(site.group("rds_connection_brokers")) > 1:
         db_host = ha.get("database_host")
@@ -181,10 +176,6 @@ def windows_directory(site: Site):
             yield problem("windows-directory", "site_windows.rds.broker_ha.database_host", f"{db_host} is not in "
                           f"sql_servers{suggest(db_host, site.group('sql_servers'), 0.6)}: the brokers' HA database would "
                           "be on no SQL Server the site installs", value=db_host)
-        instance, cegid_instance = ha.get("database_instance"), dig(site.vars, ["site_cegid", "sql", "instance"])
-        if isinstance(instance, str) and isinstance(cegid_instance, str) and instance.upper() != cegid_instance.upper():
-            yield problem("windows-directory", "site_windows.rds.broker_ha.database_instance", f"instance {instance} is "
-                          f"not installed: the SQL hosts run {cegid_instance} (site_cegid.sql.instance)", value=instance)
     login = dig(site.vars, ["site_cegid", "update_login"])
     if isinstance(login, str) and "\\" in login and len(login.split("\\", 1)[1]) > SAM_USER_MAX:
         yield problem("windows-directory", "site_cegid.update_login", f"{login.split(chr(92), 1)[1]!r} has "
