@@ -161,7 +161,6 @@ def proxmox_view(site: Site):
 # =====================================================================================================
 import ipaddress  # noqa: E402
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import suggest  # noqa: E402
 
 # Keys a storage definition needs per type (pve-storage src/PVE/Storage/<Type>Plugin.pm options(): fixed, not optional).
