@@ -10,8 +10,8 @@ from __future__ import annotations
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
 
 display = Display()
 
@@ -26,30 +26,19 @@ class ActionModule(ActionBase):
         sources = self._task.args.get("inventory") or task_vars.get("ansible_inventory_sources") or []
         if isinstance(sources, str):
             sources = [sources]
-        problems = []
-        hosts = 0
-        for source in sources:
-            site = load_site(source)
-            hosts += len(site.hosts)
-            problems.extend(validate(site))
-        errors = [p for p in problems if p.severity == "error"]
-        warnings = [p for p in problems if p.severity == "warning"]
-        for warning in warnings:
+        outcome = validate_sources(sources)
+        for warning in outcome.warnings:
             display.warning(str(warning))
         rules = describe_rules()
         result.update(
             changed=False,
-            hosts=hosts,
+            hosts=outcome.hosts,
             rules=[f"{rule_id}: {text}" for rule_id, text in rules],
-            errors=[str(p) for p in errors],
-            warnings_found=[str(p) for p in warnings],
+            errors=[str(p) for p in outcome.errors],
+            warnings_found=[str(p) for p in outcome.warnings],
         )
         fail_on_warnings = boolean(self._task.args.get("fail_on_warnings", False), strict=True)
-        if errors or (fail_on_warnings and warnings):
+        result["msg"] = outcome.message(fail_on_warnings)
+        if outcome.refused(fail_on_warnings):
             result["failed"] = True
-            shown = errors + (warnings if fail_on_warnings else [])
-            result["msg"] = f"{len(shown)} problem(s) in {', '.join(map(str, sources))}:\n" + "\n".join(f"- {p}" for p in shown)
-        else:
-            result["msg"] = (f"{', '.join(map(str, sources))}: {hosts} hosts, {len(rules)} rules checked, "
-                             f"0 errors, {len(warnings)} warning(s)")
         return result
