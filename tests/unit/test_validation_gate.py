@@ -112,3 +112,13 @@ def test_an_inventory_without_a_site_model_is_left_alone(tmp_path):
     done, reached = isolated(tmp_path, "ansible", Path("somehost,"), ["all", "-m", "ansible.builtin.ping"])
     assert "sitekit: inventory refused" not in done.stdout + done.stderr
     assert reached and all(" somehost " in line for line in reached), reached
+
+
+def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_path, broken):
+    overlay = tmp_path / "overlay.yml"
+    overlay.write_text("all:\n  hosts:\n    pve1:\n      ansible_port: 2222\n")
+    done, _ = isolated(tmp_path, "ansible-playbook", REPO / "inventories/rcr", ["-i", str(overlay), "playbooks/site.yml",
+                                                                               "--list-hosts"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    done, reached = isolated(tmp_path, "ansible-playbook", broken, ["-i", str(overlay), "playbooks/site.yml", "--limit", "pve1"])
+    assert done.returncode != 0 and PROBLEM in done.stderr and reached == []

@@ -23,7 +23,8 @@ description:
     C(ansible-playbook) stops before its first play, whatever C(--limit), C(--tags), C(--start-at-task), C(--step) or
     playbook was given, and C(ansible) (ad hoc) and C(ansible-inventory) refuse the inventory too.
   - An inventory source that declares nothing of the site model (no C(site_*) variable and no host fact such as
-    C(site_ip) or C(vm)), for example C(-i localhost,), is not a site and is left alone. Host lists are skipped.
+    C(site_ip) or C(vm)), for example a file that only adds connection settings beside the site's inventory, is
+    not a site and is left alone; each other source is validated as a whole site. Host lists are skipped.
   - Provides no variable. Warnings are not fatal; C(-v) shows the one-line summary.
   - Why a vars plugin and not an inventory plugin or a first play - an inventory plugin is chosen per source and
     would replace the YAML and INI plugins; a play is skipped by play selection. A vars plugin is run by ansible-core
@@ -75,7 +76,7 @@ def verdict(sources: tuple[str, ...]) -> str | None:
 
         _busy = True
         try:
-            outcome = validate_sources(list(sources))
+            outcome = validate_sources(list(sources), skip_undeclared=True)
         except Exception as exc:  # noqa: BLE001 - an inventory that cannot be loaded is refused, not skipped
             _VERDICTS[sources] = f"sitekit: the inventory {', '.join(sources)} could not be validated: {exc}"
             return _VERDICTS[sources]

@@ -22,7 +22,7 @@ class Outcome:
     sources: list[str]
     hosts: int = 0
     problems: list[Problem] = field(default_factory=list)
-    site_declared: bool = True  # False when no source declares any site_* variable or host fact
+    site_declared: bool = True  # False when every source was left out (skip_undeclared)
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,16 +46,21 @@ class Outcome:
                 f"0 errors, {len(self.warnings)} warning(s)")
 
 
-def validate_sources(sources: list[str]) -> Outcome:
-    """Load each inventory source (no vault secret) and run every rule of the site model on it."""
-    outcome = Outcome([str(s) for s in sources])
-    declared = False
+def validate_sources(sources: list[str], skip_undeclared: bool = False) -> Outcome:
+    """Load each inventory source (no vault secret) and run every rule of the site model on it.
+
+    With ``skip_undeclared``, a source that declares nothing of the site model (a file that only adds
+    connection settings beside the site's inventory, ``-i localhost,``) is left out.
+    """
+    outcome = Outcome([])
     for source in sources:
         site = load_site(str(source))
+        if skip_undeclared and not declares_a_site(site):
+            continue
+        outcome.sources.append(str(source))
         outcome.hosts += len(site.hosts)
-        declared = declared or declares_a_site(site)
         outcome.problems.extend(validate(site))
-    outcome.site_declared = declared
+    outcome.site_declared = bool(outcome.sources)
     return outcome
 
 
