@@ -1,6 +1,6 @@
 """Refuse a broken site inventory inside every ansible process, before any host is contacted.
 
-A play on ``localhost`` (playbooks/validate.yml) is skipped by ``--limit pve1``, ``--start-at-task``,
+A play on ``localhost`` (playbooks/validate.yml) is skipped by ``--limit <one node>``, ``--start-at-task``,
 ``--tags`` without ``always`` or a tier playbook run alone. Vars plugins are not chosen by play
 selection: ansible-core runs them right after it parses the inventory (InventoryManager.parse_sources,
 stage ``inventory``) and again whenever a task's variables are computed (VariableManager.get_vars,
