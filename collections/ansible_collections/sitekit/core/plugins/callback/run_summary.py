@@ -16,7 +16,7 @@ description:
     C(when) (ISO 8601 UTC), C(who) (user@host), C(inventory), C(playbook), C(mode) (C(check) or C(apply)), C(limit),
     C(tags) (run and skip), C(exit) (0, 2 when a host failed, 4 when a host was unreachable), C(hosts) (per host
     C(ok), C(changed), C(failed), C(unreachable), C(skipped)), C(tasks) (every task that changed or failed, per host,
-    with its role and a diff summary - file, lines added and removed), C(plays) (name and seconds) and C(duration_s).
+    with its role and a diff summary - file, lines added and removed), C(plays) (name, tier and seconds) and C(duration_s).
   - The journal directory is E(SITEKIT_JOURNAL_DIR), else E(SITEKIT_RUN_LOG_DIR), else C(journal/) beside the
     C(ansible.cfg) in use (else in the current directory). A write error is a warning, not a failure.
   - Prints a C(SITEKIT RUN SUMMARY) banner - hosts changed, failures (an unreachable host counts as a failure), the
@@ -82,7 +82,8 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_play_start(self, play):
         self._close_play()
-        self.plays.append({"name": play.get_name(), "started": time.time()})
+        tiers = [str(t).split("::", 1)[1] for t in play.tags or [] if str(t).startswith("tier::")]
+        self.plays.append({"name": play.get_name(), "tier": tiers[0] if tiers else None, "started": time.time()})
         inventory = getattr(play.get_variable_manager(), "_inventory", None)
         if inventory is not None:
             self.inventory = [str(s) for s in inventory._sources]

@@ -14,7 +14,7 @@ summary, the auditor pack). Record fields (all present in every record)::
     hosts      {host: {ok, changed, failed, unreachable, skipped}}
     tasks      [{host, task, role, changed, failed, diff_summary}] for every task that changed or failed
                (ok and skipped tasks are only counted in ``hosts``); diff_summary e.g. "/etc/x: +3 -1"
-    plays      [{name, seconds}] in the order they ran (extra field)
+    plays      [{name, tier, seconds}] in the order they ran; tier from the play's tier::<tier> tag (extra field)
     duration_s seconds from start to end (extra field)
 
 The directory is $SITEKIT_JOURNAL_DIR, else $SITEKIT_RUN_LOG_DIR (tests, molecule), else ``journal/``
