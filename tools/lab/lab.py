@@ -28,6 +28,9 @@ from progress import Phases, say  # noqa: E402
 # Windows hosts have no machine here: the run leaves them out (their plan is in the summary);
 # localhost is named so that the validation and API plays still run under the limit.
 LIMIT = "localhost:all:!windows"
+# Extra ansible-playbook arguments for both passes (a debugging aid, e.g. --skip-tags role::proxmox_vms);
+# the summary prints them, so a run with them is never taken for the whole site.
+EXTRA = os.environ.get("LAB_ARGS", "").split()
 
 
 def env() -> dict:
@@ -64,10 +67,11 @@ def converge(phases: Phases, label: str) -> dict:
     """One run of site.yml on the lab; the journal record it appended."""
     from journal_read import records_after
 
-    with phases(f"converge ({label}): ansible-playbook {' '.join(playbook_cmd('playbooks/site.yml')[1:])} --limit '{LIMIT}' --diff"):
+    command = f"ansible-playbook {' '.join(playbook_cmd('playbooks/site.yml')[1:])} --limit '{LIMIT}' --diff {' '.join(EXTRA)}"
+    with phases(f"converge ({label}): {command.strip()}"):
         mark = records_after(None)
         report = BUILD / f"report-{label}.html"
-        rc = progress.run(playbook_cmd("playbooks/site.yml", "--limit", LIMIT, "--diff"), label,
+        rc = progress.run(playbook_cmd("playbooks/site.yml", "--limit", LIMIT, "--diff", *EXTRA), label,
                           LOGS / f"site-{label}.log", show=progress.ansible_lines,
                           env={**env(), "SITEKIT_REPORT_HTML": str(report)}, cwd=REPO)
         new = records_after(mark)

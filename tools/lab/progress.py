@@ -65,8 +65,6 @@ def ansible_lines(line: str) -> str | None:
         return "  " + line.split(" ***")[0]
     if line.startswith(("fatal:", "failed:", "UNREACHABLE", "[ERROR]", "ERROR!")) or "UNREACHABLE!" in line:
         return "    " + line[:300]
-    if line.startswith("changed:"):
-        return "    " + line[:160]
     return None
 
 

@@ -9,6 +9,7 @@ and build/lab/index.html (which links the HTML reports of both passes and the Wi
 from __future__ import annotations
 
 import html
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def task_tier(task: dict) -> str:
 
 
 def _per_tier(record: dict) -> dict:
-    out = {t: {"changed": 0, "failed": [], "seconds": 0.0} for t in (*TIERS, "controller")}
+    out = {t: {"changed": 0, "failed": [], "seconds": 0.0, "plays": 0} for t in (*TIERS, "controller")}
     for task in record.get("tasks", []):
         tier = out[task_tier(task)]
         if task["changed"]:
@@ -51,6 +52,7 @@ def _per_tier(record: dict) -> dict:
             tier["failed"].append(f"{task['host']}: {task['task']}")
     for play in record.get("plays", []):
         out[play.get("tier") or "controller"]["seconds"] += play.get("seconds", 0)
+        out[play.get("tier") or "controller"]["plays"] += 1
     return out
 
 
@@ -95,9 +97,12 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict) 
         problems.append(f"second converge exit {second.get('rc')}")
     if second_changed:
         problems.append(f"second converge changed {second_changed} task(s): not idempotent")
+    not_reached = [t for t in TIERS if t != "windows" and not passes["first"][t]["plays"]]
+    if not_reached:
+        problems.append(f"not reached: {', '.join(not_reached)} (the run stopped where every host of a play failed)")
     if checked["rc"]:
         problems.append(f"verification failed ({sum(1 for r in checked['results'] if not r['ok'])} test(s))")
-    outcome = {"ok": not problems, "problems": problems, "exists": exists, "passes": passes, "verify": verify,
+    outcome = {"ok": not problems, "problems": problems, "not_reached": not_reached, "extra_args": os.environ.get("LAB_ARGS", ""), "exists": exists, "passes": passes, "verify": verify,
                "unreachable": unreachable, "second_changed": second_changed, "phases": phases, "containers": states,
                "reports": {"converge": first.get("report"), "reconverge": second.get("report"),
                            "windows plan": str(BUILD / "windows-plan.html"), "index": str(BUILD / "index.html")},
@@ -113,8 +118,11 @@ def render(o: dict) -> str:
     for tier in TIERS:
         a, b = o["passes"]["first"][tier], o["passes"]["second"][tier]
         verify = "plan only" if tier == "windows" else f"{o['verify'][tier][0]}/{o['verify'][tier][1]}"
+        exists = ("NOT REACHED; " if tier in o["not_reached"] else "") + o["exists"][tier]
         lines.append(f"{tier:9}{a['changed']:>8}/{b['changed']:<7}{len(a['failed']):>8}/{len(b['failed']):<7}"
-                     f"{verify:>15}{a['seconds']:>9.0f}/{b['seconds']:<.0f} s  {o['exists'][tier]}")
+                     f"{verify:>15}{a['seconds']:>9.0f}/{b['seconds']:<.0f} s  {exists}")
+    if o["extra_args"]:
+        lines.append(f"NOT THE WHOLE SITE: both passes ran with LAB_ARGS={o['extra_args']}")
     lines.append(f"second pass: changed={o['second_changed']}" + ("  (idempotent)" if not o["second_changed"] else "  NOT IDEMPOTENT"))
     lines.append(f"unreachable hosts: {', '.join(o['unreachable']) or 'none'}")
     for label, key in (("1st", "first"), ("2nd", "second")):

@@ -26,7 +26,11 @@ class ActionModule(ActionBase):
         sources = self._task.args.get("inventory") or task_vars.get("ansible_inventory_sources") or []
         if isinstance(sources, str):
             sources = [sources]
-        outcome = validate_sources(sources)
+        # A source that declares nothing of the site (a connection overlay) is left out, as the site_gate does.
+        outcome = validate_sources(sources, skip_undeclared=True)
+        if not outcome.site_declared:
+            result.update(failed=True, msg=f"no site model in {', '.join(map(str, sources))}: no site_* variable, no host fact")
+            return result
         for warning in outcome.warnings:
             display.warning(str(warning))
         rules = describe_rules()
