@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 PLAYBOOKS := $(wildcard playbooks/*.yml)
 
-.PHONY: help setup test unit lint syntax validate lab molecule bench clean
+.PHONY: help setup test unit lint syntax validate lab lab-down molecule bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,8 +43,11 @@ syntax: setup ## --syntax-check of every playbook against inventories/rcr
 validate: setup ## validate INV=<inventory dir> without contacting any host
 	$(BIN)/ansible-playbook -i $(INV) playbooks/validate.yml
 
-lab: setup ## the main job on the embedded lab inventory
+lab: ## the whole lab site through site.yml: containers, simulators, converge twice, verify, summary
 	tools/lab.sh
+
+lab-down: ## remove every container, network and process make lab started
+	tools/lab.sh down
 
 molecule: setup ## molecule scenarios on local Debian containers
 	tools/run-molecule.sh

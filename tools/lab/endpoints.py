@@ -33,6 +33,6 @@ def write(pve: dict, peers: dict) -> dict:
         hosts.setdefault(str(host), {}).update(glpi_standin())
     data = {"all": {"vars": {"proxmox_api_override": {"api_port": int(pve["port"])}}, "hosts": hosts}}
     ENDPOINTS.parent.mkdir(parents=True, exist_ok=True)
-    ENDPOINTS.write_text("# Written by make lab (tools/lab/endpoints.py) for the running lab; removed by make lab-down.\n"
+    ENDPOINTS.write_text("---\n# Written by make lab (tools/lab/endpoints.py) for the running lab; removed by make lab-down.\n"
                          + yaml.safe_dump(data, sort_keys=True))
     return data
