@@ -47,6 +47,7 @@ def pve_objects() -> dict:
 
 def device_pending(host: str) -> list[str]:
     """The lines a push would still send to ``host``: running config vs what the role rendered."""
+    site()  # installs the collection finder
     from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh
 
     intended = (REPO / "build" / "configs" / f"{host}.cfg").read_text()
