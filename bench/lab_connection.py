@@ -48,7 +48,14 @@ def start_container(tmp: Path) -> str:
     sh("docker", "rm", "-f", NAME, check=False)
     sh("docker", "run", "-d", "--name", NAME, "--label", "org.sitekit.bench=connection", *SYSTEMD_FLAGS, IMAGE, "/sbin/init")
     sh("docker", "exec", NAME, "systemctl", "is-system-running", "--wait", check=False)
-    sh("docker", "exec", NAME, "sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server")
+    for attempt in range(3):  # the mirror may be slow to answer a fresh container
+        done = sh("docker", "exec", NAME, "sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+                  "apt-get install -y -qq openssh-server", check=False)
+        if done.returncode == 0:
+            break
+        time.sleep(5)
+    else:
+        sys.exit(f"openssh-server did not install in the bench container:\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
     sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp / "key"))
     sh("docker", "exec", NAME, "sh", "-c", f"mkdir -p /root/.ssh && echo '{(tmp / 'key.pub').read_text().strip()}' "
        "> /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys && systemctl restart ssh")
@@ -96,7 +103,7 @@ def variants(tmp: Path, ip: str, mitogen: Path | None) -> dict[str, dict]:
 def timed(tmp: Path, spec: dict, tasks: int) -> tuple[float, str]:
     inventory = tmp / "inventory.json"
     inventory.write_text(json.dumps({"all": {"hosts": {"bench": spec["vars"]}}}))
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_CALLBACKS_ENABLED": "",
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
            "SITEKIT_JOURNAL_DIR": str(tmp / "journal"), **spec["env"]}
     t0 = time.monotonic()
     done = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(inventory), str(playbook(tmp, tasks))], cwd=REPO, env=env,
