@@ -1,11 +1,12 @@
 """make lab / make lab-down: the whole lab site through playbooks/site.yml (issue 10).
 
-    python tools/lab/lab.py up|converge|verify|summary|all|down
+    python tools/lab/lab.py [all|up|down]
 
 ``all`` (make lab): start what the lab needs (containers, the PVE API simulator, the simulated
 IOS devices), converge the whole site with site.yml, converge again and require changed=0, verify
-every tier, print the summary. On a running lab it starts nothing and both converges change
-nothing. ``down`` (make lab-down) removes everything ``up`` started.
+every tier, print the summary; exit 0 only when all of that holds. On a running lab it starts
+nothing: both passes are re-runs on the converged lab. ``up`` only starts the lab; ``down``
+(make lab-down) removes everything ``up`` started.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ def down() -> None:
 def main(action: str = "all") -> int:
     BUILD.mkdir(parents=True, exist_ok=True)
     RUN.mkdir(parents=True, exist_ok=True)
+    if action not in ("all", "up", "down"):
+        progress.fail(f"unknown action {action!r}: all, up or down", 2)
     if action == "down":
         down()
         return 0
