@@ -48,7 +48,7 @@ def start_container(tmp: Path) -> str:
     sh("docker", "rm", "-f", NAME, check=False)
     sh("docker", "run", "-d", "--name", NAME, "--label", "org.sitekit.bench=connection", *SYSTEMD_FLAGS, IMAGE, "/sbin/init")
     sh("docker", "exec", NAME, "systemctl", "is-system-running", "--wait", check=False)
-    for attempt in range(3):  # the mirror may be slow to answer a fresh container
+    for _attempt in range(3):  # the mirror may be slow to answer a fresh container
         done = sh("docker", "exec", NAME, "sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
                   "apt-get install -y -qq openssh-server", check=False)
         if done.returncode == 0:
