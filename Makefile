@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 PLAYBOOKS := $(wildcard playbooks/*.yml)
 
-.PHONY: help setup test unit lint syntax validate docs docs-summary lab molecule bench clean
+.PHONY: help setup test unit lint syntax validate docs docs-summary lab lab-down molecule bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,8 +52,11 @@ docs-summary: setup ## regenerate the committed Markdown pack of inventories/rcr
 	PYTHONPATH=tools $(BIN)/python -m sitedoc inventories/rcr --no-journal --markdown docs/site-rcr
 	PYTHONPATH=tools $(BIN)/python -m sitedoc.thumbnail build/docs/rcr/topology.html docs/img/topology-page.png
 
-lab: setup ## the main job on the embedded lab inventory
+lab: ## the whole lab site through site.yml: containers, simulators, converge twice, verify, summary
 	tools/lab.sh
+
+lab-down: ## remove every container, network and process make lab started
+	tools/lab.sh down
 
 molecule: setup ## molecule scenarios on local Debian containers
 	tools/run-molecule.sh

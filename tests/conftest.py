@@ -1,8 +1,14 @@
 """Shared test set-up: the project's collection on sys.path (see sitekit_paths), the rcr site once."""
 
+import os
+import tempfile
+
 import pytest
 import sitekit_paths  # noqa: F401  (puts collections/ on sys.path)
 import sites
+
+# Test runs of ansible-playbook append to a journal of their own, never to the operator's (journal/).
+os.environ.setdefault("SITEKIT_JOURNAL_DIR", tempfile.mkdtemp(prefix="sitekit-test-journal-"))
 
 
 @pytest.fixture(scope="session")

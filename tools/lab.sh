@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# `make lab`: the main job on the embedded lab (inventories/lab), all on this machine.
-#   1. validate the lab inventory (fails fast, names file:line and key);
-#   2. write the auditor's pack of the lab to build/lab/docs/ (index.html);
-#   3. run each tier that the lab can host (simulators and containers it starts itself).
+# `make lab`: the whole lab site through playbooks/site.yml, on this machine (tools/lab/lab.py).
+# `make lab-down` (tools/lab.sh down): remove everything `make lab` started.
+# On a fresh machine it first installs what it needs, as .ci/run does: the system packages
+# (tools/bootstrap-host.sh, as root) and the pinned toolchain (make setup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
-INV=inventories/lab
-mkdir -p build/lab
-t0=$SECONDS
-echo "=== validate ${INV}"
-ansible-playbook -i "${INV}" playbooks/validate.yml
-echo "=== auditor's pack → build/lab/docs/index.html"
-PYTHONPATH=tools python -m sitedoc "${INV}" --out build/lab/docs
-for stage in tools/lab.d/*.sh; do
-  [ -e "${stage}" ] || continue
-  echo "=== ${stage}"
-  bash "${stage}" "${INV}"
-done
-echo "lab done in $((SECONDS - t0)) s"
+if [ "${1:-}" = down ]; then
+  exec .venv/bin/python tools/lab/lab.py down
+fi
+# A line every few seconds while a long step runs (package installs say nothing for minutes).
+with_progress() {
+  local label=$1; shift
+  "$@" & local pid=$! t0=$SECONDS
+  while kill -0 "${pid}" 2>/dev/null; do
+    sleep 5
+    kill -0 "${pid}" 2>/dev/null && echo "  … ${label}: $((SECONDS - t0)) s"
+  done
+  wait "${pid}"
+}
+echo "=== system packages and the pinned toolchain"
+if [ "$(id -u)" -eq 0 ]; then
+  with_progress "system packages (tools/bootstrap-host.sh)" tools/bootstrap-host.sh
+fi
+with_progress "Python toolchain (make setup)" make --no-print-directory setup
+exec .venv/bin/python tools/lab/lab.py "${1:-all}"

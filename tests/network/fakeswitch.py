@@ -1,7 +1,7 @@
 """Simulated devices of fake-switches 1.5.0, one process each on 127.0.0.1.
 
 The network tests now run on iospeer (tests/network/iospeer), which answers like IOS 15.x;
-this launcher remains for bench/network_push.py and ``lab_stage.py --fake-switches``.
+this launcher remains for bench/network_push.py.
 
 fake-switches' own launcher passes the enable password as bytes, which breaks
 `enable` on Python 3; this starts the simulator from Python instead, with the

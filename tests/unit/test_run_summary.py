@@ -1,19 +1,21 @@
-"""The run_summary callback records what a run changed, and tells a check run from a real one."""
+"""The run_summary callback: one journal line per run, unreachable counted as a failure, HTML report, legacy file."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from ansible_collections.sitekit.core.plugins.plugin_utils import journal
 from sitekit_paths import REPO
 
 PLAY = """---
 - name: Change one file
-  hosts: localhost
+  hosts: here
   gather_facts: false
   tasks:
     - name: Write the marker
@@ -21,22 +23,94 @@ PLAY = """---
         content: "x\\n"
         dest: "{{ marker }}"
         mode: "0600"
+
+- name: Reach a host that does not answer
+  hosts: away
+  gather_facts: false
+  tasks:
+    - name: Ping it
+      ansible.builtin.ping:
 """
+INVENTORY = """here ansible_connection=local
+away ansible_connection=ssh ansible_ssh_executable={unreachable}
+"""
+FIELDS = {"when", "who", "inventory", "playbook", "mode", "limit", "tags", "exit", "hosts", "tasks"}
+
+
+def run(tmp_path: Path, *extra: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    (tmp_path / "play.yml").write_text(PLAY)
+    (tmp_path / "unreachable").write_text("#!/bin/sh\necho 'ssh: connect to host away port 22: Connection refused' >&2\nexit 255\n")
+    (tmp_path / "unreachable").chmod(0o755)
+    (tmp_path / "hosts").write_text(INVENTORY.format(unreachable=tmp_path / "unreachable"))
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "SITEKIT_JOURNAL_DIR": str(tmp_path / "journal"),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "ANSIBLE_NOCOLOR": "1", **(env_extra or {})}
+    env.pop("SITEKIT_RUN_LOG_DIR", None)
+    env.update(env_extra or {})
+    args = ["ansible-playbook", "-i", str(tmp_path / "hosts"), "-e", f"ansible_python_interpreter={sys.executable}",
+            "-e", f"marker={tmp_path / 'marker'}", str(tmp_path / "play.yml"), *extra]
+    return subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("check", [False, True])
-def test_record_lists_changes(tmp_path, check):
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(PLAY)
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "SITEKIT_RUN_LOG_DIR": str(tmp_path / "runs"),
-           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    args = ["ansible-playbook", "-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}",
-            "-e", f"marker={tmp_path / 'marker'}", str(playbook)]
-    out = subprocess.run(args + (["--check"] if check else []), cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stdout + out.stderr
-    [record_file] = (tmp_path / "runs").glob("*.json")
-    record = json.loads(record_file.read_text())
-    assert record["changed"] == [{"host": "localhost", "task": "Write the marker"}]
-    assert record["check_mode"] is check
+def test_one_journal_line_per_run_with_every_field(tmp_path, check):
+    out = run(tmp_path, "--diff", *(["--check"] if check else []))
+    assert out.returncode == 4, out.stdout + out.stderr
+    [record] = journal.read(tmp_path / "journal")
+    assert set(record) >= FIELDS
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["when"]) and "@" in record["who"]
+    assert record["playbook"] == "play.yml" and record["inventory"] == [str(tmp_path / "hosts")]
+    assert record["mode"] == ("check" if check else "apply") and record["limit"] is None
+    assert record["tags"] == {"run": ["all"], "skip": []}
+    assert record["hosts"]["here"] == {"ok": 1, "changed": 1, "failed": 0, "unreachable": 0, "skipped": 0}
+    assert record["hosts"]["away"]["unreachable"] == 1
+    changed, unreachable = record["tasks"]
+    assert changed == {"host": "here", "task": "Write the marker", "role": None, "changed": True, "failed": False,
+                       "diff_summary": f"{tmp_path / 'marker'}: +1 -0"}
+    assert unreachable["host"] == "away" and unreachable["failed"] is True
     assert (tmp_path / "marker").exists() is not check
-    assert "play.yml: 1 change(s), 0 failure(s)" in out.stdout
+
+
+def test_unreachable_is_a_failure_in_the_summary_and_the_exit(tmp_path):
+    out = run(tmp_path, "--limit", "away")
+    assert out.returncode == 4
+    assert "play.yml: 1 host(s), 0 change(s) on 0 host(s), 1 failure(s) on 1 host(s), applied, exit 4" in out.stdout
+    assert "UNREACHABLE away: Ping it: " in out.stdout
+    [record] = journal.read(tmp_path / "journal")
+    assert record["exit"] == 4 and record["limit"] == "away"
+
+
+def test_runs_append_and_the_journal_is_outside_the_cache(tmp_path):
+    run(tmp_path, "--limit", "here")
+    run(tmp_path, "--limit", "here", "--tags", "x", "--skip-tags", "y")
+    records = journal.read(tmp_path / "journal" / "runs.jsonl")
+    assert [r["tags"] for r in records] == [{"run": ["all"], "skip": []}, {"run": ["x"], "skip": ["y"]}]
+    assert records[0]["exit"] == 0 and records[0]["tasks"][0]["changed"]
+    assert ".cache" not in str(journal.journal_dir(str(REPO / "ansible.cfg")))
+
+
+def test_default_journal_is_beside_the_ansible_cfg(monkeypatch):
+    monkeypatch.delenv("SITEKIT_JOURNAL_DIR", raising=False)
+    monkeypatch.delenv("SITEKIT_RUN_LOG_DIR", raising=False)
+    assert journal.journal_file(str(REPO / "ansible.cfg")) == REPO / "journal" / "runs.jsonl"
+    assert "/journal/" in (REPO / ".gitignore").read_text().split()
+
+
+def test_html_report_shows_each_changed_or_failed_task_with_its_diff(tmp_path):
+    report = tmp_path / "report.html"
+    run(tmp_path, "--diff", env_extra={"SITEKIT_REPORT_HTML": str(report)})
+    page = report.read_text()
+    assert "CHANGED here: Write the marker" in page and "UNREACHABLE away: Ping it" in page
+    assert "+x" in page  # the diff itself
+
+
+def test_legacy_record_while_run_log_dir_is_set(tmp_path):
+    run(tmp_path, "--limit", "here", "--check", env_extra={"SITEKIT_RUN_LOG_DIR": str(tmp_path / "runs")})
+    [legacy] = (tmp_path / "runs").glob("*-play.yml.json")
+    data = json.loads(legacy.read_text())
+    assert data["check_mode"] is True and data["changed"] == [{"host": "here", "task": "Write the marker"}]
+
+
+def test_diff_summary_forms():
+    assert journal.diff_summary({"before": "a\nb\n", "after": "a\nc\nd\n", "after_header": "/etc/x"}) == "/etc/x: +2 -1"
+    assert journal.diff_summary([{"prepared": "--- a\n+++ b\n+x\n-y\n-z\n"}]) == "+1 -2"
+    assert journal.diff_summary(None) == ""

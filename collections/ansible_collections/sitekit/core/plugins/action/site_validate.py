@@ -13,8 +13,8 @@ from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
 
 display = Display()
 
@@ -32,20 +32,17 @@ class ActionModule(ActionBase):
         strict = boolean(self._task.args.get("strict", task_vars.get("sitekit_strict", False)), strict=True)
         fail_on_warnings = boolean(self._task.args.get("fail_on_warnings", False), strict=True)
         secrets = getattr(getattr(self._loader, "_vault", None), "secrets", None) or None
-        problems, hosts = [], 0
-        for source in sources:
-            site = load_site(source, vault_secrets=secrets)
-            hosts += len(site.hosts)
-            problems.extend(validate(site, strict=strict))
-        errors = [p for p in problems if p.severity == "error"]
-        warnings = [p for p in problems if p.severity == "warning"]
-        rules = describe_rules()
-        where = ", ".join(map(str, sources))
-        refused = errors + (warnings if fail_on_warnings else [])
-        result.update(changed=False, hosts=hosts, error_count=len(errors), warning_count=len(warnings))
+        # A source that declares nothing of the site (a connection overlay) is left out, as the site_gate does.
+        outcome = validate_sources(sources, skip_undeclared=True, strict=strict, vault_secrets=secrets)
+        if not outcome.site_declared:
+            result.update(failed=True, msg=f"no site model in {', '.join(map(str, sources))}: no site_* variable, no host fact")
+            return result
+        errors, warnings = outcome.errors, outcome.warnings
+        refused = outcome.refused(fail_on_warnings)
+        result.update(changed=False, hosts=outcome.hosts, error_count=len(errors), warning_count=len(warnings))
         if refused:
             # Printed once, here; the failure itself carries only the summary.
-            lines = [f"{len(errors)} error(s), {len(warnings)} warning(s) in {where}:"]
+            lines = [f"{len(errors)} error(s), {len(warnings)} warning(s) in {', '.join(outcome.sources)}:"]
             lines += [f"- {p}" for p in errors] + [f"- warning: {p}" for p in warnings]
             display.display("\n".join(lines), color=C.COLOR_ERROR)
             result["failed"] = True
@@ -54,7 +51,7 @@ class ActionModule(ActionBase):
             return result
         for warning in warnings:
             display.warning(str(warning))
+        rules = describe_rules()
         result.update(rules=[f"{rule_id}: {text}" for rule_id, text in rules], errors=[],
-                      warnings_found=[str(p) for p in warnings],
-                      msg=f"{where}: {hosts} hosts, {len(rules)} rules checked, 0 errors, {len(warnings)} warning(s)")
+                      warnings_found=[str(p) for p in warnings], msg=outcome.message(fail_on_warnings))
         return result

@@ -1,8 +1,8 @@
-"""Run summary for operators and auditors: what changed, where, in which run.
+"""Run summary for operators and auditors: what each run changed, failed or could not reach.
 
-Writes one JSON record per playbook run to ``.cache/runs/`` (or $SITEKIT_RUN_LOG_DIR) and
-prints the changed tasks per host at the end. Check-mode runs are marked as such, so the
-record tells a dry run from a change.
+Appends one record per playbook run to the run journal (plugin_utils/journal.py describes the
+format), prints a summary in which an unreachable host is a failure, and writes an HTML report
+of the run when $SITEKIT_REPORT_HTML names a file.
 """
 
 from __future__ import annotations
@@ -10,22 +10,29 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: run_summary
 type: aggregate
-short_description: JSON record and readable summary of what each run changed
+short_description: Run journal (JSON lines), readable summary and optional HTML report of each run
 description:
-  - Records the playbook (file name), the inventory sources, whether the run was in check mode (C(--check), or
-    C(check_mode) on the last play started), every changed task and every failed task per host (failures whose
-    errors are ignored are left out; messages cut to 500 characters), the duration and the end time (UTC).
-  - At the end of the run, writes that record as JSON to C(<directory>/<end time>-<playbook>.json) (e.g.
-    C(2025-01-01T213000Z-site.yml.json)) and prints a
-    C(SITEKIT RUN SUMMARY) banner with the count of changes and failures and one line per changed or failed task.
-  - The directory is E(SITEKIT_RUN_LOG_DIR) when set, else C(.cache/runs) relative to the directory
-    C(ansible-playbook) runs in; it is created when missing, and a write error is a warning, not a failure.
+  - At the end of each C(ansible-playbook) run, appends one JSON line to C(runs.jsonl) in the journal directory with
+    C(when) (ISO 8601 UTC), C(who) (user@host), C(inventory), C(playbook), C(mode) (C(check) or C(apply)), C(limit),
+    C(tags) (run and skip), C(exit) (0, 2 when a host failed, 4 when a host was unreachable), C(hosts) (per host
+    C(ok), C(changed), C(failed), C(unreachable), C(skipped)), C(tasks) (every task that changed or failed, per host,
+    with its role and a diff summary - file, lines added and removed), C(plays) (name, tier and seconds) and C(duration_s).
+  - The journal directory is E(SITEKIT_JOURNAL_DIR), else E(SITEKIT_RUN_LOG_DIR), else C(journal/) beside the
+    C(ansible.cfg) in use (else in the current directory). A write error is a warning, not a failure.
+  - Prints a C(SITEKIT RUN SUMMARY) banner - hosts changed, failures (an unreachable host counts as a failure), the
+    mode, one line per changed, failed or unreachable task, and the journal file.
+  - When E(SITEKIT_REPORT_HTML) is set, writes there an HTML page of the run - per host its counts, per changed or
+    failed task its message and diff (tasks with C(no_log) show neither).
+  - When E(SITEKIT_RUN_LOG_DIR) is set, also writes the former per-run file C(<end time>-<playbook>.json)
+    (C(playbook), C(inventory), C(check_mode), C(changed), C(failed), C(duration_s), C(finished)) for the readers
+    that still expect it (molecule check-mode assertions); deprecated, read the journal instead.
 version_added: "0.1.0"
 author: sitekit maintainers (!UNKNOWN)
 requirements:
   - enabled in C(callbacks_enabled) (sitekit's C(ansible.cfg) does)
 notes:
-  - E(SITEKIT_RUN_LOG_DIR) is read from the environment directly; the callback has no configuration option.
+  - The environment variables are read directly; the callback has no configuration option.
+  - Diffs appear in the HTML report only for runs with C(--diff) (or tasks with C(diff) set).
 """
 
 EXAMPLES = r"""
@@ -33,17 +40,24 @@ EXAMPLES = r"""
 # [defaults]
 # callbacks_enabled = sitekit.core.run_summary
 
-# then, e.g.:  SITEKIT_RUN_LOG_DIR=/var/log/sitekit ansible-playbook -i inventories/<site> playbooks/site.yml
+# then, e.g.:  SITEKIT_JOURNAL_DIR=/var/log/sitekit SITEKIT_REPORT_HTML=/tmp/run.html \
+#   ansible-playbook -i inventories/<site> playbooks/site.yml --diff
 """
 
 # ruff: noqa: E402  (Ansible plugin layout: the documentation comes before the imports)
+import getpass
 import json
 import os
+import socket
 import time
 from pathlib import Path
 
+from ansible import constants as C
 from ansible import context
 from ansible.plugins.callback import CallbackBase
+from ansible_collections.sitekit.core.plugins.plugin_utils import journal, run_report
+
+_MSG_MAX = 500
 
 
 class CallbackModule(CallbackBase):
@@ -55,44 +69,120 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self.started = time.time()
-        self.record = {"playbook": None, "inventory": [], "check_mode": False, "changed": [], "failed": []}
+        self.playbook = None
+        self.inventory: list[str] = []
+        self.check_mode = bool(context.CLIARGS.get("check"))
+        self.details: list[dict] = []  # one per changed, failed or unreachable task, in run order
+        self.plays: list[dict] = []
+        self.journal_path = None
 
+    # ---- events ----------------------------------------------------------------------------------
     def v2_playbook_on_start(self, playbook):
-        self.record["playbook"] = os.path.basename(playbook._file_name)
+        self.playbook = os.path.basename(playbook._file_name)
 
     def v2_playbook_on_play_start(self, play):
-        manager = play.get_variable_manager()
-        inventory = getattr(manager, "_inventory", None)
+        self._close_play()
+        tiers = [str(t).split("::", 1)[1] for t in play.tags or [] if str(t).startswith("tier::")]
+        self.plays.append({"name": play.get_name(), "tier": tiers[0] if tiers else None, "started": time.time()})
+        inventory = getattr(play.get_variable_manager(), "_inventory", None)
         if inventory is not None:
-            self.record["inventory"] = [str(s) for s in inventory._sources]
-        self.record["check_mode"] = bool(context.CLIARGS.get("check")) or bool(play.check_mode)
-
-    def _entry(self, result):
-        return {"host": result._host.get_name(), "task": result._task.get_name()}
+            self.inventory = [str(s) for s in inventory._sources]
+        self.check_mode = bool(context.CLIARGS.get("check")) or bool(play.check_mode)
 
     def v2_runner_on_ok(self, result):
         if result._result.get("changed"):
-            self.record["changed"].append(self._entry(result))
+            self._detail(result, "changed")
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         if not ignore_errors:
-            self.record["failed"].append(self._entry(result) | {"msg": str(result._result.get("msg", ""))[:500]})
+            self._detail(result, "failed")
+
+    def v2_runner_on_unreachable(self, result):
+        self._detail(result, "unreachable")
 
     def v2_playbook_on_stats(self, stats):
-        self.record["duration_s"] = round(time.time() - self.started, 1)
-        self.record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        folder = Path(os.environ.get("SITEKIT_RUN_LOG_DIR", ".cache/runs"))
+        self._close_play()
+        record = self._record(stats)
+        self._write(record)
+        self._show(record)
+
+    # ---- building the record -----------------------------------------------------------------------
+    def _close_play(self):
+        if self.plays and "seconds" not in self.plays[-1]:
+            self.plays[-1]["seconds"] = round(time.time() - self.plays[-1].pop("started"), 1)
+
+    def _detail(self, result, status):
+        res = result._result
+        diffs = res.get("diff") or [r.get("diff") for r in res.get("results", []) if isinstance(r, dict) and r.get("diff")]
+        diff_text = "".join(self._get_diff(d) for d in (diffs if isinstance(diffs, list) else [diffs]) if d) if diffs else ""
+        role = result._task._role.get_name() if getattr(result._task, "_role", None) else None
+        self.details.append({
+            "host": result._host.get_name(), "task": result._task.get_name(), "role": role, "status": status,
+            "msg": str(res.get("msg", ""))[:_MSG_MAX] if status != "changed" else "",
+            "diff_summary": journal.diff_summary(diffs), "diff": diff_text,
+        })
+
+    def _record(self, stats) -> dict:
+        hosts = {}
+        for host in sorted(stats.processed):
+            s = stats.summarize(host)
+            hosts[host] = {"ok": s["ok"], "changed": s["changed"], "failed": s["failures"],
+                           "unreachable": s["unreachable"], "skipped": s["skipped"]}
+        exit_code = 4 if any(h["unreachable"] for h in hosts.values()) else 2 if any(h["failed"] for h in hosts.values()) else 0
+        return {
+            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "who": f"{getpass.getuser()}@{socket.gethostname()}",
+            "inventory": self.inventory,
+            "playbook": self.playbook,
+            "mode": "check" if self.check_mode else "apply",
+            "limit": context.CLIARGS.get("subset") or None,
+            "tags": {"run": list(context.CLIARGS.get("tags") or ["all"]), "skip": list(context.CLIARGS.get("skip_tags") or [])},
+            "exit": exit_code,
+            "hosts": hosts,
+            "tasks": [{"host": d["host"], "task": d["task"], "role": d["role"], "changed": d["status"] == "changed",
+                       "failed": d["status"] != "changed", "diff_summary": d["diff_summary"]} for d in self.details],
+            "plays": self.plays,
+            "duration_s": round(time.time() - self.started, 1),
+        }
+
+    # ---- output -------------------------------------------------------------------------------------
+    def _write(self, record):
+        try:
+            self.journal_path = journal.append(record, C.CONFIG_FILE)
+        except OSError as exc:
+            self.journal_path = None
+            self._display.warning(f"run_summary: could not append to the run journal: {exc}")
+        if os.environ.get("SITEKIT_REPORT_HTML"):
+            try:
+                Path(os.environ["SITEKIT_REPORT_HTML"]).write_text(run_report.render(record, self.details), encoding="utf-8")
+            except OSError as exc:
+                self._display.warning(f"run_summary: could not write the HTML report: {exc}")
+        if os.environ.get("SITEKIT_RUN_LOG_DIR"):
+            self._write_legacy(record, Path(os.environ["SITEKIT_RUN_LOG_DIR"]))
+
+    def _write_legacy(self, record, folder: Path):
+        legacy = {"playbook": record["playbook"], "inventory": record["inventory"], "check_mode": record["mode"] == "check",
+                  "changed": [{"host": d["host"], "task": d["task"]} for d in self.details if d["status"] == "changed"],
+                  "failed": [{"host": d["host"], "task": d["task"], "msg": d["msg"]} for d in self.details if d["status"] != "changed"],
+                  "duration_s": record["duration_s"], "finished": record["when"]}
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            name = f"{self.record['finished'].replace(':', '')}-{self.record['playbook']}.json"
-            (folder / name).write_text(json.dumps(self.record, indent=2))
+            (folder / f"{record['when'].replace(':', '')}-{record['playbook']}.json").write_text(json.dumps(legacy, indent=2))
         except OSError as exc:
             self._display.warning(f"run_summary: could not write the run record: {exc}")
-        changed = self.record["changed"]
+
+    def _show(self, record):
+        failed = [d for d in self.details if d["status"] != "changed"]
+        bad_hosts = sorted(h for h, c in record["hosts"].items() if c["failed"] or c["unreachable"])
+        changed_hosts = sorted(h for h, c in record["hosts"].items() if c["changed"])
+        mode = "check mode (nothing applied)" if record["mode"] == "check" else "applied"
         self._display.banner("SITEKIT RUN SUMMARY")
-        mode = "check mode (nothing applied)" if self.record["check_mode"] else "applied"
-        self._display.display(f"{self.record['playbook']}: {len(changed)} change(s), {len(self.record['failed'])} failure(s), {mode}")
-        for item in changed:
-            self._display.display(f"  changed  {item['host']}: {item['task']}")
-        for item in self.record["failed"]:
-            self._display.display(f"  FAILED   {item['host']}: {item['task']}: {item['msg']}")
+        self._display.display(
+            f"{record['playbook']}: {len(record['hosts'])} host(s), {len(self.details) - len(failed)} change(s) on "
+            f"{len(changed_hosts)} host(s), {len(failed)} failure(s) on {len(bad_hosts)} host(s), {mode}, exit {record['exit']}")
+        for d in self.details:
+            label = {"changed": "changed    ", "failed": "FAILED     ", "unreachable": "UNREACHABLE"}[d["status"]]
+            extra = f": {d['msg']}" if d["msg"] else (f" ({d['diff_summary']})" if d["diff_summary"] else "")
+            self._display.display(f"  {label} {d['host']}: {d['task']}{extra}")
+        if self.journal_path:
+            self._display.display(f"journal: {self.journal_path}")

@@ -33,6 +33,8 @@ options:
       - Inventory source(s) to validate - directories or files, a single path or a list; a relative path is taken
         from the directory C(ansible-playbook) runs in.
       - Defaults to the sources the play was started with (C(ansible_inventory_sources), i.e. C(-i)).
+      - A source that declares nothing of the site model (no C(site_*) variable, no host fact such as C(site_ip)), for
+        example a file that only adds connection settings, is left out; the task fails when no source declares a site.
     type: list
     elements: str
   fail_on_warnings:

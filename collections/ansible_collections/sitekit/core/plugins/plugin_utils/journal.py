@@ -1,0 +1,97 @@
+"""The run journal: one JSON line per ansible-playbook run, kept for operators and auditors.
+
+Written by the ``sitekit.core.run_summary`` callback; read by whoever reports on runs (the lab
+summary, the auditor pack). Record fields (all present in every record)::
+
+    when       ISO 8601 UTC end of the run, e.g. 2025-01-01T21:30:00Z
+    who        user@host that ran it
+    inventory  [inventory sources]
+    playbook   playbook file name
+    mode       "check" or "apply"
+    limit      the --limit pattern or null
+    tags       {"run": [...], "skip": [...]}
+    exit       0, 2 (a host failed) or 4 (a host was unreachable): what ansible-playbook returns for these results
+    hosts      {host: {ok, changed, failed, unreachable, skipped}}
+    tasks      [{host, task, role, changed, failed, diff_summary}] for every task that changed or failed
+               (ok and skipped tasks are only counted in ``hosts``); diff_summary e.g. "/etc/x: +3 -1"
+    plays      [{name, tier, seconds}] in the order they ran; tier from the play's tier::<tier> tag (extra field)
+    duration_s seconds from start to end (extra field)
+
+The directory is $SITEKIT_JOURNAL_DIR, else $SITEKIT_RUN_LOG_DIR (tests, molecule), else ``journal/``
+beside the ansible.cfg in use (the project's root), else in the current directory; the file is
+``runs.jsonl`` in it. ``make clean`` leaves it; ``.gitignore`` keeps it out of the repository.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+
+FILE_NAME = "runs.jsonl"
+
+
+def journal_dir(config_file: str | None = None) -> Path:
+    """Where the journal lives (see the module docstring for the order)."""
+    for variable in ("SITEKIT_JOURNAL_DIR", "SITEKIT_RUN_LOG_DIR"):
+        if os.environ.get(variable):
+            return Path(os.environ[variable])
+    base = Path(config_file).resolve().parent if config_file else Path.cwd()
+    return base / "journal"
+
+
+def journal_file(config_file: str | None = None) -> Path:
+    return journal_dir(config_file) / FILE_NAME
+
+
+def append(record: dict, config_file: str | None = None) -> Path:
+    """Append one record as one line, under an exclusive lock (runs may end at the same time)."""
+    path = journal_file(config_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+    with path.open("a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(line)
+    return path
+
+
+def read(path: str | Path) -> list[dict]:
+    """Every record of a journal file, oldest first."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / FILE_NAME
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def diff_summary(diffs) -> str:
+    """``"<file>: +a -r"`` for each diff of a task result (a dict, a list of dicts, or prepared text)."""
+    if not diffs:
+        return ""
+    out = []
+    for diff in diffs if isinstance(diffs, list) else [diffs]:
+        if not isinstance(diff, dict):
+            continue
+        if "prepared" in diff:
+            lines = str(diff["prepared"]).splitlines()
+            added = sum(1 for x in lines if x.startswith("+") and not x.startswith("+++"))
+            removed = sum(1 for x in lines if x.startswith("-") and not x.startswith("---"))
+            out.append(f"+{added} -{removed}")
+            continue
+        if "before" not in diff and "after" not in diff:
+            continue
+        before, after = _lines(diff.get("before")), _lines(diff.get("after"))
+        name = diff.get("after_header") or diff.get("before_header") or ""
+        added, removed = len([x for x in after if x not in set(before)]), len([x for x in before if x not in set(after)])
+        out.append(f"{name}: +{added} -{removed}" if name else f"+{added} -{removed}")
+    return "; ".join(out)
+
+
+def _lines(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, indent=1, sort_keys=True, default=str)
+    return str(value).splitlines()

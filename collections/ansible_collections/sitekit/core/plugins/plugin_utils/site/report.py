@@ -1,0 +1,77 @@
+"""Validation of inventory sources and its wording, shared by every entry point.
+
+``make validate`` (the ``site_validate`` action) and the gate that runs inside every
+``ansible``/``ansible-playbook`` process (the ``site_gate`` vars plugin) call ``validate_sources``
+and print ``Outcome.message()``: one implementation, one wording of each problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate
+
+
+@dataclass
+class Outcome:
+    """What validating some inventory sources found."""
+
+    sources: list[str]
+    hosts: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    site_declared: bool = True  # False when every source was left out (skip_undeclared)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def refused(self, fail_on_warnings: bool = False) -> list[Problem]:
+        """The problems that refuse the inventory: errors, and warnings when they are fatal."""
+        return self.errors + (self.warnings if fail_on_warnings else [])
+
+    def message(self, fail_on_warnings: bool = False) -> str:
+        """One line per refusing problem, else a one-line summary of what was checked."""
+        where = ", ".join(self.sources)
+        shown = self.refused(fail_on_warnings)
+        if shown:
+            return f"{len(shown)} problem(s) in {where}:\n" + "\n".join(f"- {p}" for p in shown)
+        return (f"{where}: {self.hosts} hosts, {len(describe_rules())} rules checked, "
+                f"0 errors, {len(self.warnings)} warning(s)")
+
+
+def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: bool = False,
+                     vault_secrets=None) -> Outcome:
+    """Load each inventory source and run every rule of the site model on it (``strict``: the example
+    placeholder secrets are errors). ``vault_secrets`` (the play's) open a whole-file vault; without
+    them it stays unopened and the rest is still checked.
+
+    With ``skip_undeclared``, a source that declares nothing of the site model (a file that only adds
+    connection settings beside the site's inventory, ``-i localhost,``) is left out.
+    """
+    outcome = Outcome([])
+    for source in sources:
+        site = load_site(str(source), vault_secrets=vault_secrets)
+        if skip_undeclared and not declares_a_site(site):
+            continue
+        outcome.sources.append(str(source))
+        outcome.hosts += len(site.hosts)
+        outcome.problems.extend(validate(site, strict=strict))
+    outcome.site_declared = bool(outcome.sources)
+    return outcome
+
+
+def declares_a_site(site) -> bool:
+    """True when the inventory says anything of the site model (a ``site_*`` variable or a host fact).
+
+    An inventory that declares nothing of it (``-i localhost,``, a scratch inventory) is not a site:
+    there is nothing to validate and no role of this collection could run on it.
+    """
+    return any(k.startswith("site_") for k in site.vars) or any(
+        k in HOST_KEYS or k.startswith("site_") for host in site.hosts.values() for k in host.vars)

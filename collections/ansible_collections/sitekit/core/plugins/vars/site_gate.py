@@ -1,0 +1,107 @@
+"""Refuse a broken site inventory inside every ansible process, before any host is contacted.
+
+A play on ``localhost`` (playbooks/validate.yml) is skipped by ``--limit <one node>``, ``--start-at-task``,
+``--tags`` without ``always`` or a tier playbook run alone. Vars plugins are not chosen by play
+selection: ansible-core runs them right after it parses the inventory (InventoryManager.parse_sources,
+stage ``inventory``) and again whenever a task's variables are computed (VariableManager.get_vars,
+stage ``task``), in ``ansible``, ``ansible-playbook``, ``ansible-inventory`` and ``ansible-console``
+alike, long before a connection plugin is loaded.
+"""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: site_gate
+short_description: Refuse a broken site inventory in every ansible process, before any connection
+version_added: "0.2.0"
+author: sitekit maintainers (!UNKNOWN)
+description:
+  - Once per process, loads each inventory source given with C(-i) (or the configured default) again from disk, with
+    Ansible's own loader and no vault secret, and runs every rule of the site model on it (the code and the wording of
+    C(make validate) and of the M(sitekit.core.site_validate) action).
+  - Raises an error listing one line per problem (file and line, host, key) when the inventory has errors, so
+    C(ansible-playbook) stops before its first play, whatever C(--limit), C(--tags), C(--start-at-task), C(--step) or
+    playbook was given, and C(ansible) (ad hoc) and C(ansible-inventory) refuse the inventory too.
+  - An inventory source that declares nothing of the site model (no C(site_*) variable and no host fact such as
+    C(site_ip) or C(vm)), for example a file that only adds connection settings beside the site's inventory, is
+    not a site and is left alone; each other source is validated as a whole site. Host lists are skipped.
+  - Provides no variable. Warnings are not fatal; C(-v) shows the one-line summary.
+  - Why a vars plugin and not an inventory plugin or a first play - an inventory plugin is chosen per source and
+    would replace the YAML and INI plugins; a play is skipped by play selection. A vars plugin is run by ansible-core
+    itself for every inventory it parses.
+notes:
+  - Enable it next to the built-in one, C(vars_plugins_enabled = ansible.builtin.host_group_vars, sitekit.core.site_gate)
+    (sitekit's C(ansible.cfg) does); vars plugins of a collection only run when enabled.
+  - Runs only inside an Ansible command line tool (it reads the C(-i) sources of that command); Python code that builds
+    an C(InventoryManager) itself, such as C(make validate)'s own loader or the test suite, is not affected.
+options:
+  stage:
+    description:
+      - When ansible-core runs the plugin. Fixed to V(all) so that no configuration moves it after the first
+        connection; the result is computed once per process and reused.
+    type: str
+    default: all
+    choices: [all]
+"""
+
+# ruff: noqa: E402  (Ansible plugin layout: the documentation comes before the imports)
+import os
+
+from ansible import context
+from ansible.errors import AnsibleError
+from ansible.plugins.vars import BaseVarsPlugin
+from ansible.utils.display import Display
+
+display = Display()
+
+# Once per process: {sources: error message or None}; `_busy` stops the recursion of load_site, which
+# parses the same inventory with Ansible's loader and so runs the vars plugins again.
+_VERDICTS: dict[tuple, str | None] = {}
+_busy = False
+
+
+def cli_sources() -> tuple[str, ...]:
+    """The inventory sources of the running command line tool (paths only), or () outside one."""
+    sources = context.CLIARGS.get("inventory") or ()
+    if isinstance(sources, str):
+        sources = (sources,)
+    return tuple(s for s in sources if s and "," not in s and os.path.exists(s))
+
+
+def verdict(sources: tuple[str, ...]) -> str | None:
+    """The refusal message for ``sources`` (None when valid or not a site), computed once per process."""
+    global _busy
+    if sources not in _VERDICTS:
+        from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
+
+        _busy = True
+        try:
+            outcome = validate_sources(list(sources), skip_undeclared=True)
+        except Exception as exc:  # noqa: BLE001 - an inventory that cannot be loaded is refused, not skipped
+            _VERDICTS[sources] = f"sitekit: the inventory {', '.join(sources)} could not be validated: {exc}"
+            return _VERDICTS[sources]
+        finally:
+            _busy = False
+        if not outcome.site_declared:
+            _VERDICTS[sources] = None
+        elif outcome.refused():
+            _VERDICTS[sources] = f"sitekit: inventory refused before any connection, {outcome.message()}"
+        else:
+            display.v(f"sitekit: {outcome.message()}")
+            _VERDICTS[sources] = None
+    return _VERDICTS[sources]
+
+
+class VarsModule(BaseVarsPlugin):
+    # The verdict is process-wide (module state); the instance keeps nothing.
+    is_stateless = True
+
+    def get_vars(self, loader, path, entities, cache=True):
+        super().get_vars(loader, path, entities)
+        sources = cli_sources()
+        if _busy or not sources:
+            return {}
+        message = verdict(sources)
+        if message:
+            raise AnsibleError(message)
+        return {}

@@ -1,0 +1,109 @@
+"""Pieces of `make lab` (tools/lab) that need no container: progress, the Windows plan, the summary,
+the endpoints overlay, the daemons' pid safety."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+from sitekit_paths import REPO
+
+sys.path.insert(0, str(REPO / "tools" / "lab"))
+import context  # noqa: E402
+import daemons  # noqa: E402
+import progress  # noqa: E402
+import summary  # noqa: E402
+import windows_plan  # noqa: E402
+
+
+def test_a_silent_step_still_prints_a_line_every_few_seconds(tmp_path, capsys):
+    rc = progress.run([sys.executable, "-c", "import time; print('TASK [x] ***', flush=True); time.sleep(2.6)"], "step",
+                      tmp_path / "log", every=1)
+    out = capsys.readouterr().out
+    assert rc == 0 and out.count("… step: ") >= 2 and "at TASK [x]" in out
+    assert (tmp_path / "log").read_text() == "TASK [x] ***\n"
+
+
+def test_ansible_lines_keep_plays_tasks_and_failures_only():
+    assert progress.ansible_lines("TASK [glpi : Install] ****") == "  TASK [glpi : Install]"
+    assert progress.ansible_lines("fatal: [rt-01]: FAILED! => {}").startswith("    fatal: [rt-01]")
+    assert progress.ansible_lines("ok: [pve1]") is None and progress.ansible_lines("changed: [pve1]") is None
+
+
+def test_windows_plan_marks_every_host_not_executed_with_its_work():
+    plan = windows_plan.plan()
+    site = context.site()
+    assert set(plan) == set(site.groups["windows"])
+    assert {p["status"] for p in plan.values()} == {"not executed: no Windows host"}
+    [sql] = site.groups["sql_servers"]
+    assert "CREATE LOGIN" in plan[sql]["tsql"]["security.sql"] and len(plan[sql]["tsql"]) == 3
+    broker = site.groups["rds_connection_brokers"][0]
+    assert plan[broker]["rds"][0].startswith("1. session_deployment")
+    assert any("Cegid-TCP-in: in tcp 135,139,703,1433 from" in r for r in plan[sql]["firewall"])
+    assert "T-SQL batch security.sql" in windows_plan.render_html(plan)
+
+
+def _record(tasks, hosts, plays):
+    return {"tasks": tasks, "hosts": hosts, "plays": plays, "rc": 0}
+
+
+def test_summary_tells_changes_failures_unreachable_and_tiers_not_reached(monkeypatch, tmp_path):
+    monkeypatch.setattr(summary, "BUILD", tmp_path)
+    monkeypatch.setattr(summary, "_exists", lambda: {t: f"{t} things" for t in summary.TIERS[:-1]})
+    first = _record([{"host": "pve1", "task": "a", "role": "proxmox_node", "changed": True, "failed": False},
+                     {"host": "localhost", "task": "b", "role": "proxmox_vms", "changed": False, "failed": True}],
+                    {"pve1": {"changed": 1, "unreachable": 0}, "glpi01": {"changed": 0, "unreachable": 1}},
+                    [{"name": "p", "tier": "proxmox", "seconds": 12.0}])
+    second = _record([], {"pve1": {"changed": 0, "unreachable": 0}}, [{"name": "p", "tier": "proxmox", "seconds": 3.0}])
+    outcome = summary.build({}, first, second, {"rc": 0, "results": [], "log": ""}, {"converge": 12.0})
+    text = summary.render(outcome)
+    assert not outcome["ok"] and outcome["unreachable"] == ["glpi01"]
+    assert "not reached: network, linux" in text and "NOT REACHED; network things" in text
+    assert "FAILED (1st) localhost: b" in text and "second pass: changed=0  (idempotent)" in text
+    assert "not executed: no Windows host" in text
+    assert (tmp_path / "index.html").exists() and (tmp_path / "windows-plan.html").exists()
+
+
+def test_a_second_pass_that_changes_something_fails_the_lab(monkeypatch, tmp_path):
+    monkeypatch.setattr(summary, "BUILD", tmp_path)
+    monkeypatch.setattr(summary, "_exists", lambda: {t: "" for t in summary.TIERS[:-1]})
+    plays = [{"name": t, "tier": t, "seconds": 1.0} for t in ("proxmox", "network", "linux")]
+    second = _record([{"host": "ftp01", "task": "x", "role": "ftp_archive", "changed": True, "failed": False}],
+                     {"ftp01": {"changed": 1, "unreachable": 0}}, plays)
+    outcome = summary.build({}, _record([], {}, plays), second, {"rc": 0, "results": [], "log": ""}, {})
+    assert outcome["problems"] == ["second converge changed 1 task(s): not idempotent"]
+    assert "NOT IDEMPOTENT" in summary.render(outcome)
+
+
+def test_stop_never_signals_a_pid_that_is_not_the_daemon(monkeypatch, tmp_path):
+    monkeypatch.setattr(daemons, "RUN", tmp_path)
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        (tmp_path / "pve-sim.pid").write_text(str(other.pid))
+        assert daemons.stop("pve-sim", daemons.PVE_MARKER) is False
+        assert other.poll() is None, "a process that is not the simulator was signalled"
+        assert not (tmp_path / "pve-sim.pid").exists()
+    finally:
+        other.kill()
+
+
+def test_endpoints_hold_connection_settings_only(monkeypatch, tmp_path):
+    import endpoints
+
+    monkeypatch.setattr(endpoints, "ENDPOINTS", tmp_path / "endpoints.yml")
+    monkeypatch.setattr(endpoints, "glpi_standin", lambda: {"glpi_archive_path": "/x.tgz", "glpi_archive_sha256": "0" * 64})
+    endpoints.write({"port": 40001}, {"devices": {"sw-core": 40002}, "user": "netadmin"})
+    data = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
+    hosts = data["all"]["hosts"]
+    assert data["all"]["vars"] == {"proxmox_api_override": {"api_port": 40001}}
+    assert hosts["sw-core"] == {"ansible_port": 40002} and hosts["pve1"] == {"ansible_host": context.container_name("pve1")}
+    assert not [k for h in hosts.values() for k in h if k.startswith("site_") or k in ("vm", "switch", "router", "pve_node")]
+
+
+@pytest.mark.parametrize("flag", ["--privileged", "--network=host"])
+def test_containers_are_never_privileged_nor_on_the_host_network(flag):
+    import containers
+
+    assert flag not in containers.SYSTEMD_FLAGS and "SYS_ADMIN" in containers.SYSTEMD_FLAGS

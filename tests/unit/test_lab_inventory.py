@@ -1,0 +1,149 @@
+"""The lab inventory: self-contained, in step with rcr, and no lab host is the controller (issue 10).
+
+* No symlink: a copied lab keeps working; each group_vars file of rcr exists in the lab with the
+  same keys and structure (values may differ). How hosts are reached (``connection.yml``) and the
+  lab's own settings (``lab.yml``) are the only files allowed to differ.
+* Every lab host is a container, a simulated device or a Windows plan: none is reached with the
+  ``local`` connection or at the controller's own name; only plays on ``localhost`` (validation,
+  API calls) may run locally.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from sitekit_paths import REPO
+
+LAB, RCR = REPO / "inventories/lab", REPO / "inventories/rcr"
+PER_INVENTORY = {"connection.yml", "lab.yml"}
+# Optional keys only one side sets, each with its reason.
+OPTIONAL = {
+    "site_proxmox.api_host": "the lab's API is the simulator on 127.0.0.1; rcr's is its first node (the default)",
+}
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.add_constructor("!vault", lambda loader, node: "vault")
+
+
+def shape(value):
+    """Keys and nesting of a value: dicts by key, lists by the merged shape of their items, None for null."""
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        inner = None
+        for item in value:
+            s = shape(item)
+            if isinstance(s, dict) and isinstance(inner, dict):
+                for k, v in s.items():
+                    inner.setdefault(k, v)
+            elif inner is None:
+                inner = s
+        return ("list", inner)
+    return None if value is None else "scalar"
+
+
+def differences(lab, rcr, path: str = "") -> list[str]:
+    if lab is None or rcr is None:  # null (e.g. no QDevice) stands for any value
+        return []
+    if type(lab) is not type(rcr):
+        return [f"{path or '.'}: {'mapping' if isinstance(lab, dict) else lab} in the lab, "
+                f"{'mapping' if isinstance(rcr, dict) else rcr} in rcr"]
+    if isinstance(lab, dict):
+        out = []
+        for key in sorted(set(lab) | set(rcr)):
+            where = f"{path}.{key}" if path else key
+            if where in OPTIONAL:
+                continue
+            if key not in lab:
+                out.append(f"{where}: missing in the lab")
+            elif key not in rcr:
+                out.append(f"{where}: only in the lab")
+            else:
+                out += differences(lab[key], rcr[key], where)
+        return out
+    if isinstance(lab, tuple):
+        return differences(lab[1], rcr[1], f"{path}[]")
+    return []
+
+
+def load(path: Path):
+    return yaml.load(path.read_text(), Loader=_Loader) or {}
+
+
+def test_the_lab_has_no_symlink():
+    links = [str(p.relative_to(REPO)) for p in LAB.rglob("*") if p.is_symlink()]
+    assert links == []
+
+
+def test_every_rcr_group_vars_file_has_a_lab_copy_of_the_same_shape():
+    problems = []
+    for rcr_file in sorted(RCR.glob("group_vars/**/*.yml")):
+        lab_file = LAB / rcr_file.relative_to(RCR)
+        if not lab_file.exists():
+            problems.append(f"{lab_file.relative_to(REPO)}: missing")
+        elif rcr_file.name not in PER_INVENTORY:
+            problems += [f"{lab_file.relative_to(REPO)}: {d}" for d in differences(shape(load(lab_file)), shape(load(rcr_file)))]
+    extra = [str(p.relative_to(REPO)) for p in LAB.glob("group_vars/**/*.yml")
+             if not (RCR / p.relative_to(LAB)).exists() and p.name not in PER_INVENTORY]
+    assert problems + extra == []
+
+
+def test_every_lab_host_is_declared_like_its_rcr_namesake():
+    problems = []
+    for lab_file in sorted(LAB.glob("host_vars/*.yml")):
+        rcr_file = RCR / "host_vars" / lab_file.name
+        assert rcr_file.exists(), f"{lab_file.name}: a lab host with no rcr namesake"
+        problems += [f"{lab_file.name}: {d}" for d in differences(shape(load(lab_file)), shape(load(rcr_file)))]
+    assert problems == []
+
+
+def test_the_shape_comparison_sees_a_missing_key_and_a_changed_structure():
+    assert differences(shape({"a": {"b": 1}}), shape({"a": {"b": 2, "c": 3}})) == ["a.c: missing in the lab"]
+    assert differences(shape({"a": [1]}), shape({"a": {"x": 1}})) == [
+        "a: ('list', 'scalar') in the lab, mapping in rcr"]
+    assert differences(shape({"a": [{"x": 1}], "q": None}), shape({"a": [{"x": 2}], "q": {"h": 1}})) == []
+
+
+@pytest.fixture(scope="module")
+def lab_hostvars() -> dict:
+    """Every lab host's effective variables, as Ansible computes them (no templating)."""
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    inventory = InventoryManager(loader=loader, sources=[str(LAB)])
+    manager = VariableManager(loader=loader, inventory=inventory)
+    return {h.name: manager.get_vars(host=h, include_hostvars=False) for h in inventory.get_hosts()}
+
+
+def test_no_lab_host_is_the_controller(lab_hostvars):
+    local = sorted(h for h, v in lab_hostvars.items() if str(v.get("ansible_connection", "ssh")) in ("local", "ansible.builtin.local"))
+    assert local == [], f"lab hosts managed on the controller itself: {local}"
+    assert "localhost" not in lab_hostvars and "127.0.0.1" not in lab_hostvars
+    on_loopback = sorted(h for h, v in lab_hostvars.items() if str(v.get("ansible_host")) in ("127.0.0.1", "localhost")
+                         and v.get("ansible_connection") != "ansible.netcommon.network_cli")
+    assert on_loopback == [], f"only the simulated IOS devices may be reached on 127.0.0.1: {on_loopback}"
+
+
+def test_containers_are_reached_by_container_name(lab_hostvars):
+    for host in lab_hostvars:
+        v = lab_hostvars[host]
+        if v.get("ansible_connection", "").startswith("community.docker."):
+            assert v["ansible_host"] == "sitekit-lab-{{ inventory_hostname }}", host
+
+
+def test_only_plays_on_localhost_run_locally():
+    offenders = []
+    for path in sorted((REPO / "playbooks").glob("*.yml")):
+        for play in yaml.safe_load(path.read_text()) or []:
+            local = play.get("connection") == "local" or (play.get("vars") or {}).get("ansible_connection") == "local"
+            if local and play.get("hosts") != "localhost":
+                offenders.append(f"{path.name}: {play.get('name')} on {play.get('hosts')}")
+    assert offenders == []

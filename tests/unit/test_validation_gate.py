@@ -1,0 +1,124 @@
+"""No entry point skips validation (issue 10): a broken inventory is refused before any connection.
+
+Every command runs inside a network namespace with no interface (``unshare -n``), and every host's
+connection is forced to ``ssh`` through a recorder executable that writes down each host it is asked
+to reach: a refused run must leave no record, print the same problem line as ``make validate`` and
+start no play. The same commands on the valid rcr inventory do reach the recorder (so the check can fail).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sitekit_paths import REPO
+from validation.mutate import apply_case
+
+BIN = Path(sys.executable).parent
+CASE = {"file": "host_vars/sql01.yml", "set": {"vm.memory_mb": 4096}}
+PROBLEM = "host sql01: vm.memory_mb: 4096 MB is below the Cegid minimum 8192 MB for a database server [cegid-sql]"
+
+# (command, args): site.yml with play selection, tier and task playbooks run alone, ad hoc.
+ENTRIES = {
+    "site --limit host": ("ansible-playbook", ["playbooks/site.yml", "--limit", "pve1"]),
+    "site --limit group": ("ansible-playbook", ["playbooks/site.yml", "--limit", "proxmox_nodes"]),
+    "site --tags role": ("ansible-playbook", ["playbooks/site.yml", "--tags", "role::proxmox_node"]),
+    "site --tags tier, skip always": ("ansible-playbook", ["playbooks/site.yml", "--tags", "tier::linux",
+                                                           "--skip-tags", "always"]),
+    "site --start-at-task": ("ansible-playbook", ["playbooks/site.yml", "--start-at-task", "Node preparation"]),
+    "site --step": ("ansible-playbook", ["playbooks/site.yml", "--step"]),
+    "proxmox.yml": ("ansible-playbook", ["playbooks/proxmox.yml"]),
+    "network.yml": ("ansible-playbook", ["playbooks/network.yml"]),
+    "windows.yml": ("ansible-playbook", ["playbooks/windows.yml"]),
+    "linux.yml": ("ansible-playbook", ["playbooks/linux.yml"]),
+    "backup_network.yml": ("ansible-playbook", ["playbooks/backup_network.yml"]),
+    "restore_glpi.yml": ("ansible-playbook", ["playbooks/restore_glpi.yml"]),
+    "pra_drill.yml": ("ansible-playbook", ["playbooks/pra_drill.yml", "-e", "pra_vm=dc01", "-e", "pra_node=pve2"]),
+    "ad hoc": ("ansible", ["proxmox_nodes:debian", "-m", "ansible.builtin.ping"]),
+}
+RECORDER = """#!/bin/sh
+# Stands in for ssh: writes down the host it was asked to reach, then fails like an unreachable host.
+echo "$*" >> "{log}"
+exit 255
+"""
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> Path:
+    return apply_case(REPO / "inventories/rcr", tmp_path_factory.mktemp("gate") / "rcr-broken", CASE)
+
+
+def isolated(tmp_path: Path, tool: str, inventory: Path, args: list[str]) -> tuple[subprocess.CompletedProcess, list]:
+    """Run an ansible tool in a namespace with no network; every connection goes to the recorder."""
+    log = tmp_path / "connections.log"
+    recorder = tmp_path / "ssh"
+    recorder.write_text(RECORDER.format(log=log))
+    recorder.chmod(0o755)
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PATH": f"{BIN}:{os.environ['PATH']}",
+           "ANSIBLE_NOCOLOR": "1", "SITEKIT_JOURNAL_DIR": str(tmp_path / "journal"),
+           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_FACT_CACHING": "memory"}
+    force = ["-e", "ansible_connection=ssh", "-e", f"ansible_ssh_executable={recorder}", "-e", "ansible_port=22"]
+    cmd = ["unshare", "--net", str(BIN / tool), "-i", str(inventory), *args, *force]
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, input="y\n" * 50)
+    return done, (log.read_text().splitlines() if log.exists() else [])
+
+
+def test_the_namespace_has_no_network():
+    done = subprocess.run(["unshare", "--net", sys.executable, "-c",
+                           "import socket; s = socket.socket(); s.settimeout(2); s.connect(('127.0.0.1', 22))"],
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and "Network is unreachable" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_broken_inventory_is_refused_before_any_connection(tmp_path, broken, entry):
+    tool, args = ENTRIES[entry]
+    done, reached = isolated(tmp_path, tool, broken, args)
+    out = done.stdout + done.stderr
+    assert done.returncode != 0, out
+    assert reached == [], f"{entry}: connections attempted to {reached}"
+    edited = broken / CASE["file"]
+    line = next(n for n, text in enumerate(edited.read_text().splitlines(), 1) if "memory_mb:" in text)
+    assert f"{edited}:{line}: {PROBLEM}" in out, out  # the wording of `make validate`
+    assert "PLAY [" not in out and "TASK [" not in out and "Traceback" not in out, out
+
+
+@pytest.mark.parametrize("entry", ["site --limit host", "site --start-at-task", "ad hoc"])
+def test_the_same_entries_on_a_valid_inventory_do_reach_the_hosts(tmp_path, entry):
+    tool, args = ENTRIES[entry]
+    done, reached = isolated(tmp_path, tool, REPO / "inventories/rcr", args)
+    assert reached, f"{entry}: the recorder saw no connection on a valid inventory:\n{done.stdout}{done.stderr}"
+    assert "sitekit: inventory refused" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("args", [["--syntax-check"], ["--list-hosts"], ["--list-tasks", "--tags", "tier::proxmox"]])
+def test_listing_a_valid_inventory_still_works(tmp_path, args):
+    done, reached = isolated(tmp_path, "ansible-playbook", REPO / "inventories/rcr", ["playbooks/site.yml", *args])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert reached == []
+
+
+def test_ansible_inventory_refuses_the_broken_copy_and_lists_the_valid_one(tmp_path, broken):
+    done, _ = isolated(tmp_path, "ansible-inventory", broken, ["--list"])
+    assert done.returncode != 0 and PROBLEM in done.stderr
+    done, _ = isolated(tmp_path, "ansible-inventory", REPO / "inventories/rcr", ["--graph"])
+    assert done.returncode == 0 and "@proxmox_nodes:" in done.stdout, done.stderr
+
+
+def test_an_inventory_without_a_site_model_is_left_alone(tmp_path):
+    done, reached = isolated(tmp_path, "ansible", Path("somehost,"), ["all", "-m", "ansible.builtin.ping"])
+    assert "sitekit: inventory refused" not in done.stdout + done.stderr
+    assert reached and all(" somehost " in line for line in reached), reached
+
+
+def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_path, broken):
+    overlay = tmp_path / "overlay.yml"
+    overlay.write_text("all:\n  hosts:\n    pve1:\n      ansible_port: 2222\n")
+    done, _ = isolated(tmp_path, "ansible-playbook", REPO / "inventories/rcr", ["-i", str(overlay), "playbooks/site.yml",
+                                                                               "--list-hosts"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    done, reached = isolated(tmp_path, "ansible-playbook", broken, ["-i", str(overlay), "playbooks/site.yml", "--limit", "pve1"])
+    assert done.returncode != 0 and PROBLEM in done.stderr and reached == []

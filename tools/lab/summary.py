@@ -1,0 +1,144 @@
+"""The summary of a `make lab` run, read in ten seconds: per tier what exists, what changed on each
+pass, failures and unreachable hosts, timings, and where the reports are.
+
+Built from the two journal records of the run (first converge, second converge), the
+verification's JUnit file, the containers and the API simulator; written to build/lab/summary.txt
+and build/lab/index.html (which links the HTML reports of both passes and the Windows plan).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import containers
+import readback
+import windows_plan
+from context import BUILD, site, tier_of_host
+
+TIERS = ("proxmox", "network", "linux", "windows")
+VERIFY_TIER = {"test_nodes": "proxmox", "test_api": "proxmox", "test_devices": "network", "test_debian": "linux"}
+ROLE_TIER = {"cisco_ios": "network"}
+
+
+def junit_results(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    out = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        bad = case.find("failure") if case.find("failure") is not None else case.find("error")
+        out.append({"file": case.get("classname", "").split(".")[-1], "name": case.get("name"),
+                    "ok": bad is None and case.find("skipped") is None,
+                    "msg": (bad.get("message") or "")[:300] if bad is not None else ""})
+    return out
+
+
+def task_tier(task: dict) -> str:
+    if task["host"] != "localhost":
+        return tier_of_host(task["host"])
+    role = task.get("role") or ""
+    return "proxmox" if role.startswith("proxmox_") else ROLE_TIER.get(role, "controller")
+
+
+def _per_tier(record: dict) -> dict:
+    out = {t: {"changed": 0, "failed": [], "seconds": 0.0, "plays": 0} for t in (*TIERS, "controller")}
+    for task in record.get("tasks", []):
+        tier = out[task_tier(task)]
+        if task["changed"]:
+            tier["changed"] += 1
+        else:
+            tier["failed"].append(f"{task['host']}: {task['task']}")
+    for play in record.get("plays", []):
+        out[play.get("tier") or "controller"]["seconds"] += play.get("seconds", 0)
+        out[play.get("tier") or "controller"]["plays"] += 1
+    return out
+
+
+def _exists() -> dict:
+    s = site()
+    running = containers.running()
+    out = {}
+    nodes = s.groups.get("proxmox_nodes", [])
+    try:
+        api = readback.pve_objects()
+        api_text = f"API simulator: {len(api['vms'])} VMs, {len(api['storage'])} storages, {len(api['ha'])} HA resources, " \
+                   f"{api['backup_jobs']} backup job(s)"
+    except Exception as exc:  # noqa: BLE001 - the summary reports what it cannot read
+        api_text = f"API simulator unreadable: {exc}"
+    out["proxmox"] = f"{sum(running.get(n, False) for n in nodes)}/{len(nodes)} node stand-ins up; {api_text}"
+    devices = s.groups.get("cisco_switches", []) + s.groups.get("cisco_routers", [])
+    out["network"] = f"{len(devices)} simulated IOS devices ({', '.join(sorted(devices))})"
+    debian = s.groups.get("debian", [])
+    out["linux"] = f"{sum(running.get(h, False) for h in debian)}/{len(debian)} containers up ({', '.join(sorted(debian))})"
+    return out
+
+
+def build(states: dict, first: dict, second: dict, checked: dict, phases: dict) -> dict:
+    plan = windows_plan.plan()
+    (BUILD / "windows-plan.html").write_text(windows_plan.render_html(plan), encoding="utf-8")
+    counts = windows_plan.counts(plan)
+    exists = _exists()
+    exists["windows"] = (f"{counts['hosts']} hosts, plan only ({windows_plan.NOT_RUN}): {counts['firewall_rules']} "
+                         f"firewall rules, {counts['tsql_batches']} T-SQL batches, {counts['rds_steps']} RDS steps")
+    verify = {t: [0, 0] for t in TIERS}
+    for result in checked["results"]:
+        tier = VERIFY_TIER.get(result["file"])
+        if tier:
+            verify[tier][0 if result["ok"] else 1] += 1
+    passes = {"first": _per_tier(first), "second": _per_tier(second)}
+    unreachable = sorted({h for r in (first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
+    second_changed = sum(c.get("changed", 0) for c in second.get("hosts", {}).values())
+    problems = []
+    if first.get("rc") or first.get("refused"):
+        problems.append(f"first converge exit {first.get('rc')}")
+    if second.get("rc") or second.get("refused"):
+        problems.append(f"second converge exit {second.get('rc')}")
+    if second_changed:
+        problems.append(f"second converge changed {second_changed} task(s): not idempotent")
+    not_reached = [t for t in TIERS if t != "windows" and not passes["first"][t]["plays"]]
+    if not_reached:
+        problems.append(f"not reached: {', '.join(not_reached)} (the run stopped where every host of a play failed)")
+    if checked["rc"]:
+        problems.append(f"verification failed ({sum(1 for r in checked['results'] if not r['ok'])} test(s))")
+    outcome = {"ok": not problems, "problems": problems, "not_reached": not_reached, "extra_args": os.environ.get("LAB_ARGS", ""), "exists": exists, "passes": passes, "verify": verify,
+               "unreachable": unreachable, "second_changed": second_changed, "phases": phases, "containers": states,
+               "reports": {"converge": first.get("report"), "reconverge": second.get("report"),
+                           "windows plan": str(BUILD / "windows-plan.html"), "index": str(BUILD / "index.html")},
+               "logs": {"converge": first.get("log"), "reconverge": second.get("log"), "verify": checked.get("log")},
+               "failed_tests": [f"{r['file']}::{r['name']}: {r['msg']}" for r in checked["results"] if not r["ok"]]}
+    (BUILD / "index.html").write_text(_index(outcome), encoding="utf-8")
+    return outcome
+
+
+def render(o: dict) -> str:
+    lines = ["", "=" * 100, f"SITEKIT LAB — {'OK' if o['ok'] else 'FAILED: ' + '; '.join(o['problems'])}", "=" * 100,
+             f"{'tier':9}{'changed 1st/2nd':>16}{'failed 1st/2nd':>16}{'verify ok/bad':>15}{'time 1st/2nd':>16}  exists"]
+    for tier in TIERS:
+        a, b = o["passes"]["first"][tier], o["passes"]["second"][tier]
+        verify = "plan only" if tier == "windows" else f"{o['verify'][tier][0]}/{o['verify'][tier][1]}"
+        exists = ("NOT REACHED; " if tier in o["not_reached"] else "") + o["exists"][tier]
+        lines.append(f"{tier:9}{a['changed']:>8}/{b['changed']:<7}{len(a['failed']):>8}/{len(b['failed']):<7}"
+                     f"{verify:>15}{a['seconds']:>9.0f}/{b['seconds']:<.0f} s  {exists}")
+    if o["extra_args"]:
+        lines.append(f"NOT THE WHOLE SITE: both passes ran with LAB_ARGS={o['extra_args']}")
+    lines.append(f"second pass: changed={o['second_changed']}" + ("  (idempotent)" if not o["second_changed"] else "  NOT IDEMPOTENT"))
+    lines.append(f"unreachable hosts: {', '.join(o['unreachable']) or 'none'}")
+    for label, key in (("1st", "first"), ("2nd", "second")):
+        for item in [f for tier in o["passes"][key].values() for f in tier["failed"]][:12]:
+            lines.append(f"  FAILED ({label}) {item}")
+    for item in o["failed_tests"][:12]:
+        lines.append(f"  VERIFY {item}")
+    lines.append("phases: " + ", ".join(f"{name.split(':')[0]} {sec:.0f} s" for name, sec in o["phases"].items()))
+    lines.append(f"report: {o['reports']['index']} (both passes per host and task with diffs, the Windows plan)")
+    lines.append(f"logs: {', '.join(f'{k} {v}' for k, v in o['logs'].items() if v)}")
+    return "\n".join(lines)
+
+
+def _index(o: dict) -> str:
+    e = html.escape
+    links = "".join(f"<li><a href='{e(Path(p).name)}'>{e(name)}</a></li>" for name, p in o["reports"].items()
+                    if p and name != "index")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>make lab</title></head><body>"
+            f"<pre>{e(render(o))}</pre><ul>{links}</ul></body></html>\n")
