@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # Importing a rule module registers its rules (rulebook.RULES).
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import (
+    debian_rules,
     network_rules,
     proxmox_rules,
     rules_addressing,
@@ -22,7 +23,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import 
 
 # The order problems are listed in: the schema first, then addressing, then each tier.
 ORDER = [m.__name__ for m in (rules_schema, rules_addressing, network_rules, proxmox_rules, windows_rules,
-                              services_rules, secrets_rules)]
+                              services_rules, debian_rules, secrets_rules)]
 
 
 def _rules():
