@@ -26,7 +26,6 @@ PENDING = {
     "remove_generic_account": "issue 13: the generic CEGID login is removed once an administrator exists",
     "rds_admins": "issue 13: the RDS administrators' group gets its rights on the RDS servers",
     "shadow_copies": "issue 13: the file server role (Volume Shadow Copies)",
-    "linux_admin_user": "issue 14: the Debian servers' administrator account",
     "site_business_hours": "issue 16: the auditor's pack shows the service hours and availability target",
     "availability_pct": "issue 16: the auditor's pack shows the service hours and availability target",
 }

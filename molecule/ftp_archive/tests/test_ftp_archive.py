@@ -1,7 +1,7 @@
 """ftp_archive on ftp01 (primary) and ftp02 (backup): what a device, the controller and an intruder see.
 
 The tests talk FTP to the containers' docker addresses from the controller (an administrators' VLAN address,
-the network's gateway) with Python's ftplib, and connect from probe01's VLAN addresses to test the firewalls.
+the network's gateway) with Python's ftplib, and connect from ftp-probe's VLAN addresses to test the firewalls.
 Accounts (inventories/lab config_archive.yml): the devices' IOS account on the primary only (plain FTP: IOS has
 no FTPS), and the controller's own account on each server (FTPS).
 """
@@ -24,7 +24,7 @@ CONTROLLER = {"ftp01": ("cfgsave-a", "ftp_archive_primary"), "ftp02": ("cfgsave-
 PASSIVE = (40000, 40049)
 ROOT = "/srv/config-archive"
 SITE = {"ftp01": "172.30.10.81", "ftp02": "172.30.10.82"}  # inventories/lab host_vars site_ip
-ADMIN, MANAGEMENT, USERS = "172.30.30.100", "172.30.20.50", "172.30.40.50"  # probe01's addresses
+ADMIN, MANAGEMENT, USERS = "172.30.30.100", "172.30.20.50", "172.30.40.50"  # ftp-probe's addresses
 LAB_SPAN = 16
 
 
@@ -70,7 +70,7 @@ def sealed(server: str, path: str) -> bool:
 
 @pytest.fixture(scope="module")
 def probe():
-    return probe_host("probe01", ADMIN, [MANAGEMENT, USERS], LAB_SPAN)
+    return probe_host("ftp-probe", ADMIN, [MANAGEMENT, USERS], LAB_SPAN)
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -225,5 +225,14 @@ def test_firewall_admits_ftp_from_the_vlans_the_model_names(probe):
 
 @pytest.mark.parametrize("server", SERVERS)
 def test_firewall_admits_ssh_from_the_administrators_only(probe, server):
-    assert connect(probe, ADMIN, SITE[server], 22) == "refused"  # admitted (no sshd in the container)
+    assert connect(probe, ADMIN, SITE[server], 22) == "open"
+    assert connect(probe, MANAGEMENT, SITE[server], 22) == "open"
     assert connect(probe, USERS, SITE[server], 22) == "timeout"
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_sshd_admits_the_administration_account_only_by_key(server):
+    settings = dict(line.split(" ", 1) for line in instance(server).check_output("sshd -T").splitlines() if " " in line)
+    assert settings["allowusers"] == "exploit"  # inventories/lab site_security.linux_admin_user
+    assert (settings["permitrootlogin"], settings["passwordauthentication"], settings["kbdinteractiveauthentication"]) == (
+        "no", "no", "no")

