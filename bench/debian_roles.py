@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""First converge vs no-op re-run of each Debian role, on its molecule scenario.
+"""First converge vs no-op re-run of each Debian role, on its molecule scenario; GLPI against raw apt.
 
     .venv/bin/python bench/debian_roles.py [scenario ...]   → bench/results/debian_roles.json
+    (make bench runs it with the other benchmarks)
 
 Per scenario (ftp_archive, squid, glpi when molecule/glpi exists): molecule destroy, create,
 prepare (untimed set-up), then converge twice, each timed as a whole `molecule converge` and
 as the ansible-playbook run alone (from the sitekit.core.run_summary record), then destroy.
 The second converge is the no-op run: its changed count is recorded and must be 0.
+For glpi, the baseline is a raw `apt-get install` of the role's own package list
+(roles/glpi/tasks/0020-packages.yml) in a fresh container of the same image after the same
+`apt-get update`: the first converge is reported as a ratio of it (target ≤ 1.5), and each
+no-op re-run as a share of its first converge (target ≤ 15 %).
 The Docker engine and the base image are set up first (tools/ensure-docker.sh,
 tools/debian-image.sh). The machine's load average is recorded with the figures, since
 other work on the machine weighs on container timings. Not a timed test (make bench).
@@ -26,6 +31,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 RESULT = REPO / "bench" / "results" / "debian_roles.json"
 DEFAULT = ["ftp_archive", "squid", "glpi"]
+IMAGE = "sitekit/debian12-systemd:latest"
+
+
+def glpi_packages() -> list[str]:
+    """The glpi role's package list, read from its task file (GLPI 10: no bcmath)."""
+    import yaml
+
+    tasks = yaml.safe_load((REPO / "roles/glpi/tasks/0020-packages.yml").read_text())
+    return list(tasks[0]["vars"]["_glpi_packages"])
+
+
+def apt_baseline(packages: list[str]) -> float:
+    """Seconds of a raw `apt-get install` of ``packages`` in a fresh container of the image (after an untimed update)."""
+    name = f"sitekit-bench-apt-{os.getpid()}"
+    subprocess.run(["docker", "run", "-d", "--rm", "--name", name, IMAGE, "sleep", "infinity"], check=True,
+                   capture_output=True)
+    try:
+        subprocess.run(["docker", "exec", name, "apt-get", "update", "-qq"], check=True, capture_output=True)
+        t0 = time.monotonic()
+        subprocess.run(["docker", "exec", "-e", "DEBIAN_FRONTEND=noninteractive", name, "apt-get", "install", "-y",
+                        "-qq", *packages], check=True, capture_output=True)
+        return round(time.monotonic() - t0, 1)
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
 
 
 def molecule(action: str, scenario: str, env: dict) -> float:
@@ -75,13 +104,19 @@ def bench(scenario: str) -> dict:
         )
     molecule("destroy", scenario, env)
     first, noop = runs
-    return {
+    out = {
         "scenario": scenario,
         "setup_create_prepare_s": round(setup, 1),
         "runs": runs,
         "noop_changed_tasks": noop["changed_tasks"],
         "first_over_noop": round(first["molecule_converge_s"] / noop["molecule_converge_s"], 2),
+        "noop_share_of_first": round(noop["playbook_s"] / first["playbook_s"], 3) if first["playbook_s"] else None,
     }
+    if scenario == "glpi":
+        apt_s = apt_baseline(glpi_packages())
+        out["raw_apt_install_s"] = apt_s
+        out["first_converge_over_raw_apt"] = round(first["playbook_s"] / apt_s, 2) if first["playbook_s"] else None
+    return out
 
 
 def main() -> None:

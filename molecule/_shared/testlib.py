@@ -16,6 +16,7 @@ import testinfra
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_SECRETS = REPO / "molecule" / ".cache" / "lab-secrets"
+PROBE_SCRIPT = (Path(__file__).parent / "probe.py").read_text()
 
 
 def instance(name: str):
@@ -56,3 +57,20 @@ def assert_check_changed_nothing(playbook: str = "converge.yml") -> None:
     last = checks[-1]
     assert last["failed"] == [], f"check mode failed: {last['failed']}"
     assert last["changed"] == [], f"check mode after converge reports changes: {last['changed']}"
+
+
+def probe_host(name: str, via: str, addresses: list[str], prefix: int):
+    """testinfra host of a probe container; ``addresses`` (the site addresses it connects from) are added with
+    ``prefix`` (the span of the lab's VLANs, so every site address is on the link) to the interface that holds
+    ``via``, its docker address."""
+    host = instance(name)
+    host.run_test(f"cat > /tmp/probe.py <<'PY'\n{PROBE_SCRIPT}\nPY")
+    dev = host.check_output(f"ip -o -4 addr show | awk '$4 ~ /^{via}\\// {{print $2; exit}}'")
+    for address in addresses:
+        host.run(f"ip addr replace {address}/{prefix} dev {dev}")
+    return host
+
+
+def connect(probe, source: str, destination: str, port: int, timeout: float = 3.0) -> str:
+    """open, refused or timeout: one TCP connection from ``source`` (an address of the probe) to ``destination``."""
+    return probe.check_output(f"python3 /tmp/probe.py {source} {destination} {port} {timeout}")

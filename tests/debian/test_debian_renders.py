@@ -1,8 +1,9 @@
 """The Debian roles' files rendered from both inventories, without containers.
 
-squid.conf for rcr and the lab (allowed subnets from the VLAN roles, domain lists in squid's
-form), and the ftp_archive rotation script run here on a scratch tree (retention keeps the
-newest file of each device). The molecule scenarios test the same roles on real containers.
+squid.conf for rcr and the lab (allowed subnets from the VLAN roles, domain lists as declared,
+internal destinations, the order of the access rules, domain or local users), the host firewall of
+each rcr Debian server, and the ftp_archive rotation script run here on a scratch tree (retention
+keeps the newest file of each device). The molecule scenarios test the same roles on real containers.
 """
 
 from __future__ import annotations
@@ -35,15 +36,19 @@ PLAY = """---
 
 
 def render(tmp_path: Path, inventory: str, group: str, role: str, template: str) -> dict[str, str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     playbook = tmp_path / "render.yml"
     playbook.write_text(PLAY.format(group=group, repo=REPO, role=role, template=template, out=tmp_path))
+    # The rcr secrets are the committed placeholders, encrypted with the README's example vault password.
+    vault = tmp_path / "vault-password"
+    vault.write_text("sitekit-example-vault\n")
     env = {
         **os.environ,
         "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
     out = subprocess.run(
-        ["ansible-playbook", "-i", str(REPO / inventory), str(playbook)],
+        ["ansible-playbook", "-i", str(REPO / inventory), "--vault-password-file", str(vault), str(playbook)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -60,27 +65,59 @@ def acl(conf: str, name: str) -> list[str]:
     return lines[0]
 
 
+ACCESS_ORDER = ["http_access deny !site_clients", "http_access deny blocked_domains !cegid_vendor",
+                "http_access deny to_localhost", "http_access deny internal_dst",
+                "http_access allow service_hosts cegid_vendor", "http_access deny ftp_relay shared_hosts",
+                "http_access allow ftp_relay", "http_access deny !authenticated", "http_access allow site_clients",
+                "http_access deny all"]
+
+
 @pytest.mark.parametrize(
-    ("inventory", "subnets"),
+    ("inventory", "subnets", "internal"),
     [
-        ("inventories/rcr", ["10.0.10.0/24", "10.0.30.0/24", "10.0.40.0/24"]),
-        ("inventories/lab", ["172.30.10.0/24", "172.30.30.0/24", "172.30.40.0/24"]),
+        ("inventories/rcr", ["10.0.10.0/24", "10.0.30.0/24", "10.0.40.0/24"], ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
+        ("inventories/lab", ["172.30.10.0/24", "172.30.30.0/24", "172.30.40.0/24"], ["172.30.0.0/16"]),
     ],
 )
 @pytest.mark.requirement("SPEC-4-squid", "SPEC-5-vendor-access")
-def test_squid_conf_from_the_site_model(tmp_path, inventory, subnets):
+def test_squid_conf_from_the_site_model(tmp_path, inventory, subnets, internal):
     conf = render(tmp_path, inventory, "squid", "squid", "squid.conf.j2")["proxy01"]
     # servers + clients VLANs (site_proxy.allowed_vlan_roles), never the management VLAN 20.
     assert acl(conf, "site_clients") == subnets
-    # Vendor domains with subdomains, those a parent covers left out (squid -k parse warns otherwise).
-    assert acl(conf, "cegid_vendor") == [".cegidlife.com", ".etafi.fr", ".teamviewer.com"]
+    # Vendor domains exactly as declared (get.teamviewer.com is that name, not .teamviewer.com).
+    assert acl(conf, "cegid_vendor") == ["portail.etafi.fr", "etafi.fr", "get.teamviewer.com", "teamviewer.com", "cegidlife.com"]
     assert ".facebook.com" in acl(conf, "blocked_domains")
+    assert acl(conf, "internal_dst") == internal
     rules = [line for line in conf.splitlines() if line.startswith("http_access ")]
-    # The vendor allow comes before the domain block, the subnet check before both.
-    assert rules.index("http_access deny !site_clients") < rules.index("http_access allow cegid_vendor")
-    assert rules.index("http_access allow cegid_vendor") < rules.index("http_access deny blocked_domains")
+    assert [r for r in rules if r in ACCESS_ORDER] == ACCESS_ORDER
     assert rules[-1] == "http_access deny all"
-    assert "http_port 3128\n" in conf
+    assert "http_port 3128\n" in conf and "ftp_port 2121 name=ftp_relay\n" in conf
+    assert "%[un" in conf  # the user's name in every access log line
+
+
+def test_squid_authenticates_domain_users_on_the_site_and_local_users_in_the_lab(tmp_path):
+    site = render(tmp_path / "rcr", "inventories/rcr", "squid", "squid", "squid.conf.j2")["proxy01"]
+    helper = next(line for line in site.splitlines() if line.startswith("auth_param basic program"))
+    assert "/usr/lib/squid/basic_ldap_auth -v 3 -ZZ" in helper
+    assert '-b "DC=rcr,DC=local"' in helper
+    assert '-D "CN=svc-proxy,OU=Comptes de service,OU=RCR,DC=rcr,DC=local" -W /etc/squid/ldap-bind.secret' in helper
+    assert '-H "ldap://10.0.10.21 ldap://10.0.10.22"' in helper  # the domain controllers
+    assert "CHANGE_ME" not in site  # the bind password is in its own file, never in squid.conf
+    lab = render(tmp_path / "lab", "inventories/lab", "squid", "squid", "squid.conf.j2")["proxy01"]
+    assert "auth_param basic program /usr/lib/squid/basic_ncsa_auth /etc/squid/users.passwd" in lab
+
+
+@pytest.mark.parametrize("host", ["glpi01", "ftp01", "ftp02", "proxy01"])
+def test_host_firewall_rendered_from_the_model(tmp_path, host):
+    group = {"glpi01": "glpi", "ftp01": "ftp_archive", "ftp02": "ftp_archive", "proxy01": "squid"}[host]
+    nft = render(tmp_path, "inventories/rcr", group, "nftables", "host.nft.j2")[host]
+    assert "type filter hook input priority filter; policy drop;" in nft
+    assert "flush ruleset" not in nft  # other tables (Docker's, an operator's) stay
+    assert 'ip saddr { 10.0.20.0/24, 10.0.30.0/24 } tcp dport { 22 } accept comment "ssh"' in nft
+    accepts = [line.strip() for line in nft.splitlines() if line.strip().startswith("ip saddr") and "dport" in line]
+    assert all("0.0.0.0/0" not in a for a in accepts)
+    if host == "proxy01":
+        assert 'tcp dport { 2121 } ct helper set "ftp-relay"' in nft
 
 
 def test_rotation_keeps_recent_files_and_the_newest_of_each_device(tmp_path):

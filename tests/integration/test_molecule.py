@@ -20,10 +20,7 @@ SKIPPED = {
     "windows": "needs Windows templates on a Proxmox cluster and WinRM (see tests/windows/README.md)",
 }
 # Scenarios that a stricter peer has shown wrong, until the issue named fixes the role (strict: a pass fails).
-EXPECTED_FAILURES = {
-    "glpi": "issue 14: on the GLPI stand-in faithful to GLPI's console, config_db.php keeps the caller's umask (0644) "
-            "and GLPI installs a fifth account, glpi-system, which the verify tests do not expect",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 SCENARIOS = [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=EXPECTED_FAILURES[name]))
              if name in EXPECTED_FAILURES else name
              for name in sorted(p.parent.name for p in (REPO / "molecule").glob("*/molecule.yml")

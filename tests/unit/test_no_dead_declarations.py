@@ -23,7 +23,6 @@ ANSIBLE_KEYS = re.compile(r"^(ansible_[a-z_]+|vault_[a-z0-9_]+)$")
 # Declared and not applied yet: each entry names the issue that applies it. The test fails when
 # one of them becomes read, so the entry is removed with the change that applies it.
 PENDING = {
-    "linux_admin_user": "issue 14: the Debian servers' administrator account",
 }
 
 

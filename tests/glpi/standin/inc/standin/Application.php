@@ -276,6 +276,7 @@ final class Application
         $classes = [
             \Standin\Command\Install::class, \Standin\Command\Configure::class, \Standin\Command\Update::class, \Standin\Command\CheckRequirements::class,
             \Standin\Command\CacheClear::class, \Standin\Command\MaintenanceEnable::class, \Standin\Command\MaintenanceDisable::class,
+            \Standin\Command\PluginActivate::class,
             \Standin\Command\ListCommands::class, \Standin\Command\Help::class,
         ];
         if (Release::isEleven()) {

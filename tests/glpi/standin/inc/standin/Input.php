@@ -62,7 +62,7 @@ final class InputDefinition
     public array $options = [];
     /** @var array<string, string> shortcut => option name */
     public array $shortcuts = [];
-    /** @var array<string, array{required: bool}> argument name => spec, in order */
+    /** @var array<string, array{required: bool, array?: bool}> argument name => spec, in order */
     public array $arguments = [];
 
     public function addOption(InputOption $option): void
@@ -73,9 +73,9 @@ final class InputDefinition
         }
     }
 
-    public function addArgument(string $name, bool $required): void
+    public function addArgument(string $name, bool $required, bool $is_array = false): void
     {
-        $this->arguments[$name] = ['required' => $required];
+        $this->arguments[$name] = ['required' => $required, 'array' => $is_array];
     }
 
     public function merge(InputDefinition $other): void
@@ -164,6 +164,12 @@ final class Input
     public function getArgument(string $name): ?string
     {
         return $this->arguments[$name] ?? null;
+    }
+
+    /** An InputArgument::IS_ARRAY argument: every remaining token (symfony/console ArgvInput::parseArgument). */
+    public function getArrayArgument(string $name): array
+    {
+        return $this->arguments[$name] ?? [];
     }
 
     /** symfony/console ArgvInput::hasParameterOption: raw token scan, '-n' also matches '-nq'. */
@@ -306,7 +312,13 @@ final class Input
         $count = count($this->arguments);
         $names = array_keys($this->definition->arguments);
         if (isset($names[$count])) {
-            $this->arguments[$names[$count]] = $token;
+            $name = $names[$count];
+            $this->arguments[$name] = ($this->definition->arguments[$name]['array'] ?? false) ? [$token] : $token;
+            return;
+        }
+        $last = end($names);
+        if ($last !== false && ($this->definition->arguments[$last]['array'] ?? false)) {
+            $this->arguments[$last][] = $token;
             return;
         }
         $command = $this->arguments['command'] ?? null;

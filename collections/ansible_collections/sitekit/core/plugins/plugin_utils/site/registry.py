@@ -13,6 +13,7 @@ import traceback
 
 # Importing a rule module registers its rules (rulebook.RULES).
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import (
+    debian_rules,
     network_rules,
     proxmox_rules,
     rules_addressing,
@@ -30,7 +31,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import 
 
 # The order problems are listed in: how the inventory is written, the schema, addressing, each tier.
 ORDER = [m.__name__ for m in (rules_inventory, rules_schema, rules_addressing, network_rules, proxmox_rules,
-                              windows_rules, services_rules, rules_site, secrets_rules)]
+                              windows_rules, services_rules, debian_rules, rules_site, secrets_rules)]
 # Rules that read the inventory as written, misshapen values included; the others read what the schema accepts.
 RAW_READERS = {rules_inventory.__name__, rules_schema.__name__, secrets_rules.__name__}
 # A view rule waits while these (and its own module) report errors: the views read what they check.

@@ -104,7 +104,10 @@ SITE = {
         "enable_secret_hash": SECRET_REF,
         # One line, no caret (IOS prints a banner between ^C delimiters).
         "login_banner": {"type": "string", "pattern": r"^[^\^\n]{1,200}$"},
-        "linux_admin_user": NAME}, ["ssh_version", "network_admins", "snmp"]),
+        "linux_admin_user": NAME,
+        "linux_admin_vlans": {"type": "array", "minItems": 1, "uniqueItems": True,
+                              "items": {"type": "integer", "minimum": 1, "maximum": 4094}}},
+        ["ssh_version", "network_admins", "snmp", "linux_admin_user", "linux_admin_vlans"]),
     "site_required_secrets": {"type": "array", "minItems": 1, "uniqueItems": True,
                               "items": {"type": "string", "pattern": r"^vault_[a-z0-9_]+$"}},
     "site_cegid": obj({
@@ -196,14 +199,31 @@ SITE = {
             "shadow_copies": obj({"days": DAYS, "times": {"type": "array", "minItems": 1, "uniqueItems": True, "items": HHMM},
                                   "max_size_percent": {"type": "integer", "minimum": 1, "maximum": 100}})})},
         ["ous", "groups", "service_accounts", "update_rings", "dhcp", "shutdown_gpo", "rds", "sql"]),
-    "site_proxy": obj({"port": PORT, "allowed_vlan_roles": {"type": "array", "minItems": 1, "items": {"enum": VLAN_ROLES}},
-                       "blocked_domains": STRINGS}),
+    # Debian tier (plugin_utils/site/debian.py): the proxy, the FTP archive, GLPI.
+    "site_proxy": obj({
+        "port": PORT, "ftp_port": PORT,
+        "allowed_vlan_roles": {"type": "array", "minItems": 1, "items": {"enum": VLAN_ROLES}},
+        "blocked_domains": STRINGS,
+        "internal_networks": STRINGS,
+        "auth": {"oneOf": [
+            obj({"backend": {"const": "active_directory"}, "bind_user": NAME, "bind_password": SECRET_REF,
+                 "realm": {"type": "string"}}, ["backend", "bind_user", "bind_password"]),
+            obj({"backend": {"const": "local"}, "realm": {"type": "string"},
+                 "users": {"type": "array", "minItems": 1, "items": obj({"name": NAME, "password": SECRET_REF})}},
+                ["backend", "users"])]},
+        "service_hosts_groups": STRINGS, "shared_hosts_groups": STRINGS},
+        ["port", "allowed_vlan_roles", "blocked_domains", "auth"]),
     "site_config_archive": obj({"primary": NAME, "backup": NAME, "user": NAME,
                                 "passive_ports": {"type": "array", "items": PORT, "minItems": 2, "maxItems": 2},
-                                "ftps": {"type": "boolean"}, "retention_days": {"type": "integer", "minimum": 1}}),
+                                "ftps": {"type": "boolean"}, "retention_days": {"type": "integer", "minimum": 1},
+                                "controller_accounts": obj({role: obj({"user": NAME, "password": SECRET_REF})
+                                                            for role in ("primary", "backup")})}),
     "site_glpi": obj({"version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"}, "url_host": {"type": "string"},
                       "sha256": {"type": ["string", "null"], "pattern": r"^[0-9a-f]{64}$"},
-                      "archive_path": {"type": "string", "pattern": r"^/"}}, ["version", "url_host", "sha256"]),
+                      "archive_path": {"type": "string", "pattern": r"^/"},
+                      "allowed_vlan_roles": {"type": "array", "minItems": 1, "items": {"enum": VLAN_ROLES}},
+                      "tls_certificate": {"type": "string", "pattern": r"^[^/]"},
+                      "tls_self_signed": {"type": "boolean"}}, ["version", "url_host", "sha256", "allowed_vlan_roles"]),
     "site_proxmox": obj({
         "cluster_name": {"type": "string", "pattern": r"^[A-Za-z0-9-]{1,15}$"},
         "version": {"enum": [8, 9]}, "api_port": PORT,

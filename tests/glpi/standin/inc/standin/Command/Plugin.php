@@ -1,0 +1,140 @@
+<?php
+/*
+ * GLPI STAND-IN (sitekit tests) -- this is NOT GLPI.
+ * plugin:activate (alias plugin:enable), after glpi-project/glpi src/Console/Plugin/ActivateCommand.php and
+ * AbstractPluginCommand.php (10.0.x; same in 11.0.x under src/Glpi/Console/Plugin/), with the parts of
+ * src/Plugin.php they call:
+ *  - arguments: directory... (IS_ARRAY); -a|--all = every plugin in state NOTACTIVATED; both together is
+ *    refused ("Option --all is not compatible with usage of directory argument.");
+ *  - per directory: Plugin::checkPluginState() first (a known plugin whose files are gone in every plugin
+ *    directory becomes TOBECLEANED), then canRunActivateMethod(): "Invalid plugin directory" (not loadable:
+ *    no setup.php with plugin_version_<key>() under GLPI_MARKETPLACE_DIR or GLPI_ROOT/plugins, the
+ *    PLUGINS_DIRECTORIES of inc/based_config.php), "is not yet installed", "is already active", "have to be
+ *    installed and configured prior to activation" (any state but NOTACTIVATED); then activate;
+ *  - exit 1 (ERROR_PLUGIN_ACTIVATION_FAILED) when any directory failed, 0 otherwise.
+ * Plugin states (src/Plugin.php): ACTIVATED 1, NOTINSTALLED 2, TOBECONFIGURED 3, NOTACTIVATED 4, TOBECLEANED 5.
+ * db:update deactivates every active plugin (ACTIVATED -> NOTACTIVATED, Schema::migrate): this is how they
+ * come back.
+ */
+namespace Standin\Command;
+
+use Standin\ConsoleException;
+use Standin\InputOption;
+
+final class PluginActivate extends Command
+{
+    public const ERROR_PLUGIN_ACTIVATION_FAILED = 1;
+    private const ACTIVATED = 1;
+    private const NOTACTIVATED = 4;
+    private const TOBECLEANED = 5;
+
+    public function name(): string
+    {
+        return 'plugin:activate';
+    }
+
+    public function description(): string
+    {
+        return 'Activate plugin(s)';
+    }
+
+    protected function configure(): void
+    {
+        $this->aliases = ['plugin:enable'];
+        $this->option('all', 'a', InputOption::VALUE_NONE);
+        $this->definition->addArgument('directory', false, true);
+    }
+
+    protected function interact(): void
+    {
+        $this->checkAllOption();
+    }
+
+    protected function execute(): int
+    {
+        $this->checkAllOption();
+        $directories = $this->input->getOption('all') ? $this->notActivated() : $this->input->getArrayArgument('directory');
+        $failed = false;
+        foreach ($directories as $directory) {
+            $this->output->writeln(sprintf('<info>Processing plugin "%s"...</info>', $directory));
+            $this->checkPluginState($directory);
+            $row = $this->row($directory);
+            if (self::information($directory) === null) {
+                $this->output->writeln(sprintf('<error>Invalid plugin directory "%s".</error>', $directory), \Standin\Output::QUIET);
+                $failed = true;
+                continue;
+            }
+            if ($row === null) {
+                $this->output->writeln(sprintf('<error>Plugin "%s" is not yet installed.</error>', $directory), \Standin\Output::QUIET);
+                $failed = true;
+                continue;
+            }
+            if ((int) $row['state'] === self::ACTIVATED) {
+                $this->output->writeln(sprintf('<info>Plugin "%s" is already active.</info>', $directory));
+                $failed = true;
+                continue;
+            }
+            if ((int) $row['state'] !== self::NOTACTIVATED) {
+                $this->output->writeln(sprintf('<error>Plugin "%s" have to be installed and configured prior to activation.</error>', $directory), \Standin\Output::QUIET);
+                $failed = true;
+                continue;
+            }
+            $this->setState((int) $row['id'], self::ACTIVATED);
+            $this->output->writeln(sprintf('<info>Plugin "%1$s" has been activated.</info>', $directory));
+        }
+        return $failed ? self::ERROR_PLUGIN_ACTIVATION_FAILED : 0;
+    }
+
+    private function checkAllOption(): void
+    {
+        if ($this->input->getOption('all') && $this->input->getArrayArgument('directory')) {
+            throw new ConsoleException('Option --all is not compatible with usage of directory argument.');
+        }
+    }
+
+    /** Plugin::getInformationsFromDirectory(): plugin_version_<key>() of the first plugin directory holding it. */
+    public static function information(string $directory): ?array
+    {
+        if (!preg_match('/^[a-z0-9]+$/i', $directory)) {
+            return null;
+        }
+        foreach ([GLPI_MARKETPLACE_DIR, GLPI_ROOT . '/plugins'] as $base) {
+            $setup = "$base/$directory/setup.php";
+            if (is_file($setup)) {
+                include_once $setup;
+                $function = "plugin_version_$directory";
+                return function_exists($function) ? (array) $function() : null;
+            }
+        }
+        return null;
+    }
+
+    /** Plugin::checkPluginState(), the part that concerns a known plugin whose files are gone. */
+    private function checkPluginState(string $directory): void
+    {
+        $row = $this->row($directory);
+        if ($row !== null && self::information($directory) === null) {
+            trigger_error(sprintf('Unable to load plugin "%s" information.', $directory), E_USER_WARNING);
+            $this->setState((int) $row['id'], self::TOBECLEANED);
+        }
+    }
+
+    private function row(string $directory): ?array
+    {
+        $stmt = $this->app->db()->prepare('SELECT id, state FROM glpi_plugins WHERE directory = ?');
+        $stmt->bind_param('s', $directory);
+        $stmt->execute();
+        return $stmt->get_result()->fetch_assoc() ?: null;
+    }
+
+    private function setState(int $id, int $state): void
+    {
+        $this->app->db()->query(sprintf('UPDATE glpi_plugins SET state = %d WHERE id = %d', $state, $id));
+    }
+
+    private function notActivated(): array
+    {
+        $rows = $this->app->db()->query('SELECT directory FROM glpi_plugins WHERE state = ' . self::NOTACTIVATED . ' ORDER BY directory');
+        return array_map(fn ($r) => $r[0], $rows->fetch_all());
+    }
+}
