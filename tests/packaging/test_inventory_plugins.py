@@ -63,4 +63,4 @@ def test_a_script_inventory_validates_like_the_directory(awx_script):
 def test_without_the_script_plugin_the_inventory_is_not_read(awx_script):
     run = validate(awx_script, ANSIBLE_INVENTORY_ENABLED=BEFORE)
     assert run.returncode != 0
-    assert "site_name: required site variable is missing" in run.stdout
+    assert "no site model in" in run.stdout and "no site_* variable, no host fact" in run.stdout
