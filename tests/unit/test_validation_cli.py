@@ -8,13 +8,12 @@ and without it everything else is still checked.
 from __future__ import annotations
 
 import os
-import subprocess
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import yaml
-
 from sitekit_paths import REPO
 from validation.mutate import apply_case
 
