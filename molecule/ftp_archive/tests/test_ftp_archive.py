@@ -214,12 +214,14 @@ def test_self_signed_certificate_generated_and_key_private(server):
 
 
 def test_firewall_admits_ftp_from_the_vlans_the_model_names(probe):
-    # The primary: the devices (management VLAN, routers) and the administrators; the backup: administrators only.
+    # The primary: the devices (management VLAN, routers) and the administrators; the backup: the administrators'
+    # VLANs only (site_security.linux_admin_vlans: network administration and administrators), never the users.
     assert connect(probe, MANAGEMENT, SITE["ftp01"], 21) == "open"
     assert connect(probe, ADMIN, SITE["ftp01"], 21) == "open"
     assert connect(probe, USERS, SITE["ftp01"], 21) == "timeout"
     assert connect(probe, ADMIN, SITE["ftp02"], 21) == "open"
-    assert connect(probe, MANAGEMENT, SITE["ftp02"], 21) == "timeout"
+    assert connect(probe, MANAGEMENT, SITE["ftp02"], 21) == "open"
+    assert connect(probe, USERS, SITE["ftp02"], 21) == "timeout"
     assert connect(probe, USERS, SITE["ftp02"], 40000) == "timeout"
 
 
