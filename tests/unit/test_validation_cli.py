@@ -83,3 +83,25 @@ def test_strict_refuses_the_example_placeholders():
     assert strict.returncode == 1, strict.stdout
     assert re.search(r"ERROR   inventories/rcr/group_vars/all/vault.yml:7: \d+ secret\(s\) are still the public example",
                      strict.stdout), strict.stdout
+
+
+def test_fail_on_warnings_reads_the_string_false_as_false(tmp_path):
+    """site_validate's option is a boolean: "false" keeps warnings non-fatal, "true" makes them fatal
+    (it once went through bool("false"), which is True). rcr has warnings and no error."""
+    play = tmp_path / "play.yml"
+    outcomes = {}
+    for value in ("false", "true"):
+        play.write_text(f"""---
+- name: Validate with fail_on_warnings {value}
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Validate
+      sitekit.core.site_validate:
+        fail_on_warnings: "{value}"
+""")
+        outcomes[value] = run("ansible-playbook", "-i", "inventories/rcr", str(play))
+    assert outcomes["false"].returncode == 0, outcomes["false"].stdout
+    assert outcomes["true"].returncode != 0, outcomes["true"].stdout
+    assert "warning(s)); fix them and run again" in outcomes["true"].stdout

@@ -154,8 +154,8 @@ def _ou_dn(ou) -> str | None:
     return f"OU={ou['name']}" + (f",{path}" if isinstance(path, str) and path else "")
 
 
-@rule("windows-directory", "OUs are declared under existing parents; the shutdown GPO targets declared OUs; the RDS "
-      "broker database is on a SQL host and instance of the site; logon names fit Windows' limits")
+@rule("windows-directory", "OUs are declared under existing parents; the RDS broker database is on a SQL host of the "
+      "site; logon names fit Windows' limits (the shutdown GPO's OUs: the windows-view rule)")
 def windows_directory(site: Site):
     win = site.vars.get("site_windows") if isinstance(site.vars.get("site_windows"), dict) else {}
     declared: list[str] = []
