@@ -253,6 +253,7 @@ def test_vm_compare():
 
 
 # ---- issue 11: pure parts of the fixes -------------------------------------------------------------
+@pytest.mark.requirement("SPEC-3-two-copies")
 def test_second_copy_job(rcr_desired):
     nightly, second = rcr_desired["backup_jobs"]
     assert (second["id"], second["storage"], second["schedule"]) == ("sitekit-second-copy", "offsite-backup", "sun 05:00")
