@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 import sites
-from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, windows
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 from docs_testlib import JOURNAL
@@ -16,8 +13,6 @@ from sitedoc.pages import backup, cegid, firewall, history, hosts, overview, tra
 from sitedoc.report import markdown
 from sitedoc.trace import build as build_trace
 from sitekit_paths import REPO
-
-DEBIAN = "ansible_collections.sitekit.core.plugins.plugin_utils.site.debian"
 
 
 def ctx_of(site, journal=None) -> Context:
@@ -59,21 +54,24 @@ def test_windows_firewall_rows_are_the_windows_view(rcr_site):
     assert "seed 000 §6 « Pare-Feu »" in row(md, "135,139,703,1433", "TCP", "in")
 
 
-def test_debian_hosts_say_not_modelled_until_the_debian_view_has_rules(rcr_site, monkeypatch):
-    monkeypatch.setitem(sys.modules, DEBIAN, types.ModuleType(DEBIAN))
+def test_debian_rows_are_the_debian_views_input_policy(rcr_site):
     md = markdown(firewall.page(ctx_of(rcr_site)))
-    assert md.count("not modelled yet") == len(rcr_site.group("debian"))
+    glpi = debian.firewall(rcr_site, "glpi01")["rules"]
+    web = next(r for r in glpi if r["name"] == "glpi-https")
+    assert row(md, "80,443", "TCP", "in", ", ".join(web["sources"]), f"glpi-https: {web['why']}",
+               firewall.DEBIAN_SOURCES["glpi-https"])
+    ssh = next(r for r in debian.firewall(rcr_site, "proxy01")["rules"] if r["name"] == "ssh")
+    assert row(md, "22", "TCP", "in", ", ".join(ssh["sources"]), f"ssh: {ssh['why']}", firewall.DEBIAN_SOURCES["ssh"])
+    assert md.count("(Debian)") == len(rcr_site.group("debian"))
+    assert "not modelled" not in md and "could not be computed" not in md
 
 
-def test_debian_rows_come_from_the_debian_view_when_it_has_rules(rcr_site, monkeypatch):
-    view = types.ModuleType(DEBIAN)
-    view.firewall_rules = lambda site, host: [
-        {"ports": [443], "protocol": "tcp", "direction": "in", "sources": ["10.0.30.0/24", "10.0.40.0/24"],
-         "why": f"GLPI web on {host}", "source": "seed 003 §3b"}] if host == "glpi01" else []
-    monkeypatch.setitem(sys.modules, DEBIAN, view)
+def test_a_debian_firewall_the_view_refuses_is_shown_as_such(rcr_site, monkeypatch):
+    def refuse(site, host):
+        raise debian.DebianPlanError("no administration VLAN", key="site_security.linux_admin_vlans")
+    monkeypatch.setattr(debian, "firewall", refuse)
     md = markdown(firewall.page(ctx_of(rcr_site)))
-    assert row(md, "443", "TCP", "in", "10.0.30.0/24, 10.0.40.0/24", "GLPI web on glpi01", "seed 003 §3b")
-    assert "not modelled yet" not in md
+    assert md.count("could not be computed: ") == len(rcr_site.group("debian"))
 
 
 def test_cegid_rows_report_validation_verdicts(rcr_site, trace):

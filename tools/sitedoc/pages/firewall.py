@@ -1,30 +1,27 @@
 """Firewall matrix per host: what is open, to whom, why, and which document asks for it.
 
 Windows rows are the Windows view's rules (``windows.firewall_rules``: what windows_firewall
-applies). Debian rows come from the Debian view's ``firewall_rules(site, host)`` when the
-collection has one (plugin_utils/site/debian.py); until then each Debian host says so.
+applies); Debian rows are the Debian view's input policy (``debian.firewall(site, host)``: what
+the nftables role applies). Everything else is dropped on both.
 """
 
 from __future__ import annotations
 
-import importlib
-
-from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, windows
 
 from sitedoc.context import Context
 from sitedoc.report import Heading, Page, Para, Table, status
 
 COLUMNS = ["port", "protocol", "direction", "allowed peers", "why", "source document"]
 CEGID_SOURCE = "seed 000 §6 « Pare-Feu » (SITE-SPEC §5)"
-NOT_MODELLED = "not modelled yet: the Debian view has no firewall rules in this version"
-
-
-def debian_view():
-    """The Debian view module, or None while the collection has none."""
-    try:
-        return importlib.import_module("ansible_collections.sitekit.core.plugins.plugin_utils.site.debian")
-    except ImportError:
-        return None
+# The requirement behind each service the Debian view opens (SITE-SPEC sections and their seeds).
+DEBIAN_SOURCES = {
+    "ssh": "SITE-SPEC §2 (administration: SSH v2 only, from the administration VLANs)",
+    "glpi-https": "seed 003, SITE-SPEC §6 (GLPI for the users)",
+    "syslog": "SITE-SPEC §2 (network devices log to the syslog host)",
+    "ftp-archive": "seed 003, SITE-SPEC §2 (configurations kept on two FTP servers)",
+    "proxy": "seed 003, SITE-SPEC §4 (Squid relays HTTP, HTTPS and FTP)",
+}
 
 
 def _peers(rule: dict) -> str:
@@ -45,16 +42,11 @@ def windows_rows(ctx: Context, host: str) -> list[list]:
     return rows
 
 
-def debian_rows(view, ctx: Context, host: str) -> list[list]:
-    """Rows of the Debian view's rules; the keys read are the Windows rules' where they exist."""
-    rows = []
-    for rule in view.firewall_rules(ctx.site, host):
-        ports = rule.get("ports", rule.get("port", ""))
-        rows.append([",".join(str(p) for p in ports) if isinstance(ports, list) else ports,
-                     str(rule.get("protocol", "")).upper(), rule.get("direction", "in"), _peers(rule),
-                     rule.get("why") or rule.get("description") or rule.get("name", ""),
-                     rule.get("source") or rule.get("section") or ""])
-    return rows
+def debian_rows(ctx: Context, host: str) -> list[list]:
+    """Rows of the Debian view's input policy for one host (inbound; replies and loopback always pass)."""
+    return [[",".join(str(p) for p in rule["ports"]), rule["protocol"].upper(), "in", ", ".join(rule["sources"]),
+             f"{rule['name']}: {rule['why']}", DEBIAN_SOURCES.get(rule["name"], "")]
+            for rule in debian.firewall(ctx.site, host)["rules"]]
 
 
 def page(ctx: Context) -> Page:
@@ -62,7 +54,6 @@ def page(ctx: Context) -> Page:
     p.add(Para("Per host: each port the host firewall opens, to which peers, why, and the source document that asks "
                "for it. Everything not listed is closed (Windows: the Cegid rules of `site_cegid_firewall` through "
                "the Windows view; Debian: the Debian view)."))
-    view = debian_view()
     plain = []
     for host in sorted(ctx.site.group("windows")):
         try:
@@ -79,11 +70,8 @@ def page(ctx: Context) -> Page:
                    "(AD, RDS, file sharing); no Cegid exception applies to them."))
     for host in sorted(ctx.site.group("debian")):
         p.add(Heading(f"{host} (Debian)", 3))
-        if view is None or not hasattr(view, "firewall_rules"):
-            p.add(Para(status("none", NOT_MODELLED)))
-            continue
         try:
-            p.add(Table(COLUMNS, debian_rows(view, ctx, host), empty="no port open"))
+            p.add(Table(COLUMNS, debian_rows(ctx, host), empty="no port open"))
         except Exception as exc:  # noqa: BLE001 - shown on the page; validation names the cause
             p.add(Para(status("fail", f"could not be computed: {exc}")))
     return p
