@@ -35,3 +35,12 @@ def test_make_setup_installs_both():
     makefile = (REPO / "Makefile").read_text()
     assert "-r requirements-runtime.txt -r requirements-dev.txt" in makefile
     assert not (REPO / "requirements.txt").exists()
+
+
+def test_the_execution_environment_can_build_and_run_kerberos():
+    """pykerberos (runtime pin) compiles against the krb5 headers and WinRM runs kinit: bindep names both."""
+    runtime = (REPO / "requirements-runtime.txt").read_text()
+    bindep = (REPO / "bindep.txt").read_text()
+    assert "pykerberos==" in runtime
+    for package in ("krb5-devel [compile platform:rpm]", "krb5-workstation [platform:rpm]", "gcc [compile platform:rpm]"):
+        assert f"\n{package}\n" in bindep, package
