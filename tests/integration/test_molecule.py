@@ -27,11 +27,22 @@ SCENARIOS = [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=EXPE
                                 if not p.parent.name.startswith("_"))]
 
 
+def lab_containers() -> list[str]:
+    """Containers of a running `make lab`: its VLAN networks hold the lab addresses the scenarios also use,
+    and Docker drops packets to a container address arriving from another network."""
+    out = subprocess.run(["docker", "ps", "--filter", "name=^sitekit-lab-", "--format", "{{.Names}}"],
+                         capture_output=True, text=True, check=False)
+    return out.stdout.split()
+
+
 @pytest.mark.molecule
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario(scenario):
     if scenario in SKIPPED:
         pytest.skip(SKIPPED[scenario])
+    running = lab_containers()
+    assert not running, (f"the lab is up ({', '.join(running)}): its networks claim the addresses the scenarios "
+                         "use; run make lab-down first")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PY_COLORS": "0", "ANSIBLE_FORCE_COLOR": "0"}
     t0 = time.monotonic()
