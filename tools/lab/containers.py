@@ -73,10 +73,12 @@ def state(name: str) -> dict | None:
     return {"running": data["State"]["Running"], "label": (data["Config"].get("Labels") or {}).get("org.sitekit.lab")}
 
 
-def ensure_containers() -> dict[str, str]:
-    """Start what is missing or stopped; {host: created|started|running}."""
+def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
+    """Start what is missing or stopped (of ``only`` when given); {host: created|started|running}."""
     out = {}
     for host, spec in plan().items():
+        if only is not None and host not in only:
+            continue
         current = state(spec["name"])
         if current and current["label"] != PREFIX:
             raise SystemExit(f"container {spec['name']} exists and is not this lab's (label {LABEL} missing)")
