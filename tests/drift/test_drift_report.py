@@ -133,3 +133,12 @@ def test_recorded_runs_render_as_json_markdown_and_html(name, tmp_path):
     for host in doc["groups"].get("windows", []):
         assert host in index
     assert json.loads((tmp_path / "drift.json").read_text())["exit"] == report["exit"]
+
+
+def test_controller_side_changes_are_listed_apart_never_as_drift():
+    review = guard.review()
+    doc = {"results": [_result(tier="network", host="sw-stock", role="cisco_ios", no_log=True, diff=None,
+                               task="Write the rendered configuration and the day-0 bootstrap to the build directory")],
+           "inventory_hosts": ["sw-stock"], "hosts": {"sw-stock": {"unreachable": 0}}}
+    report = collect.build(doc, not_checked_reasons={}, review=review, ansible_rc=0)
+    assert (report["exit"], report["items"]) == (0, []) and "controller" in report["ignored"][0]["why"]
