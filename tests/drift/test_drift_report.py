@@ -111,6 +111,14 @@ def test_handlers_are_consequences_and_no_log_hides_the_diff():
     assert report["tiers"] == {"linux": {"ftp01": 2}}
 
 
+def test_a_module_without_diff_is_described_by_what_it_returned():
+    doc = {"results": [_result(task="Load the policy at boot", action="ansible.builtin.systemd_service",
+                               detail={"name": "nftables.service", "enabled": True})],
+           "inventory_hosts": ["ftp01"], "hosts": {"ftp01": {"unreachable": 0}}}
+    [entry] = _report(doc)["items"]
+    assert entry["what"] == "ansible.builtin.systemd_service: enabled=True, name=nftables.service"
+
+
 def test_an_unreachable_host_or_a_failed_task_is_never_no_drift():
     doc = {"results": [_result(status="unreachable", msg="ssh: timeout")], "inventory_hosts": ["ftp01", "ftp02"],
            "hosts": {"ftp01": {"unreachable": 1}, "ftp02": {"unreachable": 0}}}

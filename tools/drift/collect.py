@@ -27,7 +27,8 @@ def item(result: dict) -> dict:
     if result.get("no_log"):
         return {**out, "what": HIDDEN, "diffs": []}
     diffs = [describe(d) for d in result.get("diff") or [] if isinstance(d, dict)]
-    what = "; ".join(summary(d) for d in diffs) or "(the module returned no diff)"
+    detail = ", ".join(f"{k}={v}" for k, v in sorted((result.get("detail") or {}).items()))
+    what = "; ".join(summary(d) for d in diffs) or (f"{result.get('action')}: {detail}" if detail else "(the module returned no diff)")
     return {**out, "what": what, "diffs": diffs}
 
 

@@ -48,7 +48,8 @@ def text_changes(before: str | None, after: str | None) -> list[str]:
 
 def describe(diff: dict) -> dict:
     """One diff → {object, changes: [{key, before, after}] | lines: [...]}; object is the file or header."""
-    obj = str(diff.get("after_header") or diff.get("before_header") or "")
+    # before_header names the object on the host (a template's after_header is its temporary source).
+    obj = str(diff.get("before_header") or diff.get("after_header") or "")
     if "prepared" in diff:
         return {"object": obj, "lines": str(diff["prepared"]).splitlines()[:MAX_LINES]}
     before, after = diff.get("before"), diff.get("after")

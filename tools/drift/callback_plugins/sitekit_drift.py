@@ -14,7 +14,8 @@ type: aggregate
 short_description: Results of a check-mode run that would change something, for tools/drift
 description:
   - Writes to E(SITEKIT_DRIFT_FILE), at the end of the run, the plays (name, tier) and every changed, failed or
-    unreachable result (tier, host, task, role, action, handler or not, diff, message), the hosts and groups of the
+    unreachable result (tier, host, task, role, action, handler or not, diff, message, and the name, dest, path, state and
+    enabled the module returned), the hosts and groups of the
     inventory and the hosts the run reached. Does nothing when E(SITEKIT_DRIFT_FILE) is unset.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from ansible.plugins.callback import CallbackBase
 
 _MSG_MAX = 500
+_DETAIL = ("name", "dest", "path", "state", "enabled")
 
 
 class CallbackModule(CallbackBase):
@@ -49,7 +51,7 @@ class CallbackModule(CallbackBase):
         self.plays.append({"name": play.get_name(), "tier": self.tier})
         inventory = getattr(play.get_variable_manager(), "_inventory", None)
         if inventory is not None and not self.inventory_hosts:
-            self.inventory_hosts = sorted(h.name for h in inventory.get_hosts("all"))
+            self.inventory_hosts = sorted(inventory.hosts)  # every host, --limit or not
             self.groups = {g: sorted(hs) for g, hs in inventory.get_groups_dict().items()}
 
     def v2_runner_on_ok(self, result):
@@ -76,12 +78,16 @@ class CallbackModule(CallbackBase):
     def _keep(self, result, status):
         res = result._result
         task = result._task
+        role = task._role.get_name() if getattr(task, "_role", None) else None
+        name = task.get_name()
+        name = name[len(role) + 3:] if role and name.startswith(f"{role} : ") else name
         censored = bool(res.get("censored")) or bool(getattr(task, "no_log", False))
         diffs = res.get("diff") or [r.get("diff") for r in res.get("results", []) if isinstance(r, dict) and r.get("diff")]
         self.results.append({
-            "tier": self.tier, "host": result._host.get_name(), "task": task.get_name(),
-            "role": task._role.get_name() if getattr(task, "_role", None) else None,
+            "tier": self.tier, "host": result._host.get_name(), "task": name, "role": role,
             "action": task.action, "handler": type(task).__name__ == "Handler", "status": status,
             "no_log": censored, "diff": None if censored else (diffs if isinstance(diffs, list) else [diffs]) if diffs else [],
             "msg": str(res.get("msg", ""))[:_MSG_MAX] if status != "changed" and not censored else "",
+            # What a module without a diff says it would change (a service's name and wanted state…).
+            "detail": {} if censored else {k: res[k] for k in _DETAIL if isinstance(res.get(k), (str, int, bool))},
         })
