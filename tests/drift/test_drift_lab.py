@@ -10,6 +10,7 @@ a lab that was already up is reused and converged back afterwards.
 from __future__ import annotations
 
 import json
+import re
 import ssl
 import subprocess
 import sys
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.integration
 DEBIAN, SWITCH = "ftp01", "sw-stock"
 LIMIT = f"localhost:{DEBIAN}:{SWITCH}"
 MANAGED_FILE = "/etc/vsftpd.conf"
-VLAN_ID, VLAN_NAME = 10, "DRIFTED-NAME"
+VLAN_NAME = "DRIFTED-NAME"
 RETENTION = "keep-last=1"
 
 
@@ -93,14 +94,18 @@ def _pve(method: str, path: str, data: dict | None = None):
         return json.loads(answer.read())["data"]
 
 
-def _rename_vlan() -> None:
+def _rename_vlan() -> tuple[str, str]:
+    """Rename the switch's first named VLAN over its SSH CLI; (vlan id, the name it had)."""
     from ansible_collections.sitekit.core.plugins.module_utils import ios_ssh
 
     peers = daemons.info("ios-peers")
     password = context.secret("network_admin")
     with ios_ssh.Session(SWITCH, "127.0.0.1", peers["devices"][SWITCH], peers["user"], password, password,
                          host_key_checking=False, timeout=20) as session:
-        session.apply([f"vlan {VLAN_ID}", f"name {VLAN_NAME}"])
+        vlan, name = re.search(r"^vlan (\d+)\n name (\S+)", session.running_config().replace("\r", ""), re.M).groups()
+        session.apply([f"vlan {vlan}", f"name {VLAN_NAME}"])
+        assert f"vlan {vlan}\n name {VLAN_NAME}" in session.running_config().replace("\r", "")
+    return vlan, name
 
 
 def test_drift_names_one_drift_per_tier_and_nothing_else(lab_up, tmp_path):
@@ -112,7 +117,7 @@ def test_drift_names_one_drift_per_tier_and_nothing_else(lab_up, tmp_path):
 
     subprocess.run(["docker", "exec", context.container_name(DEBIAN), "sh", "-c", f"echo 'max_clients=1' >> {MANAGED_FILE}"],
                    check=True)
-    _rename_vlan()
+    vlan, name = _rename_vlan()
     [job] = [j for j in _pve("GET", "/cluster/backup") if "prune-backups" in j][:1]
     _pve("PUT", f"/cluster/backup/{job['id']}", {"prune-backups": RETENTION})
 
@@ -123,8 +128,10 @@ def test_drift_names_one_drift_per_tier_and_nothing_else(lab_up, tmp_path):
     assert named == [("linux", DEBIAN, "ftp_archive"), ("network", SWITCH, "cisco_ios"),
                      ("proxmox", "localhost", "proxmox_backup")], out
     what = {i["tier"]: i["what"] + json.dumps(i["diffs"]) for i in report["items"]}
-    assert MANAGED_FILE in what["linux"] and "max_clients=1" in what["linux"]
-    assert VLAN_NAME in what["network"]
+    assert MANAGED_FILE in what["linux"] and "-max_clients=1" in what["linux"]
+    assert f"-vlan {vlan} › name {VLAN_NAME}" in what["network"] and f"+vlan {vlan} › name {name}" in what["network"]
+    [network] = [i for i in report["items"] if i["tier"] == "network"]
+    assert [d["lines"] for d in network["diffs"]] == [[f"-vlan {vlan} › name {VLAN_NAME}", f"+vlan {vlan} › name {name}"]]
     assert RETENTION in what["proxmox"] and "prune-backups" in what["proxmox"]
     html = (tmp_path / "drifted" / "index.html").read_text()
     assert all(host in html for host in (DEBIAN, SWITCH)) and "drift" in html

@@ -71,6 +71,13 @@ def test_a_file_diff_names_the_file_and_the_lines():
     assert differ.summary(d) == "/etc/x: +1 -1"
 
 
+def test_an_ios_diff_keeps_each_line_with_its_parent_and_leaves_moved_lines_out():
+    before = "service a\nvlan 40\n name DRIFTED\nvlan 20\n name ADMIN\nip ssh time-out 60\n"
+    after = "service a\nip ssh time-out 60\nvlan 20\n name ADMIN\nvlan 40\n name USERS\n"
+    assert differ.text_changes(before, after) == ["-vlan 40 › name DRIFTED", "+vlan 40 › name USERS"]
+    assert differ.text_changes("a\nb\n", "b\na\n") == ["(the same lines in another order: 1 moved)"]
+
+
 def test_an_api_diff_names_the_field_with_site_and_inventory_values():
     d = differ.describe({"before": {"jobs": [{"id": "nightly", "prune-backups": "keep-last=1", "node": "pve1"}]},
                          "after": {"jobs": [{"id": "nightly", "prune-backups": "keep-daily=7", "node": "pve1"}]}})

@@ -39,11 +39,31 @@ def mapping_changes(before: dict | None, after: dict | None) -> list[dict]:
             if old.get(k) != new.get(k)]
 
 
+def _with_parents(text: str) -> list[str]:
+    """Lines of an IOS-style text (children indented by one space) with their parent: ``vlan 40 › name X``."""
+    out, parent = [], None
+    for line in text.splitlines():
+        if line.startswith(" ") and not line.startswith("  ") and parent is not None:
+            out.append(f"{parent} › {line.strip()}")
+        else:
+            parent = line if not line.startswith(" ") else parent
+            out.append(line)
+    return out
+
+
 def text_changes(before: str | None, after: str | None) -> list[str]:
-    """The changed lines, ``-`` before and ``+`` after (no context), at most MAX_LINES."""
-    lines = [x for x in difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(), lineterm="", n=0)
+    """The changed lines, ``-`` before and ``+`` after (no context), at most MAX_LINES.
+
+    A line only moved (removed and added unchanged) is no change of content: it is left out, and
+    said once when the order is all that differs."""
+    lines = [x for x in difflib.unified_diff(_with_parents(before or ""), _with_parents(after or ""), lineterm="", n=0)
              if x[:1] in "+-" and not x.startswith(("+++", "---"))]
-    return lines[:MAX_LINES] + ([f"… {len(lines) - MAX_LINES} more lines"] if len(lines) > MAX_LINES else [])
+    removed, added = {x[1:] for x in lines if x[0] == "-"}, {x[1:] for x in lines if x[0] == "+"}
+    moved = removed & added
+    changed = [x for x in lines if x[1:] not in moved]
+    if not changed and moved:
+        return [f"(the same lines in another order: {len(moved)} moved)"]
+    return changed[:MAX_LINES] + ([f"… {len(changed) - MAX_LINES} more lines"] if len(changed) > MAX_LINES else [])
 
 
 def describe(diff: dict) -> dict:
