@@ -127,7 +127,7 @@ def test_drift_names_one_drift_per_tier_and_nothing_else(lab_up, tmp_path):
     named = sorted((i["tier"], i["host"], i["role"]) for i in report["items"])
     assert named == [("linux", DEBIAN, "ftp_archive"), ("network", SWITCH, "cisco_ios"),
                      ("proxmox", "localhost", "proxmox_backup")], out
-    what = {i["tier"]: i["what"] + json.dumps(i["diffs"]) for i in report["items"]}
+    what = {i["tier"]: i["what"] + json.dumps(i["diffs"], ensure_ascii=False) for i in report["items"]}
     assert MANAGED_FILE in what["linux"] and "-max_clients=1" in what["linux"]
     assert f"-vlan {vlan} › name {VLAN_NAME}" in what["network"] and f"+vlan {vlan} › name {name}" in what["network"]
     [network] = [i for i in report["items"] if i["tier"] == "network"]

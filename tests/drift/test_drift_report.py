@@ -68,7 +68,8 @@ def test_the_command_always_checks_and_diffs_and_the_lab_leaves_windows_out(monk
 def test_a_file_diff_names_the_file_and_the_lines():
     d = differ.describe({"before": "a\nb\nc\n", "after": "a\nB\nc\n", "before_header": "/etc/x", "after_header": "/etc/x"})
     assert d == {"object": "/etc/x", "lines": ["-b", "+B"]}
-    assert differ.summary(d) == "/etc/x: +1 -1"
+    assert differ.summary(d) == "/etc/x: -b; +B"
+    assert differ.summary(differ.describe({"before": "a\n", "after": "b\nc\nd\n", "before_header": "/y"})) == "/y: +3 -1"
 
 
 def test_an_ios_diff_keeps_each_line_with_its_parent_and_leaves_moved_lines_out():
@@ -113,7 +114,7 @@ def test_handlers_are_consequences_and_no_log_hides_the_diff():
            "inventory_hosts": ["ftp01"], "hosts": {"ftp01": {"unreachable": 0}}}
     report = _report(doc)
     assert report["exit"] == 1 and [i["task"] for i in report["items"]] == ["Write vsftpd.conf", "Secret"]
-    assert report["items"][0]["what"] == "/etc/vsftpd.conf: +1 -1" and report["items"][1]["what"] == collect.HIDDEN
+    assert report["items"][0]["what"] == "/etc/vsftpd.conf: -a; +b" and report["items"][1]["what"] == collect.HIDDEN
     assert report["consequences"] == {"ftp01": ["restart vsftpd"]}
     assert report["tiers"] == {"linux": {"ftp01": 2}}
 

@@ -81,7 +81,8 @@ def describe(diff: dict) -> dict:
 
 
 def summary(described: dict) -> str:
-    """One line: ``/etc/x: +2 -1`` or ``storage[nas].prune-backups: keep-last=3 → keep-last=7`` (first change)."""
+    """One line: ``/etc/x: -old; +new`` (two lines or fewer), ``/etc/x: +2 -1``, or
+    ``storage[nas].prune-backups: keep-last=3 → keep-last=7`` (the first change)."""
     head = f"{described['object']}: " if described["object"] else ""
     if "changes" in described:
         changes = described["changes"]
@@ -91,5 +92,7 @@ def summary(described: dict) -> str:
         more = f" (+{len(changes) - 1} more)" if len(changes) > 1 else ""
         return f"{head}{first['key']}: {_show(first['before'])} → {_show(first['after'])}{more}"
     lines = described["lines"]
+    if 0 < len(lines) <= 2:
+        return f"{head}{'; '.join(lines)}"
     added, removed = sum(x.startswith("+") for x in lines), sum(x.startswith("-") for x in lines)
     return f"{head}+{added} -{removed}" if (added or removed) else f"{head}{'; '.join(lines[:3])}"
