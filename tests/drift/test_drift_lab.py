@@ -61,18 +61,25 @@ def lab_up():
         _converge()
         yield
     finally:
-        if was_up:
-            _converge()  # the lab stays up, as it was: without the drifts the test injected
-        if states[DEBIAN] == "created":
-            containers.docker("rm", "-f", context.container_name(DEBIAN), check=False)
-        for net in made_networks:
-            containers.docker("network", "rm", net, check=False)
-        if sim == "started":
-            daemons.stop("pve-sim", daemons.PVE_MARKER)
-        if peers == "started":
-            daemons.stop("ios-peers", daemons.PEERS_MARKER)
-        if not was_up:
-            context.ENDPOINTS.unlink(missing_ok=True)
+        try:
+            if was_up:
+                _converge()  # the lab stays up, as it was: without the drifts the test injected
+        finally:
+            _remove(states, made_networks, sim, peers, was_up)
+
+
+def _remove(states: dict, made_networks: list, sim: str, peers: str, was_up: bool) -> None:
+    """Remove what the fixture started, nothing else."""
+    if states[DEBIAN] == "created":
+        containers.docker("rm", "-f", context.container_name(DEBIAN), check=False)
+    for net in made_networks:
+        containers.docker("network", "rm", net, check=False)
+    if sim == "started":
+        daemons.stop("pve-sim", daemons.PVE_MARKER)
+    if peers == "started":
+        daemons.stop("ios-peers", daemons.PEERS_MARKER)
+    if not was_up:
+        context.ENDPOINTS.unlink(missing_ok=True)
 
 
 def drift(out) -> tuple[int, dict, str]:
@@ -95,14 +102,17 @@ def _pve(method: str, path: str, data: dict | None = None):
 
 
 def _rename_vlan() -> tuple[str, str]:
-    """Rename the switch's first named VLAN over its SSH CLI; (vlan id, the name it had)."""
+    """Rename the switch's first named VLAN that is not the management VLAN (a push refuses to touch the
+    management path unless told to) over its SSH CLI; (vlan id, the name it had)."""
     from ansible_collections.sitekit.core.plugins.module_utils import ios_ssh
 
     peers = daemons.info("ios-peers")
     password = context.secret("network_admin")
     with ios_ssh.Session(SWITCH, "127.0.0.1", peers["devices"][SWITCH], peers["user"], password, password,
                          host_key_checking=False, timeout=20) as session:
-        vlan, name = re.search(r"^vlan (\d+)\n name (\S+)", session.running_config().replace("\r", ""), re.M).groups()
+        management = next(str(v["id"]) for v in context.site().vars["site_vlans"] if v["role"] == "management")
+        named = re.findall(r"^vlan (\d+)\n name (\S+)", session.running_config().replace("\r", ""), re.M)
+        vlan, name = next((v, n) for v, n in named if v != management)
         session.apply([f"vlan {vlan}", f"name {VLAN_NAME}"])
         assert f"vlan {vlan}\n name {VLAN_NAME}" in session.running_config().replace("\r", "")
     return vlan, name
