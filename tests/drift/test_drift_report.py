@@ -158,3 +158,15 @@ def test_controller_side_changes_are_listed_apart_never_as_drift():
            "inventory_hosts": ["sw-stock"], "hosts": {"sw-stock": {"unreachable": 0}}}
     report = collect.build(doc, not_checked_reasons={}, review=review, ansible_rc=0)
     assert (report["exit"], report["items"]) == (0, []) and "controller" in report["ignored"][0]["why"]
+
+
+def test_the_recorded_lab_run_with_three_drifts_names_each_and_nothing_else():
+    doc = recorded("lab-three-drifts.json")
+    report = _report(doc, reasons={h: "no machine in the lab" for h in doc["groups"]["windows"]})
+    assert report["exit"] == 1 and report["failures"] == []
+    assert {(i["tier"], i["host"], i["what"]) for i in report["items"]} == {
+        ("linux", "ftp01", "/etc/vsftpd.conf: -max_clients=1"),
+        ("network", "sw-stock", "sw-stock running: -vlan 40 › name DRIFTED-NAME; +vlan 40 › name UTILISATEURS"),
+        ("proxmox", "localhost", "sitekit-nightly.prune-backups: keep-last=1 → keep-daily=7,keep-monthly=2,keep-weekly=5")}
+    assert report["consequences"] == {"ftp01": ["Restart vsftpd"]}
+    assert _report(recorded("lab-clean.json"))["exit"] == 0
