@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 PLAYBOOKS := $(wildcard playbooks/*.yml)
 
-.PHONY: help setup test unit lint syntax validate docs docs-summary lab lab-down molecule bench clean
+.PHONY: help setup test unit lint syntax validate docs docs-summary drift lab lab-down molecule bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,9 @@ docs: setup ## the auditor's pack of INV: build/docs/<name>/index.html (+ Markdo
 docs-summary: setup ## regenerate the committed Markdown pack of inventories/rcr (docs/site-rcr/) and the README thumbnail
 	PYTHONPATH=tools $(BIN)/python -m sitedoc inventories/rcr --no-journal --markdown docs/site-rcr
 	PYTHONPATH=tools $(BIN)/python -m sitedoc.thumbnail build/docs/rcr/topology.html docs/img/topology-page.png
+
+drift: setup ## how the live site differs from INV (check + diff, read-only): build/drift/<name>/; exit 1 on drift, 2 if not fully checked
+	PYTHONPATH=tools $(BIN)/python -m drift $(INV) $(if $(LIMIT),--limit '$(LIMIT)') $(if $(TAGS),--tags '$(TAGS)')
 
 lab: ## the whole lab site through site.yml: containers, simulators, converge twice, verify, summary
 	tools/lab.sh

@@ -1,7 +1,7 @@
 """The lab's systemd containers (Debian hosts, Proxmox node stand-ins) and their docker network.
 
 Each container runs the sitekit Debian 12 image with systemd as PID 1, with the flags of the
-molecule scenarios (SYS_ADMIN, tmpfs /run and /run/lock, the host's cgroup tree, never
+molecule scenarios (SYS_ADMIN and NET_ADMIN, tmpfs /run and /run/lock, the host's cgroup tree, never
 --privileged), on a docker network per VLAN at the host's own site address. The bridge's
 address (the controller, seen from the lab) is the VLAN's .250, never a host's address.
 """
@@ -14,7 +14,9 @@ import subprocess
 
 from context import IMAGE, LABEL, PREFIX, container_hosts, container_name, site
 
-SYSTEMD_FLAGS = ["--cap-add", "SYS_ADMIN", "--tmpfs", "/run", "--tmpfs", "/run/lock",
+SYSTEMD_FLAGS = ["--cap-add", "SYS_ADMIN",
+                 # nftables on every Debian server (its own netfilter, in the container's network namespace).
+                 "--cap-add", "NET_ADMIN", "--tmpfs", "/run", "--tmpfs", "/run/lock",
                  "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--cgroupns=host",
                  # Docker turns IPv6 off in containers; a Debian VM has the IPv6 loopback squid expects.
                  "--sysctl", "net.ipv6.conf.lo.disable_ipv6=0"]
@@ -73,10 +75,12 @@ def state(name: str) -> dict | None:
     return {"running": data["State"]["Running"], "label": (data["Config"].get("Labels") or {}).get("org.sitekit.lab")}
 
 
-def ensure_containers() -> dict[str, str]:
-    """Start what is missing or stopped; {host: created|started|running}."""
+def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
+    """Start what is missing or stopped (of ``only`` when given); {host: created|started|running}."""
     out = {}
     for host, spec in plan().items():
+        if only is not None and host not in only:
+            continue
         current = state(spec["name"])
         if current and current["label"] != PREFIX:
             raise SystemExit(f"container {spec['name']} exists and is not this lab's (label {LABEL} missing)")

@@ -106,7 +106,7 @@ def start_pve_sim() -> str:
            "--cluster-name", str(proxmox["cluster_name"]), "--nodes", nodes, "--templates", templates,
            "--credentials", str(_paths("pve-sim")["json"])]
     return start("pve-sim", cmd, PVE_MARKER, env={"PVE_SIM_TOKEN_SECRET": token},
-                 digest=_digest(token, " ".join(cmd[:-2])))
+                 digest=_digest(token, " ".join(cmd[1:-2])))  # not the interpreter's path: a venv reached by a symlink is the same
 
 
 def start_peers() -> str:

@@ -6,8 +6,9 @@ Each device (tests/network/iospeer) starts in its day-0 state — hostname, mana
 SSH v2 and the model's admin user with the type 9 hash of the lab's device password — on a free
 port of 127.0.0.1. INFO_FILE receives {"devices": {host: port}, "user": name} once all listen.
 The password is the lab secret ``network_admin`` (created when missing); its hash is written as
-the lab secret ``network_admin_secret_hash``, the value the inventory's vault variable reads, so
-the converge pushes the same login the device already has.
+the lab secrets ``network_admin_secret_hash`` and ``network_enable_secret_hash`` (the enable
+secret is the same password in the lab), the values the inventory's vault variables read, so the
+converge pushes the same login the device already has.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ def main(info_file: str) -> int:
     password = secret("network_admin")
     netlab.lab_password = functools.cache(lambda: password)  # the lab's persisted secret, not a per-process one
     netlab.lab_secrets.cache_clear()
-    write_secret("network_admin_secret_hash", netlab.lab_secrets()["vault_network_admin_secret_hash"])
+    hashes = netlab.lab_secrets()
+    write_secret("network_admin_secret_hash", hashes["vault_network_admin_secret_hash"])
+    # The lab's enable secret is the device password (group_vars/network/connection.yml): its hash too,
+    # or the inventory's lookup invents 32 random characters, which IOS (and validation) refuse.
+    write_secret("network_enable_secret_hash", hashes["vault_network_enable_secret_hash"])
     site = netlab.load("inventories/lab")
     peers = netlab.lab_peers(site)
     users = {p.user for p in peers.values()}

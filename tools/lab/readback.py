@@ -55,5 +55,16 @@ def device_pending(host: str) -> list[str]:
     with ios_ssh.Session(host, "127.0.0.1", peers["devices"][host], peers["user"], secret("network_admin"),
                          secret("network_admin"), host_key_checking=False, timeout=20) as session:
         running = session.running_config()
-    commands, _, _ = ios_remediation.remediate(running, intended, [], [])
+    policy = push_policy(host)
+    commands, _, _ = ios_remediation.remediate(running, intended, policy["include"], policy["exclude"])
     return commands
+
+
+def push_policy(host: str) -> dict:
+    """The scope the push owns on ``host`` (the same view as the role's): lines outside it are the operator's."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "network"))
+    import netlab  # the device intents with placeholder secrets: the scope does not depend on them
+
+    return netlab.intents(site())[host]["push"]
