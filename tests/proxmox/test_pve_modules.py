@@ -86,7 +86,9 @@ def test_a_short_task_is_seen_ending_within_a_few_reads(fresh_sim, rcr_desired):
     _storages(sim, rcr_desired)
     sim.reset_counts()
     run(sim, "pve_vms", {"vms": [_vm(rcr_desired, "dc01")]})  # clone + start, 20 ms each
-    assert _status_reads(sim) <= 2 * 4, sim.counts
+    # Reads at 10, 20, 40, 80 ms… see a 20 ms task end within 4 reads on a quiet machine; one more each
+    # leaves room for a busy CI host (CI saw 9 at load 2), still far from hammering the API.
+    assert _status_reads(sim) <= 2 * 5, sim.counts
 
 
 # ---- clones --------------------------------------------------------------------------------------

@@ -350,10 +350,11 @@ def test_a_restore_whose_dump_fails_half_way_leaves_glpi_serving_its_data(host):
 
 def test_a_restore_that_fails_after_the_swap_puts_the_previous_data_back(host):
     # The pre-upgrade backup holds 10.0.20: restored, it needs db:update; without glpi_slms GLPI's schema
-    # check refuses the update (exit 4) after the swap, and the previous data must come back.
+    # check refuses the update (exit 4) after the swap, and the previous data must come back. The table goes
+    # whole: its CREATE, its INSERT (MariaDB's dump puts the rows on the lines after it) and its LOCK/ALTER lines.
     before = _state(host)
     pre_upgrade = host.check_output(f"ls -d /var/backups/glpi/*-pre-upgrade-{UPGRADED}")
-    _copy_backup(host, pre_upgrade, "20000101-000002", "/CREATE TABLE `glpi_slms`/,/;$/d; /`glpi_slms`/d")
+    _copy_backup(host, pre_upgrade, "20000101-000002", "/CREATE TABLE `glpi_slms`/,/;$/d; /INSERT INTO `glpi_slms`/,/;$/d; /`glpi_slms`/d")
     result = host.run("/usr/local/sbin/glpi-restore --yes 20000101-000002")
     assert result.rc == 1, result.stdout + result.stderr
     assert "putting the previous data back" in result.stderr
