@@ -37,6 +37,8 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import vlan_list
+
 try:
     from hier_config import MatchRule, get_hconfig
     from hier_config.models import (
@@ -241,24 +243,13 @@ def _vlan_ids(spec: str) -> set:
     return out
 
 
-def _vlan_spec(ids) -> str:
-    ids, out, i = sorted(ids), [], 0
-    while i < len(ids):
-        j = i
-        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
-            j += 1
-        out.append(f"{ids[i]}-{ids[j]}" if j - i >= 2 else ",".join(str(x) for x in ids[i:j + 1]))
-        i = j + 1
-    return ",".join(out)
-
-
 def _stp_priorities(running, intended, delta) -> None:
     """A priority line replaced in place leaves the VLANs it no longer lists: reset those."""
     rx = re.compile(r"^spanning-tree vlan (\S+) priority \d+$")
     had = set().union(*[_vlan_ids(m.group(1)) for n in running.children if (m := rx.match(n.text))] or [set()])
     want = set().union(*[_vlan_ids(m.group(1)) for n in intended.children if (m := rx.match(n.text))] or [set()])
     if had - want and any(rx.match(n.text) for n in intended.children):
-        delta.add_child(f"no spanning-tree vlan {_vlan_spec(had - want)} priority").order_weight = 10
+        delta.add_child(f"no spanning-tree vlan {vlan_list(had - want)} priority").order_weight = 10
 
 
 def _paths(node, prefix=()) -> set:
@@ -344,7 +335,7 @@ def _defer(running, delta, session_if: str | None) -> list:
                 if vid in before and vid not in after:
                     cut.append(child)
                     if after - before:
-                        node.add_child(f"switchport trunk allowed vlan add {_vlan_spec(after - before)}")
+                        node.add_child(f"switchport trunk allowed vlan add {vlan_list(after - before)}")
         for child in cut:
             deferred += [node.text, " " + child.text, " exit"]
             child.delete()

@@ -24,6 +24,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import vlan_list  # noqa: F401 - the view's name for it
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
@@ -73,19 +74,6 @@ def expand_ports(spec: str) -> list[str]:
     if last < first:
         raise NetworkModelError(f"port range {spec!r} runs backwards")
     return [full_name(f"{head}{n}") for n in range(first, last + 1)]
-
-
-def vlan_list(vlans) -> str:
-    """``[10, 20, 21, 22, 40]`` → ``10,20-22,40`` (IOS shows ranges of three or more)."""
-    out, ids = [], sorted(set(int(v) for v in vlans))
-    i = 0
-    while i < len(ids):
-        j = i
-        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
-            j += 1
-        out.append(f"{ids[i]}-{ids[j]}" if j - i >= 2 else ",".join(str(x) for x in ids[i:j + 1]))
-        i = j + 1
-    return ",".join(out)
 
 
 def resolve_secrets(value: Any, secrets: dict) -> Any:
