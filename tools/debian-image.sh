@@ -6,8 +6,16 @@
 set -euo pipefail
 IMAGE=${SITEKIT_DEBIAN_IMAGE:-sitekit/debian12-systemd:latest}
 SUITE=bookworm
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The mirrors are this machine's own (its apt sources, one-line or deb822), never a host written here;
+# DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR override them.
+apt_uris() {
+  { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } \
+    | sed -nE 's/^deb(-src)? +(\[[^]]*\] +)?([a-z]+:\/\/[^ ]+).*/\3/p; s/^URIs: *//p' | tr ' ' '\n' | sed 's#/*$##'
+}
+MIRROR=${DEBIAN_MIRROR:-$(apt_uris | { grep -v -- '-security$' || true; } | head -n 1)}
+SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-$(apt_uris | { grep -- '-security$' || true; } | head -n 1)}
+[ -n "${MIRROR}" ] && [ -n "${SECURITY_MIRROR}" ] \
+  || { echo "no Debian mirror in /etc/apt/sources*: set DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR" >&2; exit 1; }
 PACKAGES=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,iproute2,ca-certificates,procps,less
 hash=$(cat "$0" | sha256sum | cut -c1-16)
 
