@@ -30,6 +30,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import (
     network_devices,
     site_with_secrets,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # Fixed dummy values so that the golden files are stable. Not secrets: a made-up type 9
@@ -52,11 +53,11 @@ def render(inventory: str | Path = "inventories/rcr", site=None) -> dict[str, st
 
 
 def intents(site, secrets: dict | None = None) -> dict[str, dict]:
-    """{host: device intent}; the site itself is left unresolved (a copy gets the secrets)."""
+    """{host: device intent, as the templates see it}; the site itself is left unresolved (a copy gets the secrets)."""
     import copy
 
     site = site_with_secrets(copy.deepcopy(site), dict(secrets or DUMMY_SECRETS))
-    return {h: device_intent(site, h) for h in network_devices(site)}
+    return {h: to_vars(device_intent(site, h)) for h in network_devices(site)}
 
 
 def fake_model(intent: dict) -> str:

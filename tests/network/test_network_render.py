@@ -19,6 +19,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import (
     switch_forms,
     vlan_list,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.data import Clock
 
 RCR_DEVICES = ["sw-core", "sw-stock", "sw-bp-1", "sw-bp-2", "sw-baie-e1", "sw-baie-e2", "sw-baie-s1", "rt-01", "rt-02"]
 
@@ -200,20 +201,20 @@ def test_glbp_weighting_tracks_the_uplink(rcr_configs):
 
 
 def test_time_zones_become_ios_clock_lines():
-    assert clock("Europe/Paris") == {"zone": "CET", "hours": 1, "minutes": 0,
-                                     "summer": "CEST recurring last Sun Mar 2:00 last Sun Oct 3:00"}
-    assert clock("America/New_York")["summer"] == "EDT recurring 2 Sun Mar 2:00 1 Sun Nov 2:00"
-    assert clock("Australia/Sydney")["summer"] == "AEDT recurring 1 Sun Oct 2:00 1 Sun Apr 3:00"
-    assert clock("Asia/Kolkata") == {"zone": "IST", "hours": 5, "minutes": 30, "summer": None}
+    assert clock("Europe/Paris") == Clock(zone="CET", hours=1, minutes=0,
+                                          summer="CEST recurring last Sun Mar 2:00 last Sun Oct 3:00")
+    assert clock("America/New_York").summer == "EDT recurring 2 Sun Mar 2:00 1 Sun Nov 2:00"
+    assert clock("Australia/Sydney").summer == "AEDT recurring 1 Sun Oct 2:00 1 Sun Apr 3:00"
+    assert clock("Asia/Kolkata") == Clock(zone="IST", hours=5, minutes=30, summer=None)
     with pytest.raises(NetworkModelError, match="not in the tz database"):
         clock("Europe/Atlantis")
 
 
 def test_portfast_forms_follow_the_release():
-    assert switch_forms([{"model": "WS-C2960X-48TS-L"}])["portfast"] == "spanning-tree portfast edge"
-    assert switch_forms([{"model": "WS-C2960S-48TS-L"}])["portfast_trunk"] == "spanning-tree portfast edge trunk"
+    assert switch_forms([{"model": "WS-C2960X-48TS-L"}]).portfast == "spanning-tree portfast edge"
+    assert switch_forms([{"model": "WS-C2960S-48TS-L"}]).portfast_trunk == "spanning-tree portfast edge trunk"
     plain = switch_forms([{"model": "WS-C2960-48TT-L"}])
-    assert plain["portfast"] == "spanning-tree portfast" and plain["bpduguard_default"] == \
+    assert plain.portfast == "spanning-tree portfast" and plain.bpduguard_default == \
         "spanning-tree portfast bpduguard default"
 
 

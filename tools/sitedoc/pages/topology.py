@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import network, proxmox
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 from sitedoc.context import Context, attempt
 from sitedoc.graph import Graph, to_svg
@@ -21,7 +22,8 @@ _MEMBER = re.compile(r"^[A-Za-z-]+?(\d+)/\d+/\d+$")
 
 def _intent(ctx: Context, host: str) -> dict | None:
     """The device's intended data; None when the inventory cannot give it (drawn without its details)."""
-    return attempt(network.device_intent, ctx.rendering_site, host)
+    intent = attempt(network.device_intent, ctx.rendering_site, host)
+    return to_vars(intent) if intent is not None else None
 
 
 def _endpoint(ctx: Context, host: str, port: str) -> str:

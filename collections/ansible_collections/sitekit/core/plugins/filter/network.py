@@ -1,7 +1,8 @@
 """Filters of the network tier: a device's intended data and its IOS configuration.
 
-``hostvars | sitekit.core.network_intent(groups, inventory_hostname)`` builds the view of
-plugins/plugin_utils/site/network.py; ``intent | sitekit.core.ios_render`` prints it with
+``hostvars | sitekit.core.network_intent(groups, inventory_hostname)`` builds the typed view of
+plugins/plugin_utils/site/network/ and hands it to Jinja as plain data (``typed.to_vars``);
+``intent | sitekit.core.ios_render`` prints it with
 templates/ios/*.j2 and ``intent | sitekit.core.ios_bootstrap`` its day-0 console bootstrap. The tests and tools/render_network.py call the same two functions,
 so what is reviewed in the golden files is exactly what the roles push.
 """
@@ -14,6 +15,7 @@ import jinja2
 from ansible_collections.sitekit.core.plugins.plugin_utils import ios_validate as _validate
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, site_with_secrets
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 def _environment() -> jinja2.Environment:
@@ -38,12 +40,12 @@ def render_site(site: Site, secrets: dict | None = None) -> dict[str, str]:
 
     if secrets is not None:
         site = site_with_secrets(site, secrets)
-    return {host: ios_render(device_intent(site, host)) for host in network_devices(site)}
+    return {host: ios_render(to_vars(device_intent(site, host))) for host in network_devices(site)}
 
 
 def network_intent(hostvars, groups: dict, host: str) -> dict:
     """``hostvars | sitekit.core.network_intent(groups, inventory_hostname)``."""
-    return device_intent(Site.from_hostvars(hostvars, groups), host)
+    return to_vars(device_intent(Site.from_hostvars(hostvars, groups), host))
 
 
 def network_devices(hostvars, groups: dict) -> list[str]:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import network as _net
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import port_checks
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.secrets import without_vault
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule, view_problems
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import suggest
@@ -143,70 +145,33 @@ def vlan_ids(site: Site):
                           "between 2 and 1001", value=vid)
 
 
-def _stack(site: Site, host: str) -> list:
-    stack = dig(site.hosts[host].vars, ["switch", "stack"])
-    return [m for m in stack if isinstance(m, dict)] if isinstance(stack, list) else []
-
-
-def _physical_ports(site: Site, host: str) -> set[str] | None:
-    """The ports of a switch stack from its members' models (the view's switch_ports), None when unknown."""
-    stack = _stack(site, host)
-    if not stack or any(not isinstance(m.get("member"), int) or m.get("model") not in _net.PORT_LAYOUTS for m in stack):
-        return None
-    return set(_net.switch_ports(stack))
-
-
-def _port_problem(site: Site, host: str, spec, physical: set[str]) -> str | None:
-    """Why a port (or range) of ``spec`` does not exist on a switch stack, or None."""
-    try:
-        names = _net.expand_ports(str(spec))
-    except SiteError as exc:
-        return exc.message
-    missing = [n for n in names if n not in physical]
-    if not missing:
-        return None
-    members = sorted({m.get("member") for m in _stack(site, host)})
-    numbers = [re.match(r"^[A-Za-z-]+(\d+)/", n) for n in missing]
-    absent = sorted({int(m.group(1)) for m in numbers if m} - set(members))
-    if absent:
-        return (f"member {', '.join(map(str, absent))} is not in this stack (members: "
-                f"{', '.join(map(str, members))})")
-    found = re.match(r"^[A-Za-z-]+(\d+)/\d+/(\d+)$", missing[0])
-    model_of = {m.get("member"): m.get("model") for m in _stack(site, host)}
-    shown = missing[0] if len(missing) == 1 else f"{missing[0]} … {missing[-1]} ({len(missing)} ports)"
-    if found and int(found.group(1)) in model_of:
-        model = model_of[int(found.group(1))]
-        return f"{shown} does not exist: member {found.group(1)} is a {model} with ports 1-{_net.PORT_LAYOUTS[model]}"
-    return f"{shown} does not exist on this stack"
-
-
 @rule("switch-ports", "stack members have a known model; access ports and link ports exist on the stack (members "
       "declared, port numbers within the model's count)")
 def switch_ports(site: Site):
     for host in site.group("cisco_switches"):
         if host not in site.hosts:
             continue
-        for j, member in enumerate(_stack(site, host)):
+        for j, member in enumerate(port_checks.stack_members(site, host)):
             model = member.get("model")
             if isinstance(model, str) and model.startswith("WS-C2960") and model not in _net.PORT_LAYOUTS:
                 yield problem("switch-ports", f"switch.stack[{j}].model", f"no port layout is known for {model!r}"
                               f"{suggest(model, list(_net.PORT_LAYOUTS), 0.8)} (known: {', '.join(sorted(_net.PORT_LAYOUTS))})",
                               value=model, host=host)
-        physical = _physical_ports(site, host)
+        physical = port_checks.physical_ports(site, host)
         if physical is None:
             continue
         for i, item in enumerate(dig(site.hosts[host].vars, ["switch", "access_ports"]) or []):
             spec = dig(item, ["ports"])
-            if isinstance(spec, str) and (why := _port_problem(site, host, spec, physical)):
+            if isinstance(spec, str) and (why := port_checks.port_problem(site, host, spec, physical)):
                 yield problem("switch-ports", f"switch.access_ports[{i}].ports", f"{spec}: {why}", value=spec, host=host)
     for i, link in enumerate(site.vars.get("site_links") or []):
         for side in ("a", "b"):
             dev = dig(link, [side])
             if not isinstance(dev, str) or not site.in_group(dev, "cisco_switches") or dev not in site.hosts:
                 continue
-            physical = _physical_ports(site, dev)
+            physical = port_checks.physical_ports(site, dev)
             for k, port in enumerate(dig(link, [f"{side}_ports"]) or []):
-                if physical is not None and isinstance(port, str) and (why := _port_problem(site, dev, port, physical)):
+                if physical is not None and isinstance(port, str) and (why := port_checks.port_problem(site, dev, port, physical)):
                     yield problem("switch-ports", f"site_links[{i}].{side}_ports[{k}]", f"{port} of {dev}: {why}",
                                   value=port)
 
@@ -263,43 +228,11 @@ def router_interfaces(site: Site):
                           "unconnected port", value=router.get("lan_interface"), host=host)
 
 
-class _AnySecret(dict):
-    """Every ``{{ vault_x }}`` resolves to a dummy: the view computes configurations without the vault."""
-
-    def __contains__(self, key) -> bool:
-        return True
-
-    def __getitem__(self, key) -> str:
-        return "validation-dummy-not-a-secret"
-
-
-def _without_vault(site: Site) -> Site:
-    """The site with its secrets replaced by a dummy (nothing is decrypted; the SNMP keys are computed on it)."""
-    dummy = _AnySecret()
-    required = site.vars.get("site_required_secrets")
-    site_vars = {name: dummy["x"] for name in (required if isinstance(required, list) else [])
-                 if isinstance(name, str) and name.startswith("vault_")}  # also those of an unopened whole-file vault
-    for key, value in site.vars.items():
-        if str(key).startswith("vault_"):
-            site_vars[key] = dummy["x"]
-            continue
-        try:
-            site_vars[key] = _net.resolve_secrets(value, dummy)
-        except (SiteError, RecursionError):
-            site_vars[key] = value
-    security = site_vars.get("site_security")
-    if isinstance(security, dict) and "snmp" in security:
-        # The SNMPv3 keys (RFC 3414 localisation, 1 MB of SHA-1 each) depend only on the secrets: the schema checks
-        # the snmp block; computing 2 keys per device on a dummy would cost most of validation's time.
-        site_vars["site_security"] = {k: v for k, v in security.items() if k != "snmp"}
-    return Site(site_vars, site.hosts, site.groups, source=site.source)
-
-
 @rule("network-view", "the network view computes every switch's and router's intended configuration", views=True)
 def network_view(site: Site):
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
 
-    resolved = _without_vault(site)
+    resolved = without_vault(site)
     for host in _net.network_devices(site):
         fact = site.hosts[host].get("switch") or site.hosts[host].get("router")
         for p in view_problems("network-view", lambda host=host: _net.device_intent(resolved, host)):
