@@ -12,6 +12,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox a
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import DAYS, in_window, maintenance_windows
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 from pve_harness import module, proxmox_filters
 
 rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desired, pve_fixtures.fresh_sim
@@ -56,7 +57,7 @@ def test_backup_outside_the_window_is_refused():
     backup = {"storage": "nas", "schedule": "12:00", "days": ["mon"], "retention": {"keep_daily": 7}}
     with pytest.raises(SiteError, match="outside every maintenance window"):
         sp.backup_job(_backup_site(backup), [101])
-    job = sp.backup_job(_backup_site({**backup, "schedule": "22:00", "days": ["mon", "wed"]}), [102, 101])
+    job = to_vars(sp.backup_job(_backup_site({**backup, "schedule": "22:00", "days": ["mon", "wed"]}), [102, 101]))
     assert job["schedule"] == "mon,wed 22:00" and job["vmid"] == "101,102" and job["prune-backups"] == "keep-daily=7"
 
 
@@ -92,11 +93,11 @@ def test_ha_rules_pve9(rcr_site, rcr_desired):
     assert all(":" not in r["nodes"] for r in node_rules)
 
 
-def test_ha_groups_pve8(rcr_desired):
+def test_ha_groups_pve8(rcr_site, rcr_desired):
     groups = {g["group"]: g for g in rcr_desired["ha_groups"]}
     assert set(groups) == {"sitekit-pve1", "sitekit-pve2", "sitekit-pve3"}
-    res8 = sp.ha_resources(rcr_desired["ha"], 8)
-    res9 = sp.ha_resources(rcr_desired["ha"], 9)
+    placement = sp.desired(rcr_site).ha
+    res8, res9 = to_vars(sp.ha_resources(placement, 8)), to_vars(sp.ha_resources(placement, 9))
     assert all(r["group"] in groups for r in res8) and all("group" not in r for r in res9)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import registry
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import RULES, tier_of
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import in_window, maintenance_windows
 
 SPEC_GROUP_COUNTS = {  # SITE-SPEC §3 and §4
@@ -70,11 +72,38 @@ def test_from_hostvars_matches_the_loader(site):
     assert set(again.vms) == set(site.vms)
 
 
+# Every rule validation runs, by tier, in the order problems are listed (registry.ORDER). A rule added,
+# removed, renamed or moved to another tier changes this table on purpose.
+RULES_BY_TIER = {
+    "rules_inventory": ["inventory-files", "one-definition", "tiers", "host-names", "ansible-host"],
+    "rules_schema": ["schema"],
+    "rules_addressing": ["vlan-unique", "subnet", "gateway", "host-address", "device-address", "taken-addresses"],
+    "network_rules": ["port-profile", "stack", "link", "switching", "vlan-ids", "switch-ports", "link-ends",
+                      "router-interfaces", "network-view"],
+    "proxmox_rules": ["ha-quorum", "vm-placement", "spread", "storage", "retention", "maintenance", "second-copy",
+                      "proxmox-view",
+                      # proxmox_pve_rules.py, validated with the tier (tier=proxmox_rules)
+                      "corosync-links", "qdevice", "vm-fits", "vm-disks", "storage-options", "backup-policy"],
+    "windows_rules": ["cegid-sql", "cegid-rds", "firewall", "windows-view", "windows-times", "firewall-exceptions",
+                      "windows-directory", "windows-hosts"],
+    "services_rules": ["services"],
+    "debian_rules": ["config-archive", "glpi", "debian-views"],
+    "rules_site": ["time-zone", "business-hours", "sla", "proxy"],
+    "secrets_rules": ["secrets", "vault-values"],
+}
+
+
 def test_rules_are_described():
     rules = describe_rules()
-    ids = [r for r, _ in rules]
-    assert len(set(ids)) == len(ids), "a rule id is registered twice"
+    assert [r for r, _ in rules] == [r for tier in RULES_BY_TIER.values() for r in tier]
     assert [r for r, text in rules if len(text) < 30] == [], "each rule says what it checks"
-    # One rule per concern of each tier, each registered by its module (not only counted).
-    assert {"schema", "subnet", "network-view", "proxmox-view", "maintenance", "second-copy", "cegid-sql",
-            "cegid-rds", "secrets", "config-archive", "glpi", "debian-views"} <= set(ids)
+
+
+def test_each_rule_is_validated_with_its_tier():
+    tiers: dict[str, list[str]] = {}
+    for rule_id, _, func in registry._rules():
+        tiers.setdefault(tier_of(func).rsplit(".", 1)[-1], []).append(rule_id)
+    assert tiers == RULES_BY_TIER
+    views = sorted(rule_id for rule_id, _, func in RULES if func.runs_views)
+    assert views == ["cegid-rds", "cegid-sql", "debian-views", "firewall", "firewall-exceptions", "maintenance",
+                     "network-view", "proxmox-view", "second-copy", "windows-view"], "rules that wait for their tier"

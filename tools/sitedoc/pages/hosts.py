@@ -7,6 +7,7 @@ cluster is asked to run, not a second reading of host_vars.
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 from sitedoc.context import TIERS, Context, attempt
 from sitedoc.graph import Graph, to_svg
@@ -14,7 +15,7 @@ from sitedoc.report import Figure, Heading, Page, Para, Table
 
 
 def vm_specs(ctx: Context) -> dict[str, dict]:
-    specs = attempt(proxmox.vm_specs, ctx.site, default=[])  # none: the table shows hosts without sizing
+    specs = to_vars(attempt(proxmox.vm_specs, ctx.site, default=()))  # none: the table shows hosts without sizing
     return {spec["name"]: spec for spec in specs}
 
 

@@ -95,7 +95,7 @@ def _proxmox(ctx: Context, graph: Graph) -> None:
         size = f"{node.get('cores', '?')} cores, {int(node.get('memory_mb', 0)) // 1024} GB"
         nodes.append((f"host-{host}", {"label": f"{host}\n{ctx.site.host_ip(host) or ''}\n{size}", "shape": "box3d"}))
     graph.cluster("proxmox", f"Proxmox VE cluster {prox.get('cluster_name', '')} (HA)", nodes, style="dashed")
-    storages = attempt(proxmox.storages, prox, default=[])
+    storages = to_vars(attempt(proxmox.storages, prox, default=()))
     first = f"host-{ctx.site.proxmox_nodes[0]}" if ctx.site.proxmox_nodes else None
     for item in storages:
         if item["type"] == "iscsi":

@@ -7,9 +7,10 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_a
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
     api_connection,
-    desired_state,
+    desired,
     maintenance_now,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans", "site_timezone")
 
@@ -20,8 +21,8 @@ def _site(hostvars, groups: dict) -> Site:
 
 
 def pve_desired(hostvars, groups: dict) -> dict:
-    """Everything the cluster must hold: ``hostvars | sitekit.core.pve_desired(groups)``."""
-    return desired_state(_site(hostvars, groups))
+    """Everything the cluster must hold: ``hostvars | sitekit.core.pve_desired(groups)`` (the typed view as plain data)."""
+    return to_vars(desired(_site(hostvars, groups)))
 
 
 def pve_api(hostvars, groups: dict) -> dict:

@@ -15,6 +15,7 @@ import traceback
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import (
     debian_rules,
     network_rules,
+    proxmox_pve_rules,  # noqa: F401 - registers the rest of the Proxmox tier (tier=proxmox_rules)
     proxmox_rules,
     rules_addressing,
     rules_inventory,
@@ -27,7 +28,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import (
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Host, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem, SiteError
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import RULES, dig
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import RULES, dig, tier_of
 
 # The order problems are listed in: how the inventory is written, the schema, addressing, each tier.
 ORDER = [m.__name__ for m in (rules_inventory, rules_schema, rules_addressing, network_rules, proxmox_rules,
@@ -39,7 +40,7 @@ PREREQUISITES = {rules_inventory.__name__, rules_schema.__name__, rules_addressi
 
 
 def _rules():
-    return sorted(RULES, key=lambda r: ORDER.index(r[2].__module__) if r[2].__module__ in ORDER else len(ORDER))
+    return sorted(RULES, key=lambda r: ORDER.index(tier_of(r[2])) if tier_of(r[2]) in ORDER else len(ORDER))
 
 
 def validate(site: Site, strict: bool = False) -> list[Problem]:
@@ -51,18 +52,18 @@ def validate(site: Site, strict: bool = False) -> list[Problem]:
     for cached in ("_secrets_scan", "_schema_invalid"):  # computed once per validation, by the first rule that needs it
         site.__dict__.pop(cached, None)
     problems: list[Problem] = list(getattr(site, "load_problems", None) or [])
-    module_of = {rule_id: func.__module__ for rule_id, _, func in RULES}
+    module_of = {rule_id: tier_of(func) for rule_id, _, func in RULES}
     module_of["inventory"] = "loader"
     if not getattr(site, "broken", False):
         clean = None
         for rule_id, description, func in _rules():
-            prerequisites = PREREQUISITES | {func.__module__}
+            prerequisites = PREREQUISITES | {tier_of(func)}
             if func.runs_views and any(p.severity == "error" and module_of.get(p.rule, "loader") in prerequisites
                                        for p in problems):
                 continue
-            if func.__module__ not in RAW_READERS and clean is None:
+            if tier_of(func) not in RAW_READERS and clean is None:
                 clean = _schema_clean(site)
-            problems.extend(_run(rule_id, description, func, site if func.__module__ in RAW_READERS else clean))
+            problems.extend(_run(rule_id, description, func, site if tier_of(func) in RAW_READERS else clean))
     unique: dict[tuple, Problem] = {}  # one message per problem, whichever rule found it first
     for p in problems:
         if p.where is None or _at_root_only(site, p):

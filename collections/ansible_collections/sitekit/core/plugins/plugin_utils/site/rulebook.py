@@ -15,16 +15,24 @@ Rule = Callable[[Site], Iterable[Problem]]
 RULES: list[tuple[str, str, Rule]] = []
 
 
-def rule(rule_id: str, description: str, views: bool = False):
+def rule(rule_id: str, description: str, views: bool = False, tier: str | None = None):
     """Register a rule. ``views=True``: it runs the tier's views, which read what the schema, the
     addressing rules and the tier's own rules check; it is skipped while those report errors
-    (they are fixed first, and a view on data they refuse would only repeat them)."""
+    (they are fixed first, and a view on data they refuse would only repeat them). ``tier``: the
+    rule module this one is validated with when a tier's rules span several files (default: its own)."""
     def register(func: Rule) -> Rule:
         RULES.append((rule_id, description, func))
         func.rule_id, func.runs_views = rule_id, views
+        if tier:
+            func.tier = tier
         return func
 
     return register
+
+
+def tier_of(func: Rule) -> str:
+    """The rule module a rule is ordered and gated with (registry.ORDER, PREREQUISITES)."""
+    return getattr(func, "tier", None) or func.__module__
 
 
 def view_problems(rule_id: str, compute: Callable[[], Any]) -> list[Problem]:
