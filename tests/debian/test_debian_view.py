@@ -1,4 +1,4 @@
-"""The Debian view (plugin_utils/site/debian.py) and its rules (debian_rules.py) on both inventories.
+"""The Debian view (plugin_utils/site/debian/) and its rules (debian_rules.py) on both inventories.
 
 What the roles apply is read here without a container: each Debian host's firewall, the proxy's settings,
 the FTP archive's accounts and targets, GLPI's web side; and what validation says about a broken copy.

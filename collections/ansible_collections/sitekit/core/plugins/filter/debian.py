@@ -1,4 +1,4 @@
-"""Filters that hand the Debian view (plugin_utils/site/debian.py) to the Debian roles and playbooks.
+"""Filters that hand the Debian view (plugin_utils/site/debian/) to the Debian roles and playbooks.
 
 Each takes the play's ``hostvars`` and ``groups`` and builds the site model from them, so a role never
 recomputes what the model decides::

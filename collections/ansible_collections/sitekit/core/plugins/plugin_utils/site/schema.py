@@ -199,7 +199,7 @@ SITE = {
             "shadow_copies": obj({"days": DAYS, "times": {"type": "array", "minItems": 1, "uniqueItems": True, "items": HHMM},
                                   "max_size_percent": {"type": "integer", "minimum": 1, "maximum": 100}})})},
         ["ous", "groups", "service_accounts", "update_rings", "dhcp", "shutdown_gpo", "rds", "sql"]),
-    # Debian tier (plugin_utils/site/debian.py): the proxy, the FTP archive, GLPI.
+    # Debian tier (plugin_utils/site/debian/): the proxy, the FTP archive, GLPI.
     "site_proxy": obj({
         "port": PORT, "ftp_port": PORT,
         "allowed_vlan_roles": {"type": "array", "minItems": 1, "items": {"enum": VLAN_ROLES}},
