@@ -6,16 +6,28 @@ the FTP archive's accounts and targets, GLPI's web side; and what validation say
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import sites
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, registry
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian import DebianPlanError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 RCR, LAB = "inventories/rcr", "inventories/lab"
 
 
+def _as_roles_get(view):
+    return lambda *args, **kwargs: to_vars(view(*args, **kwargs))
+
+
+# The views as the roles get them: typed inside the model, plain data through the filters (typed.to_vars).
+roles_get = SimpleNamespace(**{name: _as_roles_get(getattr(debian, name)) for name in (
+    "firewall", "proxy", "archive_server", "archive_targets", "glpi", "admin_access")})
+
+
 def rules(site, host: str) -> dict:
-    return {r["name"]: r for r in debian.firewall(site, host)["rules"]}
+    return {r["name"]: r for r in roles_get.firewall(site, host)["rules"]}
 
 
 def problems(site, rule_id: str | None = None) -> list[str]:
@@ -51,7 +63,7 @@ def test_the_primary_archive_takes_the_devices_and_the_backup_only_the_controlle
 
 
 def test_the_proxy_is_open_to_its_client_vlans_and_helps_the_ftp_relay():
-    policy = debian.firewall(sites.site(RCR), "proxy01")
+    policy = roles_get.firewall(sites.site(RCR), "proxy01")
     proxy = {r["name"]: r for r in policy["rules"]}["proxy"]
     assert proxy["ports"] == ["3128", "2121"]
     assert proxy["sources"] == ["10.0.10.0/24", "10.0.30.0/24", "10.0.40.0/24"]  # not 20 (management)
@@ -66,14 +78,14 @@ def test_a_host_outside_the_debian_tier_has_ssh_only():
 def test_an_admin_vlan_that_does_not_exist_is_an_error_with_its_key():
     site = sites.modified(RCR, site_security={**sites.site(RCR).vars["site_security"], "linux_admin_vlans": [99]})
     with pytest.raises(DebianPlanError, match="VLAN 99 is not in site_vlans") as err:
-        debian.firewall(site, "glpi01")
+        roles_get.firewall(site, "glpi01")
     assert err.value.key == "site_security.linux_admin_vlans"
     assert any("site_security.linux_admin_vlans: VLAN 99 is not in site_vlans" in p for p in problems(site, "debian-views"))
 
 
 # ---- proxy -------------------------------------------------------------------------------------------------
 def test_vendor_domains_are_kept_exactly_as_declared():
-    px = debian.proxy(sites.site(RCR))
+    px = roles_get.proxy(sites.site(RCR))
     assert px["vendor_domains"] == ["portail.etafi.fr", "etafi.fr", "get.teamviewer.com", "teamviewer.com", "cegidlife.com"]
     assert px["blocked_domains"] == [".facebook.com", ".tiktok.com", ".bet365.com", ".pokerstars.fr"]
 
@@ -86,26 +98,26 @@ def test_a_name_a_declared_parent_covers_is_left_out():
 
 
 def test_internal_destinations_are_the_site_subnets_and_the_declared_networks():
-    assert debian.proxy(sites.site(RCR))["internal"] == ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
-    assert debian.proxy(sites.site(LAB))["internal"] == ["172.30.0.0/16"]
+    assert roles_get.proxy(sites.site(RCR))["internal"] == ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+    assert roles_get.proxy(sites.site(LAB))["internal"] == ["172.30.0.0/16"]
     no_extra = sites.modified(RCR, site_proxy={**sites.site(RCR).vars["site_proxy"], "internal_networks": []})
-    assert debian.proxy(no_extra)["internal"] == ["10.0.10.0/24", "10.0.20.0/24", "10.0.30.0/24", "10.0.40.0/24"]
+    assert roles_get.proxy(no_extra)["internal"] == ["10.0.10.0/24", "10.0.20.0/24", "10.0.30.0/24", "10.0.40.0/24"]
 
 
 def test_proxy_users_come_from_the_domain_on_the_site_and_from_local_accounts_in_the_lab():
-    site_auth = debian.proxy(sites.site(RCR))["auth"]
+    site_auth = roles_get.proxy(sites.site(RCR))["auth"]
     assert site_auth["backend"] == "active_directory"
     assert site_auth["ldap_servers"] == ["10.0.10.21", "10.0.10.22"]  # the domain controllers
     assert site_auth["base_dn"] == "DC=rcr,DC=local"
     assert site_auth["bind_dn"] == "CN=svc-proxy,OU=Comptes de service,OU=RCR,DC=rcr,DC=local"
     assert site_auth["bind_password"] is None  # no secret unless asked for
-    lab = debian.proxy(sites.site(LAB))
+    lab = roles_get.proxy(sites.site(LAB))
     assert [u["name"] for u in lab["auth"]["users"]] == ["dupont", "martin"]
-    assert debian.proxy(sites.site(LAB), secrets=True)["auth"]["users"][0]["password"].startswith("{{ lookup(")
+    assert roles_get.proxy(sites.site(LAB), secrets=True)["auth"]["users"][0]["password"].startswith("{{ lookup(")
 
 
 def test_service_and_shared_hosts_come_from_their_groups():
-    px = debian.proxy(sites.site(RCR))
+    px = roles_get.proxy(sites.site(RCR))
     assert px["service_hosts"] == ["10.0.10.60/32"]  # sql01
     assert px["shared_hosts"] == ["10.0.10.51/32", "10.0.10.52/32"]  # rdsh01, rdsh02
 
@@ -114,25 +126,25 @@ def test_a_proxy_without_authentication_is_refused():
     px = dict(sites.site(RCR).vars["site_proxy"])
     px.pop("auth")
     with pytest.raises(DebianPlanError, match="must be authenticated"):
-        debian.proxy(sites.modified(RCR, site_proxy=px))
+        roles_get.proxy(sites.modified(RCR, site_proxy=px))
 
 
 # ---- FTP archive -------------------------------------------------------------------------------------------
 def test_each_archive_server_has_its_own_upload_only_accounts():
     site = sites.site(RCR)
-    primary, backup = debian.archive_server(site, "ftp01"), debian.archive_server(site, "ftp02")
+    primary, backup = roles_get.archive_server(site, "ftp01"), roles_get.archive_server(site, "ftp02")
     assert [(a["user"], a["kind"], a["ftps"]) for a in primary["accounts"]] == [
         ("cfgarchive", "ios", False), ("cfgsave-a", "controller", True)]
     assert [(a["user"], a["kind"]) for a in backup["accounts"]] == [("cfgsave-b", "controller")]
     assert primary["ftps_required"] is False  # IOS 15.x cannot do FTPS
     assert backup["ftps_required"] is True
     assert all(a["password"] is None for a in primary["accounts"])
-    with_secrets = debian.archive_server(site, "ftp01", secrets=True)["accounts"]
+    with_secrets = roles_get.archive_server(site, "ftp01", secrets=True)["accounts"]
     assert [a["password"] is not None for a in with_secrets] == [True, True]
 
 
 def test_the_controller_stores_on_both_servers_with_each_servers_account():
-    targets = debian.archive_targets(sites.site(RCR), secrets=True)
+    targets = roles_get.archive_targets(sites.site(RCR), secrets=True)
     assert [(t["role"], t["host"], t["address"], t["user"], t["ftps"]) for t in targets] == [
         ("primary", "ftp01", "10.0.10.81", "cfgsave-a", True), ("backup", "ftp02", "10.0.10.82", "cfgsave-b", True)]
     assert targets[0]["password"] != targets[1]["password"]
@@ -149,7 +161,7 @@ def test_one_account_for_both_servers_is_refused():
 
 # ---- GLPI ----------------------------------------------------------------------------------------------------
 def test_glpi_release_and_web_side():
-    web = debian.glpi(sites.site(RCR))
+    web = roles_get.glpi(sites.site(RCR))
     assert (web["version"], web["server_name"], web["certificate"], web["self_signed"]) == (
         "10.0.20", "glpi.rcr.local", None, True)
 

@@ -7,6 +7,7 @@ import sites
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, windows
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 from docs_testlib import JOURNAL
 from sitedoc.context import Context
 from sitedoc.pages import backup, cegid, firewall, history, hosts, overview, traceability
@@ -56,11 +57,11 @@ def test_windows_firewall_rows_are_the_windows_view(rcr_site):
 
 def test_debian_rows_are_the_debian_views_input_policy(rcr_site):
     md = markdown(firewall.page(ctx_of(rcr_site)))
-    glpi = debian.firewall(rcr_site, "glpi01")["rules"]
+    glpi = to_vars(debian.firewall(rcr_site, "glpi01"))["rules"]
     web = next(r for r in glpi if r["name"] == "glpi-https")
     assert row(md, "80,443", "TCP", "in", ", ".join(web["sources"]), f"glpi-https: {web['why']}",
                firewall.DEBIAN_SOURCES["glpi-https"])
-    ssh = next(r for r in debian.firewall(rcr_site, "proxy01")["rules"] if r["name"] == "ssh")
+    ssh = next(r for r in to_vars(debian.firewall(rcr_site, "proxy01"))["rules"] if r["name"] == "ssh")
     assert row(md, "22", "TCP", "in", ", ".join(ssh["sources"]), f"ssh: {ssh['why']}", firewall.DEBIAN_SOURCES["ssh"])
     assert md.count("(Debian)") == len(rcr_site.group("debian"))
     assert "not modelled" not in md and "could not be computed" not in md

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 import sites
-from ansible_collections.sitekit.core.plugins.plugin_utils.site import network, proxmox
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, network, proxmox
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian import data as debian_data
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import data as network_data
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import data as proxmox_data
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
@@ -135,3 +136,19 @@ def test_modified_sites_still_render_typed():
     site = sites.modified(site_switching={})
     assert network.switching(site) == network_data.Switching(load_balance=None, parking=None, storm_control=None,
                                                              errdisable=None)
+
+
+@pytest.mark.parametrize("inventory", ["inventories/rcr", "inventories/lab"])
+def test_debian_views_are_typed(inventory):
+    site = sites.site(inventory)
+    archive = site.vars["site_config_archive"]
+    outputs = {"admin_access": debian.admin_access(site), "glpi": debian.glpi(site), "proxy": debian.proxy(site),
+               "archive_targets": debian.archive_targets(site)}
+    outputs |= {f"firewall {h}": debian.firewall(site, h) for h in sorted({*site.group("glpi"), *site.group("squid"),
+                                                                           *site.group("ftp_archive")})}
+    outputs |= {f"archive_server {archive[r]}": debian.archive_server(site, archive[r]) for r in ("primary", "backup")}
+    for name, value in outputs.items():
+        for item in value if isinstance(value, tuple) else (value,):
+            assert type(item).__module__ == debian_data.__name__, name
+            _check_view(item, f"{inventory} {name}")
+            _frozen(item)

@@ -8,6 +8,7 @@ the nftables role applies). Everything else is dropped on both.
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, windows
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 from sitedoc.context import Context
 from sitedoc.report import Heading, Page, Para, Table, status
@@ -46,7 +47,7 @@ def debian_rows(ctx: Context, host: str) -> list[list]:
     """Rows of the Debian view's input policy for one host (inbound; replies and loopback always pass)."""
     return [[",".join(str(p) for p in rule["ports"]), rule["protocol"].upper(), "in", ", ".join(rule["sources"]),
              f"{rule['name']}: {rule['why']}", DEBIAN_SOURCES.get(rule["name"], "")]
-            for rule in debian.firewall(ctx.site, host)["rules"]]
+            for rule in to_vars(debian.firewall(ctx.site, host))["rules"]]
 
 
 def page(ctx: Context) -> Page:

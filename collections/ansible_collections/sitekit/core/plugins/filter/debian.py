@@ -16,6 +16,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 # The site variables the Debian views read (values are templated only when a view reads them).
 SITE_VARS = ("site_domain", "site_vlans", "site_glbp", "site_infra", "site_security", "site_glpi", "site_proxy",
@@ -34,8 +35,9 @@ def _site(hostvars, groups) -> Site:
 
 
 def _call(func, *args, **kwargs):
+    """The view's typed output as plain data (``typed.to_vars``); a SiteError or a missing key as a filter error."""
     try:
-        return func(*args, **kwargs)
+        return to_vars(func(*args, **kwargs))
     except SiteError as exc:
         raise AnsibleFilterError(f"{func.__name__}: {exc}") from exc
     except KeyError as exc:

@@ -11,6 +11,11 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian.common im
     section,
     unique,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian.data import (
+    ArchiveAccount,
+    ArchiveServer,
+    ArchiveTarget,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 
 # What each kind of client can do (documented in roles/ftp_archive/README.md): Cisco IOS 15.x `archive`
@@ -34,7 +39,7 @@ def _controller_account(site: Site, role: str) -> dict:
     return account
 
 
-def archive_server(site: Site, host: str, secrets: bool = False) -> dict:
+def archive_server(site: Site, host: str, secrets: bool = False) -> ArchiveServer:
     """One archive server: its accounts (upload and read, never delete), who connects, and whether FTPS is required.
 
     The primary also receives the devices' own IOS archive uploads, in plain FTP (IOS cannot do FTPS), with
@@ -50,14 +55,14 @@ def archive_server(site: Site, host: str, secrets: bool = False) -> dict:
                               key="site_config_archive", host=host, value=archive)
     admin = admin_access(site)
     controller = _controller_account(site, role)
-    accounts = [{"user": str(controller["user"]), "kind": "controller", "role": role, "ftps": True,
-                 "password": controller.get("password") if secrets else None}]
-    clients = list(admin["sources"])
+    accounts = [ArchiveAccount(user=str(controller["user"]), kind="controller", role=role, ftps=True,
+                               password=controller.get("password") if secrets else None)]
+    clients = list(admin.sources)
     if role == "primary":
-        accounts.insert(0, {"user": str(archive.get("user")), "kind": "ios", "role": role, "ftps": False,
-                            "password": site.vars.get("vault_ftp_archive_password") if secrets else None})
+        accounts.insert(0, ArchiveAccount(user=str(archive.get("user")), kind="ios", role=role, ftps=False,
+                                          password=site.vars.get("vault_ftp_archive_password") if secrets else None))
         clients += device_sources(site, host)
-    users = [a["user"] for a in accounts]
+    users = [a.user for a in accounts]
     if len(set(users)) != len(users):
         raise DebianPlanError("the device account and the controller's account must differ",
                               key=f"site_config_archive.controller_accounts.{role}.user", value=controller.get("user"))
@@ -68,13 +73,13 @@ def archive_server(site: Site, host: str, secrets: bool = False) -> dict:
     if not ftps:
         raise DebianPlanError("FTPS must be offered: the controller's accounts never log in in clear",
                               key="site_config_archive.ftps", value=archive.get("ftps"))
-    return {"host": host, "role": role, "accounts": accounts,
-            "ftps_required": all(CLIENT_KINDS[a["kind"]]["ftps"] for a in accounts),
-            "passive_ports": [int(ports[0]), int(ports[1])], "clients": unique(clients),
-            "retention_days": int(archive.get("retention_days") or 0)}
+    return ArchiveServer(host=host, role=role, accounts=tuple(accounts),
+                         ftps_required=all(CLIENT_KINDS[a.kind]["ftps"] for a in accounts),
+                         passive_ports=(int(ports[0]), int(ports[1])), clients=tuple(unique(clients)),
+                         retention_days=int(archive.get("retention_days") or 0))
 
 
-def archive_targets(site: Site, secrets: bool = False) -> list[dict]:
+def archive_targets(site: Site, secrets: bool = False) -> tuple[ArchiveTarget, ...]:
     """Where the controller stores each configuration: both servers, each with its own account (FTPS)."""
     archive = _archive(site)
     out = []
@@ -83,7 +88,7 @@ def archive_targets(site: Site, secrets: bool = False) -> list[dict]:
         if not host:
             raise DebianPlanError(f"no {role} archive server", key=f"site_config_archive.{role}", value=host)
         account = _controller_account(site, role)
-        out.append({"role": role, "host": host, "address": host_address(site, host, f"site_config_archive.{role}"),
-                    "port": FTP_PORT, "user": str(account["user"]),
-                    "password": account.get("password") if secrets else None, "ftps": True})
-    return out
+        out.append(ArchiveTarget(role=role, host=host, address=host_address(site, host, f"site_config_archive.{role}"),
+                                 port=FTP_PORT, user=str(account["user"]),
+                                 password=account.get("password") if secrets else None, ftps=True))
+    return tuple(out)

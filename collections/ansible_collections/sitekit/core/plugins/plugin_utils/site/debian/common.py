@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian.data import AdminAccess
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 
@@ -68,15 +69,15 @@ def collapse(networks: list[str]) -> list[str]:
     return [str(n) for n in ipaddress.collapse_addresses(nets)]
 
 
-def admin_access(site: Site) -> dict:
+def admin_access(site: Site) -> AdminAccess:
     """The Debian servers' administration account and the VLAN subnets SSH admits (site_security)."""
     sec = section(site, "site_security")
     user = sec.get("linux_admin_user")
     if not user:
         raise DebianPlanError("the Debian servers need an administration account", key="site_security.linux_admin_user",
                               value=user)
-    return {"user": str(user),
-            "sources": vlan_subnets(site, sec.get("linux_admin_vlans"), "site_security.linux_admin_vlans")}
+    return AdminAccess(user=str(user),
+                       sources=tuple(vlan_subnets(site, sec.get("linux_admin_vlans"), "site_security.linux_admin_vlans")))
 
 
 def device_sources(site: Site, host: str) -> list[str]:

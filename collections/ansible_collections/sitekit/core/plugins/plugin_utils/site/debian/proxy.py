@@ -13,6 +13,12 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian.common im
     section,
     unique,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian.data import (
+    DirectoryAuth,
+    LocalAuth,
+    Proxy,
+    ProxyUser,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 
 DOMAIN = re.compile(r"^\.?(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -42,7 +48,7 @@ def _group_addresses(site: Site, groups, key: str) -> list[str]:
     return unique(out)
 
 
-def _proxy_auth(site: Site, px: dict, secrets: bool) -> dict:
+def _proxy_auth(site: Site, px: dict, secrets: bool) -> LocalAuth | DirectoryAuth:
     auth = px.get("auth") or {}
     backend = auth.get("backend")
     if backend == "local":
@@ -52,8 +58,9 @@ def _proxy_auth(site: Site, px: dict, secrets: bool) -> dict:
         names = [str(u.get("name")) for u in users]
         if len(set(names)) != len(names):
             raise DebianPlanError("a user name repeats", key="site_proxy.auth.users", value=names)
-        return {"backend": "local", "realm": str(auth.get("realm") or "proxy"),
-                "users": [{"name": str(u.get("name")), "password": u.get("password") if secrets else None} for u in users]}
+        return LocalAuth(backend="local", realm=str(auth.get("realm") or "proxy"),
+                         users=tuple(ProxyUser(name=str(u.get("name")), password=u.get("password") if secrets else None)
+                                     for u in users))
     if backend == "active_directory":
         from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import directory
 
@@ -66,16 +73,16 @@ def _proxy_auth(site: Site, px: dict, secrets: bool) -> dict:
         bind = str(auth.get("bind_user") or "")
         if not bind:
             raise DebianPlanError("the directory lookup needs a service account", key="site_proxy.auth.bind_user", value=bind)
-        return {"backend": "active_directory", "realm": str(auth.get("realm") or site.vars.get("site_domain")),
-                "ldap_servers": dcs, "base_dn": ad["domain_dn"],
-                "bind_dn": f"CN={bind},{ad['ou']['service_accounts']}",
-                "bind_password": auth.get("bind_password") if secrets else None,
-                "user_filter": "(&(objectClass=user)(sAMAccountName=%s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"}
+        return DirectoryAuth(
+            backend="active_directory", realm=str(auth.get("realm") or site.vars.get("site_domain")),
+            ldap_servers=tuple(dcs), base_dn=ad["domain_dn"], bind_dn=f"CN={bind},{ad['ou']['service_accounts']}",
+            bind_password=auth.get("bind_password") if secrets else None,
+            user_filter="(&(objectClass=user)(sAMAccountName=%s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))")
     raise DebianPlanError("proxy users must be authenticated: backend active_directory (the site) or local (a lab)",
                           key="site_proxy.auth.backend", value=backend)
 
 
-def proxy(site: Site, secrets: bool = False) -> dict:
+def proxy(site: Site, secrets: bool = False) -> Proxy:
     """Squid's settings: who may use it, what it never reaches, the domain lists, how users authenticate.
 
     - clients: subnets of site_proxy.allowed_vlan_roles;
@@ -105,9 +112,9 @@ def proxy(site: Site, secrets: bool = False) -> dict:
     if clash:
         raise DebianPlanError(f"{', '.join(clash)} both allowed (Cegid vendor) and blocked", key="site_proxy.blocked_domains",
                               value=px.get("blocked_domains"))
-    return {"port": port, "ftp_port": ftp_port or None,
-            "clients": role_subnets(site, px.get("allowed_vlan_roles"), "site_proxy.allowed_vlan_roles"),
-            "internal": collapse(internal), "vendor_domains": vendor, "blocked_domains": blocked,
-            "service_hosts": _group_addresses(site, px.get("service_hosts_groups"), "site_proxy.service_hosts_groups"),
-            "shared_hosts": _group_addresses(site, px.get("shared_hosts_groups"), "site_proxy.shared_hosts_groups"),
-            "auth": _proxy_auth(site, px, secrets)}
+    return Proxy(port=port, ftp_port=ftp_port or None,
+                 clients=tuple(role_subnets(site, px.get("allowed_vlan_roles"), "site_proxy.allowed_vlan_roles")),
+                 internal=tuple(collapse(internal)), vendor_domains=tuple(vendor), blocked_domains=tuple(blocked),
+                 service_hosts=tuple(_group_addresses(site, px.get("service_hosts_groups"), "site_proxy.service_hosts_groups")),
+                 shared_hosts=tuple(_group_addresses(site, px.get("shared_hosts_groups"), "site_proxy.shared_hosts_groups")),
+                 auth=_proxy_auth(site, px, secrets))
