@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from sitekit_paths import REPO
+
 from validation.mutate import apply_case
 
 BROKEN = {"file": "host_vars/sql01.yml", "set": {"vm.memory_mb": 4096}}
