@@ -199,3 +199,22 @@ def run_module(module, args: dict) -> dict:
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
         module.main()
     return json.loads(out.getvalue())
+
+
+def correct(lab_site, lab_configs, host: str, intended: str | None = None, **kw):
+    """A device already in its intended state (booted from it), started."""
+    from iospeer import IosPeer, catalyst, isr1941
+
+    intent = intents(lab_site)[host]
+    vlan = management_vlan(lab_site)
+    platform = catalyst([m["model"] for m in intent["stack"]]) if intent["kind"] == "switch" else isr1941()
+    peer = IosPeer(host, platform, config=intended or lab_configs[host], user=intent["admins"][0]["name"],
+                   password=lab_password(), mgmt_address=mgmt(intent, vlan)["address"],
+                   client_address=kw.pop("client", operator_address(intent, vlan)), **kw).boot()
+    for line in ios_remediation.write_only_lines(intended or lab_configs[host]):  # a push left its fingerprints
+        name = ios_remediation.WRITE_ONLY.match(line).group(1)
+        peer.configure(f"ip access-list standard {ios_remediation.FINGERPRINT_ACL}",
+                       f"remark snmp-user {name} {ios_remediation.fingerprint(line)}")
+    peer.device.history.clear()
+    peer.show("write memory")
+    return peer.start()

@@ -75,22 +75,3 @@ def test_an_unchanged_configuration_is_not_stored_again(archived, ftp_servers, l
     assert all(s["changed"] == 0 for s in stats.values()), stats
     for server in ftp_servers["servers"]:
         assert len(_files(server["root"], "sw-stock")) == 1
-
-
-def test_an_unreachable_archive_fails_naming_the_server(ftp_servers):
-    from ansible_collections.sitekit.core.plugins.modules import config_archive_put
-
-    result = netlab.run_module(config_archive_put, {"host": "127.0.0.1", "port": 9, "user": "cfgarchive",
-                                                    "password": ftp_servers["password"], "directory": "sw-core",
-                                                    "name": "sw-core", "content": "x\n"})
-    assert result["failed"] and result["msg"].startswith("cfgarchive@127.0.0.1:9/sw-core: ConnectionRefusedError")
-
-
-def test_check_mode_writes_nothing(ftp_servers):
-    from ansible_collections.sitekit.core.plugins.modules import config_archive_put
-
-    server = ftp_servers["servers"][1]
-    result = netlab.run_module(config_archive_put, {
-        "host": "127.0.0.1", "port": server["port"], "user": "cfgarchive", "password": ftp_servers["password"],
-        "directory": "rt-09", "name": "rt-09", "content": "hostname rt-09\n", "_ansible_check_mode": True})
-    assert result["changed"] is True and not (server["root"] / "rt-09").exists()

@@ -64,25 +64,6 @@ def first_push(day0, lab_configs):
     return _each(day0, lambda h, dev: netlab.push(dev, lab_configs[h]))
 
 
-def correct(lab_site, lab_configs, host: str, intended: str | None = None, **kw):
-    """A device already in its intended state (booted from it), started."""
-    from iospeer import IosPeer, catalyst, isr1941
-
-    intent = netlab.intents(lab_site)[host]
-    vlan = netlab.management_vlan(lab_site)
-    platform = catalyst([m["model"] for m in intent["stack"]]) if intent["kind"] == "switch" else isr1941()
-    peer = IosPeer(host, platform, config=intended or lab_configs[host], user=intent["admins"][0]["name"],
-                   password=netlab.lab_password(), mgmt_address=netlab.mgmt(intent, vlan)["address"],
-                   client_address=kw.pop("client", netlab.operator_address(intent, vlan)), **kw).boot()
-    for line in ios_remediation.write_only_lines(intended or lab_configs[host]):  # a push left its fingerprints
-        name = ios_remediation.WRITE_ONLY.match(line).group(1)
-        peer.configure(f"ip access-list standard {ios_remediation.FINGERPRINT_ACL}",
-                       f"remark snmp-user {name} {ios_remediation.fingerprint(line)}")
-    peer.device.history.clear()
-    peer.show("write memory")
-    return peer.start()
-
-
 def _vlan_brief(text: str) -> dict[int, str]:
     return {int(m.group(1)): m.group(2) for m in re.finditer(r"^(\d+)\s+(\S+)\s+active", text, re.M)}
 
@@ -131,7 +112,7 @@ def test_second_push_from_day0_sends_nothing_and_saves_nothing(first_push, day0,
 
 @pytest.mark.parametrize("host", SWITCHES + ROUTERS)
 def test_second_push_to_a_correct_device_sends_nothing(lab_site, lab_configs, host):
-    peer = correct(lab_site, lab_configs, host)
+    peer = netlab.correct(lab_site, lab_configs, host)
     try:
         sent = netlab.push(peer, lab_configs[host], check=True)["commands"]
     finally:
@@ -140,7 +121,7 @@ def test_second_push_to_a_correct_device_sends_nothing(lab_site, lab_configs, ho
 
 
 def test_check_mode_reads_only(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-bp-1")
+    peer = netlab.correct(lab_site, lab_configs, "sw-bp-1")
     try:
         before = peer.running_config()
         renamed = lab_configs["sw-bp-1"].replace(" name UTILISATEURS\n", " name CHECKED\n")
@@ -151,7 +132,7 @@ def test_check_mode_reads_only(lab_site, lab_configs):
 
 
 def test_renaming_one_vlan_sends_only_that_line(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-core")
+    peer = netlab.correct(lab_site, lab_configs, "sw-core")
     try:
         sent = netlab.push(peer, lab_configs["sw-core"].replace(" name ADMINISTRATEURS\n", " name ADMINS-IT\n"),
                            check=True)["commands"]
@@ -162,7 +143,7 @@ def test_renaming_one_vlan_sends_only_that_line(lab_site, lab_configs):
 
 def test_removing_a_vlan_sends_no_vlan(lab_site, lab_configs):
     with_50 = lab_configs["sw-stock"].replace("vlan 20\n", "vlan 50\n name TEMPORAIRE\n!\nvlan 20\n", 1)
-    peer = correct(lab_site, lab_configs, "sw-stock", intended=with_50)
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock", intended=with_50)
     try:
         assert 50 in _vlan_brief(peer.show("show vlan brief"))
         sent = netlab.push(peer, lab_configs["sw-stock"])["commands"]
@@ -222,7 +203,7 @@ def _moved(text: str) -> str:
 
 
 def test_a_management_move_is_refused_without_the_operators_consent(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250")
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250")
     try:
         before = peer.running_config()
         with pytest.raises(ios_ssh.DeviceError, match=r"management-path change refused.*interface Vlan20") as err:
@@ -237,7 +218,7 @@ def test_a_management_move_is_refused_without_the_operators_consent(lab_site, la
 def test_the_management_move_keeps_the_session(lab_site, lab_configs):
     """New VLAN, SVI and gateway first; what would cut the session (the old SVI, its VLAN, that VLAN on the
     uplink) waits for a push through the new address, which then removes it."""
-    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=600)
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=600)
     moved = _moved(lab_configs["sw-stock"])
     try:
         result = netlab.push(peer, moved, allow_management=True, session_address="172.30.20.12")
@@ -259,7 +240,7 @@ def test_the_management_move_keeps_the_session(lab_site, lab_configs):
 def test_a_lost_session_is_rolled_back_by_the_device(lab_site, lab_configs):
     """The push arms an idle revert timer: when the session dies mid-push (here the change cuts it and
     nothing defers it), the device restores its previous configuration by itself."""
-    peer = correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=0.2)
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock", client="172.30.30.250", minute=0.2)
     try:
         before = peer.running_config().split("\nversion", 1)[1]
         with pytest.raises(ios_ssh.DeviceError, match="revert timer ends") as err:
@@ -274,7 +255,7 @@ def test_a_lost_session_is_rolled_back_by_the_device(lab_site, lab_configs):
 
 
 def test_a_device_left_unsaved_is_saved_by_the_next_push(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-bp-1")
+    peer = netlab.correct(lab_site, lab_configs, "sw-bp-1")
     renamed = lab_configs["sw-bp-1"].replace(" name UTILISATEURS\n", " name USERS\n")
     try:
         first = netlab.push(peer, renamed, save=False)  # as a push cut before its `write memory`
@@ -289,7 +270,7 @@ def test_a_device_left_unsaved_is_saved_by_the_next_push(lab_site, lab_configs):
 
 
 def test_a_changed_user_secret_is_replaced_in_place(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "rt-02")
+    peer = netlab.correct(lab_site, lab_configs, "rt-02")
     new = hashes.type9("a-new-secret")
     changed = re.sub(r"^(username netadmin privilege 15 secret 9 )\S+", rf"\g<1>{new}", lab_configs["rt-02"], flags=re.M)
     try:
@@ -303,7 +284,7 @@ def test_a_changed_user_secret_is_replaced_in_place(lab_site, lab_configs):
 
 
 def test_rollback_restores_the_device_after_a_refused_line(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "rt-02")
+    peer = netlab.correct(lab_site, lab_configs, "rt-02")
     try:
         before = peer.running_config().split("\nversion", 1)[1]
         with pytest.raises(ios_ssh.DeviceError, match=r"rolled back: the 3 line\(s\) applied before were undone") as err:
@@ -319,7 +300,7 @@ def test_rollback_restores_the_device_after_a_refused_line(lab_site, lab_configs
 
 def test_rollback_without_an_archive_restores_a_snapshot(lab_site, lab_configs):
     no_archive = re.sub(r"^archive\n(?: .*\n)+!\n", "", lab_configs["rt-02"], flags=re.M)
-    peer = correct(lab_site, lab_configs, "rt-02", intended=no_archive)
+    peer = netlab.correct(lab_site, lab_configs, "rt-02", intended=no_archive)
     try:
         before = peer.running_config().split("\nversion", 1)[1]
         with pytest.raises(ios_ssh.DeviceError, match=r"rolled back.*configure replace"):
@@ -331,7 +312,7 @@ def test_rollback_without_an_archive_restores_a_snapshot(lab_site, lab_configs):
 
 
 def test_any_ios_error_counts_as_refused(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-bp-1")
+    peer = netlab.correct(lab_site, lab_configs, "sw-bp-1")
     c = peer.connection()
     try:
         with ios_ssh.Session("sw-bp-1", c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
@@ -343,7 +324,7 @@ def test_any_ios_error_counts_as_refused(lab_site, lab_configs):
 
 
 def test_a_changed_snmp_key_is_sent_once(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-bp-1")
+    peer = netlab.correct(lab_site, lab_configs, "sw-bp-1")
     try:
         old = re.search(r"^snmp-server user .*$", lab_configs["sw-bp-1"], re.M).group(0)
         assert "User name: supervision" in peer.show("show snmp user supervision")
@@ -361,7 +342,7 @@ def test_a_changed_snmp_key_is_sent_once(lab_site, lab_configs):
 
 
 def test_an_snmp_user_set_up_by_hand_gets_the_models_keys_once(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-stock")
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock")
     try:
         peer.configure("snmp-server user supervision RO-SUPERVISION v3 auth sha handmade priv aes 128 handmade2",
                        f"ip access-list standard {ios_remediation.FINGERPRINT_ACL}",
@@ -374,7 +355,7 @@ def test_an_snmp_user_set_up_by_hand_gets_the_models_keys_once(lab_site, lab_con
 
 
 def test_a_renamed_snmp_user_replaces_the_old_one(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-stock")
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock")
     try:
         renamed = re.sub(r"^snmp-server user supervision ", "snmp-server user nms ", lab_configs["sw-stock"], flags=re.M)
         result = netlab.push(peer, renamed)
@@ -387,7 +368,7 @@ def test_a_renamed_snmp_user_replaces_the_old_one(lab_site, lab_configs):
 
 # ---- errors ------------------------------------------------------------------------------------
 def test_a_refused_line_names_device_line_and_applied_lines(lab_site, lab_configs):
-    peer = correct(lab_site, lab_configs, "sw-stock")
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock")
     c = peer.connection()
     try:
         with ios_ssh.Session("sw-stock", c["host"], c["port"], c["username"], c["password"], c["enable_secret"],
@@ -409,7 +390,7 @@ def test_a_refused_line_names_device_line_and_applied_lines(lab_site, lab_config
 def test_the_module_logs_in_with_a_key_and_no_password(lab_site, lab_configs, tmp_path):
     from iospeer.peer import rsa_key_file
 
-    peer = correct(lab_site, lab_configs, "sw-stock")
+    peer = netlab.correct(lab_site, lab_configs, "sw-stock")
     try:
         md5 = rsa_key_file(tmp_path / "netadmin")
         peer.configure("ip ssh pubkey-chain", "username netadmin", f"key-hash ssh-rsa {md5}", "exit", "exit")
@@ -486,7 +467,7 @@ def _push_results(report: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def playbook_devices(lab_site, lab_configs):
-    peers = {h: correct(lab_site, lab_configs, h) for h in ("sw-bp-1", "rt-02")}
+    peers = {h: netlab.correct(lab_site, lab_configs, h) for h in ("sw-bp-1", "rt-02")}
     yield peers
     for peer in peers.values():
         peer.stop()
@@ -508,27 +489,3 @@ def test_network_playbook_pushes_only_the_drift(playbook_devices, lab_configs, t
     results = _push_results(report)
     assert results["sw-bp-1"]["commands"] == ["interface GigabitEthernet1/0/3", " switchport access vlan 40", " exit"]
     assert [h for h, r in results.items() if r["changed"]] == ["sw-bp-1"]
-
-
-def test_module_check_mode_and_refused_line(lab_site, lab_configs):
-    from ansible_collections.sitekit.core.plugins.modules import ios_remediate
-
-    peer = correct(lab_site, lab_configs, "sw-stock")
-    try:
-        args = {**peer.connection(), "name": "sw-stock", "_ansible_diff": True}
-        args["host_key_checking"] = False
-        drift = lab_configs["sw-stock"].replace(" name ADMIN-RESEAU\n", " name MGMT\n")
-        before = peer.running_config()
-        checked = netlab.run_module(ios_remediate, {**args, "intended_config": drift, "_ansible_check_mode": True})
-        assert checked["changed"] and checked["applied"] == [] and " name MGMT" in checked["diff"]["after"]
-        assert peer.running_config() == before
-        bad = lab_configs["sw-stock"] + "interface GigabitEthernet7/0/1\n description nowhere\n!\n"
-        failed = netlab.run_module(ios_remediate, {**args, "intended_config": bad})
-        assert failed["failed"] and failed["failed_line"] == "interface GigabitEthernet7/0/1"
-        assert failed["msg"].startswith("sw-stock: line refused at line 'interface GigabitEthernet7/0/1'")
-        assert "rolled back" in failed["msg"] and "nothing saved" in failed["msg"]
-        sent = [c.strip() for c in failed["commands"]]
-        assert failed["applied"] == sent[:sent.index("interface GigabitEthernet7/0/1")]
-        assert peer.running_config().split("\nversion", 1)[1] == before.split("\nversion", 1)[1]
-    finally:
-        peer.stop()

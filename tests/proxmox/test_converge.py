@@ -105,22 +105,6 @@ def test_converge_then_noop_then_check(fresh_sim, rcr_desired, rcr_site):
 
 
 @BOTH
-@pytest.mark.requirement("SPEC-3-retention")
-def test_one_retention_change_is_one_update(fresh_sim, rcr_desired):
-    sim = fresh_sim
-    converge(sim, rcr_desired)
-    changed = copy.deepcopy(rcr_desired)
-    changed["backup_jobs"][0]["prune-backups"] = "keep-daily=7,keep-monthly=2,keep-weekly=6"
-    sim.reset_counts()
-    result = converge(sim, changed)
-    assert sim.writes() == {"PUT /cluster/backup/{id}": 1}
-    assert result["backup"]["diff"]["before"]["sitekit-nightly"]["prune-backups"] == "keep-daily=7,keep-monthly=2,keep-weekly=5"
-    assert sim.cluster.backup_jobs["sitekit-nightly"]["prune-backups"]["keep-weekly"] == 6
-    (put,) = [params for method, template, params in sim.log if method == "PUT"]
-    assert put == {"prune-backups": "keep-daily=7,keep-monthly=2,keep-weekly=6"}
-
-
-@BOTH
 def test_drift_is_corrected(fresh_sim, rcr_desired):
     sim = fresh_sim
     converge(sim, rcr_desired)
@@ -151,24 +135,6 @@ def test_drift_is_corrected(fresh_sim, rcr_desired):
     vm = sim.cluster.vms[140]
     assert (vm["config"]["cores"], vm["pending"], vm["status"]) == ("4", {}, "running")
     assert not converge(sim, rcr_desired, reboot_pending=True)["vms"]["changed"]
-
-
-@BOTH
-def test_fixed_storage_option_fails_loudly(fresh_sim, rcr_desired):
-    sim = fresh_sim
-    converge(sim, rcr_desired)
-    sim.cluster.storage["nas-backup"]["export"] = "/volume2/other"
-    with pytest.raises(AssertionError, match="export is '/volume2/other'"):
-        run(sim, "pve_storage", {"storages": rcr_desired["storages"]})
-
-
-def test_pve9_refuses_forced_groups(rcr_site, rcr_desired):
-    from pve_harness import sim_for
-
-    with sim_for(rcr_site, 9) as sim:
-        with pytest.raises(AssertionError, match="PVE 9 replaces HA groups"):
-            run(sim, "pve_ha", ha_args(rcr_desired, mode="groups"))
-        assert _writes(sim) == 0
 
 
 @pytest.mark.parametrize("fresh_sim", [9], indirect=True, ids=["pve9"])

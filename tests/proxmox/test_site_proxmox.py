@@ -5,6 +5,7 @@ from __future__ import annotations
 import pve_fixtures
 import pytest
 import sites
+from ansible_collections.sitekit.core.plugins.module_utils import pve_vms_plan
 from ansible_collections.sitekit.core.plugins.module_utils.pve_client import prune_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, parse_pvecm_status
@@ -238,7 +239,7 @@ def test_backup_plan():
 
 
 def test_vm_compare():
-    compare = module("pve_vms").compare
+    compare = pve_vms_plan.compare
     spec = {"name": "a", "cores": 2, "memory": 4096, "disks": [{"key": "scsi0", "storage": "s", "size_gb": 80},
                                                             {"key": "scsi1", "storage": "s", "size_gb": 10}],
             "net0": {"model": "virtio", "bridge": "vmbr0", "tag": 10, "macaddr": "BC:24:11:52:44:01"}}
@@ -289,7 +290,7 @@ def test_fixed_storage_keys_per_type():
 
 
 def test_disk_sizes_without_unit_are_bytes():
-    vms = module("pve_vms")
+    vms = pve_vms_plan
     assert vms.disk_bytes("san-lvm:vm-1-disk-0,size=34359738368") == 32 * 2**30
     assert vms.disk_bytes("san-lvm:vm-1-disk-0,iothread=1,size=80G") == 80 * 2**30
     assert vms.disk_bytes("san-lvm:vm-1-disk-0,size=512M") == 2**29 and vms.disk_bytes("none,media=cdrom") is None
@@ -301,7 +302,7 @@ def test_disk_sizes_without_unit_are_bytes():
 
 
 def test_pending_split():
-    after, now, pending = module("pve_vms").split_pending([
+    after, now, pending = pve_vms_plan.split_pending([
         {"key": "cores", "value": "2", "pending": "4"}, {"key": "name", "value": "sql01"},
         {"key": "balloon", "value": "0", "delete": 1}, {"key": "scsi1", "pending": "s:vm-140-disk-1,size=10G"}])
     assert after == {"cores": "4", "name": "sql01", "scsi1": "s:vm-140-disk-1,size=10G"}

@@ -14,3 +14,15 @@ def vlan_list(vlans) -> str:
         out.append(f"{ids[i]}-{ids[j]}" if j - i >= 2 else ",".join(str(x) for x in ids[i:j + 1]))
         i = j + 1
     return ",".join(out)
+
+
+def vlan_ids(spec: str) -> set:
+    """``10,20-22`` → {10, 20, 21, 22} (the inverse of vlan_list)."""
+    out = set()
+    for part in spec.split(","):
+        if "-" in part:
+            lo, hi = part.split("-")
+            out |= set(range(int(lo), int(hi) + 1))
+        elif part.isdigit():
+            out.add(int(part))
+    return out

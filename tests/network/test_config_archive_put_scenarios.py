@@ -1,0 +1,99 @@
+"""sitekit.core.config_archive_put, scenario by scenario against a local FTP server (the ftp_servers
+harness of tests/network/conftest.py: pyftpdlib on 127.0.0.1).
+
+Each row: the files the archive holds before (``given``, with their dates in their names), the
+module's arguments, check mode, and what must come out: failed (and the message), changed, the path
+reported, what was deleted, and the archive's files after. "No write" is the directory tree, file
+times included, unchanged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import netlab
+import pytest
+
+pytestmark = pytest.mark.integration  # runs an FTP server
+
+NAME, CONFIG, NEWER = "sw-core", "hostname sw-core\n", "hostname sw-core\nvlan 30\n"
+OLD = f"{NAME}-20200101-000000.cfg"                                            # years old
+RECENT = f"{NAME}-{(datetime.now(UTC) - timedelta(days=1)):%Y%m%d-%H%M%S}.cfg"  # yesterday's
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    given: dict = field(default_factory=dict)  # file name -> content, in the row's directory (None: no directory)
+    args: dict = field(default_factory=dict)
+    check: bool = False
+    changed: bool | None = None                # None: the row fails
+    failed: str | None = None
+    stored: bool = False                       # a new dated file with the content is there after
+    deleted: tuple = ()
+    path: str | None = None                    # the path reported, when it is an existing file
+
+    def param(self):
+        return pytest.param(self, id=self.id)
+
+
+ROWS = [
+    Row("noop", given={RECENT: CONFIG}, changed=False, path=RECENT),
+    Row("noop-check", given={RECENT: CONFIG}, check=True, changed=False, path=RECENT),
+    Row("first-copy", changed=True, stored=True),
+    Row("first-copy-check", check=True, changed=True),
+    Row("changed-config", given={RECENT: CONFIG}, args={"content": NEWER}, changed=True, stored=True),
+    Row("changed-config-check", given={RECENT: CONFIG}, args={"content": NEWER}, check=True, changed=True),
+    Row("always-stores", given={RECENT: CONFIG}, args={"always": True}, changed=True, stored=True),
+    Row("retention", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, changed=True, deleted=(OLD,),
+        path=RECENT),
+    Row("retention-check", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, check=True, changed=True,
+        deleted=(OLD,), path=RECENT),
+    Row("retention-keeps-the-newest", given={OLD: CONFIG}, args={"retention_days": 30}, changed=False, path=OLD),
+    Row("wrong-password-refused", args={"password": "not-the-password"},
+        failed=r"^cfgarchive@127\.0\.0\.1:\d+/wrong-password-refused: error_perm: 530 "),
+    Row("unreachable-refused", args={"port": 9}, failed=r"^cfgarchive@127\.0\.0\.1:9/unreachable-refused: ConnectionRefusedError"),
+]
+
+
+def tree(root) -> dict:
+    """Every directory and file under ``root``; a file with its time and content (a directory's time
+    changes with what it holds: its entries tell)."""
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes()) if p.is_file() else "dir"
+            for p in sorted(root.rglob("*"))}
+
+
+@pytest.mark.parametrize("row", [r.param() for r in ROWS])
+def test_config_archive_put(ftp_servers, row):
+    server = ftp_servers["servers"][0]
+    directory = server["root"] / row.id
+    if row.given:
+        directory.mkdir()
+        for name, content in row.given.items():
+            (directory / name).write_text(content)
+    before = tree(server["root"])
+    args = {"host": "127.0.0.1", "port": server["port"], "user": ftp_servers["user"], "password": ftp_servers["password"],
+            "directory": row.id, "name": NAME, "content": CONFIG, "_ansible_check_mode": row.check, **row.args}
+    result = netlab.run_module(netlab.config_archive_put, args)
+    after = tree(server["root"])
+    if row.failed:
+        assert result.get("failed") and re.search(row.failed, result["msg"]), result.get("msg")
+        assert not result.get("changed") and after == before
+        return
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is row.changed
+    assert result["deleted"] == [f"{row.id}/{name}" for name in row.deleted]
+    written = sorted(set(after) - set(before))
+    if row.stored:
+        (new,) = written if row.given else [w for w in written if w != row.id]
+        assert result["path"] == new and (server["root"] / new).read_text() == args["content"]
+        assert re.fullmatch(rf"{row.id}/{NAME}-\d{{8}}-\d{{6}}\.cfg", new)
+    else:
+        assert written == []
+    if row.path:
+        assert result["path"] == f"{row.id}/{row.path}"
+    kept = {k: v for k, v in before.items() if not any(k.endswith(f"/{d}") for d in row.deleted) or row.check}
+    assert {k: v for k, v in after.items() if k in before} == kept, "a file the run kept was touched"
+    if not row.check:
+        assert not any(k.endswith(f"/{d}") for d in row.deleted for k in after)
