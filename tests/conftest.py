@@ -18,10 +18,16 @@ def rcr_site():
 
 
 NOT_UNIT = ("integration", "molecule", "windows_real")
+# Fixtures that start a server process: a test using one (directly or through another fixture) is an
+# integration test, whatever its module says (tests/glpi: the stand-in's database is a private mariadbd).
+SERVER_FIXTURES = {"mariadb"}
 
 
 def pytest_collection_modifyitems(items):
-    """A test is a unit test unless its module or itself says it needs processes, containers or Windows."""
+    """A test is a unit test unless its module or itself says it needs processes, containers or Windows,
+    or it uses a fixture that starts a server."""
     for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
         if not any(item.get_closest_marker(name) for name in NOT_UNIT):
             item.add_marker(pytest.mark.unit)

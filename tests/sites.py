@@ -1,4 +1,5 @@
-"""The inventories the tests read, each loaded once per session: ``site("rcr")``, ``modified(...)``.
+"""The inventories the tests read, each loaded (and validated) once per session: ``site("rcr")``,
+``problems("rcr")``, ``modified(...)``.
 
 Loaded sites are shared: a test that changes one works on ``modified()`` (a deep copy).
 """
@@ -10,6 +11,8 @@ import functools
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 from sitekit_paths import REPO
 
 
@@ -17,6 +20,12 @@ from sitekit_paths import REPO
 def site(inventory: str = "inventories/rcr") -> Site:
     """The site of an inventory directory (relative to the repository), loaded once."""
     return load_site(str(REPO / inventory))
+
+
+@functools.cache
+def problems(inventory: str = "inventories/rcr") -> tuple[Problem, ...]:
+    """What validation finds in an inventory (errors and warnings), computed once per session."""
+    return tuple(validate(site(inventory)))
 
 
 def modified(inventory: str = "inventories/rcr", **changes) -> Site:

@@ -167,10 +167,10 @@ def test_glpi_release_and_web_side():
 
 
 def test_a_production_site_without_the_cas_certificate_gets_a_warning_and_the_lab_none():
-    warnings = [p for p in registry.validate(sites.site(RCR)) if p.rule == "glpi" and "self-signed" in p.message]
+    warnings = [p for p in sites.problems(RCR) if p.rule == "glpi" and "self-signed" in p.message]
     assert len(warnings) == 1 and warnings[0].severity == "warning"
     assert warnings[0].where and warnings[0].where.endswith("group_vars/all/glpi.yml:13")
-    assert [p for p in registry.validate(sites.site(LAB)) if p.rule == "glpi" and "self-signed" in p.message] == []
+    assert [p for p in sites.problems(LAB) if p.rule == "glpi" and "self-signed" in p.message] == []
 
 
 def test_a_certificate_needs_its_file_and_its_vault_key():
@@ -184,7 +184,7 @@ def test_a_certificate_needs_its_file_and_its_vault_key():
 # ---- the inventories as committed ----------------------------------------------------------------------------
 @pytest.mark.parametrize("inventory", [RCR, LAB])
 def test_both_inventories_validate_without_debian_errors(inventory):
-    errors = [str(p) for p in registry.validate(sites.site(inventory)) if p.severity == "error"]
+    errors = [str(p) for p in sites.problems(inventory) if p.severity == "error"]
     assert errors == []
 
 

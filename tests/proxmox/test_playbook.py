@@ -23,12 +23,15 @@ rcr_site, rcr_desired, fresh_sim = pve_fixtures.rcr_site, pve_fixtures.rcr_desir
 pytestmark = pytest.mark.integration
 
 
-def playbook(sim, name: str, *args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
-    # the simulator's certificate checked as a cluster's pve-root-ca would be: the roles pass ca_path
-    extra_vars = {"proxmox_api_override": {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": True,
-                                           "ca_path": sim.certfile},
+def playbook(sim, name: str, *args: str, extra: dict | None = None, ca_from_env: bool = False) -> subprocess.CompletedProcess:
+    # the simulator's certificate checked as a cluster's pve-root-ca would be: the play passes ca_path, or
+    # (ca_from_env) the modules read PROXMOX_CA_PATH, as on a controller whose site declares no api_ca_path
+    override = {"api_host": "127.0.0.1", "api_port": sim.port, "validate_certs": True}
+    extra_vars = {"proxmox_api_override": override if ca_from_env else {**override, "ca_path": sim.certfile},
                   "proxmox_api_secret": sim.token_secret, **(extra or {})}
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROXMOX_")}
+    env.update(ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+               **({"PROXMOX_CA_PATH": sim.certfile} if ca_from_env else {}))
     cmd = [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", str(REPO / "inventories" / "rcr"),
            str(REPO / "playbooks" / name), "-e", json.dumps(extra_vars), *args]
     return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
@@ -62,6 +65,14 @@ def test_api_plays_check_then_converge_then_noop(sim):
     assert second.returncode == 0, second.stdout[-3000:]
     assert recap(second.stdout)["changed"] == 0
     assert sim.writes() == {}, sim.writes()
+
+
+def test_the_connection_set_once_per_play_leaves_unset_options_to_the_environment(sim):
+    """The API play gives its pve_* tasks the connection through module_defaults (the action group); rcr declares no
+    api_ca_path, so none is passed (not even null) and each module checks the certificate with PROXMOX_CA_PATH."""
+    run = playbook(sim, "proxmox.yml", "--tags", API_TAGS, "--check", ca_from_env=True)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert recap(run.stdout)["failed"] == 0 and sim.writes() == {}, sim.writes()
 
 
 def test_pending_changes_wait_for_a_maintenance_window(sim):

@@ -287,6 +287,62 @@ def specified(spec: dict) -> dict:
                    o.get("elements"), specified(o.get("options") or {})) for name, o in spec.items()}
 
 
+PLUGINS_PKG = f"ansible_collections.{FQCN}.plugins."
+
+
+def code_of(plugin: Path) -> list[ast.Module]:
+    """A plugin's source and that of the collection's module_utils it imports, transitively (a result may be built
+    in a helper)."""
+    seen, todo, trees = set(), [plugin], []
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        trees.append(ast.parse(path.read_text()))
+        for node in ast.walk(trees[-1]):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PLUGINS_PKG + "module_utils"):
+                base = COLLECTION / "plugins" / node.module[len(PLUGINS_PKG):].replace(".", "/")
+                todo += [base.with_suffix(".py"), *(base / f"{alias.name}.py" for alias in node.names)]
+    return trees
+
+
+def returns_diff(trees: list[ast.Module]) -> bool:
+    """Whether the code puts a ``diff`` in its result: ``diff=…``, ``{"diff": …}`` or ``result["diff"] = …``."""
+    def is_diff(node) -> bool:
+        return ((isinstance(node, ast.keyword) and node.arg == "diff")
+                or (isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "diff" for k in node.keys))
+                or (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
+                    and isinstance(node.slice, ast.Constant) and node.slice.value == "diff"))
+    return any(is_diff(node) for tree in trees for node in ast.walk(tree))
+
+
+def never_changes(trees: list[ast.Module]) -> bool:
+    """Whether every ``changed=`` the code passes is the constant False (an info module)."""
+    values = [n.value for tree in trees for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "changed"]
+    return bool(values) and all(isinstance(v, ast.Constant) and v.value is False for v in values)
+
+
+def diff_support_claim_holds(support: str, trees: list[ast.Module]) -> bool:
+    """full/partial only for code that returns a diff; none for code that changes things without one; N/A (Ansible's
+    info_module fragment) only for code that never reports a change."""
+    if returns_diff(trees):
+        return support in ("full", "partial")
+    return support == "none" or (support == "N/A" and never_changes(trees))
+
+
+def test_diff_claim_check_tells_apart_code_with_and_without_a_diff():
+    with_diff = [ast.parse("module.exit_json(changed=changed, diff={'before': b, 'after': a})")]
+    in_result = [ast.parse("result['diff'] = {'before': b}\nmodule.exit_json(**result)")]
+    without = [ast.parse("module.exit_json(changed=True, archive=a)")]
+    info = [ast.parse("module.exit_json(changed=False, major=8)")]
+    assert diff_support_claim_holds("full", with_diff) and diff_support_claim_holds("partial", in_result)
+    assert not diff_support_claim_holds("none", with_diff) and not diff_support_claim_holds("N/A", in_result)
+    assert diff_support_claim_holds("none", without) and not diff_support_claim_holds("full", without)
+    assert not diff_support_claim_holds("N/A", without) and not diff_support_claim_holds("partial", without)
+    assert diff_support_claim_holds("N/A", info) and diff_support_claim_holds("none", info)
+
+
 def test_module_docs_match_their_argument_specs(outside, code):
     assert set(code["modules"]) == expected_plugins()["module"] - expected_plugins()["action"]
     docs = outside.doc("module", code["modules"])
@@ -295,7 +351,10 @@ def test_module_docs_match_their_argument_specs(outside, code):
         assert Path(doc["filename"]).is_relative_to(outside.collection), doc["filename"]
         assert documented(doc.get("options") or {}) == specified(spec["argument_spec"]), name
         assert (doc["attributes"]["check_mode"]["support"] != "none") == bool(spec.get("supports_check_mode")), name
-        assert doc["attributes"]["diff_mode"]["support"] in ("full", "partial", "none", "N/A"), name
+        support = doc["attributes"]["diff_mode"]["support"]
+        trees = code_of(COLLECTION / "plugins/modules" / f"{name}.py")
+        assert diff_support_claim_holds(support, trees), \
+            f"{name}: diff_mode {support!r}, the code returns a diff: {returns_diff(trees)}, never changes: {never_changes(trees)}"
         assert docs[name]["examples"].strip() and docs[name]["return"], name
 
 
@@ -305,6 +364,8 @@ def test_every_action_has_a_stub_documenting_exactly_the_arguments_it_accepts(ou
     for name, accepted in code["actions"].items():
         assert sorted(docs[name]["doc"]["options"]) == accepted, name
         assert docs[name]["doc"]["attributes"]["action"]["support"] == "full", name
+        support = docs[name]["doc"]["attributes"]["diff_mode"]["support"]
+        assert diff_support_claim_holds(support, code_of(COLLECTION / "plugins/action" / f"{name}.py")), (name, support)
 
 
 def test_filter_docs_match_their_signatures(outside, code):

@@ -13,20 +13,18 @@ import re
 import pytest
 import sites
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import rulebook, vault
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem, is_reference, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.secrets_rules import is_secret_key
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import did_you_mean, show
-from sitekit_paths import REPO
 
 PLACEHOLDERS = "secret(s) are still the public example placeholders"
 
 
-def test_public_api_is_unchanged():
-    site = load_site(str(REPO / "inventories/rcr"))
-    problems = validate(site)
-    assert len(site.hosts) == 33
+def test_public_api_is_unchanged(rcr_site):
+    """load_site(path) (what the session fixture calls) and validate(site) (a list of Problem)."""
+    problems = validate(rcr_site)
+    assert len(rcr_site.hosts) == 33 and isinstance(problems, list)
     assert all(isinstance(p, Problem) for p in problems)
     assert [p for p in problems if p.severity == "error"] == []
 

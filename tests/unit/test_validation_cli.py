@@ -87,10 +87,10 @@ def test_strict_refuses_the_example_placeholders():
 
 def test_fail_on_warnings_reads_the_string_false_as_false(tmp_path):
     """site_validate's option is a boolean: "false" keeps warnings non-fatal, "true" makes them fatal
-    (it once went through bool("false"), which is True). rcr has warnings and no error."""
+    (it once went through bool("false"), which is True), "maybe" is refused. rcr has warnings and no error."""
     play = tmp_path / "play.yml"
     outcomes = {}
-    for value in ("false", "true"):
+    for value in ("false", "true", "maybe"):
         play.write_text(f"""---
 - name: Validate with fail_on_warnings {value}
   hosts: localhost
@@ -103,5 +103,10 @@ def test_fail_on_warnings_reads_the_string_false_as_false(tmp_path):
 """)
         outcomes[value] = run("ansible-playbook", "-i", "inventories/rcr", str(play))
     assert outcomes["false"].returncode == 0, outcomes["false"].stdout
+    assert "ok: [localhost]" in outcomes["false"].stdout and "[WARNING]: " in outcomes["false"].stderr
+    assert outcomes["maybe"].returncode != 0, outcomes["maybe"].stdout
+    assert "strict and fail_on_warnings take a boolean: The value 'maybe' is not a valid boolean." \
+        in outcomes["maybe"].stdout, outcomes["maybe"].stdout
+    assert "rules checked" not in outcomes["maybe"].stdout
     assert outcomes["true"].returncode != 0, outcomes["true"].stdout
     assert "warning(s)); fix them and run again" in outcomes["true"].stdout

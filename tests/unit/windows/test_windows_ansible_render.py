@@ -28,9 +28,34 @@ TEMPLATES = {  # template -> (host, extra vars)
 }
 
 
+def argument_specs(role: str) -> dict:
+    return yaml.safe_load((REPO / "roles" / role / "meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+
+
 def public_defaults(role: str) -> list[str]:
-    specs = yaml.safe_load((REPO / "roles" / role / "meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
-    return [name for name, spec in specs.items() if not spec.get("no_log")]
+    return [name for name, spec in argument_specs(role).items() if not spec.get("no_log")]
+
+
+# argument_specs types → the JSON types a rendered value of that type has (int/float/bool kept apart: True is no int)
+JSON_TYPES = {"str": (str,), "path": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list,),
+              "dict": (dict,), "raw": (str, int, float, bool, list, dict)}
+
+
+def mismatch(value, spec: dict) -> str | None:
+    """Why a rendered value is not what its argument_spec declares (type, elements, choices, no Jinja left), or None."""
+    kind = spec.get("type", "str")
+    if value is None or not isinstance(value, JSON_TYPES[kind]) or (isinstance(value, bool) and kind in ("int", "float")):
+        return f"{value!r} is not a {kind}"
+    if kind == "list" and spec.get("elements"):
+        bad = [m for m in (mismatch(v, {"type": spec["elements"]}) for v in value) if m]
+        if bad:
+            return f"element {bad[0]}"
+    chosen = value if kind == "list" else [value]  # a list's choices bind each element, as Ansible checks them
+    if spec.get("choices") and not all(v in spec["choices"] for v in chosen):
+        return f"{value!r} is not among {spec['choices']}"
+    if "{{" in json.dumps(value) or "{%" in json.dumps(value):
+        return f"{value!r} still holds a template"
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +96,23 @@ def rendered(tmp_path_factory) -> dict:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_public_default_renders(rendered, role):
-    values = rendered["defaults"][ROLE_HOSTS[role]]
-    for name in public_defaults(role):
-        assert name in values and values[name] is not None, name
+def test_every_public_default_renders_to_its_declared_type(rendered, role):
+    """Each public default renders to a value of the type, element type and choices meta/argument_specs.yml
+    declares, with no template left in it."""
+    values, specs = rendered["defaults"][ROLE_HOSTS[role]], argument_specs(role)
+    assert set(public_defaults(role)) <= set(values)
+    assert {name: mismatch(values[name], specs[name]) for name in public_defaults(role)
+            if mismatch(values[name], specs[name])} == {}
+
+
+@pytest.mark.parametrize(("value", "spec", "wrong"), [
+    (None, {"type": "str"}, True), ("C:", {"type": "str"}, False), ("10", {"type": "int"}, True), (True, {"type": "int"}, True),
+    (10, {"type": "int"}, False), (["a", 1], {"type": "list", "elements": "str"}, True), (["a"], {"type": "list", "elements": "str"}, False),
+    ("weekly", {"type": "str", "choices": ["daily"]}, True), (["Domain", "Guest"], {"type": "list", "choices": ["Domain"]}, True),
+    (["Domain"], {"type": "list", "elements": "str", "choices": ["Domain", "Public"]}, False), ("{{ x }}", {"type": "str"}, True), ({"a": "{{ x }}"}, {"type": "dict"}, True),
+])
+def test_a_default_of_another_type_is_named(value, spec, wrong):
+    assert bool(mismatch(value, spec)) is wrong
 
 
 def test_rendered_values_are_the_site_model(rendered):

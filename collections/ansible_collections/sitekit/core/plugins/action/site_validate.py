@@ -29,8 +29,12 @@ class ActionModule(ActionBase):
         sources = self._task.args.get("inventory") or task_vars.get("ansible_inventory_sources") or []
         if isinstance(sources, str):
             sources = [sources]
-        strict = boolean(self._task.args.get("strict", task_vars.get("sitekit_strict", False)), strict=True)
-        fail_on_warnings = boolean(self._task.args.get("fail_on_warnings", False), strict=True)
+        try:
+            strict = boolean(self._task.args.get("strict", task_vars.get("sitekit_strict", False)), strict=True)
+            fail_on_warnings = boolean(self._task.args.get("fail_on_warnings", False), strict=True)
+        except TypeError as refused:  # "maybe": said as such, never read as true
+            result.update(failed=True, msg=f"strict and fail_on_warnings take a boolean: {refused}")
+            return result
         secrets = getattr(getattr(self._loader, "_vault", None), "secrets", None) or None
         # A source that declares nothing of the site (a connection overlay) is left out, as the site_gate does.
         outcome = validate_sources(sources, skip_undeclared=True, strict=strict, vault_secrets=secrets)

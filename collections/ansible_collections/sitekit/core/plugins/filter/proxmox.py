@@ -26,8 +26,10 @@ def pve_desired(hostvars, groups: dict) -> dict:
 
 
 def pve_api(hostvars, groups: dict) -> dict:
-    """Where the API is (host, port, user, token id, validate_certs), from site_proxmox."""
-    return api_connection(_site(hostvars, groups))
+    """Where the API is and how its certificate is checked, from site_proxmox: the pve_* connection options
+    without the secret. Options the site leaves unset are left out, so a play can hand the result to
+    ``module_defaults`` and the modules' environment fallbacks (``PROXMOX_CA_PATH``…) still apply."""
+    return {key: value for key, value in api_connection(_site(hostvars, groups)).items() if value is not None}
 
 
 def pve_maintenance_now(hostvars, groups: dict) -> dict:

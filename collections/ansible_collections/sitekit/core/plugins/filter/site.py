@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
 
 
 def subnets_for_roles(site_vlans: list, roles: list) -> list[str]:
@@ -37,6 +37,12 @@ def group_addresses(groups: dict, hostvars, group: str) -> list[str]:
     return [str(hostvars[h]["site_ip"]) for h in groups.get(group, [])]
 
 
+def infra_addresses(hostvars, groups: dict, service: str) -> list[str]:
+    """Addresses of a site_infra service (``ntp``: its ``ntp_hosts_group`` or ``ntp_host``), as the site model gives
+    them to every tier (the network view's NTP servers are the same list)."""
+    return Site.from_hostvars(hostvars, groups, site_keys=("site_infra",), host_keys=HOST_KEYS).infra_ips(service)
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -44,4 +50,5 @@ class FilterModule:
             "vlan_gateway": vlan_gateway,
             "site_interface": site_interface,
             "group_addresses": group_addresses,
+            "infra_addresses": infra_addresses,
         }
