@@ -9,6 +9,7 @@ molecule's code, as ``molecule create`` writes it.
 
 from __future__ import annotations
 
+import configparser
 import os
 import sys
 from pathlib import Path
@@ -55,8 +56,8 @@ def test_the_scenario_site_holds_no_fact_of_the_customer():
 
 
 @pytest.fixture(scope="module")
-def molecule_inventory(tmp_path_factory) -> Path:
-    """The inventory directory molecule writes for the scenario once create.yml has described the instances."""
+def molecule_config(tmp_path_factory):
+    """Molecule's configuration of the scenario, its inventory directory written as after create.yml."""
     ephemeral = tmp_path_factory.mktemp("molecule-windows")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MOLECULE_EPHEMERAL_DIRECTORY", str(ephemeral))
@@ -70,23 +71,35 @@ def molecule_inventory(tmp_path_factory) -> Path:
              "winrm_transport": "ntlm", "winrm_server_cert_validation": "ignore", "user": "Administrateur"}
             for p in MOLECULE_YML["platforms"]]))
         config.provisioner.manage_inventory()
-        return Path(config.provisioner.inventory_directory)
+        config.provisioner.write_config()
+        return config
 
 
-def test_molecule_adds_no_host_and_no_connection(molecule_inventory):
+def test_molecule_adds_no_host_and_no_connection(molecule_config):
     """The site's inventory is the one source of hosts and of how they are reached: platforms have no group, so
     molecule's file holds its molecule_* variables only (else every host is written twice, in all and its group)."""
-    written = yaml.safe_load((molecule_inventory / "ansible_inventory.yml").read_text())
+    inventory = Path(molecule_config.provisioner.inventory_directory)
+    written = yaml.safe_load((inventory / "ansible_inventory.yml").read_text())
     hosts = {name for group in written.values() for name in (group or {}).get("hosts") or {}}
     variables = {key for group in written.values() for key in (group or {}).get("vars") or {}}
     assert hosts == set() and variables and all(key.startswith("molecule_") for key in variables)
-    assert (molecule_inventory / "hosts").resolve() == INVENTORY / "hosts.yml"
+    assert (inventory / "hosts").resolve() == INVENTORY / "hosts.yml"
 
 
 @pytest.mark.xfail(strict=True, reason="issue 10: plugin_utils/site/references.py compiles each template with plain Jinja2 "
                    "(meta.find_undeclared_variables), which raises on Ansible's bool filter in molecule's molecule_no_log: "
                    "the secrets and vault-values rules report 'could not be checked', so the gate refuses what molecule writes")
-def test_the_inventory_molecule_writes_passes_the_gate(molecule_inventory):
-    outcome = validate_sources([str(molecule_inventory)], skip_undeclared=True)
+def test_the_inventory_molecule_writes_passes_the_gate(molecule_config):
+    outcome = validate_sources([molecule_config.provisioner.inventory_directory], skip_undeclared=True)
     assert outcome.site_declared and outcome.hosts == 8
     assert not outcome.errors, outcome.message()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10: molecule runs ansible with the ansible.cfg it writes from molecule.yml, "
+                   "which does not load sitekit.core.site_gate; enabling it there refuses every run of the scenario until "
+                   "test_the_inventory_molecule_writes_passes_the_gate passes")
+def test_molecule_runs_load_the_gate(molecule_config):
+    cfg = configparser.ConfigParser()
+    cfg.read(molecule_config.provisioner.config_file)
+    enabled = [name.strip() for name in cfg.get("defaults", "vars_plugins_enabled", fallback="").split(",")]
+    assert "sitekit.core.site_gate" in enabled

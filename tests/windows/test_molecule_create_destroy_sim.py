@@ -1,4 +1,5 @@
-"""molecule/windows create.yml and destroy.yml, on the inventory molecule builds for the scenario,
+"""molecule/windows create.yml and destroy.yml, on the scenario's inventory (the links of molecule.yml: its own
+site, molecule/windows/inventory) and through the validation gate (the repository's ansible.cfg loads it),
 against the Proxmox API simulator (tests/pve_sim):
 the three Windows clones appear with their size, node and cloud-init address, then go away.
 No VM boots in the simulator, so the WinRM wait is skipped (MOLECULE_WINDOWS_SKIP_WINRM_WAIT)."""
