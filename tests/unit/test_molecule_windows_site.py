@@ -86,18 +86,12 @@ def test_molecule_adds_no_host_and_no_connection(molecule_config):
     assert (inventory / "hosts").resolve() == INVENTORY / "hosts.yml"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: plugin_utils/site/references.py compiles each template with plain Jinja2 "
-                   "(meta.find_undeclared_variables), which raises on Ansible's bool filter in molecule's molecule_no_log: "
-                   "the secrets and vault-values rules report 'could not be checked', so the gate refuses what molecule writes")
 def test_the_inventory_molecule_writes_passes_the_gate(molecule_config):
     outcome = validate_sources([molecule_config.provisioner.inventory_directory], skip_undeclared=True)
     assert outcome.site_declared and outcome.hosts == 8
     assert not outcome.errors, outcome.message()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: molecule runs ansible with the ansible.cfg it writes from molecule.yml, "
-                   "which does not load sitekit.core.site_gate; enabling it there refuses every run of the scenario until "
-                   "test_the_inventory_molecule_writes_passes_the_gate passes")
 def test_molecule_runs_load_the_gate(molecule_config):
     cfg = configparser.ConfigParser()
     cfg.read(molecule_config.provisioner.config_file)

@@ -69,6 +69,11 @@ def test_lab_secrets_are_lookups_not_placeholders():
     ("{{ 'S3cret' }}", False),
     ("{{ 'a' ~ 'b' }}", False),
     ("{{ vault_x", False),
+    # Ansible's own filters and tests are unknown to plain Jinja2: still parsed, never compiled
+    ("{{ vault_x | bool }}", True),
+    ("{{ vault_x if vault_x is defined else omit }}", True),
+    ("{{ 'S3cret' | bool }}", False),
+    ("{% for x in [1] %}{{ x | to_json }}{% endfor %}", False),
     ("S3cret", False),
     (None, False),
 ])

@@ -1,7 +1,8 @@
 """What a Jinja expression in the inventory reads: the variables and lookups it names.
 
-Parsed with Jinja2's own parser (``Environment.parse`` and ``jinja2.meta.find_undeclared_variables``),
-never rendered: ``"{{ vault_x }}"`` reads ``vault_x``, ``"{{ lookup('x') }}"`` reads ``lookup``,
+Parsed with Jinja2's own parser (``Environment.parse``), never compiled nor rendered (compiling
+refuses the filters and tests Ansible adds, ``| bool``, ``is defined``...): the names a template loads and
+never assigns, as ``jinja2.meta.find_undeclared_variables`` reports them. ``"{{ vault_x }}"`` reads ``vault_x``, ``"{{ lookup('x') }}"`` reads ``lookup``,
 ``"{{ 'S3cret' }}"`` reads nothing (a literal in disguise). A string that is not a template, or a
 template Jinja cannot parse, reads nothing.
 """
@@ -17,13 +18,15 @@ LOOKUPS = frozenset({"lookup", "query", "q"})
 @functools.lru_cache(maxsize=4096)
 def _reads(text: str) -> frozenset[str]:
     import jinja2
-    from jinja2 import meta
+    from jinja2 import nodes
 
     try:
         tree = jinja2.Environment().parse(text)
     except Exception:  # noqa: BLE001 - Jinja raises several kinds on bad input; none of them reads anything
         return frozenset()
-    return frozenset(meta.find_undeclared_variables(tree))
+    names = list(tree.find_all(nodes.Name))
+    assigned = {n.name for n in names if n.ctx in ("store", "param")}
+    return frozenset(n.name for n in names if n.ctx == "load" and n.name not in assigned)
 
 
 def reads(value: Any) -> frozenset[str]:
