@@ -133,3 +133,21 @@ def test_every_rule_is_described_once():
     ids = [rule_id for rule_id, _ in describe_rules()]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z][a-z0-9-]+", rule_id) for rule_id in ids)
+
+
+@pytest.mark.parametrize(("second", "refused"), [
+    ("*ftp01", False),                   # a YAML alias repeats the mapping, it does not write it again
+    ("{inventory_note: other}", True),   # a second mapping written for the host: Ansible keeps one silently
+])
+def test_a_yaml_alias_is_not_a_second_definition(tmp_path, second, refused):
+    import shutil
+
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+
+    inventory = tmp_path / "inv"
+    shutil.copytree(sites.REPO / "inventories/rcr", inventory)
+    (inventory / "extra.yml").write_text(
+        "all:\n  hosts:\n    ftp01: &ftp01\n      inventory_note: archive\n  children:\n    debian:\n      hosts:\n"
+        f"        ftp01: {second}\n")
+    found = [str(p) for p in validate(load_site(str(inventory))) if "is also written" in p.message]
+    assert bool([m for m in found if "inventory_note: is also written in extra.yml" in m]) is refused, found

@@ -16,7 +16,7 @@ import os
 import re
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of, origin_parts
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.references import is_template
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import rule
@@ -98,6 +98,7 @@ def one_definition(site: Site):
     for kind, names in (("group", sorted(site.groups)), ("host", sorted(site.hosts))):
         for entity in names:
             for key, places in sources.definitions(kind, entity).items():
+                places = _distinct(places)
                 for place in places:
                     yield from _placement(site, kind, entity, key, place)
                 if len(places) > 1:
@@ -106,6 +107,17 @@ def one_definition(site: Site):
                     yield Problem("one-definition", key, f"is also written in {shadowed}: Ansible keeps this one and "
                                   "silently ignores the other; write it once", host=entity if kind == "host" else None,
                                   where=origin_of(last_key) or last_file.path)
+
+
+def _distinct(places: list) -> list:
+    """One entry per place written: a YAML alias (``*id001``) repeats a mapping, it does not write it again."""
+    seen, out = set(), []
+    for file, tagged in places:
+        mark = origin_parts(tagged) or (file.path, id(tagged))
+        if mark not in seen:
+            seen.add(mark)
+            out.append((file, tagged))
+    return out
 
 
 def _placement(site: Site, kind: str, entity: str, key: str, place):
