@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.data import Clock
@@ -15,7 +16,7 @@ def _transitions(zone: ZoneInfo, year: int) -> list[datetime.datetime]:
     """UTC instants (to the minute) where the zone's offset changes during ``year``."""
     out = []
     t = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
-    step = datetime.timedelta(hours=1)
+    step = datetime.timedelta(days=1)  # no zone changes its offset twice within a day; bisect to the minute
     while t.year == year:
         if t.astimezone(zone).utcoffset() != (t + step).astimezone(zone).utcoffset():
             lo, hi = t, t + step
@@ -33,6 +34,7 @@ def _recurrence(local: datetime.datetime) -> str:
     return f"{week} {local.strftime('%a')} {local.strftime('%b')} {local.hour}:{local.minute:02d}"
 
 
+@functools.lru_cache(maxsize=64)  # a pure function of (zone, year), asked once per device and validation
 def clock(name: str, year: int = 2025) -> Clock:
     """IOS time-zone lines of a tz database zone (``summer`` None without DST).
 
