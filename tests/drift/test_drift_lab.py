@@ -57,7 +57,7 @@ def lab_up():
     endpoints.write(daemons.info("pve-sim"), daemons.info("ios-peers"))
     try:
         if states[DEBIAN] != "running":
-            _run(lab.playbook_cmd("tools/lab/prepare.yml", "--limit", DEBIAN), "prepare")
+            lab.prepare([DEBIAN])
         _converge()
         yield
     finally:

@@ -3,6 +3,7 @@ the endpoints overlay, the daemons' pid safety."""
 
 from __future__ import annotations
 
+import ipaddress
 import subprocess
 import sys
 
@@ -90,7 +91,9 @@ def test_stop_never_signals_a_pid_that_is_not_the_daemon(monkeypatch, tmp_path):
 
 
 def test_endpoints_hold_connection_settings_only(monkeypatch, tmp_path):
+    import containers
     import endpoints
+    import transport
 
     monkeypatch.setattr(endpoints, "ENDPOINTS", tmp_path / "endpoints.yml")
     monkeypatch.setattr(endpoints, "glpi_standin", lambda: {"glpi_archive_path": "/x.tgz", "glpi_archive_sha256": "0" * 64})
@@ -98,7 +101,15 @@ def test_endpoints_hold_connection_settings_only(monkeypatch, tmp_path):
     data = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
     hosts = data["all"]["hosts"]
     assert data["all"]["vars"] == {"proxmox_api_override": {"api_port": 40001}}
-    assert hosts["sw-core"] == {"ansible_port": 40002} and hosts["pve1"] == {"ansible_host": context.container_name("pve1")}
+    assert hosts["sw-core"] == {"ansible_port": 40002, "mitogen_task_isolation": "fork"}
+    # A container is reached over SSH at its address on the administration network, with the lab's key
+    # and host keys; its name is there for the preparation over the Docker API.
+    admin = ipaddress.ip_network(containers.admin_network()["subnet"])
+    assert ipaddress.ip_address(hosts["pve1"]["ansible_host"]) in admin
+    assert hosts["pve1"].pop("ansible_host") == hosts["pve1"].pop("lab_admin_address")
+    assert hosts["pve1"] == {"lab_container": context.container_name("pve1"),
+                             "ansible_ssh_private_key_file": str(transport.KEY),
+                             "ansible_ssh_common_args": f"-o UserKnownHostsFile={transport.KNOWN_HOSTS} -o IdentitiesOnly=yes"}
     assert not [k for h in hosts.values() for k in h if k.startswith("site_") or k in ("vm", "switch", "router", "pve_node")]
 
 
@@ -107,3 +118,34 @@ def test_containers_are_never_privileged_nor_on_the_host_network(flag):
     import containers
 
     assert flag not in containers.SYSTEMD_FLAGS and "SYS_ADMIN" in containers.SYSTEMD_FLAGS
+
+
+def test_the_administration_network_is_in_an_administrators_vlan_and_holds_no_site_address():
+    import containers
+
+    site = context.site()
+    admin = containers.admin_network()
+    subnet = ipaddress.ip_network(admin["subnet"])
+    vlan = next(v for v in site.vars["site_vlans"] if int(v["id"]) == admin["vlan"])
+    assert admin["vlan"] in site.vars["site_security"]["linux_admin_vlans"]
+    assert subnet.subnet_of(ipaddress.ip_network(str(vlan["subnet"])))
+    addresses = [spec["admin_ip"] for spec in containers.plan().values()]
+    assert len(set(addresses)) == len(addresses) == len(context.container_hosts())
+    assert all(ipaddress.ip_address(a) in subnet and a != admin["gateway"] for a in addresses)
+    site_addresses = {str(h.vars["site_ip"]) for h in site.hosts.values() if "site_ip" in h.vars}
+    assert not site_addresses & {*addresses, admin["gateway"]}
+
+
+def test_mitogen_is_the_lab_runs_strategy_only(monkeypatch):
+    import configparser
+
+    import transport
+
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(REPO / "ansible.cfg")
+    assert not config.has_option("defaults", "strategy") and not config.has_option("defaults", "strategy_plugins")
+    lab_env = transport.strategy_env()
+    assert lab_env["ANSIBLE_STRATEGY"] == "mitogen_linear"
+    assert (context.Path(lab_env["ANSIBLE_STRATEGY_PLUGINS"]) / "mitogen_linear.py").is_file()
+    monkeypatch.setattr(transport, "STRATEGY", "linear")
+    assert transport.strategy_env() == {}

@@ -1,9 +1,14 @@
-"""The lab's systemd containers (Debian hosts, Proxmox node stand-ins) and their docker network.
+"""The lab's systemd containers (Debian hosts, Proxmox node stand-ins) and their docker networks.
 
 Each container runs the sitekit Debian 12 image with systemd as PID 1, with the flags of the
 molecule scenarios (SYS_ADMIN and NET_ADMIN, tmpfs /run and /run/lock, the host's cgroup tree, never
 --privileged), on a docker network per VLAN at the host's own site address. The bridge's
 address (the controller, seen from the lab) is the VLAN's .250, never a host's address.
+
+Ansible reaches the containers over SSH through a second network, the administration network: a
+/27 at the top of an administrators' VLAN (site_security.linux_admin_vlans), whose bridge (.250)
+is the controller. The controller thus logs in from an administrators' address, as an operator
+does on the site, and the host firewalls the site converges admit it for the same reason.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ SYSTEMD_FLAGS = ["--cap-add", "SYS_ADMIN",
                  # Docker turns IPv6 off in containers; a Debian VM has the IPv6 loopback squid expects.
                  "--sysctl", "net.ipv6.conf.lo.disable_ipv6=0"]
 CONTROLLER_HOST = 250  # the bridge address inside each VLAN
+ADMIN_PREFIX = 27  # the administration network: the top /27 of an administrators' VLAN
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -31,24 +37,41 @@ def network_name(vlan: int) -> str:
     return f"{PREFIX}-vlan{vlan}"
 
 
-def plan() -> dict[str, dict]:
-    """{host: {name, vlan, ip, network}} of every container the lab needs."""
+def admin_network() -> dict:
+    """{name, subnet, gateway, vlan} of the administration network (see the module's docstring)."""
     s = site()
+    vlan = int(s.vars["site_security"]["linux_admin_vlans"][-1])
+    subnet = ipaddress.ip_network(str(next(v["subnet"] for v in s.vars["site_vlans"] if int(v["id"]) == vlan)))
+    gateway = subnet.network_address + CONTROLLER_HOST
+    admin = ipaddress.ip_network(f"{gateway}/{ADMIN_PREFIX}", strict=False)
+    taken = sorted(str(h.vars["site_ip"]) for h in s.hosts.values()
+                   if "site_ip" in h.vars and ipaddress.ip_address(str(h.vars["site_ip"])) in admin)
+    if taken:
+        raise SystemExit(f"the lab's administration network {admin} holds site addresses {taken}: move it (containers.py)")
+    return {"name": f"{PREFIX}-admin", "subnet": str(admin), "gateway": str(gateway), "vlan": vlan}
+
+
+def plan() -> dict[str, dict]:
+    """{host: {name, vlan, ip, network, admin_ip}} of every container the lab needs."""
+    s = site()
+    first = ipaddress.ip_network(admin_network()["subnet"]).network_address + 1
     out = {}
-    for host in container_hosts():
+    for index, host in enumerate(container_hosts()):
         facts = s.hosts[host].vars
         out[host] = {"name": container_name(host), "vlan": int(facts["site_vlan"]), "ip": str(facts["site_ip"]),
-                     "network": network_name(int(facts["site_vlan"]))}
+                     "network": network_name(int(facts["site_vlan"])), "admin_ip": str(first + index)}
     return out
 
 
 def networks() -> dict[str, dict]:
-    """{network name: {subnet, gateway}} for the VLANs the containers live in."""
+    """{network name: {subnet, gateway}} for the VLANs the containers live in and the administration network."""
     vlans = {int(v["id"]): v for v in site().vars["site_vlans"]}
     out = {}
     for spec in plan().values():
         subnet = ipaddress.ip_network(str(vlans[spec["vlan"]]["subnet"]))
         out[spec["network"]] = {"subnet": str(subnet), "gateway": str(subnet.network_address + CONTROLLER_HOST)}
+    admin = admin_network()
+    out[admin["name"]] = {"subnet": admin["subnet"], "gateway": admin["gateway"]}
     return out
 
 
@@ -72,7 +95,8 @@ def state(name: str) -> dict | None:
     if found.returncode != 0:
         return None
     data = json.loads(found.stdout)[0]
-    return {"running": data["State"]["Running"], "label": (data["Config"].get("Labels") or {}).get("org.sitekit.lab")}
+    return {"running": data["State"]["Running"], "label": (data["Config"].get("Labels") or {}).get("org.sitekit.lab"),
+            "networks": sorted((data["NetworkSettings"].get("Networks") or {}).keys())}
 
 
 def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
@@ -84,14 +108,18 @@ def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
         current = state(spec["name"])
         if current and current["label"] != PREFIX:
             raise SystemExit(f"container {spec['name']} exists and is not this lab's (label {LABEL} missing)")
+        if current and admin_network()["name"] not in current["networks"]:  # a lab started before it had one
+            docker("network", "connect", "--ip", spec["admin_ip"], admin_network()["name"], spec["name"])
         if current and current["running"]:
             out[host] = "running"
         elif current:
             docker("start", spec["name"])
             out[host] = "started"
         else:
-            docker("run", "-d", "--name", spec["name"], "--hostname", host, "--label", LABEL, *SYSTEMD_FLAGS,
+            docker("create", "--name", spec["name"], "--hostname", host, "--label", LABEL, *SYSTEMD_FLAGS,
                    "--network", spec["network"], "--ip", spec["ip"], IMAGE, "/sbin/init")
+            docker("network", "connect", "--ip", spec["admin_ip"], admin_network()["name"], spec["name"])
+            docker("start", spec["name"])
             out[host] = "created"
     return out
 

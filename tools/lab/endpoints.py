@@ -1,8 +1,9 @@
 """build/lab/run/endpoints.yml: where the running lab answers, as a second inventory source.
 
 Only connection details and the lab's stand-in artefacts, nothing of the site model (so the
-site_gate vars plugin validates inventories/lab alone): the container of each Debian host and
-node stand-in, the port of each simulated IOS device, the API simulator's port, and the GLPI
+site_gate vars plugin validates inventories/lab alone): the SSH address, key and host keys of each
+Debian host and node stand-in (and its container's name, for the preparation over the Docker API),
+the port of each simulated IOS device, the API simulator's port, and the GLPI
 STAND-IN archive (the lab has no GLPI release to download).
 """
 
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import subprocess
 
+import transport
 import yaml
-from context import ENDPOINTS, REPO, VENV_BIN, container_hosts, container_name, site
+from containers import plan
+from context import ENDPOINTS, REPO, VENV_BIN, site
 
 GLPI_STANDIN_DIR = REPO / "build" / "lab" / "glpi-standin"
 
@@ -26,9 +29,13 @@ def glpi_standin() -> dict:
 
 def write(pve: dict, peers: dict) -> dict:
     s = site()
-    hosts: dict[str, dict] = {str(h): {"ansible_host": container_name(h)} for h in container_hosts()}
+    hosts: dict[str, dict] = {str(h): {**transport.host_vars(spec["admin_ip"]), "lab_container": spec["name"],
+                                       "lab_admin_address": spec["admin_ip"]}
+                              for h, spec in plan().items()}
     for host, port in peers["devices"].items():
-        hosts[str(host)] = {"ansible_port": int(port)}
+        # Their tasks run on the controller (delegate_to: localhost): mitogen runs each in a process of
+        # its own, as ansible-core does, instead of one after the other in its one local interpreter.
+        hosts[str(host)] = {"ansible_port": int(port), **transport.DEVICE_VARS}
     for host in s.groups.get("glpi", []):
         hosts.setdefault(str(host), {}).update(glpi_standin())
     data = {"all": {"vars": {"proxmox_api_override": {"api_port": int(pve["port"])}}, "hosts": hosts}}

@@ -22,6 +22,7 @@ import containers  # noqa: E402
 import daemons  # noqa: E402
 import endpoints  # noqa: E402
 import progress  # noqa: E402
+import transport  # noqa: E402
 from context import BUILD, ENDPOINTS, INVENTORY, LOGS, REPO, RUN, VENV_BIN  # noqa: E402
 from progress import Phases, say  # noqa: E402
 
@@ -35,7 +36,7 @@ EXTRA = os.environ.get("LAB_ARGS", "").split()
 
 def env() -> dict:
     return {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
-            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0"}
+            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0", **transport.strategy_env()}
 
 
 def playbook_cmd(playbook: str, *extra: str) -> list[str]:
@@ -56,11 +57,21 @@ def up(phases: Phases) -> dict:
         say(f"  PVE API simulator {sim} (port {daemons.info('pve-sim')['port']}), "
             f"IOS devices {peers} ({len(daemons.info('ios-peers')['devices'])})")
         endpoints.write(daemons.info("pve-sim"), daemons.info("ios-peers"))
-        rc = progress.run(playbook_cmd("tools/lab/prepare.yml"), "prepare the containers", LOGS / "prepare.log",
-                          show=progress.ansible_lines, env=env(), cwd=REPO)
-        if rc != 0:
-            progress.fail(f"preparing the containers failed (exit {rc}): see {LOGS / 'prepare.log'}")
+        prepare()
+        say(f"  SSH on the administration network {containers.admin_network()['subnet']}; strategy {transport.STRATEGY}")
     return states
+
+
+def prepare(hosts: list[str] | None = None) -> None:
+    """tools/lab/prepare.yml on the containers (or ``hosts``), then their SSH host keys recorded."""
+    transport.ensure_key()
+    plan = {h: spec for h, spec in containers.plan().items() if hosts is None or h in hosts}
+    extra = ["--limit", ",".join(plan)] if hosts is not None else []
+    rc = progress.run(playbook_cmd("tools/lab/prepare.yml", *extra), "prepare the containers", LOGS / "prepare.log",
+                      show=progress.ansible_lines, env=env(), cwd=REPO)
+    if rc != 0:
+        progress.fail(f"preparing the containers failed (exit {rc}): see {LOGS / 'prepare.log'}")
+    transport.scan_host_keys([spec["admin_ip"] for spec in plan.values()])
 
 
 def converge(phases: Phases, label: str) -> dict:
@@ -96,6 +107,7 @@ def down() -> None:
     stopped = daemons.stop_all()
     gone = containers.remove_all()
     ENDPOINTS.unlink(missing_ok=True)
+    transport.KNOWN_HOSTS.unlink(missing_ok=True)
     say(f"lab down: stopped {', '.join(stopped) or 'no process'}; removed {', '.join(gone) or 'no container'}")
 
 

@@ -1,0 +1,97 @@
+"""A node without Proxmox VE: the lab's stand-in reports the PVE steps "not applicable", a production
+node is refused before anything is changed (issue 10).
+
+proxmox_node and proxmox_cluster detect Proxmox VE (``pveversion`` / ``pvecm`` on PATH); only
+``proxmox_node_lab_stand_in`` / ``proxmox_cluster_lab_stand_in`` (inventories/lab,
+group_vars/proxmox_nodes/lab.yml) turn the missing packages into a report. Each case runs the node
+plays of playbooks/proxmox.yml on a Debian 12 container of the lab's image standing for pve1 (no
+network, reached with ``docker exec``); the production case is the same node with the flags false.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import uuid
+
+import pytest
+from sitekit_paths import REPO
+
+pytestmark = pytest.mark.integration
+
+IMAGE = os.environ.get("SITEKIT_DEBIAN_IMAGE", "sitekit/debian12-systemd:latest")
+NODE = "pve1"
+PVE_FILES = "/etc/apt/sources.list.d/pve-no-subscription.sources /etc/chrony/sources.d/sitekit.sources " \
+            "/etc/modules-load.d/sitekit-watchdog.conf /etc/ssh/sshd_config.d/50-sitekit.conf"
+# What the lab's stand-in gets for real needs packages from Debian's mirror: these cases stop at the
+# decision and /etc/hosts (the whole role on a stand-in is make lab's, tools/lab/verify/test_nodes.py).
+NEEDS_PACKAGES = "role::proxmox_node:repositories,role::proxmox_node:ntp,role::proxmox_node:watchdog,role::proxmox_node:ssh"
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    if subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True).returncode != 0:
+        pytest.skip(f"{IMAGE} is not built (tools/debian-image.sh)")
+    name = f"sitekit-test-standin-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["docker", "run", "-d", "--rm", "--name", name, "--network", "none", "--label", "org.sitekit.test=standin",
+                    IMAGE, "sleep", "infinity"], check=True, capture_output=True)
+    overlay = tmp_path_factory.mktemp("standin") / "endpoint.yml"
+    overlay.write_text(json.dumps({"all": {"hosts": {NODE: {"ansible_connection": "community.docker.docker",
+                                                            "ansible_host": name, "ansible_user": "root"}}}}))
+    try:
+        yield name, overlay
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+
+
+def converge(node, stand_in: bool, *extra: str, tags: str = "role::proxmox_node,role::proxmox_cluster") -> subprocess.CompletedProcess:
+    name, overlay = node
+    flags = {"proxmox_node_lab_stand_in": stand_in, "proxmox_cluster_lab_stand_in": stand_in}
+    cmd = [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", "inventories/lab", "-i", str(overlay),
+           "playbooks/proxmox.yml", "--limit", NODE, "--tags", tags,
+           "-e", json.dumps(flags), *extra]
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+
+
+def files_present(node) -> list[str]:
+    done = subprocess.run(["docker", "exec", node[0], "sh", "-c", f"ls {PVE_FILES} 2>/dev/null"], capture_output=True, text=True)
+    return done.stdout.split()
+
+
+def recap(out: str) -> dict[str, int]:
+    m = re.search(rf"^{NODE}\s+: (.*)$", out, re.M)
+    assert m, out[-3000:]
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))}
+
+
+def test_a_lab_stand_in_reports_the_pve_steps_not_applicable(node):
+    done = converge(node, True, "--skip-tags", NEEDS_PACKAGES)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    assert f"not applicable in the lab: {NODE} is a stand-in without Proxmox VE packages" in out
+    assert "skipped: pvecm status, create/join, QDevice and vote check" in out
+    assert recap(out)["failed"] == 0
+    # The steps that need no PVE package ran for real: the cluster members are in /etc/hosts.
+    hosts = subprocess.run(["docker", "exec", node[0], "cat", "/etc/hosts"], capture_output=True, text=True).stdout
+    assert re.search(rf"^\S+ {NODE}\.\S+ {NODE}$", hosts, re.M), hosts
+
+
+def test_a_production_node_without_proxmox_ve_is_refused_before_any_change(node):
+    done = converge(node, False)
+    out = done.stdout + done.stderr
+    assert done.returncode != 0, out[-4000:]
+    assert f"{NODE} has no Proxmox VE (pveversion not found): install PVE from its ISO first" in out
+    assert "not applicable in the lab" not in out
+    assert recap(out)["changed"] == 0 and recap(out)["failed"] == 1
+    assert files_present(node) == []
+
+
+def test_a_production_node_without_pvecm_is_refused_by_the_cluster_role(node):
+    done = converge(node, False, tags="role::proxmox_cluster")
+    out = done.stdout + done.stderr
+    assert done.returncode != 0, out[-4000:]
+    assert f"{NODE} has no Proxmox VE (pvecm not found): install PVE from its ISO first" in out
+    assert "skipped: pvecm status" not in out
