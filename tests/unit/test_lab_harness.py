@@ -138,12 +138,15 @@ def test_the_administration_network_is_in_an_administrators_vlan_and_holds_no_si
 
 def test_mitogen_is_the_lab_runs_strategy_only(monkeypatch):
     import configparser
+    import os
 
     import transport
 
     config = configparser.ConfigParser(interpolation=None)
     config.read(REPO / "ansible.cfg")
     assert not config.has_option("defaults", "strategy") and not config.has_option("defaults", "strategy_plugins")
+    assert transport.STRATEGY == "linear" or "SITEKIT_LAB_STRATEGY" in os.environ  # mitogen is opt-in
+    monkeypatch.setattr(transport, "STRATEGY", "mitogen_linear")
     lab_env = transport.strategy_env()
     assert lab_env["ANSIBLE_STRATEGY"] == "mitogen_linear"
     assert (context.Path(lab_env["ANSIBLE_STRATEGY_PLUGINS"]) / "mitogen_linear.py").is_file()

@@ -4,10 +4,11 @@ The containers are reached over SSH on the lab's administration network (contain
 key generated for this lab under its secrets directory (never committed) and host keys collected
 when the containers are prepared (build/lab/run/known_hosts): host key checking stays on.
 
-Lab runs (make lab) use mitogen's ``mitogen_linear`` strategy, enabled here through the
-environment only: ansible.cfg and production runs keep ansible-core's ``linear``. bench/lab_connection.py
-measured it as the cheapest correct transport per task (docs/design.md, Decisions, issue 10);
-``SITEKIT_LAB_STRATEGY=linear`` turns it off (then ssh with ControlPersist and pipelining).
+Lab runs (make lab) use ssh with ControlPersist and pipelining under ansible-core's ``linear``;
+``SITEKIT_LAB_STRATEGY=mitogen_linear`` opts into mitogen's strategy, enabled here through the
+environment only (ansible.cfg and production runs never use it). bench/lab_connection.py measured
+mitogen as the cheapest transport per task, but one lab run hung in the IOS push's forked task
+(docs/design.md, Decisions, issue 10), so it is not the default.
 mitogen takes over the ``ssh`` and ``local`` connections only; network_cli and the API plays'
 modules run as ansible-core runs them (connections it does not know are passed through).
 """
@@ -25,7 +26,10 @@ from progress import say
 
 KEY = SECRETS / "admin_ed25519"
 KNOWN_HOSTS = RUN / "known_hosts"
-STRATEGY = os.environ.get("SITEKIT_LAB_STRATEGY", "mitogen_linear")
+# ansible-core's linear strategy over ssh (ControlPersist, pipelining) by default: mitogen measured fastest
+# (bench/results/lab_connection.json) but hung a quiet-machine lab run in the IOS push's forked task, so it
+# is opt-in (SITEKIT_LAB_STRATEGY=mitogen_linear) until that is understood.
+STRATEGY = os.environ.get("SITEKIT_LAB_STRATEGY", "linear")
 # mitogen runs the builtin modules of every task delegated to localhost in one interpreter, one task at a
 # time: the devices' tasks (delegated to the controller) fork instead, so they run side by side.
 DEVICE_VARS = {"mitogen_task_isolation": "fork"}
