@@ -12,6 +12,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import netlab  # noqa: E402
 
 
+@pytest.fixture(scope="module")
+def lab_site():
+    return netlab.load("inventories/lab")
+
+
+@pytest.fixture(scope="module")
+def lab_configs(lab_site):
+    """The lab's rendered device configurations (per module: tests may change their copy)."""
+    return netlab.render_lab(site=lab_site)
+
+
 @pytest.fixture(scope="session")
 def rcr_configs():
     return netlab.render("inventories/rcr")

@@ -70,16 +70,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def lab_site():
-    return netlab.load("inventories/lab")
-
-
-@pytest.fixture(scope="module")
-def lab_configs(lab_site):
-    return netlab.render_lab(site=lab_site)
-
-
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
 def test_ios_remediate(lab_site, lab_configs, row):
     peer = netlab.correct(lab_site, lab_configs, HOST)

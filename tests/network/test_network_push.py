@@ -30,16 +30,6 @@ SWITCHES, ROUTERS = ["sw-bp-1", "sw-core", "sw-stock"], ["rt-01", "rt-02"]
 
 
 @pytest.fixture(scope="module")
-def lab_site():
-    return netlab.load("inventories/lab")
-
-
-@pytest.fixture(scope="module")
-def lab_configs(lab_site):
-    return netlab.render_lab(site=lab_site)
-
-
-@pytest.fixture(scope="module")
 def day0(lab_site):
     peers = netlab.lab_peers(lab_site)
     yield peers
