@@ -1,8 +1,9 @@
 """The views the roles consume are typed (frozen dataclasses), and the filters still hand Jinja the same data.
 
 data/view_vars/{rcr,lab}.json are the filters' outputs captured before the views became typed (issue 9):
-the network intents, the Proxmox desired state and API, the Debian views. Compared as order-preserving
-JSON, so a key renamed, dropped, added or moved is a failure.
+the network intents, the Proxmox desired state and API, the Debian views; {rcr,lab}-windows.json the Windows
+filters' (and pve_maintenance_now's at fixed moments), captured before the Windows views became typed.
+Compared as order-preserving JSON, so a key renamed, dropped, added or moved is a failure.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ import view_vars  # noqa: E402
 def test_filters_give_jinja_what_they_gave_before_the_views_were_typed(name):
     reference = json.loads((view_vars.DATA / f"{name}.json").read_text())
     now = json.loads(view_vars.dumps(view_vars.view_vars(view_vars.INVENTORIES[name])))
+    assert list(now) == list(reference)
+    for view in reference:
+        assert view_vars.dumps(now[view]) == view_vars.dumps(reference[view]), f"{name}: {view} changed"
+
+
+@pytest.mark.parametrize("name", sorted(view_vars.INVENTORIES))
+def test_windows_filters_give_jinja_what_they_gave_before_the_views_were_typed(name):
+    reference = json.loads((view_vars.DATA / f"{name}-windows.json").read_text())
+    now = json.loads(view_vars.dumps(view_vars.windows_view_vars(view_vars.INVENTORIES[name])))
     assert list(now) == list(reference)
     for view in reference:
         assert view_vars.dumps(now[view]) == view_vars.dumps(reference[view]), f"{name}: {view} changed"
