@@ -48,7 +48,7 @@ def test_a_resized_vm_shows_its_new_size(rcr_site):
 def test_windows_firewall_rows_are_the_windows_view(rcr_site):
     md = markdown(firewall.page(ctx_of(rcr_site)))
     for rule in windows.firewall_rules(rcr_site, "sql01"):
-        assert row(md, ",".join(str(p) for p in rule["ports"]), rule["protocol"].upper(), rule["direction"])
+        assert row(md, ",".join(str(p) for p in rule.ports), rule.protocol.upper(), rule.direction)
     assert "### sql01 (Windows)" in md and "### rdsh01 (Windows)" in md and "### dc01 (Windows)" not in md
     smb = row(md, "445", "TCP", "in")
     assert "toolkit addition" in smb and "servers VLANs: 10.0.10.0/24" in smb

@@ -93,7 +93,7 @@ def _pve(method: str, path: str, data: dict | None = None):
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import api_connection
 
     api = api_connection(context.site())
-    token = f"PVEAPIToken={api['api_user']}!{api['api_token_id']}={context.secret('pve_token', 36)}"
+    token = f"PVEAPIToken={api.api_user}!{api.api_token_id}={context.secret('pve_token', 36)}"
     body = urllib.parse.urlencode(data).encode() if data else None
     request = urllib.request.Request(f"https://127.0.0.1:{daemons.info('pve-sim')['port']}/api2/json{path}", data=body,
                                      method=method, headers={"Authorization": token})

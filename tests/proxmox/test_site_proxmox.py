@@ -275,8 +275,8 @@ def test_maintenance_now_in_the_site_time_zone(rcr_site, moment, inside):
     import datetime
 
     now = sp.maintenance_now(rcr_site, datetime.datetime.fromisoformat(moment))
-    assert now["inside"] is inside and now["at"].endswith("Europe/Paris")
-    assert bool(now["windows"]) is inside
+    assert now.inside is inside and now.at.endswith("Europe/Paris")
+    assert bool(now.windows) is inside
 
 
 def test_fixed_storage_keys_per_type():

@@ -71,16 +71,16 @@ def test_session_host_sizing_validation_and_role_check_agree(memory_mb, vcpu, re
     site = sites.modified(rdsh01__vm=vm)
     role_check = sw.sizing_check(site)
     found = [e for e in errors(site) if "host rdsh01" in e]
-    assert role_check["ok"] is not refused
-    assert len(found) == len(role_check["errors"])
-    for problem, verdict in zip(sorted(found), sorted(role_check["errors"]), strict=True):
+    assert role_check.ok is not refused
+    assert len(found) == len(role_check.errors)
+    for problem, verdict in zip(sorted(found), sorted(role_check.errors), strict=True):
         assert verdict.split(": ", 1)[1] in problem
 
 
 def test_rds_threshold_validation_and_role_check_agree():
     site = sites.modified()
     site.groups["rds_session_hosts"] = []
-    verdict = sw.sizing_check(site)["errors"]
+    verdict = sw.sizing_check(site).errors
     assert any("need an RDS farm (mandatory beyond 15)" in v for v in verdict)
     assert any("need an RDS farm (mandatory beyond 15)" in e for e in errors(site))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import json
+import re
 import sys
 import types
 import typing
@@ -18,11 +19,15 @@ from pathlib import Path
 
 import pytest
 import sites
+from ansible_collections.sitekit.core.plugins.filter import windows as windows_filters
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, network, proxmox
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.debian import data as debian_data
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import data as network_data
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import data as proxmox_data
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows import data as windows_data
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows import rds_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import view_vars  # noqa: E402
@@ -162,3 +167,51 @@ def test_debian_views_are_typed(inventory):
             assert type(item).__module__ == debian_data.__name__, name
             _check_view(item, f"{inventory} {name}")
             _frozen(item)
+
+
+def test_proxmox_connection_and_maintenance_views_are_typed(rcr_site):
+    import datetime
+
+    api = proxmox.api_connection(rcr_site)
+    now = proxmox.maintenance_now(rcr_site, datetime.datetime.fromisoformat("2026-05-04T23:30:00+00:00"))
+    assert (type(api), type(now)) == (proxmox_data.ApiConnection, proxmox_data.MaintenanceNow)
+    for name, item in (("api_connection", api), ("maintenance_now", now)):
+        _check_view(item, name)
+        _frozen(item)
+
+
+# The Windows views, called on the site, or on each host of a group (None: every rule, then each Windows host's).
+WINDOWS_SITE_VIEWS = ("directory", "dhcp_scopes", "reverse_zones", "shutdown_task", "ad_groups", "rds_plan", "sizing_check",
+                      "sql_security", "update_install_in_window")
+WINDOWS_HOST_VIEWS = {"update_ring": "windows", "local_admin_groups": "windows", "sql_setup": "sql_servers",
+                      "sql_service_account": "sql_servers", "sql_update_share": "sql_servers", "file_server": "file_servers",
+                      "firewall_rules": None}
+
+
+def _windows_views(site) -> dict[str, object]:
+    """Every Windows view a filter hands a role, called on ``site`` (per host where it takes one)."""
+    out = {name: getattr(sw, name)(site) for name in WINDOWS_SITE_VIEWS}
+    for name, group in WINDOWS_HOST_VIEWS.items():
+        hosts = site.group(group) if group else [None, *site.group("windows")]
+        out |= {f"{name} {host}": getattr(sw, name)(site, host) for host in hosts}
+    return out | {"gmsa_phase": sw.gmsa_phase({"effective_utc": None, "now_utc": "2026-05-04T20:30:00Z"})}
+
+
+@pytest.mark.parametrize("inventory", ["inventories/rcr", "inventories/lab"])
+def test_windows_views_are_typed(inventory):
+    """Each view returns a frozen record of windows/data.py or rds_data.py (or a tuple of them, of names, a bool),
+    never a dict; and every view a Windows filter calls is among those checked."""
+    outputs = _windows_views(sites.site(inventory))
+    called = set(re.findall(r"_call\(sw\.(\w+)", Path(windows_filters.__file__).read_text()))
+    assert called and called <= {*WINDOWS_SITE_VIEWS, *WINDOWS_HOST_VIEWS, "gmsa_phase"}, called
+    for name, value in outputs.items():
+        assert not isinstance(value, (dict, list)), f"{name}: a {type(value).__name__}, not a typed view"
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, (str, bool)):
+                continue
+            assert type(item).__module__ in (windows_data.__name__, rds_data.__name__), name
+            _check_view(item, f"{inventory} {name}")
+            _frozen(item)
+    plan = outputs["rds_plan"]
+    assert [type(step).__name__ for step in plan.steps][:1] == ["SessionDeploymentStep"]
+    assert [step.order for step in plan.steps] == list(range(1, len(plan.steps) + 1))

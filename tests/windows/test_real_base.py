@@ -43,10 +43,10 @@ def test_update_ring_policy(name):
     ring = sw.update_ring(site(), name)
     policy = ps(name, "Get-ItemProperty 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate' | "
                       "Select-Object DeferQualityUpdatesPeriodInDays, DeferFeatureUpdatesPeriodInDays")
-    assert policy["DeferQualityUpdatesPeriodInDays"] == ring["defer_quality_days"]
-    assert policy["DeferFeatureUpdatesPeriodInDays"] == ring["defer_feature_days"]
+    assert policy["DeferQualityUpdatesPeriodInDays"] == ring.defer_quality_days
+    assert policy["DeferFeatureUpdatesPeriodInDays"] == ring.defer_feature_days
     hour = ps(name, "(Get-ItemProperty 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU').ScheduledInstallTime")
-    assert hour == ring["install_hour"]
+    assert hour == ring.install_hour
 
 
 @pytest.mark.parametrize("name", [h for h in WINDOWS if h not in hosts_of("ad_domain_controllers")])

@@ -16,25 +16,25 @@ def sid(name: str, account: str) -> str:
 
 @pytest.mark.parametrize("name", FILE_SERVERS)
 def test_shares_have_exactly_their_permissions(name):
-    for share in sw.file_server(site(), name)["shares"]:
-        access = as_list(ps(name, f"Get-SmbShareAccess -Name '{share['name']}' | ForEach-Object {{ @{{ who = $_.AccountName; "
+    for share in sw.file_server(site(), name).shares:
+        access = as_list(ps(name, f"Get-SmbShareAccess -Name '{share.name}' | ForEach-Object {{ @{{ who = $_.AccountName; "
                                   "right = \"$($_.AccessRight)\"; type = \"$($_.AccessControlType)\" }} }}"))
         got = {(sid(name, a["who"]), a["right"]) for a in access if a["type"] == "Allow"}
-        wanted = {(sid(name, g), "Change") for g in share["share_change"]} | {(sid(name, g), "Read") for g in share["share_read"]}
-        assert got == wanted and all(a["type"] == "Allow" for a in access), share["name"]
-        protected = ps(name, f"(Get-Acl -LiteralPath '{share['path']}').AreAccessRulesProtected")
+        wanted = {(sid(name, g), "Change") for g in share.share_change} | {(sid(name, g), "Read") for g in share.share_read}
+        assert got == wanted and all(a["type"] == "Allow" for a in access), share.name
+        protected = ps(name, f"(Get-Acl -LiteralPath '{share.path}').AreAccessRulesProtected")
         assert protected is True
 
 
 @pytest.mark.parametrize("name", FILE_SERVERS)
 def test_previous_versions_are_on_with_their_limit_and_schedule(name):
-    shadow = sw.file_server(site(), name)["shadow_copies"]
+    shadow = sw.file_server(site(), name).shadow_copies
     if shadow is None:
         pytest.skip(f"{name} does not declare vm.shadow_copies")
-    storage = ps(name, f"$v = Get-CimInstance Win32_Volume | Where-Object Name -eq '{shadow['volume']}\\'; "
+    storage = ps(name, f"$v = Get-CimInstance Win32_Volume | Where-Object Name -eq '{shadow.volume}\\'; "
                        "$s = Get-CimInstance Win32_ShadowStorage | Where-Object { $_.Volume.DeviceID -eq $v.DeviceID }; "
                        "@{ max = [double]$s.MaxSpace; capacity = [double]$v.Capacity }")
-    assert abs(storage["max"] / storage["capacity"] * 100 - shadow["max_size_percent"]) < 1
-    task = ps(name, f"$t = Get-ScheduledTask -TaskName '{shadow['task_name']}'; @{{ user = $t.Principal.UserId; "
+    assert abs(storage["max"] / storage["capacity"] * 100 - shadow.max_size_percent) < 1
+    task = ps(name, f"$t = Get-ScheduledTask -TaskName '{shadow.task_name}'; @{{ user = $t.Principal.UserId; "
                     "times = @($t.Triggers | ForEach-Object { ([datetime]$_.StartBoundary).ToString('HH:mm') }) }")
-    assert task["user"].upper().endswith("SYSTEM") and sorted(as_list(task["times"])) == shadow["times"]
+    assert task["user"].upper().endswith("SYSTEM") and sorted(as_list(task["times"])) == list(shadow.times)

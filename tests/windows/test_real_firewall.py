@@ -26,16 +26,16 @@ def _normalise(address: str) -> str:
 
 @pytest.mark.parametrize("name", hosts_of("sql_servers", "rds_session_hosts"))
 def test_cegid_rules_are_exactly_the_inventory_list(name):
-    wanted = {r["name"]: r for r in sw.firewall_rules(site(), name)}
+    wanted = {r.name: r for r in sw.firewall_rules(site(), name)}
     present = {r["name"]: r for r in as_list(ps(name, SCRIPT))}
     assert set(present) == set(wanted)
     for rule_name, rule in wanted.items():
         got = present[rule_name]
-        assert got["direction"] == ("Inbound" if rule["direction"] == "in" else "Outbound")
+        assert got["direction"] == ("Inbound" if rule.direction == "in" else "Outbound")
         assert got["action"] == "Allow" and got["profile"] == "Domain" and got["enabled"] == "True"
-        assert got["protocol"].lower() == rule["protocol"]
-        ports = got["localport"] if rule["direction"] == "in" else got["remoteport"]
-        assert sorted(int(p) for p in ",".join(as_list(ports)).split(",")) == sorted(rule["ports"])
+        assert got["protocol"].lower() == rule.protocol
+        ports = got["localport"] if rule.direction == "in" else got["remoteport"]
+        assert sorted(int(p) for p in ",".join(as_list(ports)).split(",")) == sorted(rule.ports)
         remote = {_normalise(a) for a in as_list(got["remote"])}
         assert "Any" not in remote
-        assert remote == {_normalise(a) for a in rule["remoteip"].split(",")}
+        assert remote == {_normalise(a) for a in rule.remoteip.split(",")}

@@ -22,7 +22,7 @@ def pve_get(path: str):
 
     api = api_connection(s)
     port = info("pve-sim")["port"]
-    token = f"PVEAPIToken={api['api_user']}!{api['api_token_id']}={secret('pve_token', 36)}"
+    token = f"PVEAPIToken={api.api_user}!{api.api_token_id}={secret('pve_token', 36)}"
     request = urllib.request.Request(f"https://127.0.0.1:{port}/api2/json{path}", headers={"Authorization": token})
     context = ssl._create_unverified_context()  # the simulator's throwaway self-signed certificate
     with urllib.request.urlopen(request, context=context, timeout=20) as answer:

@@ -19,33 +19,34 @@ TSQL_BATCHES = ("security.sql.j2", "databases.sql.j2", "database_access.sql.j2")
 def plan() -> dict[str, dict]:
     s = site()  # first: installs the collection finder
     from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
     hosts = sorted(s.groups.get("windows", []))
     out = {h: {"status": NOT_RUN, "firewall": [], "tsql": {}, "rds": []} for h in hosts}
     for rule in sw.firewall_rules(s, None):
-        for host in rule.get("hosts", []):
+        for host in rule.hosts:
             if host in out:
-                inbound = rule["direction"] == "in"
-                ports = rule.get("localport") if inbound else rule.get("remoteport")
-                out[host]["firewall"].append(f"{rule['name']}: {rule['direction']} {rule['protocol']} {ports} "
-                                             f"{'from' if inbound else 'to'} {rule.get('remoteip', 'any')}")
+                inbound = rule.direction == "in"
+                ports = rule.localport if inbound else rule.remoteport
+                out[host]["firewall"].append(f"{rule.name}: {rule.direction} {rule.protocol} {ports} "
+                                             f"{'from' if inbound else 'to'} {rule.remoteip}")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPO / "roles/sqlserver_cegid/templates/tsql")),
                              trim_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     from ansible.plugins.filter.core import to_bool
 
     env.filters.update({"sitekit.core.tsql_name": sw.tsql_name, "sitekit.core.tsql_str": sw.tsql_str, "bool": to_bool})
-    security = sw.sql_security(s)
+    security = to_vars(sw.sql_security(s))  # the templates read what the filter gives the role
     for host in s.groups.get("sql_servers", []):
         out[host]["tsql"] = {name.removesuffix(".j2"): env.get_template(name).render(
             sqlserver_cegid_security=security, sqlserver_cegid_tsql_apply=True) for name in TSQL_BATCHES}
     rds = sw.rds_plan(s)
     brokers = s.groups.get("rds_connection_brokers", [])
     if brokers:
-        out[brokers[0]]["rds"] = [f"{st['order']}. {st['step']}: {st['action']}" for st in rds["steps"]]
-    for host, roles in (rds.get("assignments") or {}).items():
+        out[brokers[0]]["rds"] = [f"{st.order}. {st.step}: {st.action}" for st in rds.steps]
+    for host, roles in rds.assignments.items():
         name = host.split(".")[0]
         if name in out:
-            out[name]["rds"].append(f"server roles: {', '.join(roles) if isinstance(roles, list) else roles}")
+            out[name]["rds"].append(f"server roles: {', '.join(roles)}")
     return out
 
 

@@ -12,31 +12,31 @@ from windows_testlib import modified, rcr
 
 def test_fs01_shares_give_rights_by_group_and_to_nobody_else():
     plan = sw.file_server(rcr(), "fs01")
-    [share] = plan["shares"]
-    assert (share["name"], share["path"]) == ("Commun", "E:\\Partages\\Commun")
-    assert share["share_change"] == share["ntfs_modify"] == ["RCR\\GG-Fichiers-Commun-RW"]
-    assert share["share_read"] == share["ntfs_read"] == ["RCR\\GG-Fichiers-Commun-RO"]
-    assert share["ntfs_full_sids"] == ["S-1-5-18", "S-1-5-32-544"]
-    granted = {p.lower() for p in share["share_change"] + share["share_read"] + share["ntfs_modify"] + share["ntfs_read"]}
+    [share] = plan.shares
+    assert (share.name, share.path) == ("Commun", "E:\\Partages\\Commun")
+    assert share.share_change == share.ntfs_modify == ("RCR\\GG-Fichiers-Commun-RW",)
+    assert share.share_read == share.ntfs_read == ("RCR\\GG-Fichiers-Commun-RO",)
+    assert share.ntfs_full_sids == ("S-1-5-18", "S-1-5-32-544")
+    granted = {p.lower() for p in share.share_change + share.share_read + share.ntfs_modify + share.ntfs_read}
     assert not granted & {"everyone", "tout le monde", "s-1-1-0", "users", "utilisateurs", "s-1-5-32-545"}
 
 
 def test_fs01_declares_shadow_copies_and_gets_them_on_the_schedule():
-    shadow = sw.file_server(rcr(), "fs01")["shadow_copies"]
+    shadow = sw.file_server(rcr(), "fs01").shadow_copies
     assert rcr().hosts["fs01"].get("vm")["shadow_copies"] is True
-    assert (shadow["volume"], shadow["max_size_percent"], shadow["task_name"]) == ("E:", 10, "sitekit-shadow-copy-E")
-    assert shadow["days"] == ["monday", "tuesday", "wednesday", "thursday", "friday"]
-    assert [t["start_boundary"] for t in shadow["triggers"]] == ["2026-01-01T07:00:00", "2026-01-01T12:00:00"]
-    assert all(t["type"] == "weekly" and t["days_of_week"] == shadow["days"] for t in shadow["triggers"])
+    assert (shadow.volume, shadow.max_size_percent, shadow.task_name) == ("E:", 10, "sitekit-shadow-copy-E")
+    assert shadow.days == ("monday", "tuesday", "wednesday", "thursday", "friday")
+    assert [t.start_boundary for t in shadow.triggers] == ["2026-01-01T07:00:00", "2026-01-01T12:00:00"]
+    assert all(t.type == "weekly" and t.days_of_week == shadow.days for t in shadow.triggers)
 
 
 def test_a_file_server_without_shadow_copies_gets_none():
     vm = {**rcr().hosts["fs01"].get("vm"), "shadow_copies": False}
-    assert sw.file_server(modified(fs01__vm=vm), "fs01")["shadow_copies"] is None
+    assert sw.file_server(modified(fs01__vm=vm), "fs01").shadow_copies is None
 
 
 def test_the_groups_of_the_shares_are_created_by_ad_domain():
-    names = {g["name"] for g in sw.ad_groups(rcr())}
+    names = {g.name for g in sw.ad_groups(rcr())}
     assert {"GG-Fichiers-Commun-RW", "GG-Fichiers-Commun-RO"} <= names
 
 

@@ -22,7 +22,7 @@ SEED_FILE = SHARED / "seeds" / "000_5a63c0dc0eb0233a.txt"
 
 
 def _key(rule):
-    return rule["direction"], rule["protocol"], frozenset(rule["ports"])
+    return rule.direction, rule.protocol, frozenset(rule.ports)
 
 
 def test_transcription_matches_the_seed_file():
@@ -41,7 +41,7 @@ def test_rule_set_equals_the_seed_list_plus_the_smb_addition():
     rules = sw.firewall_rules(rcr())
     assert {_key(r) for r in rules} == SEED | {ADDITION}
     assert len(rules) == 4, "one rule per protocol and direction"
-    additions = [r for r in rules if r["addition"]]
+    additions = [r for r in rules if r.addition]
     assert [_key(r) for r in additions] == [ADDITION]
 
 
@@ -50,20 +50,20 @@ def test_inbound_rules_admit_exactly_the_client_and_server_subnets():
     expected = {"10.0.10.0/24", "10.0.30.0/24", "10.0.40.0/24"}  # servers + the two client VLANs (network.yml)
     assert set(site.subnets_for_roles(["clients", "servers"])) == expected
     for rule in sw.firewall_rules(site):
-        remote = set(rule["remoteip"].split(","))
+        remote = set(rule.remoteip.split(","))
         assert "any" not in {r.lower() for r in remote}
-        assert rule["profiles"] == ["domain"]
-        if rule["direction"] == "in" and not rule["addition"]:
-            assert remote == expected, rule["name"]
-            assert rule["localport"] == ",".join(str(p) for p in rule["ports"]) and rule["remoteport"] == "any"
-    smb = next(r for r in sw.firewall_rules(site) if r["addition"])
-    assert smb["remoteip"] == "10.0.10.0/24" and smb["hosts"] == ["sql01"]
+        assert rule.profiles == ("domain",)
+        if rule.direction == "in" and not rule.addition:
+            assert remote == expected, rule.name
+            assert rule.localport == ",".join(str(p) for p in rule.ports) and rule.remoteport == "any"
+    smb = next(r for r in sw.firewall_rules(site) if r.addition)
+    assert smb.remoteip == "10.0.10.0/24" and smb.hosts == ("sql01",)
 
 
 def test_outbound_portal_rule_targets_public_addresses_only():
-    rule = next(r for r in sw.firewall_rules(rcr()) if r["direction"] == "out")
-    assert rule["remoteport"] == "80,443" and rule["localport"] == "any"
-    ranges = [tuple(ipaddress.IPv4Address(a) for a in r.split("-")) for r in rule["remoteip"].split(",")]
+    rule = next(r for r in sw.firewall_rules(rcr()) if r.direction == "out")
+    assert rule.remoteport == "80,443" and rule.localport == "any"
+    ranges = [tuple(ipaddress.IPv4Address(a) for a in r.split("-")) for r in rule.remoteip.split(",")]
     private = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8")]
     for first, last in ranges:
         assert first <= last
@@ -77,16 +77,16 @@ def test_outbound_portal_rule_targets_public_addresses_only():
 
 def test_rules_apply_to_the_sql_and_session_hosts_only():
     site = rcr()
-    assert {h for r in sw.firewall_rules(site) for h in r["hosts"]} == {"sql01", "rdsh01", "rdsh02"}
-    assert [r["name"] for r in sw.firewall_rules(site, "rdsh01")] == ["Cegid-TCP-in", "Cegid-UDP-in", "Cegid-Portail-out"]
-    assert sw.firewall_rules(site, "dc01") == []
+    assert {h for r in sw.firewall_rules(site) for h in r.hosts} == {"sql01", "rdsh01", "rdsh02"}
+    assert [r.name for r in sw.firewall_rules(site, "rdsh01")] == ["Cegid-TCP-in", "Cegid-UDP-in", "Cegid-Portail-out"]
+    assert sw.firewall_rules(site, "dc01") == ()
 
 
 def test_port_1433_follows_the_named_instance_port():
     site = rcr()
     cegid = {**site.vars["site_cegid"], "sql": {**site.vars["site_cegid"]["sql"], "tcp_port": 14330}}
-    tcp = next(r for r in sw.firewall_rules(modified(site_cegid=cegid)) if r["name"] == "Cegid-TCP-in")
-    assert tcp["ports"] == [135, 139, 703, 14330]
+    tcp = next(r for r in sw.firewall_rules(modified(site_cegid=cegid)) if r.name == "Cegid-TCP-in")
+    assert tcp.ports == (135, 139, 703, 14330)
 
 
 def test_an_inbound_rule_open_to_the_internet_is_refused():

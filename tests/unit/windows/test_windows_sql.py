@@ -58,8 +58,8 @@ def test_ini_with_a_virtual_service_account():
     site = modified(site_windows=windows)
     assert ini(site)["SQLSVCACCOUNT"] == "NT Service\\MSSQL$CEGID"
     share = sw.sql_update_share(site, "sql01")
-    assert share["share_change"] == ["RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN], "a virtual account is the computer account on the network"
-    assert share["ntfs_modify"] == ["NT Service\\MSSQL$CEGID", "RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN]
+    assert share.share_change == ("RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN), "a virtual account is the computer account on the network"
+    assert share.ntfs_modify == ("NT Service\\MSSQL$CEGID", "RCR\\SQL01$", USERS_GROUP, UPDATE_LOGIN)
 
 
 @pytest.mark.requirement("SPEC-5-update-share")
@@ -68,12 +68,12 @@ def test_update_share_grants_the_service_account_and_the_bulk_insert_callers():
     BULK INSERT opens the file as the caller (Microsoft's BULK INSERT security notes): the Cegid users'
     group and the update login need the same rights, and nobody else."""
     share = sw.sql_update_share(rcr(), "sql01")
-    assert (share["name"], share["path"]) == ("CegidMAJ", "D:\\CegidMAJ")
-    assert share["share_change"] == share["ntfs_modify"] == ["RCR\\gmsa-sqlcegid$", USERS_GROUP, UPDATE_LOGIN]
-    assert share["share_read"] == share["ntfs_read"] == []
-    assert share["ntfs_full_sids"] == ["S-1-5-18", "S-1-5-32-544"]
+    assert (share.name, share.path) == ("CegidMAJ", "D:\\CegidMAJ")
+    assert share.share_change == share.ntfs_modify == ("RCR\\gmsa-sqlcegid$", USERS_GROUP, UPDATE_LOGIN)
+    assert share.share_read == share.ntfs_read == ()
+    assert share.ntfs_full_sids == ("S-1-5-18", "S-1-5-32-544")
     everyone = {"everyone", "tout le monde", "users", "utilisateurs", "authenticated users", "s-1-1-0", "s-1-5-11"}
-    assert not everyone & {p.lower() for p in share["share_change"] + share["ntfs_modify"] + share["ntfs_full_sids"]}
+    assert not everyone & {p.lower() for p in share.share_change + share.ntfs_modify + share.ntfs_full_sids}
 
 
 @pytest.mark.parametrize("collation", ["French_CS_AS", "Latin1_General_CI_AI", "French_BIN2"])

@@ -8,6 +8,7 @@ import sites  # noqa: E402
 from ansible_collections.sitekit.core.plugins.filter.windows import FilterModule
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 from sitekit_paths import REPO
 
 ROLES = ("windows_base", "ad_domain", "rds_deployment", "sqlserver_cegid", "windows_firewall", "file_server")
@@ -43,5 +44,5 @@ def render(template: str, **variables) -> str:
 
 def sql_vars(site: Site | None = None, host: str = "sql01", apply: bool = True) -> dict:
     site = site or rcr()
-    return {"inventory_hostname": host, "sqlserver_cegid_setup": sw.sql_setup(site, host),
-            "sqlserver_cegid_security": sw.sql_security(site), "sqlserver_cegid_tsql_apply": apply}
+    return {"inventory_hostname": host, "sqlserver_cegid_setup": to_vars(sw.sql_setup(site, host)),
+            "sqlserver_cegid_security": to_vars(sw.sql_security(site)), "sqlserver_cegid_tsql_apply": apply}

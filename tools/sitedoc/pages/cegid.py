@@ -44,18 +44,17 @@ def _vm(ctx: Context, host: str | None, key: str):
 
 def _firewall(ctx: Context, host: str | None) -> str:
     rules = windows.firewall_rules(ctx.site)
-    return "; ".join(f"{r['name']} {r['direction']} {r['protocol'].upper()} {','.join(str(p) for p in r['ports'])}"
-                     for r in rules)
+    return "; ".join(f"{r.name} {r.direction} {r.protocol.upper()} {','.join(str(p) for p in r.ports)}" for r in rules)
 
 
 def _security(ctx: Context, host: str | None) -> str:
     sec = windows.sql_security(ctx.site)
-    return f"{sec['update_login']}: server roles {', '.join(sec['server_roles'][sec['update_login']])}"
+    return f"{sec.update_login}: server roles {', '.join(sec.server_roles[sec.update_login])}"
 
 
 def _share(ctx: Context, host: str | None) -> str:
     share = windows.sql_update_share(ctx.site, host)
-    return f"\\\\{host}\\{share['name']} ({share['path']}): change for {', '.join(share['share_change'])}"
+    return f"\\\\{host}\\{share.name} ({share.path}): change for {', '.join(share.share_change)}"
 
 
 def _req_mem(ctx: Context, which: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian, windows
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.data import FirewallRule
 
 from sitedoc.context import Context
 from sitedoc.report import Heading, Page, Para, Table, status
@@ -25,21 +26,19 @@ DEBIAN_SOURCES = {
 }
 
 
-def _peers(rule: dict) -> str:
-    scope = rule.get("scope") or []
-    if "internet" in scope:
+def _peers(rule: FirewallRule) -> str:
+    """The remote side of a Windows rule: the VLAN roles it names with their subnets, or the public Internet."""
+    if "internet" in rule.scope:
         return "public IPv4 addresses only (private and special blocks excluded)"
-    subnets = rule.get("remoteip") or rule.get("sources") or ""
-    subnets = subnets if isinstance(subnets, str) else ", ".join(str(s) for s in subnets)
-    return f"{', '.join(scope)} VLANs: {subnets}" if scope else subnets
+    return f"{', '.join(rule.scope)} VLANs: {rule.remoteip}" if rule.scope else rule.remoteip
 
 
 def windows_rows(ctx: Context, host: str) -> list[list]:
     rows = []
     for rule in windows.firewall_rules(ctx.site, host):
-        source = f"toolkit addition: {rule['description']}" if rule.get("addition") else CEGID_SOURCE
-        rows.append([",".join(str(p) for p in rule["ports"]), rule["protocol"].upper(), rule["direction"],
-                     _peers(rule), f"{rule['name']}: {rule['description']}", source])
+        source = f"toolkit addition: {rule.description}" if rule.addition else CEGID_SOURCE
+        rows.append([",".join(str(p) for p in rule.ports), rule.protocol.upper(), rule.direction,
+                     _peers(rule), f"{rule.name}: {rule.description}", source])
     return rows
 
 

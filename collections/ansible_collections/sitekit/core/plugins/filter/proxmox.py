@@ -29,12 +29,12 @@ def pve_api(hostvars, groups: dict) -> dict:
     """Where the API is and how its certificate is checked, from site_proxmox: the pve_* connection options
     without the secret. Options the site leaves unset are left out, so a play can hand the result to
     ``module_defaults`` and the modules' environment fallbacks (``PROXMOX_CA_PATH``…) still apply."""
-    return {key: value for key, value in api_connection(_site(hostvars, groups)).items() if value is not None}
+    return {key: value for key, value in to_vars(api_connection(_site(hostvars, groups))).items() if value is not None}
 
 
 def pve_maintenance_now(hostvars, groups: dict) -> dict:
     """Is this moment inside a maintenance window (site time zone)? ``{inside, at, windows}``."""
-    return maintenance_now(_site(hostvars, groups))
+    return to_vars(maintenance_now(_site(hostvars, groups)))
 
 
 def pvecm_status(text: str) -> dict:

@@ -1,7 +1,8 @@
 """Filters that hand the Windows tier views (plugin_utils/site/windows/) to the Windows roles.
 
-Each takes the play's ``hostvars`` and ``groups`` and builds the site model from them, so
-a role never recomputes what the model decides::
+Each takes the play's ``hostvars`` and ``groups``, builds the site model from them and hands Jinja
+the view's typed output as plain data (``typed.to_vars``), so a role never recomputes what the
+model decides::
 
     hostvars | sitekit.core.windows_firewall_rules(groups, inventory_hostname)
     hostvars | sitekit.core.windows_rds_plan(groups)
@@ -13,6 +14,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 # The site variables the Windows views read. Only these are templated: the others (and the
 # vault_* secrets) are never touched, so no secret is decrypted to compute a plan.
@@ -38,8 +40,9 @@ def _build_site(hostvars, groups) -> Site:
 
 
 def _call(func, *args):
+    """The view's typed output as plain data (``typed.to_vars``); a SiteError or a missing key as a filter error."""
     try:
-        return func(*args)
+        return to_vars(func(*args))
     except SiteError as exc:
         raise AnsibleFilterError(f"{func.__name__}: {exc}") from exc
     except KeyError as exc:

@@ -153,7 +153,7 @@ def taken_addresses(site: Site):
     ranges = []
     if site.group("windows") and site.vlans:
         try:
-            ranges = [(ipaddress.IPv4Address(s["start"]), ipaddress.IPv4Address(s["end"]), s["vlan"])
+            ranges = [(ipaddress.IPv4Address(s.start), ipaddress.IPv4Address(s.end), s.vlan)
                       for s in windows.dhcp_scopes(site)]
         except (SiteError, KeyError, TypeError, ValueError):
             ranges = []  # the windows view reports a range it cannot compute

@@ -124,13 +124,13 @@ def firewall_exceptions(site: Site):
             rules = windows.firewall_rules(site, host)
         except SiteError:
             return  # the firewall rule reports what the view refuses
-        inbound = [r for r in rules if r["direction"] == "in"]
-        if not any(r["protocol"] == "tcp" and port in r["ports"] for r in inbound):
+        inbound = [r for r in rules if r.direction == "in"]
+        if not any(r.protocol == "tcp" and port in r.ports for r in inbound):
             key, at = _rule_of(site, items, host, "tcp")
             yield problem("firewall-exceptions", key, f"no inbound TCP rule opens the SQL port {port} on {host} "
                           "(site_cegid.sql.tcp_port): the Cegid clients could not reach the database", value=at,
                           fallback=items, host=host)
-        if named and not any(r["protocol"] == "udp" and UDP_SQL_BROWSER in r["ports"] for r in inbound):
+        if named and not any(r.protocol == "udp" and UDP_SQL_BROWSER in r.ports for r in inbound):
             key, at = _rule_of(site, items, host, "udp")
             yield problem("firewall-exceptions", key, f"no inbound UDP rule opens {UDP_SQL_BROWSER} on {host}: the named "
                           f"instance {sql.get('instance')} is found through the SQL Browser (seed 000)", value=at,

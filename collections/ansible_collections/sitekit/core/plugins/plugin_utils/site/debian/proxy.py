@@ -75,7 +75,7 @@ def _proxy_auth(site: Site, px: dict, secrets: bool) -> LocalAuth | DirectoryAut
             raise DebianPlanError("the directory lookup needs a service account", key="site_proxy.auth.bind_user", value=bind)
         return DirectoryAuth(
             backend="active_directory", realm=str(auth.get("realm") or site.vars.get("site_domain")),
-            ldap_servers=tuple(dcs), base_dn=ad["domain_dn"], bind_dn=f"CN={bind},{ad['ou']['service_accounts']}",
+            ldap_servers=tuple(dcs), base_dn=ad.domain_dn, bind_dn=f"CN={bind},{ad.ou['service_accounts']}",
             bind_password=auth.get("bind_password") if secrets else None,
             user_filter="(&(objectClass=user)(sAMAccountName=%s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))")
     raise DebianPlanError("proxy users must be authenticated: backend active_directory (the site) or local (a lab)",

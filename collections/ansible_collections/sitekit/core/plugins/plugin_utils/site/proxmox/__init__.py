@@ -6,8 +6,9 @@ nightly backup job and the second copy (backup.py), VM specs (vms.py: clone sour
 disks, net0 with bridge, VLAN tag and pinned MAC) and the HA placement (ha.py), in both PVE 8
 (groups) and PVE 9 (node- and resource-affinity rules) forms. ``desired_state(site)`` is the same as
 plain data (``typed.to_vars``): what the pve_desired filter hands the roles, and what Python
-callers that read it as JSON use. Pure functions: the filters, the modules and the tests call the
-same code. The public names are re-exported here: ``from …site.proxmox import desired_state``
+callers that read it as JSON use. ``api_connection(site)`` (where the API is, how its certificate
+is checked) and ``maintenance_now(site)`` (maintenance.py) are typed too (ApiConnection,
+MaintenanceNow). Pure functions: the filters, the modules and the tests call the same code. The public names are re-exported here: ``from …site.proxmox import desired_state``
 keeps working.
 """
 
@@ -22,6 +23,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox.data imp
     BACKUP_JOB_ID,
     PREFIX,
     SECOND_COPY_JOB_ID,
+    ApiConnection,
     DesiredState,
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox.ha import (
@@ -60,19 +62,21 @@ def desired_state(site) -> dict:
     return to_vars(desired(site))
 
 
-def api_connection(site) -> dict:
+def api_connection(site) -> ApiConnection:
     """Where the API is (site_proxmox.api_host, else the first node's address) and how its certificate is
-    checked: against ``api_ca_path`` (the cluster's pve-root-ca.pem) or the pinned ``api_fingerprint``."""
+    checked: against ``api_ca_path`` (the cluster's pve-root-ca.pem) or the pinned ``api_fingerprint``.
+    The pve_api filter hands it to a play without the options the site leaves unset."""
     prox = site.vars.get("site_proxmox") or {}
     nodes = site.proxmox_nodes
     host = prox.get("api_host") or (str(site.host_ip(nodes[0])) if nodes and site.host_ip(nodes[0]) else None)
-    return {"api_host": host, "api_port": int(prox.get("api_port", 8006)), "api_user": prox.get("api_user", "root@pam"),
-            "api_token_id": prox.get("api_token_id", PREFIX), "validate_certs": bool(prox.get("api_validate_certs", True)),
-            "ca_path": prox.get("api_ca_path"), "api_fingerprint": prox.get("api_fingerprint")}
+    return ApiConnection(api_host=host, api_port=int(prox.get("api_port", 8006)), api_user=prox.get("api_user", "root@pam"),
+                         api_token_id=prox.get("api_token_id", PREFIX),
+                         validate_certs=bool(prox.get("api_validate_certs", True)),
+                         ca_path=prox.get("api_ca_path"), api_fingerprint=prox.get("api_fingerprint"))
 
 
 __all__ = [
-    "BACKUP_JOB_ID", "PREFIX", "SECOND_COPY_JOB_ID", "DesiredState", "api_connection", "backup_job", "backup_jobs",
+    "BACKUP_JOB_ID", "PREFIX", "SECOND_COPY_JOB_ID", "ApiConnection", "DesiredState", "api_connection", "backup_job", "backup_jobs",
     "desired", "desired_state", "ha_groups", "ha_placement", "ha_resources", "ha_rules", "maintenance_now", "net0",
     "second_copy_job", "spread_members", "storages", "vm_spec", "vm_specs",
 ]

@@ -137,3 +137,23 @@ class DesiredState:
     ha_groups: tuple[HaGroup, ...]
     ha_rules: tuple[HaRule, ...]
     ha_resources: tuple[HaResource, ...]
+
+
+@view
+class ApiConnection:
+    """Where the API is and how its certificate is checked (the pve_* connection options, no secret)."""
+
+    api_host: str | None
+    api_port: int
+    api_user: str
+    api_token_id: str
+    validate_certs: bool
+    ca_path: str | None  # the cluster's pve-root-ca.pem
+    api_fingerprint: str | None  # or its pinned SHA-256 fingerprint
+
+
+@view
+class MaintenanceNow:
+    inside: bool
+    at: str  # "tue 01:30 Europe/Paris"
+    windows: tuple[str, ...]  # the windows this moment falls in

@@ -2,7 +2,12 @@
 
 Every decision a Windows role needs that can be computed without a Windows host is a pure
 function of a ``Site`` here (one module per concern), so that it is unit-tested on this
-machine. The filters of plugins/filter/windows.py hand these to the roles.
+machine. The views return frozen dataclasses (data.py; the RDS plan's in rds_data.py) or tuples
+of them; the filters of plugins/filter/windows.py hand them to the roles as plain data
+(``typed.to_vars``). A view that cannot compute its output raises ``WindowsPlanError`` (a SiteError).
+
+One module per concern: names.py (NetBIOS, DNs, the directory), ad.py (DHCP, reverse zones, update
+rings, the shutdown GPO, groups), files.py, firewall.py, kds.py, rds.py, sizing.py, sql.py, tsql.py.
 """
 
 from __future__ import annotations

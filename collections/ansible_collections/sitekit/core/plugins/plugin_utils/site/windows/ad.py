@@ -9,6 +9,12 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import (
     maintenance_windows,
     minutes,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.data import (
+    AdGroup,
+    DhcpScope,
+    ShutdownTask,
+    UpdateRing,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
     cegid_vars,
@@ -18,7 +24,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names im
 )
 
 
-def dhcp_scopes(site: Site) -> list[dict]:
+def dhcp_scopes(site: Site) -> tuple[DhcpScope, ...]:
     """One scope per `clients` VLAN: range, router (GLBP virtual gateway), DNS = domain controllers."""
     dhcp = windows_vars(site).get("dhcp") or {}
     first, last = int(dhcp.get("range_first_host", 50)), int(dhcp.get("range_last_host", 250))
@@ -34,15 +40,15 @@ def dhcp_scopes(site: Site) -> list[dict]:
             raise WindowsPlanError(f"DHCP range .{first}-.{last} of VLAN {vlan.id} contains reserved host(s) "
                                    f"{', '.join(f'.{n} ({reserved[n]})' for n in clash)}",
                                    key="site_windows.dhcp.range_first_host", value=dhcp.get("range_first_host"))
-        scopes.append({"name": f"VLAN{vlan.id}-{vlan.name}", "vlan": vlan.id, "scope_id": str(vlan.subnet.network_address),
-                       "subnet_mask": str(vlan.subnet.netmask), "start": str(vlan.subnet.network_address + first),
-                       "end": str(vlan.subnet.network_address + last), "router": str(site.gateway(vlan.id)),
-                       "dns_servers": dns, "dns_domain": site.vars.get("site_domain"),
-                       "lease_hours": int(dhcp.get("lease_hours", 8))})
-    return scopes
+        scopes.append(DhcpScope(name=f"VLAN{vlan.id}-{vlan.name}", vlan=vlan.id, scope_id=str(vlan.subnet.network_address),
+                                subnet_mask=str(vlan.subnet.netmask), start=str(vlan.subnet.network_address + first),
+                                end=str(vlan.subnet.network_address + last), router=str(site.gateway(vlan.id)),
+                                dns_servers=tuple(dns), dns_domain=site.vars.get("site_domain"),
+                                lease_hours=int(dhcp.get("lease_hours", 8))))
+    return tuple(scopes)
 
 
-def reverse_zones(site: Site) -> list[str]:
+def reverse_zones(site: Site) -> tuple[str, ...]:
     """Reverse lookup zone of every VLAN, on an octet boundary (``10.0.10.in-addr.arpa`` for a /24)."""
     zones = []
     for vlan in site.vlans:
@@ -50,10 +56,10 @@ def reverse_zones(site: Site) -> list[str]:
         zone = ".".join(reversed(str(vlan.subnet.network_address).split(".")[:octets])) + ".in-addr.arpa"
         if zone not in zones:
             zones.append(zone)
-    return zones
+    return tuple(zones)
 
 
-def update_ring(site: Site, host: str) -> dict:
+def update_ring(site: Site, host: str) -> UpdateRing:
     """The Windows Update ring of a host: the pilot ring is the second host of each redundant group."""
     win = windows_vars(site)
     rings = {r["name"]: r for r in win.get("update_rings") or []}
@@ -68,9 +74,9 @@ def update_ring(site: Site, host: str) -> dict:
         if group not in ("all", "windows", "rds", "proxmox_vms", "ungrouped") and len(members) >= 2 and len(members) == len(site.group(group)):
             seconds.add(sorted(members)[1])
     ring = pilot if host in seconds else others
-    return {"name": ring["name"], "pilot": ring is pilot, "defer_quality_days": int(ring.get("defer_quality_days", 0)),
-            "defer_feature_days": int(ring.get("defer_feature_days", 0)),
-            "install_hour": int(win.get("update_install_hour", 3)), "wsus_url": win.get("wsus_url")}
+    return UpdateRing(name=ring["name"], pilot=ring is pilot, defer_quality_days=int(ring.get("defer_quality_days", 0)),
+                      defer_feature_days=int(ring.get("defer_feature_days", 0)),
+                      install_hour=int(win.get("update_install_hour", 3)), wsus_url=win.get("wsus_url"))
 
 
 def _update_time(site: Site) -> str:
@@ -94,7 +100,7 @@ def check_update_hour(site: Site) -> None:
 SHUTDOWN_NEVER = ("servers", "service_accounts", "groups")  # purposes whose OUs hold no workstation
 
 
-def shutdown_task(site: Site) -> dict:
+def shutdown_task(site: Site) -> ShutdownTask:
     """The GPO scheduled task that shuts workstations and thin clients down (site_client_shutdown_time).
 
     The GPO is linked to the OUs of ``target_purposes``; a server's OU is refused (servers never shut
@@ -105,7 +111,7 @@ def shutdown_task(site: Site) -> dict:
     time = site.vars.get("site_client_shutdown_time") or "20:00"
     hh, mm = divmod(minutes(time, "site_client_shutdown_time"), 60)
     warning = int(gpo.get("warning_seconds", 300))
-    ou = directory(site)["ou"]
+    ou = directory(site).ou
     purposes = list(gpo.get("target_purposes") or [])
     for purpose in purposes:
         if purpose in SHUTDOWN_NEVER:
@@ -119,13 +125,14 @@ def shutdown_task(site: Site) -> dict:
         raise WindowsPlanError(f"new computers go to the OU of {new_computers!r}, which the shutdown GPO is not linked to: "
                                "a workstation joined by hand would never shut down", key="site_windows.new_computers",
                                value=new_computers)
-    return {"gpo_name": gpo.get("name", "Daily shutdown"), "time": f"{int(hh):02d}:{int(mm):02d}:00",
-            "target_ous": [ou[p] for p in purposes], "new_computers_ou": ou.get(new_computers) if new_computers else None,
-            "command": "%windir%\\System32\\shutdown.exe",
-            "arguments": f'/s /f /t {warning} /c "Arret quotidien a {time} (GPO sitekit)"', "warning_seconds": warning}
+    return ShutdownTask(gpo_name=gpo.get("name", "Daily shutdown"), time=f"{int(hh):02d}:{int(mm):02d}:00",
+                        target_ous=tuple(ou[p] for p in purposes),
+                        new_computers_ou=ou.get(new_computers) if new_computers else None,
+                        command="%windir%\\System32\\shutdown.exe",
+                        arguments=f'/s /f /t {warning} /c "Arret quotidien a {time} (GPO sitekit)"', warning_seconds=warning)
 
 
-def ad_groups(site: Site) -> list[dict]:
+def ad_groups(site: Site) -> tuple[AdGroup, ...]:
     """Every security group ad_domain creates, with its members: the site's admin groups, the Cegid
     users' and administrators' groups, the file shares' groups. A member is a name or a RID of the
     domain (``{rid: 500}``: the built-in Administrator, whose name depends on the install language)."""
@@ -148,10 +155,11 @@ def ad_groups(site: Site) -> list[dict]:
     for share in ((windows_vars(site).get("file_server") or {}).get("shares") or []):
         for group in (share.get("change") or []) + (share.get("read") or []):
             add(group)
-    return list(out.values())
+    return tuple(AdGroup(name=g["name"], members=tuple(g["members"]), member_rids=tuple(g["member_rids"]))
+                 for g in out.values())
 
 
-def local_admin_groups(site: Site, host: str) -> list[str]:
+def local_admin_groups(site: Site, host: str) -> tuple[str, ...]:
     """AD groups (``NETBIOS\\name``) put in the local Administrators group of ``host`` (``local_admin_on``)."""
     out = []
     for key, group in (windows_vars(site).get("groups") or {}).items():
@@ -161,4 +169,4 @@ def local_admin_groups(site: Site, host: str) -> list[str]:
                                        key=f"site_windows.groups.{key}.local_admin_on", value=inventory_group)
             if host in site.group(inventory_group) and domain_name(site, group["name"]) not in out:
                 out.append(domain_name(site, group["name"]))
-    return out
+    return tuple(out)

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.timing import DAYS, minutes
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.data import (
+    FileServer,
+    ShadowCopies,
+    Share,
+    WeeklyTrigger,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
     domain_name,
@@ -12,12 +18,12 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names im
 )
 
 # SYSTEM and Administrators keep Full Control on every share folder, by SID (language-neutral).
-ADMIN_SIDS = ["S-1-5-18", "S-1-5-32-544"]
+ADMIN_SIDS = ("S-1-5-18", "S-1-5-32-544")
 # Task Scheduler's weekly trigger takes the days as names (win_scheduled_task `days_of_week`).
 DAY_NAMES = dict(zip(DAYS, ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), strict=True))
 
 
-def file_server(site: Site, host: str) -> dict:
+def file_server(site: Site, host: str) -> FileServer:
     """What the file server role applies on ``host``: its shares (share and NTFS rights by AD group,
     nothing for Everyone) and, when ``vm.shadow_copies`` is true, the shadow copies of the data volume."""
     if host not in site.group("file_servers"):
@@ -38,9 +44,9 @@ def file_server(site: Site, host: str) -> dict:
         if not change and not read:
             raise WindowsPlanError(f"share {share['name']} gives access to no group", host=host,
                                    key=f"site_windows.file_server.shares[{i}]", value=share)
-        shares.append({"name": share["name"], "path": share["path"], "description": share.get("description", ""),
-                       "share_change": change, "share_read": read, "ntfs_modify": change, "ntfs_read": read,
-                       "ntfs_full_sids": ADMIN_SIDS})
+        shares.append(Share(name=share["name"], path=share["path"], description=share.get("description", ""),
+                            share_change=tuple(change), share_read=tuple(read), ntfs_modify=tuple(change),
+                            ntfs_read=tuple(read), ntfs_full_sids=ADMIN_SIDS))
     vm = site.hosts[host].get("vm") or {}
     shadow = None
     if vm.get("shadow_copies"):
@@ -50,10 +56,11 @@ def file_server(site: Site, host: str) -> dict:
                                    "schedule", key="vm.shadow_copies", host=host, value=True)
         for time in plan["times"]:
             minutes(time, "site_windows.file_server.shadow_copies.times")
-        days = [DAY_NAMES[d] for d in plan["days"]]
-        shadow = {"volume": volume, "max_size_percent": int(plan["max_size_percent"]), "days": days,
-                  "times": sorted(plan["times"]), "task_name": f"sitekit-shadow-copy-{volume[0]}",
-                  # win_scheduled_task triggers: weekly on the days, one per time (the date is only a start)
-                  "triggers": [{"type": "weekly", "weeks_interval": 1, "days_of_week": days,
-                                "start_boundary": f"2026-01-01T{time}:00"} for time in sorted(plan["times"])]}
-    return {"data_volume": volume, "shares": shares, "shadow_copies": shadow}
+        days = tuple(DAY_NAMES[d] for d in plan["days"])
+        times = tuple(sorted(plan["times"]))
+        shadow = ShadowCopies(volume=volume, max_size_percent=int(plan["max_size_percent"]), days=days, times=times,
+                              task_name=f"sitekit-shadow-copy-{volume[0]}",
+                              # win_scheduled_task triggers: weekly on the days, one per time (the date is only a start)
+                              triggers=tuple(WeeklyTrigger(type="weekly", weeks_interval=1, days_of_week=days,
+                                                           start_boundary=f"2026-01-01T{time}:00") for time in times))
+    return FileServer(data_volume=volume, shares=tuple(shares), shadow_copies=shadow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.data import FirewallRule
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.names import (
     WindowsPlanError,
     cegid_vars,
@@ -62,7 +63,7 @@ def _scope_addresses(site: Site, scope: list[str], name: str) -> list[str]:
     return out
 
 
-def firewall_rules(site: Site, host: str | None = None) -> list[dict]:
+def firewall_rules(site: Site, host: str | None = None) -> tuple[FirewallRule, ...]:
     """The Cegid firewall rules of site_cegid_firewall, one per protocol, as win_firewall_rule takes them.
 
     ``host`` keeps the rules whose hosts_groups contain the host. Port 1433 in a rule
@@ -79,22 +80,21 @@ def firewall_rules(site: Site, host: str | None = None) -> list[dict]:
                                    value=item["scope"])
         ports = [sql_port if int(p) == SQL_DEFAULT_PORT else int(p) for p in item["ports"]]
         ports_text = ",".join(str(p) for p in ports)
-        rule = {
-            "name": item["name"],
-            "group": "Cegid",
-            "description": item.get("addition") or f"Cegid Fiscalité {cegid_vars(site).get('version', '')} (seed 000)".replace("  ", " "),
-            "direction": item["direction"],
-            "action": "allow",
-            "protocol": item["protocol"],
-            "ports": ports,
-            "localport": ports_text if item["direction"] == "in" else "any",
-            "remoteport": ports_text if item["direction"] == "out" else "any",
-            "scope": list(item["scope"]),
-            "remoteip": ",".join(_scope_addresses(site, item["scope"], item["name"])),
-            "profiles": ["domain"],
-            "enabled": True,
-            "hosts": hosts,
-            "addition": bool(item.get("addition")),
-        }
-        rules.append(rule)
-    return rules
+        rules.append(FirewallRule(
+            name=item["name"],
+            group="Cegid",
+            description=item.get("addition") or f"Cegid Fiscalité {cegid_vars(site).get('version', '')} (seed 000)".replace("  ", " "),
+            direction=item["direction"],
+            action="allow",
+            protocol=item["protocol"],
+            ports=tuple(ports),
+            localport=ports_text if item["direction"] == "in" else "any",
+            remoteport=ports_text if item["direction"] == "out" else "any",
+            scope=tuple(item["scope"]),
+            remoteip=",".join(_scope_addresses(site, item["scope"], item["name"])),
+            profiles=("domain",),
+            enabled=True,
+            hosts=tuple(hosts),
+            addition=bool(item.get("addition")),
+        ))
+    return tuple(rules)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.data import GmsaPhase
 
 KDS_CONVERGENCE_HOURS = 10
 
@@ -25,7 +26,7 @@ def _utc(value: str, key: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def gmsa_phase(kds: dict) -> dict:
+def gmsa_phase(kds: dict) -> GmsaPhase:
     """Whether gMSA can be created now, from the KDS root key read on a domain controller.
 
     ``kds``: ``effective_utc`` (the earliest key's EffectiveTime, ISO 8601; None: no key yet),
@@ -44,5 +45,5 @@ def gmsa_phase(kds: dict) -> dict:
                f"group managed service accounts wait for the KDS root key: domain controllers use it from {when} "
                f"(domain controllers' local time, {KDS_CONVERGENCE_HOURS} h after its effective time, for replication). "
                f"Come back after {when} and run playbooks/windows.yml again: it creates the gMSA, then what runs under it.")
-    return {"ready": ready, "usable_utc": usable.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "come_back_after": None if ready else when, "message": message}
+    return GmsaPhase(ready=ready, usable_utc=usable.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                     come_back_after=None if ready else when, message=message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.windows.data import Directory, Ou
 
 
 class WindowsPlanError(SiteError):
@@ -44,12 +45,12 @@ def ou_dn(site: Site, path: str) -> str:
 REQUIRED_OU_PURPOSES = ("servers", "groups", "service_accounts")
 
 
-def directory(site: Site) -> dict:
+def directory(site: Site) -> Directory:
     """The domain's DN, its OUs in creation order (with their DN) and the OU of each purpose."""
     ous, by_purpose = [], {}
     for i, ou in enumerate(windows_vars(site).get("ous") or []):
         dn = ou_dn(site, f"OU={ou['name']}" + (f",{ou['path']}" if ou.get("path") else ""))
-        ous.append({"name": ou["name"], "path": ou_dn(site, ou.get("path") or ""), "dn": dn})
+        ous.append(Ou(name=ou["name"], path=ou_dn(site, ou.get("path") or ""), dn=dn))
         purpose = ou.get("purpose")
         if purpose in by_purpose:
             raise WindowsPlanError(f"two OUs have the purpose {purpose!r}", key=f"site_windows.ous[{i}].purpose",
@@ -60,4 +61,4 @@ def directory(site: Site) -> dict:
     if missing:
         raise WindowsPlanError(f"no OU has the purpose {', '.join(missing)} (the Windows roles place objects there)",
                                key="site_windows.ous", value=windows_vars(site).get("ous"))
-    return {"domain_dn": domain_dn(site), "ous": ous, "ou": by_purpose}
+    return Directory(domain_dn=domain_dn(site), ous=tuple(ous), ou=by_purpose)
