@@ -19,7 +19,10 @@ pytestmark = pytest.mark.integration  # runs an FTP server
 
 NAME, CONFIG, NEWER = "sw-core", "hostname sw-core\n", "hostname sw-core\nvlan 30\n"
 OLD = f"{NAME}-20200101-000000.cfg"                                            # years old
-RECENT = f"{NAME}-{(datetime.now(UTC) - timedelta(days=1)):%Y%m%d-%H%M%S}.cfg"  # yesterday's
+RECENT = f"{NAME}-{(datetime.now(UTC) - timedelta(days=1)):%Y%m%d-%H%M%S}.cfg"  # yesterday's (named to the second)
+# A clock frozen for the rows that need the run's time: the name the module writes at it is taken already.
+FROZEN = datetime(2026, 3, 1, 21, 30, 0, 999999, tzinfo=UTC)
+AT_FROZEN, AFTER_FROZEN = f"{NAME}-20260301-213000-999999.cfg", f"{NAME}-20260301-213001-000000.cfg"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Row:
     stored: bool = False                       # a new dated file with the content is there after
     deleted: tuple = ()
     path: str | None = None                    # the path reported, when it is an existing file
+    frozen: bool = False                       # the module's clock reads FROZEN
+    written: str | None = None                 # the name of the new file, when the row knows it
 
     def param(self):
         return pytest.param(self, id=self.id)
@@ -50,6 +55,9 @@ ROWS = [
         path=RECENT),
     Row("retention-check", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, check=True, changed=True,
         deleted=(OLD,), path=RECENT),
+    # An archive of the device made in the same microsecond (or a clock set back) is never overwritten.
+    Row("same-time-name-taken", given={AT_FROZEN: NEWER}, frozen=True, changed=True, stored=True, written=AFTER_FROZEN),
+    Row("same-time-name-taken-check", given={AT_FROZEN: NEWER}, frozen=True, check=True, changed=True),
     Row("retention-keeps-the-newest", given={OLD: CONFIG}, args={"retention_days": 30}, changed=False, path=OLD),
     Row("wrong-password-refused", args={"password": "not-the-password"},
         failed=r"^cfgarchive@127\.0\.0\.1:\d+/wrong-password-refused: error_perm: 530 "),
@@ -65,13 +73,15 @@ def tree(root) -> dict:
 
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_config_archive_put(ftp_servers, row):
+def test_config_archive_put(ftp_servers, row, monkeypatch):
     server = ftp_servers["servers"][0]
     directory = server["root"] / row.id
     if row.given:
         directory.mkdir()
         for name, content in row.given.items():
             (directory / name).write_text(content)
+    if row.frozen:
+        monkeypatch.setattr(netlab.config_archive_put, "_now", lambda: FROZEN)
     before = tree(server["root"])
     args = {"host": "127.0.0.1", "port": server["port"], "user": ftp_servers["user"], "password": ftp_servers["password"],
             "directory": row.id, "name": NAME, "content": CONFIG, "_ansible_check_mode": row.check, **row.args}
@@ -88,7 +98,9 @@ def test_config_archive_put(ftp_servers, row):
     if row.stored:
         (new,) = written if row.given else [w for w in written if w != row.id]
         assert result["path"] == new and (server["root"] / new).read_text() == args["content"]
-        assert re.fullmatch(rf"{row.id}/{NAME}-\d{{8}}-\d{{6}}\.cfg", new)
+        assert re.fullmatch(rf"{row.id}/{NAME}-\d{{8}}-\d{{6}}-\d{{6}}\.cfg", new)
+        assert row.written is None or new == f"{row.id}/{row.written}"
+        assert sorted(k for k in after if k.startswith(f"{row.id}/"))[-1] == new, "the new file sorts last"
     else:
         assert written == []
     if row.path:
@@ -97,3 +109,21 @@ def test_config_archive_put(ftp_servers, row):
     assert {k: v for k, v in after.items() if k in before} == kept, "a file the run kept was touched"
     if not row.check:
         assert not any(k.endswith(f"/{d}") for d in row.deleted for k in after)
+
+
+def test_archives_made_one_after_the_other_get_names_in_their_order(ftp_servers, monkeypatch):
+    """Twice in the same second (always: true), then twice at the very same clock reading: four files, the first
+    three untouched by the later runs, and the names sort in the order they were written."""
+    server = ftp_servers["servers"][0]
+    args = {"host": "127.0.0.1", "port": server["port"], "user": ftp_servers["user"], "password": ftp_servers["password"],
+            "directory": "in-a-row", "name": NAME, "always": True}
+    paths = []
+    for n in range(4):
+        if n == 2:
+            monkeypatch.setattr(netlab.config_archive_put, "_now", lambda: FROZEN + timedelta(days=3650))
+        result = netlab.run_module(netlab.config_archive_put, {**args, "content": f"hostname {NAME}\n! run {n}\n"})
+        assert result["changed"] and not result.get("failed"), result
+        paths.append(result["path"])
+    assert len(set(paths)) == 4 and sorted(paths) == paths, paths
+    for n, path in enumerate(paths):
+        assert (server["root"] / path).read_text() == f"hostname {NAME}\n! run {n}\n", f"{path} was overwritten"

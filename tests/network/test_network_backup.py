@@ -57,7 +57,7 @@ def _files(root, host):
 def test_every_device_lands_on_both_servers_dated(archived, ftp_servers, lab_devices):
     for server in ftp_servers["servers"]:
         for host in DEVICES:
-            dated = [f for f in _files(server["root"], host) if re.fullmatch(rf"{host}-\d{{8}}-\d{{6}}\.cfg", f)]
+            dated = [f for f in _files(server["root"], host) if re.fullmatch(rf"{host}-\d{{8}}-\d{{6}}-\d{{6}}\.cfg", f)]
             assert len(dated) == 1, (server["role"], host, _files(server["root"], host))
             text = (server["root"] / host / dated[0]).read_text()
             assert text == netlab.read(lab_devices[host]), (server["role"], host)

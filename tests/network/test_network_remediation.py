@@ -120,6 +120,28 @@ def test_what_would_cut_the_session_is_deferred():
     assert elsewhere.deferred == [] and "no interface Vlan20" in elsewhere.commands
 
 
+def test_a_session_vlan_on_an_add_continuation_line_is_kept_until_the_new_path_exists():
+    """show running-config continues a long allowed list with `add` lines: VLAN 20 here is on the second line."""
+    running = ("vlan 20\n name MGMT\ninterface Vlan20\n ip address 192.0.2.12 255.255.255.0\n"
+               "interface Port-channel1\n switchport trunk allowed vlan 40\n switchport trunk allowed vlan add 20\n")
+    intended = ("vlan 25\n name MGMT\ninterface Vlan25\n ip address 198.51.100.12 255.255.255.0\n"
+                "interface Port-channel1\n switchport trunk allowed vlan 25,40\n")
+    result = plan(running, intended, Policy(), session_address="192.0.2.12")
+    assert " switchport trunk allowed vlan 25,40" in result.deferred
+    assert " switchport trunk allowed vlan 25,40" not in result.commands
+
+
+def test_a_trunk_list_ios_continues_with_add_lines_is_not_sent_again():
+    """show running-config wraps a long allowed list into `add` lines; the same VLANs are no change."""
+    intended = "interface Port-channel1\n switchport trunk allowed vlan 10,20,30-32,40\n"
+    wrapped = ("interface Port-channel1\n switchport trunk allowed vlan 10,20\n switchport trunk allowed vlan add 30-32\n"
+               " switchport trunk allowed vlan add 40\n")
+    assert plan(wrapped, intended, Policy()).commands == []
+    short = wrapped.replace(" switchport trunk allowed vlan add 40\n", "")
+    assert plan(short, intended, Policy()).commands == ["interface Port-channel1", " switchport trunk allowed vlan 10,20,30-32,40",
+                                                         " exit"]
+
+
 def test_additions_on_the_management_path_are_not_a_change_of_it():
     running = "line vty 0 4\n login local\n transport input ssh\n"
     intended = "ip access-list standard VTY\n permit 192.0.2.0 0.0.0.255\nline vty 0 4\n access-class VTY in\n" \

@@ -62,6 +62,12 @@ FAULTS = [
     ("sw-core", r"^spanning-tree vlan \S+ priority 4096\n", "", "the core is not spanning-tree root of VLAN(s) [10, 20, 30, 40]"),
     # A vault placeholder instead of a hash: IOS would refuse the line mid-push.
     ("rt-01", r"^enable secret 9 \S+", "enable secret 9 CHANGE_ME-vault_network_enable_secret_hash", "not a type 9 hash"),
+    # Trunk VLAN lines as IOS takes them (module_utils/ios_vlans.py): `none` carries nothing, garbage is named.
+    ("sw-stock", r"(interface Port-channel1\n[^\n]*\n) switchport trunk allowed vlan 20,40",
+     r"\1 switchport trunk allowed vlan none", "allows [], the link needs [20, 40]"),
+    ("sw-stock", r"(interface Port-channel1\n[^\n]*\n) switchport trunk allowed vlan 20,40",
+     r"\1 switchport trunk allowed vlan 20,forty", "'forty' is not a VLAN id"),
+    ("sw-core", r"^spanning-tree vlan (\S+) priority 4096$", r"spanning-tree vlan \1, priority 4096", "is not a VLAN list"),
 ]
 
 
@@ -81,6 +87,14 @@ def test_a_one_sided_trunk_change_is_reported_on_both_ends(rcr_site, rcr_configs
     problems = [str(p) for p in validate(rcr_site, configs)]
     assert any(p.startswith("sw-stock: line ") and "extra [30]" in p for p in problems), problems
     assert any(p.startswith("sw-core: line ") and "sw-stock GigabitEthernet1/0/25 allows [20, 30, 40]" in p for p in problems)
+
+
+def test_a_trunk_list_continued_by_add_lines_is_read_whole(rcr_site, rcr_configs):
+    """show running-config continues a long allowed list with `switchport trunk allowed vlan add` lines."""
+    configs = dict(rcr_configs)
+    configs["sw-stock"] = _sub(configs["sw-stock"], r"^ switchport trunk allowed vlan 20,40$",
+                               " switchport trunk allowed vlan 20\n switchport trunk allowed vlan add 40", count=0)
+    assert validate(rcr_site, configs) == []
 
 
 def test_a_vty_acl_denying_part_of_the_management_network_first_is_caught(rcr_site, rcr_configs):

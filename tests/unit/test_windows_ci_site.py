@@ -1,8 +1,8 @@
-"""The real-Windows CI job's inventory passes the validation gate (found with issue 10, not fixed yet).
+"""The real-Windows CI job's inventory is a valid site of its own (issue 10).
 
-tests/windows/ci/converge.sh copies four group_vars files of inventories/rcr into tests/windows/ci/inventory
-and runs ansible-playbook with the repository's ansible.cfg, which loads the gate: the same inventory,
-built the same way, is validated here with the gate's code.
+tests/windows/ci/converge.sh runs ansible-playbook on tests/windows/ci/inventory with the repository's
+ansible.cfg, which loads the validation gate; prepare-runner.ps1 has written the runner's name into it
+first. The same inventory, completed the same way, is validated here with the gate's code.
 """
 
 from __future__ import annotations
@@ -11,23 +11,57 @@ import re
 import shutil
 
 import pytest
+import sites
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
 from sitekit_paths import REPO
+from test_no_site_literals import _pattern, site_literals
 
 CI = REPO / "tests/windows/ci"
-# The rcr files converge.sh copies ("for file in site network …; do").
-COPIED_FROM_RCR = re.search(r"for file in ([\w ]+); do", (CI / "converge.sh").read_text()).group(1).split()
+INVENTORY = CI / "inventory"
+# What prepare-runner.ps1 writes into the inventory ("zz_ci.yml"): the runner's name as NetBIOS domain.
+PREPARED = re.search(r"WriteAllText\(\(Join-Path \$Inventory '(group_vars/all/[\w.]+)'\)",
+                     (CI / "prepare-runner.ps1").read_text()).group(1)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the gate refuses the windows-real CI inventory (10 errors: no "
-                   "site_links, site_backup, site_security, site_required_secrets, site_proxy, site_config_archive, "
-                   "site_proxmox; winci has no site_vlan/site_ip; rcr's site_infra.syslog_host glpi01 is absent); it "
-                   "needs a valid site of its own, as molecule/windows/inventory")
-def test_the_windows_ci_inventory_passes_the_gate(tmp_path):
-    inventory = tmp_path / "inventory"
-    shutil.copytree(CI / "inventory", inventory)
-    for name in COPIED_FROM_RCR:
-        shutil.copy(REPO / f"inventories/rcr/group_vars/all/{name}.yml", inventory / f"group_vars/all/{name}.yml")
+@pytest.fixture(scope="module", params=["as committed", "as prepare-runner.ps1 leaves it"])
+def inventory(request, tmp_path_factory):
+    """The inventory as committed, and as converge.sh finds it on a runner (runner names look like fv-az123-456)."""
+    if request.param == "as committed":
+        return INVENTORY
+    prepared = tmp_path_factory.mktemp("windows-ci") / "inventory"
+    shutil.copytree(INVENTORY, prepared)
+    (prepared / PREPARED).write_text("---\nsite_netbios: FV-AZ123-456\n")
+    return prepared
+
+
+def test_the_windows_ci_inventory_passes_the_gate(inventory):
     outcome = validate_sources([str(inventory)], skip_undeclared=True)
-    assert outcome.site_declared
+    assert outcome.site_declared and outcome.hosts == 6
     assert not outcome.errors, outcome.message()
+    assert not outcome.warnings, [p.message for p in outcome.warnings]
+
+
+def test_converge_uses_the_inventory_as_it_is():
+    """No file of another inventory is copied in: the site is self-contained."""
+    converge = (CI / "converge.sh").read_text()
+    assert not re.search(r"^\s*(cp|ln|rsync|install)\s", converge, re.M), converge
+    assert "inventories/" not in converge and "-i tests/windows/ci/inventory " in converge
+
+
+def test_the_runner_is_the_only_host_the_job_converges():
+    site = sites.site(str(INVENTORY.relative_to(REPO)))
+    assert site.group("windows") == ["winci"] and set(site.group("file_servers")) == {"winci"}
+    assert "proxmox_vms" not in site.groups  # the runner is no VM of the cluster, nothing else is created
+
+
+def test_the_windows_ci_site_holds_no_fact_of_the_customer():
+    """Its own name, domain, OUs and addresses, never rcr's (host names and the Cegid vendor's domains are shared
+    by every site)."""
+    rcr = sites.site("inventories/rcr")
+    shared = set(rcr.hosts) | set((rcr.vars.get("site_cegid") or {}).get("vendor_domains") or [])
+    literals = site_literals("inventories/rcr") - shared
+    hits = [f"{path.relative_to(REPO)}:{n}: {literal!r}"
+            for path in sorted(INVENTORY.rglob("*.yml"))
+            for n, line in enumerate(path.read_text().splitlines(), 1)
+            for literal in sorted(literals) if _pattern(literal).search(line)]
+    assert not hits, "\n".join(hits)

@@ -67,7 +67,7 @@ def archived(server: str) -> dict[str, str]:
         ftp.cwd(f"/{DEVICE}")
         files = {}
         for name in ftp.nlst():
-            if re.fullmatch(rf"{DEVICE}-\d{{8}}-\d{{6}}\.cfg", name):
+            if re.fullmatch(rf"{DEVICE}-\d{{8}}-\d{{6}}-\d{{6}}\.cfg", name):
                 lines: list[str] = []
                 ftp.retrlines(f"RETR {name}", lines.append)
                 files[name] = "\n".join(lines)

@@ -4,11 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 export ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1
-# The rcr site's shared decisions (identity, VLANs, Cegid, maintenance windows), copied: a Windows
-# checkout has no symlinks.
-for file in site network cegid maintenance; do
-  cp "inventories/rcr/group_vars/all/$file.yml" "tests/windows/ci/inventory/group_vars/all/$file.yml"
-done
+# tests/windows/ci/inventory is the job's own site (its README section in tests/windows/README.md);
+# prepare-runner.ps1 added the runner's name (group_vars/all/zz_ci.yml) and the WinRM CA.
 run() {
   .venv/bin/ansible-playbook -i tests/windows/ci/inventory tests/windows/ci/converge.yml "$@" | tee "$log"
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import vlan_ids, vlan_list
+from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import allowed_vlans, trunk_allowed, vlan_list
 
 
 def _paths(node, prefix=()) -> set:
@@ -28,6 +28,7 @@ def _svi_vlans(*configs) -> set:
     return {f"vlan {m.group(1)}" for c in configs for n in c.children if (m := re.match(r"^interface Vlan(\d+)$", n.text))}
 
 
+TRUNK_VLANS = "switchport trunk allowed vlan "
 # Lines inside a management section whose change reaches nobody's session.
 _HARMLESS_CHILD = re.compile(r"^(description|glbp|ip helper-address|logging synchronous|exec-timeout|transport output|"
                              r"spanning-tree|storm-control) ")
@@ -92,9 +93,8 @@ def defer(running, delta, session_if: str | None) -> list:
                 cut.append(child)
             elif vid is not None and (m := re.match(r"^switchport trunk allowed vlan (\S+)$", child.text)):
                 old = running.children.get(node.text)
-                had = next((c.text.split()[-1] for c in old.children if c.text.startswith("switchport trunk allowed vlan ")),
-                           "1-4094") if old is not None else "1-4094"
-                before, after = vlan_ids(had), vlan_ids(m.group(1))
+                had = [c.text[len(TRUNK_VLANS):] for c in old.children if c.text.startswith(TRUNK_VLANS)] if old is not None else []
+                before, after = allowed_vlans(had), trunk_allowed(m.group(1))  # the running list with its `add` lines
                 if vid in before and vid not in after:
                     cut.append(child)
                     if after - before:

@@ -33,7 +33,12 @@ from dataclasses import dataclass, field
 
 from ansible_collections.sitekit.core.plugins.module_utils import ios_management
 from ansible_collections.sitekit.core.plugins.module_utils.ios_driver import HAS_HIER_CONFIG, driver
-from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import vlan_ids, vlan_list
+from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import (
+    ALL_VLANS,
+    allowed_vlans,
+    vlan_ids,
+    vlan_list,
+)
 from ansible_collections.sitekit.core.plugins.module_utils.ios_write_only import (
     FINGERPRINT_ACL,
     WRITE_ONLY,
@@ -98,11 +103,26 @@ def _matches(node, patterns) -> bool:
     return any(rx.search(text) or rx.search(node.text) for rx in patterns)
 
 
+def _fold_trunk_lists(config) -> None:
+    """IOS continues a long allowed list with `switchport trunk allowed vlan add` lines; the templates write one
+    line: compare the VLANs, not the wrapping (ios_vlans.allowed_vlans), else every push resends the list."""
+    for node in tuple(config.children):
+        lines = [c for c in node.children if c.text.startswith(ios_management.TRUNK_VLANS)]
+        if len(lines) < 2:
+            continue
+        allowed = allowed_vlans(c.text[len(ios_management.TRUNK_VLANS):] for c in lines)
+        for child in lines:
+            child.delete()
+        if allowed != ALL_VLANS:
+            node.add_child(ios_management.TRUNK_VLANS + (vlan_list(allowed) if allowed else "none"))
+
+
 def _parse(text: str, drv):
     config = get_hconfig(drv, text.replace("\r", ""))
     for node in tuple(config.all_children()):
         if node.depth() == 1 and WRITE_ONLY.match(node.text):
             node.delete()
+    _fold_trunk_lists(config)
     return config
 
 

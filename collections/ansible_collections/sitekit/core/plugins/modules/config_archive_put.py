@@ -7,14 +7,18 @@ DOCUMENTATION = r"""
 module: config_archive_put
 short_description: Store a device configuration on an FTP/FTPS archive, dated, with retention
 description:
-  - Uploads O(content) (UTF-8) as C(<directory>/<name>-YYYYMMDD-HHMMSS.cfg) (UTC time) on an FTP server, explicit
-    FTPS (C(AUTH TLS)) with a protected data channel (C(PROT P)) when O(ftps) is true, reads the size back with
-    C(SIZE) and fails when it differs from what was sent.
+  - Uploads O(content) (UTF-8) as C(<directory>/<name>-YYYYMMDD-HHMMSS-ffffff.cfg) (UTC time to the microsecond)
+    on an FTP server, explicit FTPS (C(AUTH TLS)) with a protected data channel (C(PROT P)) when O(ftps) is true,
+    reads the size back with C(SIZE) and fails when it differs from what was sent.
+  - Names are unique and sort in time order (fixed width); an existing file is never overwritten. When the name
+    is already in the directory's listing (two archives of the device in the same microsecond, or a clock set
+    back), the time in the name is moved on by one microsecond until the name is free.
   - O(directory) is created when missing (one level, C(MKD)).
   - When the newest archived file of that device (by the time in its name) already holds the same bytes,
     nothing is uploaded (C(changed=false)) unless O(always) is true.
   - With O(retention_days), then deletes the device's files older than that many days, always keeping the newest;
-    a deletion is a change too. Files whose names do not follow C(<name>-YYYYMMDD-HHMMSS.cfg) are never touched.
+    a deletion is a change too. Files whose names do not follow C(<name>-YYYYMMDD-HHMMSS-ffffff.cfg) or the
+    older C(<name>-YYYYMMDD-HHMMSS.cfg) are never touched.
   - An FTP, TLS or network error fails the task with C(user@host:port/directory) and the error.
   - "Gap filled: no collection module uploads to FTP; the archive servers are vsftpd
     (role ftp_archive), one directory per device."
@@ -104,7 +108,7 @@ path:
   description: File written (or that would be written, in check mode), or the identical newest file when nothing was uploaded.
   type: str
   returned: always
-  sample: "switch1/switch1-20250101-213000.cfg"
+  sample: "switch1/switch1-20250101-213000-042137.cfg"
 deleted:
   description: Files removed by retention (or that would be), as C(<directory>/<file>).
   type: list
@@ -121,17 +125,30 @@ from datetime import UTC, datetime, timedelta  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 
-STAMP = "%Y%m%d-%H%M%S"
+STAMP = "%Y%m%d-%H%M%S-%f"  # fixed width: names sort in time order
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _dated(name: str, files: list[str]) -> list[tuple[datetime, str]]:
-    rx = re.compile(rf"^{re.escape(name)}-(\d{{8}}-\d{{6}})\.cfg$")
+    """The device's archive files, oldest first (names to the microsecond, and the older ones to the second)."""
+    rx = re.compile(rf"^{re.escape(name)}-(\d{{8}}-\d{{6}})(-\d{{6}})?\.cfg$")
     out = []
     for f in files:
         m = rx.match(f.rsplit("/", 1)[-1])
         if m:
-            out.append((datetime.strptime(m.group(1), STAMP).replace(tzinfo=UTC), f.rsplit("/", 1)[-1]))
+            stamp = datetime.strptime(m.group(1) + (m.group(2) or "-000000"), STAMP).replace(tzinfo=UTC)
+            out.append((stamp, f.rsplit("/", 1)[-1]))
     return sorted(out)
+
+
+def _free_name(name: str, when: datetime, taken: set[str]) -> tuple[datetime, str]:
+    """The file name for an archive made at ``when``, moved on by a microsecond while the directory has it."""
+    while f"{name}-{when.strftime(STAMP)}.cfg" in taken:
+        when += timedelta(microseconds=1)
+    return when, f"{name}-{when.strftime(STAMP)}.cfg"
 
 
 def _connect(p) -> ftplib.FTP:
@@ -163,8 +180,7 @@ def main():
     )
     p = module.params
     where = f"{p['user']}@{p['host']}:{p['port']}/{p['directory']}"
-    now = datetime.now(UTC)
-    filename = f"{p['name']}-{now.strftime(STAMP)}.cfg"
+    now, filename = _free_name(p["name"], _now(), set())
     result = {"changed": False, "deleted": [], "path": f"{p['directory']}/{filename}"}
     data = p["content"].encode()
     try:
@@ -178,7 +194,10 @@ def main():
                     module.exit_json(**result)
                 ftp.mkd(p["directory"])
                 ftp.cwd(p["directory"])
-            existing = _dated(p["name"], ftp.nlst())
+            listing = [f.rsplit("/", 1)[-1] for f in ftp.nlst()]
+            existing = _dated(p["name"], listing)
+            now, filename = _free_name(p["name"], now, set(listing))
+            result["path"] = f"{p['directory']}/{filename}"
             newest = existing[-1][1] if existing else None
             same = False
             if newest and not p["always"]:

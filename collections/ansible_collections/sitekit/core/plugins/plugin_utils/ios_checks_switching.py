@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import vlan_ids
 from ansible_collections.sitekit.core.plugins.plugin_utils.ios_config import (
     ConfigProblem,
+    VlanListError,
     interfaces_of,
-    parse_vlans,
     port_state,
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
@@ -25,13 +26,25 @@ def check_stp_root(site: Site, host: str, parse) -> list[ConfigProblem]:
     rooted = set()
     for obj in parse.find_objects(r"^spanning-tree vlan \S+ priority \d+$"):
         words = obj.text.split()
+        try:
+            vlans = vlan_ids(words[2])
+        except ValueError as e:
+            return [ConfigProblem(host, obj.linenum + 1, obj.text, str(e))]
         if int(words[-1]) == want:
-            rooted |= set(parse_vlans(words[2]))
+            rooted |= vlans
     missing = sorted(carried - rooted)
     if missing:
         return [ConfigProblem(host, 0, "", f"the core is not spanning-tree root of VLAN(s) {missing}: no "
                                            f"`spanning-tree vlan ... priority {want}` for them")]
     return []
+
+
+def _peer_state(obj) -> dict | None:
+    """The far end's port state, None when it is absent or unreadable (its own check reports that)."""
+    try:
+        return port_state(obj) if obj is not None else None
+    except VlanListError:
+        return None
 
 
 def check_switch(site: Site, host: str, parse, configs_parsed: dict) -> list[ConfigProblem]:
@@ -42,7 +55,10 @@ def check_switch(site: Site, host: str, parse, configs_parsed: dict) -> list[Con
     if parking is not None:
         known.add(int(parking))
     interfaces = interfaces_of(parse)
-    states = {name: port_state(obj) for name, obj in interfaces.items()}
+    try:
+        states = {name: port_state(obj) for name, obj in interfaces.items()}
+    except VlanListError as e:  # nothing else about the trunks can be checked
+        return [ConfigProblem(host, e.line.linenum + 1, e.line.text, str(e))]
     expected_trunks: dict[str, tuple[list[int], dict]] = {}
     for link in device_links(site, host):
         for port in link["ports"]:
@@ -75,9 +91,10 @@ def check_switch(site: Site, host: str, parse, configs_parsed: dict) -> list[Con
             peer = configs_parsed.get(link["peer"])
             if peer is not None and name.startswith("Port-channel"):
                 peer_pc = interfaces_of(peer).get(name)
-                if peer_pc is not None and port_state(peer_pc)["native"] != st["native"]:
+                pcst = _peer_state(peer_pc)
+                if pcst is not None and pcst["native"] != st["native"]:
                     out.append(ConfigProblem(host, obj.linenum + 1, obj.text, f"native VLAN mismatch: {st['native']} "
-                                             f"here, {port_state(peer_pc)['native']} on {link['peer']} {name}"))
+                                             f"here, {pcst['native']} on {link['peer']} {name}"))
             if peer is not None and not name.startswith("Port-channel"):
                 idx = link["ports"].index(name)
                 peer_ifs = interfaces_of(peer)
@@ -95,8 +112,7 @@ def check_switch(site: Site, host: str, parse, configs_parsed: dict) -> list[Con
                     if native != st["native"]:
                         out.append(ConfigProblem(host, obj.linenum + 1, obj.text, f"native VLAN {st['native']} but "
                                                  f"{link['peer']} {peer_name} sends VLAN {native} untagged"))
-                elif peer_obj is not None:
-                    pst = port_state(peer_obj)
+                elif (pst := _peer_state(peer_obj)) is not None:
                     if pst["allowed"] != st["allowed"]:
                         out.append(ConfigProblem(host, obj.linenum + 1, obj.text,
                                                  f"allows {st['allowed']} but {link['peer']} {peer_name} allows {pst['allowed']}"))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ansible_collections.sitekit.core.plugins.module_utils.ios_vlans import ALL_VLANS, trunk_allowed
+
 
 @dataclass
 class ConfigProblem:
@@ -21,18 +23,6 @@ class ConfigProblem:
     def __str__(self) -> str:
         where = f"line {self.line}: {self.text.strip()!r}: " if self.line else ""
         return f"{self.host}: {where}{self.message}"
-
-
-def parse_vlans(text: str) -> list[int]:
-    """``10,20-22`` → [10, 20, 21, 22]."""
-    out: list[int] = []
-    for part in text.replace(" ", "").split(","):
-        if "-" in part:
-            first, last = part.split("-")
-            out += list(range(int(first), int(last) + 1))
-        elif part:
-            out.append(int(part))
-    return sorted(set(out))
 
 
 @dataclass
@@ -81,14 +71,36 @@ def interfaces_of(parse) -> dict:
     return {o.text.split(None, 1)[1].strip(): o for o in parse.find_objects(r"^interface\s")}
 
 
+class VlanListError(ValueError):
+    """A ``switchport trunk allowed vlan`` line that is no VLAN list IOS would print, with that line."""
+
+    def __init__(self, line: Line, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def trunk_vlans(obj) -> list[int] | None:
+    """The VLANs an interface's ``switchport trunk allowed vlan`` lines allow, in order (a list continued by
+    ``add`` lines as IOS prints it); None when they allow every VLAN (no such line, or ``all``)."""
+    allowed = set(ALL_VLANS)
+    for child in obj.children:
+        m = re.match(r"^\s*switchport trunk allowed vlan (.*)$", child.text)
+        if m:
+            try:
+                allowed = trunk_allowed(m.group(1), allowed)
+            except ValueError as e:
+                raise VlanListError(child, str(e)) from None
+    return None if allowed == ALL_VLANS else sorted(allowed)
+
+
 def port_state(obj) -> dict:
+    """An interface's switchport state; a trunk VLAN line that is no VLAN list raises VlanListError."""
     mode, _ = find_child(obj, r"^\s*switchport mode (\S+)")
-    allowed, m_allowed = find_child(obj, r"^\s*switchport trunk allowed vlan (\S+)$")
     _, m_access = find_child(obj, r"^\s*switchport access vlan (\d+)")
     _, m_chan = find_child(obj, r"^\s*channel-group (\d+) mode (\S+)")
     _, m_native = find_child(obj, r"^\s*switchport trunk native vlan (\d+)")
     return {"mode": mode.text.split()[-1] if mode is not None else None,
-            "allowed": parse_vlans(m_allowed.group(1)) if m_allowed else None,
+            "allowed": trunk_vlans(obj),
             "access": int(m_access.group(1)) if m_access else None,
             "channel": (int(m_chan.group(1)), m_chan.group(2)) if m_chan else None,
             "native": int(m_native.group(1)) if m_native else 1}
