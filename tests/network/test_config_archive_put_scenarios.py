@@ -4,7 +4,8 @@ harness of tests/network/conftest.py: pyftpdlib on 127.0.0.1).
 Each row: the files the archive holds before (``given``, with their dates in their names), the
 module's arguments, check mode, and what must come out: failed (and the message), changed, the path
 reported, what was deleted, and the archive's files after. "No write" is the directory tree, file
-times included, unchanged."""
+times included, unchanged. Rows run with the site's archive account (as strict as the role's vsftpd: no
+MKD, no DELE, sealed files) unless they test an option only another server's account allows (generic)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class Row:
     path: str | None = None                    # the path reported, when it is an existing file
     frozen: bool = False                       # the module's clock reads FROZEN
     written: str | None = None                 # the name of the new file, when the row knows it
+    generic: bool = False                      # another vendor's archive account: may create directories and delete
+    area: bool = False                         # the device's upload area exists (the ftp_archive role makes it)
 
     def param(self):
         return pytest.param(self, id=self.id)
@@ -46,19 +49,27 @@ class Row:
 ROWS = [
     Row("noop", given={RECENT: CONFIG}, changed=False, path=RECENT),
     Row("noop-check", given={RECENT: CONFIG}, check=True, changed=False, path=RECENT),
-    Row("first-copy", changed=True, stored=True),
-    Row("first-copy-check", check=True, changed=True),
+    Row("first-copy", area=True, changed=True, stored=True),
+    Row("first-copy-check", area=True, check=True, changed=True),
+    # The site's vsftpd refuses MKD: a device with no upload area fails, naming the server; nothing is written.
+    Row("no-device-area-refused", failed=r"^cfgarchive@127\.0\.0\.1:\d+/no-device-area-refused: error_perm: 550 "),
+    Row("first-copy-creates-the-directory", generic=True, changed=True, stored=True),
+    Row("first-copy-creates-the-directory-check", generic=True, check=True, changed=True),
     Row("changed-config", given={RECENT: CONFIG}, args={"content": NEWER}, changed=True, stored=True),
     Row("changed-config-check", given={RECENT: CONFIG}, args={"content": NEWER}, check=True, changed=True),
     Row("always-stores", given={RECENT: CONFIG}, args={"always": True}, changed=True, stored=True),
-    Row("retention", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, changed=True, deleted=(OLD,),
-        path=RECENT),
-    Row("retention-check", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, check=True, changed=True,
+    Row("retention", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, generic=True, changed=True,
         deleted=(OLD,), path=RECENT),
+    Row("retention-check", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30}, generic=True, check=True,
+        changed=True, deleted=(OLD,), path=RECENT),
+    # The site's account cannot delete (DELE denied): asking it to fails, and the old file stays.
+    Row("retention-refused-by-the-site-server", given={OLD: "old\n", RECENT: CONFIG}, args={"retention_days": 30},
+        failed=r"^cfgarchive@127\.0\.0\.1:\d+/retention-refused-by-the-site-server: error_perm: 550 "),
     # An archive of the device made in the same microsecond (or a clock set back) is never overwritten.
     Row("same-time-name-taken", given={AT_FROZEN: NEWER}, frozen=True, changed=True, stored=True, written=AFTER_FROZEN),
     Row("same-time-name-taken-check", given={AT_FROZEN: NEWER}, frozen=True, check=True, changed=True),
-    Row("retention-keeps-the-newest", given={OLD: CONFIG}, args={"retention_days": 30}, changed=False, path=OLD),
+    Row("retention-keeps-the-newest", given={OLD: CONFIG}, args={"retention_days": 30}, generic=True, changed=False,
+        path=OLD),
     Row("wrong-password-refused", args={"password": "not-the-password"},
         failed=r"^cfgarchive@127\.0\.0\.1:\d+/wrong-password-refused: error_perm: 530 "),
     Row("unreachable-refused", args={"port": 9}, failed=r"^cfgarchive@127\.0\.0\.1:9/unreachable-refused: ConnectionRefusedError"),
@@ -76,14 +87,15 @@ def tree(root) -> dict:
 def test_config_archive_put(ftp_servers, row, monkeypatch):
     server = ftp_servers["servers"][0]
     directory = server["root"] / row.id
-    if row.given:
+    if row.given or row.area:
         directory.mkdir()
         for name, content in row.given.items():
             (directory / name).write_text(content)
     if row.frozen:
         monkeypatch.setattr(netlab.config_archive_put, "_now", lambda: FROZEN)
     before = tree(server["root"])
-    args = {"host": "127.0.0.1", "port": server["port"], "user": ftp_servers["user"], "password": ftp_servers["password"],
+    user = ftp_servers["generic_user" if row.generic else "user"]
+    args = {"host": "127.0.0.1", "port": server["port"], "user": user, "password": ftp_servers["password"],
             "directory": row.id, "name": NAME, "content": CONFIG, "_ansible_check_mode": row.check, **row.args}
     result = netlab.run_module(netlab.config_archive_put, args)
     after = tree(server["root"])
@@ -115,6 +127,7 @@ def test_archives_made_one_after_the_other_get_names_in_their_order(ftp_servers,
     """Twice in the same second (always: true), then twice at the very same clock reading: four files, the first
     three untouched by the later runs, and the names sort in the order they were written."""
     server = ftp_servers["servers"][0]
+    (server["root"] / "in-a-row").mkdir()
     args = {"host": "127.0.0.1", "port": server["port"], "user": ftp_servers["user"], "password": ftp_servers["password"],
             "directory": "in-a-row", "name": NAME, "always": True}
     paths = []

@@ -1,9 +1,12 @@
 """playbooks/backup_network.yml: every device's running configuration lands on BOTH archive
-servers, dated, with retention; an unchanged configuration is not stored twice. The devices
+servers, dated; nothing is deleted over FTP (each server rotates its own archive); an unchanged
+configuration is not stored twice. The devices
 are the lab's simulated IOS devices (iospeer, day-0 state).
 
-The archive servers here are two pyftpdlib servers on 127.0.0.1 (plain FTP); the vsftpd
-role (roles/ftp_archive) is tested by its own molecule scenario."""
+The archive servers here are two pyftpdlib servers on 127.0.0.1 (plain FTP) with the site account's
+rights on the role's vsftpd (no MKD, no DELE, sealed files; tests/network/conftest.py): each device's
+upload area exists, as the ftp_archive role makes it. The vsftpd role (roles/ftp_archive) is tested by
+its own molecule scenario."""
 
 from __future__ import annotations
 
@@ -40,8 +43,10 @@ def _backup(tmp_path, lab_devices, ftp, *args):
 
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory, lab_devices, ftp_servers):
+    for server in ftp_servers["servers"]:
+        for device in DEVICES:
+            (server["root"] / device).mkdir()
     primary = ftp_servers["servers"][0]["root"]
-    (primary / "sw-core").mkdir()
     for old in ("sw-core-20200101-000000.cfg", "sw-core-20200102-000000.cfg"):
         (primary / "sw-core" / old).write_text("old\n")
     (primary / "sw-core" / "notes.txt").write_text("not an archive file\n")
@@ -64,10 +69,10 @@ def test_every_device_lands_on_both_servers_dated(archived, ftp_servers, lab_dev
             assert f"hostname {host}" in text
 
 
-def test_retention_removes_old_files_and_keeps_others(archived, ftp_servers):
+def test_the_backup_deletes_nothing_each_server_rotates_its_own(archived, ftp_servers):
+    """The archive account cannot delete (vsftpd's cmds_denied): a playbook that asked would fail on the site."""
     files = _files(ftp_servers["servers"][0]["root"], "sw-core")
-    assert "sw-core-20200101-000000.cfg" not in files and "sw-core-20200102-000000.cfg" not in files
-    assert "notes.txt" in files
+    assert {"sw-core-20200101-000000.cfg", "sw-core-20200102-000000.cfg", "notes.txt"} <= set(files), files
 
 
 def test_an_unchanged_configuration_is_not_stored_again(archived, ftp_servers, lab_devices, tmp_path):

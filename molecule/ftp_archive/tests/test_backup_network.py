@@ -4,8 +4,8 @@ over FTPS, each with the controller's own account on that server, and an unchang
 is not stored twice.
 
 The playbook still takes one account for both servers (backup_network_ftp_user/_password, issue 12's
-scope): it runs once per server here, with that server's account from sitekit.core.debian_archive_targets,
-and no retention over FTP (the accounts cannot delete; each server rotates its own archive).
+scope): it runs once per server here, with that server's account from sitekit.core.debian_archive_targets.
+The playbook deletes nothing over FTP (the accounts cannot; each server rotates its own archive).
 
 The switch is a fake-switches process on 127.0.0.1 (tests/network/fakeswitch.py); the FTP
 servers are this scenario's containers on the docker bridge.
@@ -51,7 +51,6 @@ def backup(switch, tmp_path, server: str) -> dict:
     extra = {"vault_ftp_archive_password": lab_secret("ftp_archive"), "backup_network_host_key_checking": False,
              "backup_network_tls_verify": False,  # the lab certificate is self-signed
              "backup_network_ftp_user": user, "backup_network_ftp_password": lab_secret(secret),
-             "backup_network_retention_days": 0,
              "backup_network_servers": [{"role": server, "address": container_ip(server), "port": 21}]}
     (tmp_path / "extra.json").write_text(json.dumps(extra))
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}

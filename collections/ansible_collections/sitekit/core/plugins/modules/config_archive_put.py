@@ -62,7 +62,9 @@ options:
     type: str
     required: true
   retention_days:
-    description: Delete this device's files older than this many days, the newest always kept; V(0) keeps all.
+    description:
+      - Delete this device's files older than this many days, the newest always kept; V(0) keeps all.
+      - The sitekit archive servers (role ftp_archive) refuse deletion and rotate their own archive; leave it V(0) there.
     type: int
     default: 0
   always:
@@ -99,8 +101,9 @@ EXAMPLES = r"""
     directory: "{{ inventory_hostname }}"
     name: "{{ inventory_hostname }}"
     content: "{{ running.running_config }}"
-    retention_days: 90
   delegate_to: localhost
+# The site's vsftpd (role ftp_archive) denies DELE and MKD: its own timer rotates the archive and the role
+# makes each device's directory. retention_days is for an archive account that may delete.
 """
 
 RETURN = r"""
@@ -219,10 +222,10 @@ def main():
                 keep = max(existing)[1] if existing else None
                 for stamp, f in existing:
                     if stamp < limit and f != keep:
+                        if not module.check_mode:
+                            ftp.delete(f)  # an account that may not delete fails here, reporting what it did
                         result["deleted"].append(f"{p['directory']}/{f}")
                         result["changed"] = True
-                        if not module.check_mode:
-                            ftp.delete(f)
         finally:
             try:
                 ftp.quit()
