@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 from sitekit_paths import REPO
@@ -24,6 +25,12 @@ class Corpus:
     def __init__(self, scratch: Path):
         self.scratch = scratch
         self._done: dict[str, tuple[Path, tuple[Problem, ...]]] = {}
+        self._sites: dict[str, Site] = {}
+
+    def site(self, case: dict) -> Site:
+        """The loaded and validated site of the case's copy (read-only: the pack tests render it)."""
+        self.validated(case)
+        return self._sites[case["id"]]
 
     def validated(self, case: dict) -> tuple[Path, tuple[Problem, ...]]:
         """(the inventory copy, its problems), validated as ``make validate`` would: with the case's vault
@@ -36,6 +43,7 @@ class Corpus:
                 secret = root / "vault-password"
                 secret.write_text(case["vault_password"] + "\n")
                 kwargs["vault_password_file"] = str(secret)
-            problems = validate(load_site(str(inventory), **kwargs), strict=bool(case.get("strict")))
-            self._done[case["id"]] = (inventory, tuple(problems))
+            site = load_site(str(inventory), **kwargs)
+            problems = validate(site, strict=bool(case.get("strict")))
+            self._done[case["id"]], self._sites[case["id"]] = (inventory, tuple(problems)), site
         return self._done[case["id"]]
