@@ -27,12 +27,13 @@ $(STAMP): requirements-runtime.txt requirements-dev.txt requirements-nodeps.txt
 test: setup ## the whole test suite (what .ci/run calls)
 	tools/run-tests.sh
 
-# Unit tests run on every core (pytest-xdist; UNIT_WORKERS=0 runs them in this process). Tests are dealt one by
-# one: --dist loadgroup would keep a module's costly fixture on one worker, but pytest-xdist 3.8 cannot rename
-# node ids under pytest 9 (Node.nodeid is read-only), so its groups are silently ignored.
+# Unit tests run on every core (pytest-xdist; UNIT_WORKERS=0 runs them in this process), dealt file by file
+# (--dist loadfile): a module's costly fixture (one ansible-playbook run rendering a tier's templates) runs
+# once, and tests/conftest.py keeps files that share a session cache on one worker. (--dist loadgroup cannot
+# be used: pytest-xdist 3.8 cannot rename node ids under pytest 9, so its groups are silently ignored.)
 UNIT_WORKERS ?= auto
 unit: setup ## every test that needs no container, simulator or peer (pytest -m unit, on every core)
-	$(BIN)/pytest -q -p no:cacheprovider -m unit -n $(UNIT_WORKERS) tests
+	$(BIN)/pytest -q -p no:cacheprovider -m unit -n $(UNIT_WORKERS) $(if $(filter 0,$(UNIT_WORKERS)),,--dist loadfile) tests
 
 lint: setup ## ansible-lint (production profile), yamllint, ruff, actionlint (GitHub workflows)
 	$(BIN)/yamllint --strict .

@@ -17,6 +17,14 @@ def rcr_site():
     return sites.site("inventories/rcr")
 
 
+@pytest.fixture(scope="session")
+def broken_corpus(tmp_path_factory):
+    """The corpus of broken inventories, each case written and validated once (tests/validation/corpus.py)."""
+    from validation.corpus import Corpus
+
+    return Corpus(tmp_path_factory.mktemp("broken-corpus"))
+
+
 NOT_UNIT = ("integration", "molecule", "windows_real")
 # Fixtures that start a server process: a test using one (directly or through another fixture) is an
 # integration test, whatever its module says (tests/glpi: the stand-in's database is a private mariadbd).
@@ -31,3 +39,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.integration)
         if not any(item.get_closest_marker(name) for name in NOT_UNIT):
             item.add_marker(pytest.mark.unit)
+
+
+# Test files that share a costly session cache, dealt to one xdist worker together (`--dist loadfile`):
+# the broken-inventory corpus is validated once for both (tests/validation/corpus.py).
+SHARED_SCOPES = {"tests/docs/test_pack_broken_inventories.py": "tests/unit/test_validation_corpus.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` keeps each file on one worker (its module fixtures run once) and the files of
+    SHARED_SCOPES together. (``--dist loadgroup`` cannot be used: xdist 3.8 marks groups by renaming node
+    ids, which pytest 9 forbids, so it silently deals tests one by one.)"""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SHARED_SCOPES.get(scope, scope)
+
+    return SharedFileScheduling(config, log)

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from sitekit_paths import REPO
 
-PLAY = """---
-- name: Render the Debian roles' files
+# One play per (group, role, template); all of an inventory's plays in one ansible-playbook run (each run
+# costs ~2 s of CPU before its first task), rendered once per module.
+PLAY = """
+- name: Render {role}/{template}
   hosts: "{group}"
   connection: local
   gather_facts: false
@@ -33,12 +35,21 @@ PLAY = """---
         dest: "{out}/{{{{ inventory_hostname }}}}-{template}"
         mode: "0600"
 """
+RENDERS = {  # inventory -> (group, role, template) rendered from it
+    "inventories/rcr": [("squid", "squid", "squid.conf.j2"), ("glpi", "nftables", "host.nft.j2"),
+                        ("ftp_archive", "nftables", "host.nft.j2"), ("squid", "nftables", "host.nft.j2")],
+    "inventories/lab": [("squid", "squid", "squid.conf.j2"), ("ftp_archive", "ftp_archive", "config-archive-rotate.sh.j2")],
+}
 
 
-def render(tmp_path: Path, inventory: str, group: str, role: str, template: str) -> dict[str, str]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
+def render_all(tmp_path: Path, inventory: str, renders: list[tuple[str, str, str]]) -> dict[tuple[str, str], dict[str, str]]:
+    """{(role, template): {host: text}} for every render of ``inventory``, in one ansible-playbook run."""
+    for _, role, _ in renders:
+        (tmp_path / role).mkdir(parents=True, exist_ok=True)
     playbook = tmp_path / "render.yml"
-    playbook.write_text(PLAY.format(group=group, repo=REPO, role=role, template=template, out=tmp_path))
+    plays = [PLAY.format(group=group, repo=REPO, role=role, template=template, out=tmp_path / role)
+             for group, role, template in renders]
+    playbook.write_text("---" + "".join(plays))
     # The rcr secrets are the committed placeholders, encrypted with the README's example vault password.
     vault = tmp_path / "vault-password"
     vault.write_text("sitekit-example-vault\n")
@@ -56,7 +67,15 @@ def render(tmp_path: Path, inventory: str, group: str, role: str, template: str)
         timeout=300,
     )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    return {p.name.split("-" + template)[0]: p.read_text() for p in tmp_path.glob(f"*-{template}")}
+    return {(role, template): {p.name.split("-" + template)[0]: p.read_text()
+                               for p in (tmp_path / role).glob(f"*-{template}")}
+            for _, role, template in renders}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, dict[tuple[str, str], dict[str, str]]]:
+    return {inventory: render_all(tmp_path_factory.mktemp("render"), inventory, renders)
+            for inventory, renders in RENDERS.items()}
 
 
 def acl(conf: str, name: str) -> list[str]:
@@ -80,8 +99,8 @@ ACCESS_ORDER = ["http_access deny !site_clients", "http_access deny blocked_doma
     ],
 )
 @pytest.mark.requirement("SPEC-4-squid", "SPEC-5-vendor-access")
-def test_squid_conf_from_the_site_model(tmp_path, inventory, subnets, internal):
-    conf = render(tmp_path, inventory, "squid", "squid", "squid.conf.j2")["proxy01"]
+def test_squid_conf_from_the_site_model(rendered, inventory, subnets, internal):
+    conf = rendered[inventory]["squid", "squid.conf.j2"]["proxy01"]
     # servers + clients VLANs (site_proxy.allowed_vlan_roles), never the management VLAN 20.
     assert acl(conf, "site_clients") == subnets
     # Vendor domains exactly as declared (get.teamviewer.com is that name, not .teamviewer.com).
@@ -95,22 +114,21 @@ def test_squid_conf_from_the_site_model(tmp_path, inventory, subnets, internal):
     assert "%[un" in conf  # the user's name in every access log line
 
 
-def test_squid_authenticates_domain_users_on_the_site_and_local_users_in_the_lab(tmp_path):
-    site = render(tmp_path / "rcr", "inventories/rcr", "squid", "squid", "squid.conf.j2")["proxy01"]
+def test_squid_authenticates_domain_users_on_the_site_and_local_users_in_the_lab(rendered):
+    site = rendered["inventories/rcr"]["squid", "squid.conf.j2"]["proxy01"]
     helper = next(line for line in site.splitlines() if line.startswith("auth_param basic program"))
     assert "/usr/lib/squid/basic_ldap_auth -v 3 -ZZ" in helper
     assert '-b "DC=rcr,DC=local"' in helper
     assert '-D "CN=svc-proxy,OU=Comptes de service,OU=RCR,DC=rcr,DC=local" -W /etc/squid/ldap-bind.secret' in helper
     assert '-H "ldap://10.0.10.21 ldap://10.0.10.22"' in helper  # the domain controllers
     assert "CHANGE_ME" not in site  # the bind password is in its own file, never in squid.conf
-    lab = render(tmp_path / "lab", "inventories/lab", "squid", "squid", "squid.conf.j2")["proxy01"]
+    lab = rendered["inventories/lab"]["squid", "squid.conf.j2"]["proxy01"]
     assert "auth_param basic program /usr/lib/squid/basic_ncsa_auth /etc/squid/users.passwd" in lab
 
 
 @pytest.mark.parametrize("host", ["glpi01", "ftp01", "ftp02", "proxy01"])
-def test_host_firewall_rendered_from_the_model(tmp_path, host):
-    group = {"glpi01": "glpi", "ftp01": "ftp_archive", "ftp02": "ftp_archive", "proxy01": "squid"}[host]
-    nft = render(tmp_path, "inventories/rcr", group, "nftables", "host.nft.j2")[host]
+def test_host_firewall_rendered_from_the_model(rendered, host):
+    nft = rendered["inventories/rcr"]["nftables", "host.nft.j2"][host]
     assert "type filter hook input priority filter; policy drop;" in nft
     assert "flush ruleset" not in nft  # other tables (Docker's, an operator's) stay
     assert 'ip saddr { 10.0.20.0/24, 10.0.30.0/24 } tcp dport { 22 } accept comment "ssh"' in nft
@@ -120,9 +138,9 @@ def test_host_firewall_rendered_from_the_model(tmp_path, host):
         assert 'tcp dport { 2121 } ct helper set "ftp-relay"' in nft
 
 
-def test_rotation_keeps_recent_files_and_the_newest_of_each_device(tmp_path):
+def test_rotation_keeps_recent_files_and_the_newest_of_each_device(rendered, tmp_path):
     root = tmp_path / "archive"
-    script = render(tmp_path, "inventories/lab", "ftp_archive", "ftp_archive", "config-archive-rotate.sh.j2")
+    script = rendered["inventories/lab"]["ftp_archive", "config-archive-rotate.sh.j2"]
     text = next(iter(script.values())).replace("root=/srv/config-archive", f"root={root}")
     day = 86400
     files = {"sw-core/old.cfg": 30, "sw-core/new.cfg": 1, "rt-01/ancient.cfg": 400, "rt-01/older.cfg": 500}

@@ -51,10 +51,22 @@ def run(tmp_path: Path, *extra: str, env_extra: dict | None = None) -> subproces
     return subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("check", [False, True])
-def test_one_journal_line_per_run_with_every_field(tmp_path, check):
-    out = run(tmp_path, "--diff", *(["--check"] if check else []))
+@pytest.fixture(scope="module")
+def applied_diff_run(tmp_path_factory) -> Path:
+    """One applied ``--diff`` run that writes the journal and the HTML report (two tests read it)."""
+    tmp_path = tmp_path_factory.mktemp("diff-run")
+    out = run(tmp_path, "--diff", env_extra={"SITEKIT_REPORT_HTML": str(tmp_path / "report.html")})
     assert out.returncode == 4, out.stdout + out.stderr
+    return tmp_path
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_one_journal_line_per_run_with_every_field(request, tmp_path, check):
+    if check:
+        out = run(tmp_path, "--diff", "--check")
+        assert out.returncode == 4, out.stdout + out.stderr
+    else:
+        tmp_path = request.getfixturevalue("applied_diff_run")
     [record] = journal.read(tmp_path / "journal")
     assert set(record) >= FIELDS
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["when"]) and "@" in record["who"]
@@ -95,10 +107,8 @@ def test_default_journal_is_beside_the_ansible_cfg(monkeypatch):
     assert "/journal/" in (REPO / ".gitignore").read_text().split()
 
 
-def test_html_report_shows_each_changed_or_failed_task_with_its_diff(tmp_path):
-    report = tmp_path / "report.html"
-    run(tmp_path, "--diff", env_extra={"SITEKIT_REPORT_HTML": str(report)})
-    page = report.read_text()
+def test_html_report_shows_each_changed_or_failed_task_with_its_diff(applied_diff_run):
+    page = (applied_diff_run / "report.html").read_text()
     assert "CHANGED here: Write the marker" in page and "UNREACHABLE away: Ping it" in page
     assert "+x" in page  # the diff itself
 

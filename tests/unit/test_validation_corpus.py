@@ -14,14 +14,8 @@ from collections import Counter
 
 import pytest
 import sites
-import yaml
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
-from sitekit_paths import REPO
-from validation.mutate import apply_case
+from validation.corpus import CASES as CORPUS
 
-CORPUS = yaml.safe_load((REPO / "tests/validation/broken_inventories.yml").read_text())["cases"]
-RCR = REPO / "inventories/rcr"
 CLASSES = {
     "site-values": "a site value set outside group_vars/all, or one variable written in two places",
     "inventory": "how the inventory is written: tiers, groups, files Ansible never reads",
@@ -54,19 +48,9 @@ def test_reference_inventory_is_clean():
     assert [str(p) for p in sites.problems("inventories/rcr") if p.severity == "error"] == []
 
 
-def _validate(case: dict, tmp_path):
-    inventory = apply_case(RCR, tmp_path / "inv", case)
-    kwargs = {}
-    if "vault_password" in case:
-        secret = tmp_path / "vault-password"
-        secret.write_text(case["vault_password"] + "\n")
-        kwargs["vault_password_file"] = str(secret)
-    return inventory, validate(load_site(inventory, **kwargs), strict=bool(case.get("strict")))
-
-
 @pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
-def test_broken_inventory_is_refused(case, tmp_path):
-    inventory, problems = _validate(case, tmp_path)
+def test_broken_inventory_is_refused(case, broken_corpus):
+    inventory, problems = broken_corpus.validated(case)
     lines = [str(p) for p in problems]
     shown = "\n".join(lines)
     severity = case.get("severity", "error")

@@ -28,6 +28,10 @@ def pages(ctx: Context) -> list[Page]:
 
 def build(inventory: str, out: Path, journal_dir: Path | None = None) -> list[Path]:
     """Write the pack of ``inventory`` into ``out``; returns the files written."""
-    ctx = Context.load(inventory, journal_dir)
-    footer = f"sitekit auditor's pack — inventory {inventory} — generated from the site model; do not edit by hand"
+    return write_pack(Context.load(inventory, journal_dir), out)
+
+
+def write_pack(ctx: Context, out: Path) -> list[Path]:
+    """Write the pack of a loaded and validated site (``Context.load``) into ``out``."""
+    footer = f"sitekit auditor's pack — inventory {ctx.inventory} — generated from the site model; do not edit by hand"
     return write_site(pages(ctx), out, f"Site {ctx.name}", footer)

@@ -12,6 +12,7 @@ Markers (docs/requirements.yml says the same to whoever adds one):
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -93,15 +94,26 @@ def _requirement_calls(node: ast.AST) -> list[str]:
 def marked_tests(repo: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for path in sorted((repo / "tests").rglob("test_*.py")):
-        tree = ast.parse(path.read_text(errors="replace"))
         rel = str(path.relative_to(repo))
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets):
-                _add(out, _requirement_calls(node.value), rel)
-            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                for deco in node.decorator_list:
-                    _add(out, _requirement_calls(deco), f"{rel}::{node.name}")
+        stat = path.stat()
+        for name, ids in _file_test_markers(str(path), stat.st_mtime_ns, stat.st_size):
+            _add(out, list(ids), rel if name is None else f"{rel}::{name}")
     return out
+
+
+@functools.cache
+def _file_test_markers(path: str, mtime_ns: int, size: int) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    """(test name or None for the module, requirement ids) of one test file. Parsing is most of a pack's
+    build time: one process building several packs (the test suite) parses each file once, and the key
+    (path, modification time, size) makes an edited file parsed again."""
+    tree = ast.parse(Path(path).read_text(errors="replace"))
+    found: list[tuple[str | None, tuple[str, ...]]] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets):
+            found.append((None, tuple(_requirement_calls(node.value))))
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            found += [(node.name, tuple(_requirement_calls(deco))) for deco in node.decorator_list]
+    return tuple(found)
 
 
 def catalogue(repo: Path) -> list[dict]:
