@@ -80,3 +80,32 @@ def test_the_containers_are_reached_by_name_as_root(molecule_config):
         assert (hostvars["ansible_connection"], hostvars["ansible_user"], hostvars["ansible_become"]) == (
             "community.docker.docker", "root", False), platform["name"]
         assert hostvars["ansible_host"] == "{{ inventory_hostname }}"
+
+
+def prepare_plays(scenario: str) -> list[dict]:
+    """The plays of a scenario's prepare.yml, imported playbooks inlined."""
+    import yaml
+
+    plays = []
+    for play in yaml.safe_load((REPO / "molecule" / scenario / "prepare.yml").read_text()):
+        target = play.get("ansible.builtin.import_playbook") or play.get("import_playbook")
+        plays += yaml.safe_load((REPO / "molecule" / scenario / target).read_text()) if target else [play]
+    return plays
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_prepare_installs_no_package_on_the_converged_hosts(scenario):
+    """The first converge starts from the base image with package lists fetched: the roles install their packages
+    themselves, so the first-converge figures (bench/debian_roles.py) count the role's own work. Helper containers
+    (an FTP origin) may get theirs."""
+    import yaml
+
+    converged = {play["hosts"] for play in yaml.safe_load((REPO / "molecule" / scenario / "converge.yml").read_text())}
+    installs = [
+        f"{play['name']}: {task['name']}"
+        for play in prepare_plays(scenario) if play["hosts"] in converged | {"molecule"}
+        for task in play.get("tasks", [])
+        for module in ("ansible.builtin.apt", "ansible.builtin.package", "apt", "package") if module in task
+        and task[module].get("name")
+    ]
+    assert installs == []
