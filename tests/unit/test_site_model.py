@@ -72,6 +72,27 @@ def test_from_hostvars_matches_the_loader(site):
     assert set(again.vms) == set(site.vms)
 
 
+
+class CountingHostvars(dict):
+    """hostvars that count lookups: in a play each one computes every variable of that host."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.reads = 0
+
+    def __getitem__(self, name):
+        self.reads += 1
+        return super().__getitem__(name)
+
+
+def test_from_hostvars_reads_no_host_when_no_key_is_asked(site):
+    """network_devices needs the groups only: it used to compute every host's variables on each evaluation."""
+    hostvars = CountingHostvars({name: {**site.vars, **host.vars} for name, host in site.hosts.items()})
+    devices = Site.from_hostvars(hostvars, site.groups, site_keys=(), host_keys=())
+    assert hostvars.reads == 0 and set(devices.hosts) == set(site.hosts)
+    Site.from_hostvars(hostvars, site.groups, site_keys=("site_vlans",), host_keys=("site_ip",))
+    assert hostvars.reads == len(site.hosts) + 1
+
 # Every rule validation runs, by tier, in the order problems are listed (registry.ORDER). A rule added,
 # removed, renamed or moved to another tier changes this table on purpose.
 RULES_BY_TIER = {

@@ -122,3 +122,14 @@ def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_pat
     assert done.returncode == 0, done.stdout + done.stderr
     done, reached = isolated(tmp_path, "ansible-playbook", broken, ["-i", str(overlay), "playbooks/site.yml", "--limit", "pve1"])
     assert done.returncode != 0 and PROBLEM in done.stderr and reached == []
+
+
+def test_the_gate_leaves_ansible_version_to_ansible(tmp_path):
+    """The gate loads the site before ansible-playbook's own VariableManager; ansible-core keeps the first options
+    vars of the process, so the site loader must give the version too, else ansible_version is 'Unknown' for the
+    whole run (molecule-plugins' docker create/destroy playbooks read ansible_version.full)."""
+    playbook = tmp_path / "version.yml"
+    playbook.write_text("- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+                        "    - ansible.builtin.assert:\n        that: ansible_version.full is version('2.0', '>=')\n")
+    done, _ = isolated(tmp_path, "ansible-playbook", REPO / "inventories/lab", [str(playbook)])
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

@@ -57,6 +57,7 @@ def load_site(inventory_dir: str, vault_password_file: str | None = None, vault_
 
 def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: Any) -> Site:
     _collection_finder()
+    from ansible.cli import CLI
     from ansible.inventory.manager import InventoryManager
     from ansible.vars.manager import VariableManager
 
@@ -69,7 +70,10 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     with DisplayCapture(loader) as captured:
         inventory = InventoryManager(loader=loader, sources=[inventory_dir])
         check_inventory_sources(inventory, loader, inventory_dir, captured)
-        variables = VariableManager(loader=loader, inventory=inventory)
+        # With the version: ansible-core caches the first options vars of the process (load_options_vars), and
+        # the gate loads the site before ansible-playbook's own VariableManager: without it, ansible_version
+        # would be 'Unknown' for the whole run (molecule-plugins' docker playbooks read ansible_version.full).
+        variables = VariableManager(loader=loader, inventory=inventory, version_info=CLI.version_info(gitinfo=False))
         site_vars = {k: v for k, v in variables.get_vars(host=inventory.localhost, include_hostvars=False).items()
                      if not k.startswith("ansible_") and k not in HOST_KEYS and k not in _MAGIC}
         hosts = {}

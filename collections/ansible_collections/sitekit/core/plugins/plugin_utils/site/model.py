@@ -67,10 +67,11 @@ class Site:
         hosts = {}
         site_vars: dict = {}
         for name in names:
-            hv = hostvars[name]
+            # hostvars[name] computes every variable of that host: only when a host key is asked for.
+            hv = hostvars[name] if host_keys else {}
             own = {k: hv[k] for k in host_keys if k in hv}
             hosts[name] = Host(name, own, sorted(g for g, members in groups.items() if name in members and g != "all"))
-        if names:
+        if names and (site_keys is None or site_keys):
             first = hostvars[names[0]]
             keys = site_keys if site_keys is not None else [
                 k for k in first if (k.startswith("site_") or k.startswith("vault_")) and k not in HOST_KEYS]
