@@ -19,7 +19,7 @@ import sites
 import yaml
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
 from sitekit_paths import REPO
-from test_no_site_literals import _pattern, site_literals
+from test_no_site_literals import rcr_facts_in
 
 SCENARIO = REPO / "molecule/windows"
 INVENTORY = SCENARIO / "inventory"
@@ -45,13 +45,7 @@ def test_the_scenario_site_holds_no_fact_of_the_customer():
     """Its own name, domain, OUs, addresses and mail, never rcr's. Host names follow the toolkit's naming
     (the platforms of molecule.yml, the CI cluster's node names) and the Cegid vendor's domains are the
     product's (seed 000): both are shared by every site."""
-    rcr = sites.site("inventories/rcr")
-    shared = set(rcr.hosts) | set((rcr.vars.get("site_cegid") or {}).get("vendor_domains") or [])
-    literals = site_literals("inventories/rcr") - shared
-    hits = [f"{path.relative_to(REPO)}:{n}: {literal!r}"
-            for path in sorted(INVENTORY.rglob("*.yml"))
-            for n, line in enumerate(path.read_text().splitlines(), 1)
-            for literal in sorted(literals) if _pattern(literal).search(line)]
+    hits = rcr_facts_in(INVENTORY)
     assert not hits, "\n".join(hits)
 
 

@@ -65,6 +65,18 @@ def _pattern(literal: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])")
 
 
+def rcr_facts_in(directory) -> list[str]:
+    """The customer's facts (rcr's) written in another site's inventory, as ``file:line: literal``. Host names and
+    the Cegid vendor's domains are shared by every site, so they are not counted."""
+    rcr = sites.site("inventories/rcr")
+    shared = set(rcr.hosts) | set((rcr.vars.get("site_cegid") or {}).get("vendor_domains") or [])
+    literals = site_literals("inventories/rcr") - shared
+    return [f"{path.relative_to(REPO)}:{n}: {literal!r}"
+            for path in sorted(directory.rglob("*.yml"))
+            for n, line in enumerate(path.read_text().splitlines(), 1)
+            for literal in sorted(literals) if _pattern(literal).search(line)]
+
+
 def scanned_files():
     for root in SCANNED:
         for path in sorted(root.rglob("*")):

@@ -14,7 +14,7 @@ import pytest
 import sites
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
 from sitekit_paths import REPO
-from test_no_site_literals import _pattern, site_literals
+from test_no_site_literals import rcr_facts_in
 
 CI = REPO / "tests/windows/ci"
 INVENTORY = CI / "inventory"
@@ -57,11 +57,5 @@ def test_the_runner_is_the_only_host_the_job_converges():
 def test_the_windows_ci_site_holds_no_fact_of_the_customer():
     """Its own name, domain, OUs and addresses, never rcr's (host names and the Cegid vendor's domains are shared
     by every site)."""
-    rcr = sites.site("inventories/rcr")
-    shared = set(rcr.hosts) | set((rcr.vars.get("site_cegid") or {}).get("vendor_domains") or [])
-    literals = site_literals("inventories/rcr") - shared
-    hits = [f"{path.relative_to(REPO)}:{n}: {literal!r}"
-            for path in sorted(INVENTORY.rglob("*.yml"))
-            for n, line in enumerate(path.read_text().splitlines(), 1)
-            for literal in sorted(literals) if _pattern(literal).search(line)]
+    hits = rcr_facts_in(INVENTORY)
     assert not hits, "\n".join(hits)
