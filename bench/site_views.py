@@ -35,7 +35,7 @@ DUMMY_SECRETS = {  # the network tests' placeholders (tests/network/netlab.py): 
 
 def _converge(net, pve, deb, hv: dict, groups: dict, debian_hosts: list[str]) -> dict:
     """The filters' calls of a converge, as a play makes them."""
-    deb._CACHE.clear()  # one model per play, as in a play
+    deb._MODELS.clear()  # one model per play, as in a play
     return {"network": {h: net.network_intent(hv, groups, h) for h in net.network_devices(hv, groups)},
             "proxmox": pve.pve_desired(hv, groups),
             "debian": {h: deb.debian_firewall(hv, groups, h) for h in debian_hosts}

@@ -99,11 +99,11 @@ def windows_view_vars(inventory: str) -> dict:
         changed = {h: {**v, "site_windows": {**v["site_windows"], "sql": {**v["site_windows"]["sql"],
                                                                           "service_account": account}}}
                    for h, v in hv.items()}
-        wf._CACHE.clear()
+        wf._MODELS.clear()
         out[f"windows_sql {account['kind']}"] = {h: [wf.windows_sql_service_account(changed, groups, h),
                                                      wf.windows_sql_setup(changed, groups, h),
                                                      wf.windows_sql_share(changed, groups, h)] for h in sql}
-    wf._CACHE.clear()
+    wf._MODELS.clear()
     view = proxmox_filters.maintenance_now
     try:
         out["pve_maintenance_now"] = {}

@@ -14,24 +14,19 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import debian
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.play_cache import PlayModels
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 # The site variables the Debian views read (values are templated only when a view reads them).
 SITE_VARS = ("site_domain", "site_vlans", "site_glbp", "site_infra", "site_security", "site_glpi", "site_proxy",
              "site_config_archive", "site_cegid", "site_windows", "vault_ftp_archive_password")
-_CACHE: list = []  # [(hostvars, groups snapshot, Site)]: one model per play, not one per filter call
+_MODELS = PlayModels(SITE_VARS)  # one model per play, not one per filter call
 
 
 def _site(hostvars, groups) -> Site:
-    snapshot = {g: tuple(m) for g, m in groups.items()}
-    for cached_hostvars, cached_groups, cached_site in _CACHE:
-        if cached_hostvars is hostvars and cached_groups == snapshot:
-            return cached_site
-    site = Site.from_hostvars(hostvars, groups, site_keys=SITE_VARS, host_keys=HOST_KEYS)
-    _CACHE[:] = [(hostvars, snapshot, site)]
-    return site
+    return _MODELS.site(hostvars, groups)
 
 
 def _call(func, *args, **kwargs):

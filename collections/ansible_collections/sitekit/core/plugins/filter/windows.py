@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import windows as sw
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.play_cache import PlayModels
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
@@ -22,21 +23,11 @@ SITE_VARS = ("site_domain", "site_netbios", "site_timezone", "site_infra", "site
              "site_cegid_firewall", "site_windows", "site_maintenance_windows", "site_client_shutdown_time")
 
 
-_CACHE: list = []  # [(hostvars, groups snapshot, Site)]: one model per play, not one per filter call
+_MODELS = PlayModels(SITE_VARS)  # one model per play, not one per filter call
 
 
 def _site(hostvars, groups) -> Site:
-    snapshot = {g: tuple(m) for g, m in groups.items()}
-    for cached_hostvars, cached_groups, cached_site in _CACHE:
-        if cached_hostvars is hostvars and cached_groups == snapshot:
-            return cached_site
-    site = _build_site(hostvars, groups)
-    _CACHE[:] = [(hostvars, snapshot, site)]
-    return site
-
-
-def _build_site(hostvars, groups) -> Site:
-    return Site.from_hostvars(hostvars, groups, site_keys=SITE_VARS, host_keys=HOST_KEYS)
+    return _MODELS.site(hostvars, groups)
 
 
 def _call(func, *args):
