@@ -1,7 +1,7 @@
 """Run the pve_* modules in-process against a simulator (tests and bench share this).
 
 ``converge(sim, desired)`` runs what the proxmox_* roles run, in the same order:
-cluster info, storage, backup job, VMs, HA placement.
+storage, backup job, VMs, HA placement (pve_ha reads the members for its vote check itself).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def ha_args(desired: dict, **extra) -> dict:
 def converge(sim, desired: dict, check: bool = False, reboot_pending: bool = False) -> dict:
     """The API part of playbooks/proxmox.yml, module by module; returns each module's result.
     ``reboot_pending``: what the proxmox_vms role passes inside a maintenance window."""
-    results = {"info": run(sim, "pve_cluster_info", {}, check)}
+    results = {}
     results["storage"] = run(sim, "pve_storage", {"storages": desired["storages"]}, check)
     results["backup"] = run(sim, "pve_backup_job", {"jobs": desired["backup_jobs"]}, check)
     results["vms"] = run(sim, "pve_vms", {"vms": desired["vms"], "reboot_pending": reboot_pending}, check)

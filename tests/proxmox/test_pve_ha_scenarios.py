@@ -28,6 +28,11 @@ def pve1_rule_moved(sim, desired, args, module):
     sim.cluster.ha_rules["sitekit-pve1"]["nodes"] = "pve3"
 
 
+def third_node_gone(sim, desired, args, module):
+    """The cluster has two members left (pve3 removed with pvecm delnode)."""
+    sim.cluster.nodes.remove("pve3")
+
+
 def created_9(desired: dict) -> dict:
     return {"POST /cluster/ha/resources": len(desired["ha_resources"]), "POST /cluster/ha/rules": len(desired["ha_rules"])}
 
@@ -59,6 +64,15 @@ ROWS = [
         failed=r"^PVE 9 replaces HA groups by HA rules", writes=NO_WRITE),
     Row("rules-on-pve8-refused", lambda d: ha_args(d, mode="rules"), given=(vms_present,), version=8,
         failed=r"^HA rules need PVE 9; this cluster runs 8\.", writes=NO_WRITE),
+    # the vote rule (module_utils/pve_pvecm.py ha_votes, as validation applies it): refused before any write
+    Row("two-nodes-refused", ha, given=(vms_present, third_node_gone), failed=r"^HA refused: 2 node\(s\) and no "
+        r"voting QDevice = 2 vote\(s\); HA needs 3$", writes=NO_WRITE),
+    Row("two-nodes-refused-check", ha, given=(vms_present, third_node_gone), check=True,
+        failed=r"^HA refused: 2 node\(s\)", writes=NO_WRITE),
+    Row("two-nodes-and-qdevice-accepted", lambda d: ha_args(d, qdevice=True),
+        given=(vms_present, applied, third_node_gone), changed=False, writes=NO_WRITE),
+    Row("no-resources-no-vote-check", lambda d: {"resources": []}, given=(third_node_gone,), changed=False,
+        writes=NO_WRITE),
 ]
 
 

@@ -11,7 +11,8 @@ description:
     (filter P(sitekit.core.pve_desired#filter) - C(ha_groups), C(ha_rules), C(ha_resources)) and reads the PVE
     major version from C(/version) to apply the groups (PVE 8) or the rules (PVE 9). It computes nothing
     of the placement itself.
-  - Reads C(/version), C(/cluster/ha/resources) and either C(/cluster/ha/groups) (groups mode) or
+  - Reads C(/version), C(/cluster/status) (member count for the vote check, when O(resources) are declared),
+    C(/cluster/ha/resources) and either C(/cluster/ha/groups) (groups mode) or
     C(/cluster/ha/rules) (rules mode) once, and compares locally - C(nodes) and rule C(resources) as sets,
     C(strict), C(restricted), C(nofailback) and C(disable) as flags, the rest as text.
   - Groups mode - creates and updates the declared groups, then creates and updates the resources (C(group)
@@ -68,6 +69,14 @@ options:
     type: str
     choices: [auto, groups, rules]
     default: auto
+  qdevice:
+    description:
+      - A QDevice is declared for the cluster (C(site_proxmox.qdevice)); it counts as one vote.
+      - With declared O(resources), the module first counts the member nodes in C(/cluster/status) and
+        refuses HA below 3 votes, before any write (the vote rule of C(module_utils/pve_pvecm.py) C(ha_votes),
+        the one validation applies to the declared nodes).
+    type: bool
+    default: false
   purge:
     description:
       - Remove the C(<prefix>-*) groups (groups mode) or rules (rules mode) that are not declared, the
@@ -132,6 +141,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_list,
     pve_argument_spec,
 )
+from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_votes  # noqa: E402
 
 
 def _set(v):
@@ -218,6 +228,7 @@ def main():
                 resources=dict(type="list", elements="dict", required=True),
                 prefix=dict(type="str", default="sitekit"),
                 mode=dict(type="str", choices=["auto", "groups", "rules"], default="auto"),
+                qdevice=dict(type="bool", default=False),
                 purge=dict(type="bool", default=True))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
@@ -229,6 +240,11 @@ def main():
         module.fail_json(msg="PVE 9 replaces HA groups by HA rules (groups are refused once migrated): use mode rules or auto")
     if mode == "rules" and major < 9:
         module.fail_json(msg=f"HA rules need PVE 9; this cluster runs {client.version().get('version')}")
+    if module.params["resources"]:
+        members = [s["name"] for s in client.get("cluster/status") if s.get("type") == "node"]
+        allowed, reason = ha_votes(len(members), 1 if module.params["qdevice"] else 0)
+        if not allowed:
+            module.fail_json(msg=reason, nodes=sorted(members))
     actions, calls, before, after = [], [], {}, {}
 
     resources = {r["sid"]: r for r in client.get("cluster/ha/resources")}
