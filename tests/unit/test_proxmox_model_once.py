@@ -31,7 +31,8 @@ def render(tmp_path):
 
     def _render(template: str, **facts) -> tuple[dict, bool]:
         # proxmox_api as the play declares it, lazily: evaluating it leaves a mark (the pipe lookup)
-        api = "{{ {'api_host': lookup('ansible.builtin.pipe', %s)} }}" % repr(f"touch {shlex.quote(str(marker))}; echo from-model")
+        command = repr(f"touch {shlex.quote(str(marker))}; echo from-model")
+        api = "{{ {'api_host': lookup('ansible.builtin.pipe', " + command + ")} }}"
         variables = {"proxmox_api": trust_as_template(api), "proxmox_api_secret": "placeholder", **facts}
         out = Templar(variables=variables).template(trust_as_template(template))
         return out, marker.exists()
