@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import netlab
 import pytest
-from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh
+from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh, ios_vlans
 from iospeer import hashes
 from iospeer.render import config_lines
 
@@ -181,6 +181,29 @@ def test_an_operator_built_wan_is_untouched(lab_site, lab_configs):
         assert [x for x in peer.running_config().splitlines() if WAN.search(x) or x.startswith("interface Gi")] == \
             wan_before
         assert result["applied"] and netlab.push(peer, lab_configs["rt-01"], check=True)["commands"] == []
+    finally:
+        peer.stop()
+
+
+def _long_trunks(text: str) -> str:
+    """Every trunk also allows VLANs 1000-1294 by steps of 7: a list IOS prints on a first line and
+    ``switchport trunk allowed vlan add`` lines (iospeer/render.py allowed_lines)."""
+    extra = set(range(1000, 1300, 7))
+    return re.sub(r"^( switchport trunk allowed vlan )(\S+)$",
+                  lambda m: m.group(1) + ios_vlans.vlan_list(ios_vlans.vlan_ids(m.group(2)) | extra), text, flags=re.M)
+
+
+def test_a_list_the_device_wraps_is_pushed_once(lab_site, lab_configs):
+    peer = netlab.correct(lab_site, lab_configs, "sw-core")
+    long = _long_trunks(lab_configs["sw-core"])
+    try:
+        first = netlab.push(peer, long)
+        assert first["applied"] and first["changed"]
+        running = peer.running_config()
+        assert re.search(r"^ switchport trunk allowed vlan add [0-9,-]+$", running, re.M), "the device did not wrap"
+        assert netlab.push(peer, long, check=True)["commands"] == []
+        second = netlab.push(peer, long)
+        assert second["commands"] == [] and not second["changed"] and not second["saved"]
     finally:
         peer.stop()
 

@@ -5,7 +5,8 @@ Orders follow the real configurations in configs/ (sources in configs/SOURCES.md
 interface lines ``description, switchport ..., encapsulation, ip address, ip helper-address,
 ip nat, ip virtual-reassembly, glbp, shutdown, duplex, speed, channel-group, spanning-tree``;
 line lines ``access-class, exec-timeout, ..., logging synchronous, login, transport``;
-GLBP ``ip, priority, preempt, ...`` per group; VLAN lists compressed to ranges of 3 or more.
+GLBP ``ip, priority, preempt, ...`` per group; VLAN lists compressed to ranges of 3 or more; a long
+``switchport trunk allowed vlan`` list printed in pieces (``allowed_lines``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,30 @@ def compress(ids: list[int]) -> str:
     return ",".join(out)
 
 
+# IOS prints a trunk's allowed list in pieces of at most ALLOWED_WIDTH characters, cut between two
+# atoms: the first piece on ``switchport trunk allowed vlan``, the others each on a
+# ``switchport trunk allowed vlan add`` line (cisco.ios reads them back as allowed_vlans_add:
+# plugins/module_utils/network/ios/rm_templates/l2_interfaces.py). The width comes from a real 15.2(2)E9
+# switch's running-config (ansible-collections/cisco.ios issue #303, "ios_l2_interfaces bug when more than
+# 14 trunk vlans"): ``11,21,31,40,42-46,48,49,66,121,252,253,828,921`` (46 characters) then ``add 924``:
+# the next atom would have made 50. Replaying the pieces (set, then add) gives the same list back.
+ALLOWED = "switchport trunk allowed vlan "
+ALLOWED_WIDTH = 49
+
+
+def allowed_lines(text: str) -> list[str]:
+    """One interface line as IOS prints it: a long allowed-VLAN list as a first line and ``add`` lines."""
+    argument = text.removeprefix(ALLOWED)
+    if not text.startswith(ALLOWED) or len(argument) <= ALLOWED_WIDTH or not re.fullmatch(r"[0-9,-]+", argument):
+        return [text]
+    pieces = [""]
+    for atom in argument.split(","):
+        if pieces[-1] and len(pieces[-1]) + 1 + len(atom) > ALLOWED_WIDTH:
+            pieces.append("")
+        pieces[-1] = f"{pieces[-1]},{atom}" if pieces[-1] else atom
+    return [ALLOWED + pieces[0]] + [f"{ALLOWED}add {piece}" for piece in pieces[1:]]
+
+
 def _rank(patterns: list[str], text: str) -> int:
     return next((i for i, p in enumerate(patterns) if re.search(p, text)), len(patterns))
 
@@ -61,7 +86,7 @@ def _child_key(parent: str, child: Node, index: int) -> tuple:
 
 
 def _emit(node: Node, depth: int, out: list[str]) -> None:
-    out.append(" " * depth + node.text)
+    out += [" " * depth + line for line in allowed_lines(node.text)]
     for _, _, child in sorted((_child_key(node.text, c, i), i, c) for i, c in enumerate(node.children)):
         _emit(child, depth + 1, out)
 

@@ -131,6 +131,41 @@ def test_vlan_lists_are_compressed_from_three_consecutive_ids(switch):
     assert switch.block("interface GigabitEthernet1/0/1") == []
 
 
+# A 15.2(2)E9 switch's own running-config (cisco.ios issue #303): 46 characters, then the 15th VLAN on an add line.
+REAL_WRAP = ["switchport trunk allowed vlan 11,21,31,40,42-46,48,49,66,121,252,253,828,921",
+             "switchport trunk allowed vlan add 924"]
+
+
+def test_a_long_allowed_list_is_printed_as_ios_prints_it(switch):
+    switch("interface GigabitEthernet1/0/1", "switchport trunk allowed vlan 11,21,31,40,42-46,48,49,66,121,252,253,828,"
+           "921,924")
+    assert switch.block("interface GigabitEthernet1/0/1") == REAL_WRAP
+
+
+@pytest.mark.parametrize(("vlans", "printed"), [
+    ("1000,1002,1004,1006,1008,1010,1012,1014,1016,1018", ["1000,1002,1004,1006,1008,1010,1012,1014,1016,1018"]),
+    ("10,11,1000,1002,1004,1006,1008,1010,1012,1014,1016", ["10,11,1000,1002,1004,1006,1008,1010,1012,1014",
+                                                           "add 1016"]),
+])
+def test_the_list_wraps_past_49_characters_between_two_vlans(switch, vlans, printed):
+    assert len(vlans) in (49, 50)
+    switch("interface GigabitEthernet1/0/1", f"switchport trunk allowed vlan {vlans}")
+    assert switch.block("interface GigabitEthernet1/0/1") == [f"switchport trunk allowed vlan {x}" for x in printed]
+
+
+def test_a_wrapped_list_read_back_is_the_same_list(switch):
+    """The pieces replayed (a startup-config, a configure replace) give the whole list back."""
+    long = ",".join(str(v) for v in range(100, 400, 2))
+    switch("interface GigabitEthernet1/0/1", f"switchport trunk allowed vlan {long}")
+    printed = switch.block("interface GigabitEthernet1/0/1")
+    assert len(printed) == 13 and all(x.startswith("switchport trunk allowed vlan add ") for x in printed[1:])
+    again = type(switch)(switch.device.platform)
+    again("interface GigabitEthernet1/0/1", *printed)
+    assert again.block("interface GigabitEthernet1/0/1") == printed
+    assert switch.device.root.find(lambda n: n.text == "interface GigabitEthernet1/0/1").find(
+        "switchport trunk allowed vlan").text == f"switchport trunk allowed vlan {long}"
+
+
 def test_spanning_tree_priorities_group_vlans_and_refuse_odd_values(switch):
     assert switch("spanning-tree vlan 10,20,30,40 priority 4096") == ""
     assert "\nspanning-tree vlan 10,20,30,40 priority 4096\n" in switch.running()
