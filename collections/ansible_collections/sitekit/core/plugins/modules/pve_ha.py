@@ -77,6 +77,7 @@ options:
         the one validation applies to the declared nodes).
     type: bool
     default: false
+    version_added: "0.5.0"
   purge:
     description:
       - Remove the C(<prefix>-*) groups (groups mode) or rules (rules mode) that are not declared, the
