@@ -42,8 +42,11 @@ def pytest_collection_modifyitems(items):
 
 
 # Test files that share a costly session cache, dealt to one xdist worker together (`--dist loadfile`):
-# the broken-inventory corpus is validated once for both (tests/validation/corpus.py).
-SHARED_SCOPES = {"tests/docs/test_pack_broken_inventories.py": "tests/unit/test_validation_corpus.py"}
+# the broken-inventory corpus is validated once for both (tests/validation/corpus.py); the Windows tier
+# is rendered once for the static checks that read it (tests/windows_static/ws_tasks.rcr_windows_tasks).
+SHARED_SCOPES = {"tests/docs/test_pack_broken_inventories.py": "tests/unit/test_validation_corpus.py"} | {
+    f"tests/windows_static/test_ws_{name}.py": "tests/windows_static/test_ws_module_options.py"
+    for name in ("cmdlet_signatures", "powershell_grammar", "second_hop")}
 
 
 def pytest_xdist_make_scheduler(config, log):
