@@ -49,10 +49,19 @@ SHARED_SCOPES = {"tests/docs/test_pack_broken_inventories.py": "tests/unit/test_
     for name in ("cmdlet_signatures", "powershell_grammar", "second_hop")}
 
 
+# Files whose tests are dealt one by one: each test is costly on its own (a real ansible-playbook run) and
+# its module fixture is cheap, so the file would otherwise keep one worker busy while the other idles.
+SPLIT_FILES = {"tests/unit/test_validation_gate.py"}
+# The costliest scopes (CPU seconds measured with --durations), dealt first so that no worker is left with a
+# long file at the end while the other is idle; the other scopes follow, largest test count first.
+SLOW_FIRST = ()
+
+
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` keeps each file on one worker (its module fixtures run once) and the files of
-    SHARED_SCOPES together. (``--dist loadgroup`` cannot be used: xdist 3.8 marks groups by renaming node
-    ids, which pytest 9 forbids, so it silently deals tests one by one.)"""
+    SHARED_SCOPES together, deals SPLIT_FILES test by test and the SLOW_FIRST scopes first. (``--dist
+    loadgroup`` cannot be used: xdist 3.8 marks groups by renaming node ids, which pytest 9 forbids, so it
+    silently deals tests one by one.)"""
     if config.getoption("dist", None) != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -60,6 +69,30 @@ def pytest_xdist_make_scheduler(config, log):
     class SharedFileScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             scope = super()._split_scope(nodeid)
-            return SHARED_SCOPES.get(scope, scope)
+            return nodeid if scope in SPLIT_FILES else SHARED_SCOPES.get(scope, scope)
+
+        def schedule(self) -> None:
+            if self.collection is None and self.collection_is_completed:
+                # Every worker's list in the same order (xdist still checks they collected the same tests).
+                for node, collection in self.registered_collections.items():
+                    self.registered_collections[node] = slow_first(collection, self._split_scope)
+                self.config.option.loadscopereorder = False
+            super().schedule()
 
     return SharedFileScheduling(config, log)
+
+
+def slow_first(collection: list[str], scope_of) -> list[str]:
+    """Node ids ordered by scope: SLOW_FIRST in its order, then by test count (xdist's own order); each
+    scope's tests keep their collection order."""
+    counts: dict[str, int] = {}
+    for nodeid in collection:
+        counts[scope_of(nodeid)] = counts.get(scope_of(nodeid), 0) + 1
+    rank = {scope: i for i, scope in enumerate(SLOW_FIRST)}
+    first = {scope: i for i, scope in enumerate(counts)}
+
+    def key(nodeid: str) -> tuple[int, int, int]:
+        scope = scope_of(nodeid)
+        file = scope.split("::")[0]
+        return rank.get(scope, rank.get(file, len(rank))), -counts[scope], first[scope]
+    return sorted(collection, key=key)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sitekit_paths import REPO
-from ws_ansible import loaders
+from ws_ansible import compiled_once, loaders
 from ws_argcheck import Unrendered
 
 WINDOWS_COLLECTIONS = ("ansible.windows.", "community.windows.", "microsoft.ad.", "lowlydba.sqlserver.")
@@ -186,6 +186,7 @@ def listed(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path
         os.chdir(cwd)
 
 
+@compiled_once()
 def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path = "inventories/rcr",
          extra_vars: dict | None = None, hosts: list[str] | None = None) -> list[TaskCalls]:
     """TaskCalls of every Windows module task of `playbook`, rendered on `inventory`.
@@ -216,6 +217,7 @@ def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path =
         os.chdir(cwd)
 
 
+@compiled_once()
 def variables_at(task_file: str, host: str, expressions: dict[str, str], playbook: str | Path = "playbooks/windows.yml",
                  inventory: str | Path = "inventories/rcr") -> dict[str, Any]:
     """`expressions` rendered for `host` in the context of the first task of `task_file` it runs."""
