@@ -1,17 +1,14 @@
 #!/usr/bin/env python3
-"""How long `make unit` takes (issue 9: at most 2 minutes on 2 cores), measured three ways in one run.
+"""How long `make unit` takes (issue 9: at most 2 minutes on 2 cores): now and at a reference commit, back to back.
 
-    .venv/bin/python bench/unit_suite.py      → bench/results/unit_suite.json
+    .venv/bin/python bench/unit_suite.py [BEFORE_COMMIT]      → bench/results/unit_suite.json
 
-1. `make unit` as it is: `pytest -m unit -n auto --dist loadfile` (pytest-xdist, one worker per core, a file's
-   tests on one worker);
-2. the same tests in one process (`-n 0`), as `make unit` ran them before;
-3. the GLPI stand-in tests that start mariadbd, now `integration` (before, `make unit` ran them too).
-
-Before = 2 + 3 (one process, GLPI included); after = 1. Wall times in seconds, CPU seconds (user + system of
-pytest and every process it started: less sensitive to other load than wall time), test counts from pytest's
-summary line, the machine's load average before and after each run and its core count: on a shared
-machine compare the ratios of one run, not seconds across runs.
+Runs `make unit`'s command (`pytest -m unit -n auto --dist loadfile`, tests/conftest.py's scheduler) on this
+tree, then on BEFORE_COMMIT (default f766ad2, before the lazy Windows rendering and the sharded corpus)
+checked out in a temporary git worktree that uses this tree's .venv, then this tree again. Wall times in
+seconds, CPU seconds (user + system of pytest and every process it started: less sensitive to other load
+than wall time), test counts from pytest's summary line, the load average before and after each run: on a
+shared machine compare the ratios of one run, not seconds across runs.
 """
 
 from __future__ import annotations
@@ -22,25 +19,23 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYTEST = [str(REPO / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider"]
-RUNS = {
-    "make_unit_parallel": [*PYTEST, "-m", "unit", "-n", "auto", "--dist", "loadfile", "tests"],
-    "unit_one_process": [*PYTEST, "-m", "unit", "-n", "0", "tests"],
-    "glpi_server_tests_one_process": [*PYTEST, "-m", "integration", "-n", "0", "tests/glpi"],
-}
+MAKE_UNIT = ["-m", "unit", "-n", "auto", "--dist", "loadfile", "tests"]
+BEFORE = "f766ad2"
 
 
 def load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def run(argv: list[str]) -> dict:
+def run(argv: list[str], tree: Path = REPO) -> dict:
     before, t0, cpu0 = load(), time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=7200)
+    done = subprocess.run(argv, cwd=tree, capture_output=True, text=True, timeout=7200)
     wall = round(time.monotonic() - t0, 1)
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = round(cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime, 1)
@@ -50,13 +45,24 @@ def run(argv: list[str]) -> dict:
             "summary": summary, "load_before": before, "load_after": load()}
 
 
-def main() -> int:
-    out = {"cores": os.cpu_count(), "target_s": 120, "runs": {name: run(argv) for name, argv in RUNS.items()}}
-    runs = out["runs"]
-    before = runs["unit_one_process"]["wall_s"] + runs["glpi_server_tests_one_process"]["wall_s"]
-    out["before_s"], out["after_s"] = round(before, 1), runs["make_unit_parallel"]["wall_s"]
-    out["after_over_before"] = round(out["after_s"] / before, 3)
-    out["parallel_over_one_process"] = round(out["after_s"] / runs["unit_one_process"]["wall_s"], 3)
+def main(before_commit: str = BEFORE) -> int:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    runs = {f"make_unit_{commit}": run([*PYTEST, *MAKE_UNIT])}
+    with tempfile.TemporaryDirectory(prefix="unit-bench-") as scratch:
+        tree = Path(scratch) / "before"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), before_commit], cwd=REPO, check=True,
+                       capture_output=True)
+        try:
+            (tree / ".venv").symlink_to(REPO / ".venv")
+            runs[f"make_unit_{before_commit}"] = run([str(tree / ".venv/bin/pytest"), *PYTEST[1:], *MAKE_UNIT], tree)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=REPO, capture_output=True)
+    runs[f"make_unit_{commit}_again"] = run([*PYTEST, *MAKE_UNIT])
+    now = [runs[f"make_unit_{commit}"], runs[f"make_unit_{commit}_again"]]
+    ref = runs[f"make_unit_{before_commit}"]
+    out = {"cores": os.cpu_count(), "target_s": 120, "runs": runs,
+           "wall_after_over_before": round(sum(r["wall_s"] for r in now) / 2 / ref["wall_s"], 3),
+           "cpu_after_over_before": round(sum(r["cpu_s"] for r in now) / 2 / ref["cpu_s"], 3)}
     dest = REPO / "bench" / "results" / "unit_suite.json"
     dest.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
@@ -64,4 +70,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(*sys.argv[1:2]))

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 import ws_findings
 import ws_powershell as ps
-from ws_scripts import scripts
+from ws_scripts import rcr_windows_scripts, script_keys, scripts
 from ws_specs import module_spec, site_packages
-from ws_tasks import load, rcr_windows_tasks
+from ws_tasks import load, rcr_windows_task_list
 
 SEEDED = Path(__file__).parent / "data/seeded"
-SCRIPTS = scripts(rcr_windows_tasks())
 
 
 def grammar_findings(source: str) -> list[str]:
@@ -23,18 +22,21 @@ def grammar_findings(source: str) -> list[str]:
     return [f"[syntax] {e}" for e in errors]
 
 
-@pytest.mark.parametrize("script", [ws_findings.param("powershell-grammar", s.file, s.unit, s, f"{s.file}::{s.unit}")
-                                    for s in SCRIPTS])
-def test_script_parses_with_the_powershell_grammar(script):
+# Parametrized on the scripts as written; rendered (once per process) when the first test runs.
+@pytest.mark.parametrize("key", [ws_findings.param("powershell-grammar", file, unit, (file, unit), f"{file}::{unit}")
+                                 for file, unit in script_keys(rcr_windows_task_list())])
+def test_script_parses_with_the_powershell_grammar(key):
+    script = rcr_windows_scripts()[key]
     ws_findings.verify("powershell-grammar", script.file, script.unit, grammar_findings(script.source))
 
 
 def test_every_script_of_the_tier_is_parsed():
-    files = {s.file for s in SCRIPTS if s.file.endswith(".ps1")}
+    tier = list(rcr_windows_scripts().values())
+    files = {s.file for s in tier if s.file.endswith(".ps1")}
     assert files == {str(p.relative_to(ps.DATA.parents[2])) for p in ps.DATA.parents[2].glob("roles/*/files/*.ps1")}
-    inline = [s for s in SCRIPTS if not s.file.endswith(".ps1")]
+    inline = [s for s in tier if not s.file.endswith(".ps1")]
     assert len(inline) >= 6, [s.unit for s in inline]
-    assert sum(len(s.calls) for s in SCRIPTS) >= 30, "the scripts' calls were not found"
+    assert sum(len(s.calls) for s in tier) >= 30, "the scripts' calls were not found"
 
 
 def test_allow_list_entries_are_few_explained_and_each_needed():
@@ -42,7 +44,7 @@ def test_allow_list_entries_are_few_explained_and_each_needed():
     assert len(entries) <= 5
     assert all(e["reason"].strip() and e["reference"].startswith("https://learn.microsoft.com/") for e in entries)
     used = set()
-    for script in SCRIPTS:
+    for script in rcr_windows_scripts().values():
         used |= {t.rule for t in ps.syntax_errors(script.source)[1]}
     # The module sources read for their argument specs (ws_specs) go through the same allow-list.
     user_ps1 = module_spec("microsoft.ad.user").source.split(" ")[0]

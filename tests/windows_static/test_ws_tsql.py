@@ -6,20 +6,21 @@ comment, statement), each name stays one literal or one identifier and the state
 from __future__ import annotations
 
 import copy
+import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import ws_findings
 import ws_tsql
+import yaml
 from sitekit_paths import REPO
 from ws_tasks import load, variables_at
 
 TSQL_DIR = "roles/sqlserver_cegid/templates/tsql"
 TEMPLATES = sorted(p.name for p in (REPO / TSQL_DIR).glob("*.sql.j2"))
 SEEDED = Path(__file__).parent / "data/seeded"
-SECURITY = variables_at("roles/sqlserver_cegid/tasks/security.yml", "sql01",
-                        {"security": "{{ sqlserver_cegid_security }}"})["security"]
 
 
 def hostile(security: dict) -> tuple[dict, dict[str, str]]:
@@ -48,9 +49,23 @@ def batches(security: dict, playbook: str | Path = "playbooks/windows.yml") -> d
     return out
 
 
-HOSTILE_SECURITY, MAPPING = hostile(SECURITY)
-PLAIN = batches(SECURITY)
-HOSTILE = batches(HOSTILE_SECURITY)
+@dataclass(frozen=True)
+class Rendered:
+    """rcr's security plan for sql01, its hostile copy and the batches of both (rendered once per process,
+    when a test first needs them: collection only lists the templates)."""
+    security: dict
+    hostile_security: dict
+    mapping: dict[str, str]
+    plain: dict[str, list[str]]
+    hostile: dict[str, list[str]]
+
+
+@functools.cache
+def rendered() -> Rendered:
+    security = variables_at("roles/sqlserver_cegid/tasks/security.yml", "sql01",
+                            {"security": "{{ sqlserver_cegid_security }}"})["security"]
+    hostile_security, mapping = hostile(security)
+    return Rendered(security, hostile_security, mapping, batches(security), batches(hostile_security))
 
 
 def unit(template: str, aspect: str, test_id: str):
@@ -65,36 +80,39 @@ def test_template_escapes_every_expression(template):
 
 @pytest.mark.parametrize("template", [unit(t, "guards", t) for t in TEMPLATES])
 def test_every_ddl_is_guarded_by_a_read_of_the_principal_it_writes(template):
-    assert PLAIN.get(template), f"no task renders {template}"
-    findings = sorted({f for sql in PLAIN[template] for f in ws_tsql.guard_findings(sql) + ws_tsql.lexical_findings(sql)})
+    plain = rendered().plain
+    assert plain.get(template), f"no task renders {template}"
+    findings = sorted({f for sql in plain[template] for f in ws_tsql.guard_findings(sql) + ws_tsql.lexical_findings(sql)})
     ws_findings.verify("tsql", f"{TSQL_DIR}/{template}", f"{template} guards", findings)
 
 
 @pytest.mark.parametrize("template", [unit(t, "hostile names", t) for t in TEMPLATES])
 def test_hostile_names_stay_literals_and_change_no_statement(template):
-    assert len(PLAIN[template]) == len(HOSTILE[template])
-    findings = sorted({f for plain, bad in zip(PLAIN[template], HOSTILE[template], strict=True)
-                       for f in ws_tsql.hostile_findings(plain, bad, MAPPING)})
+    r = rendered()
+    assert len(r.plain[template]) == len(r.hostile[template])
+    findings = sorted({f for plain, bad in zip(r.plain[template], r.hostile[template], strict=True)
+                       for f in ws_tsql.hostile_findings(plain, bad, r.mapping)})
     ws_findings.verify("tsql", f"{TSQL_DIR}/{template}", f"{template} hostile names", findings)
 
 
 def test_the_rendering_is_real():
     """The batches come from the role's tasks with the rcr plan, and the hostile names reach them."""
-    assert set(PLAIN) == set(TEMPLATES)
-    security = PLAIN["security.sql.j2"][0]
+    plain, hostile_, mapping = rendered().plain, rendered().hostile, rendered().mapping
+    assert set(plain) == set(TEMPLATES)
+    security = plain["security.sql.j2"][0]
     assert "CREATE LOGIN [RCR\\svc-cegid-maj] FROM WINDOWS" in security
     assert "WHERE sid = 0x01" in security and "N'ALTER LOGIN ' + QUOTENAME(@sa) + N' DISABLE;'" in security
-    assert "N' ADD MEMBER ' + QUOTENAME(@member)" in PLAIN["database_access.sql.j2"][0]
-    assert "SUSER_SID(N'RCR\\svc-cegid-maj')" in PLAIN["database_access.sql.j2"][0]
-    bad = MAPPING["RCR\\svc-cegid-maj"]
+    assert "N' ADD MEMBER ' + QUOTENAME(@member)" in plain["database_access.sql.j2"][0]
+    assert "SUSER_SID(N'RCR\\svc-cegid-maj')" in plain["database_access.sql.j2"][0]
+    bad = mapping["RCR\\svc-cegid-maj"]
     assert "\n" in bad and "'" in bad and "]" in bad
-    assert "[" + bad.replace("]", "]]") + "]" in HOSTILE["security.sql.j2"][0]
+    assert "[" + bad.replace("]", "]]") + "]" in hostile_["security.sql.j2"][0]
 
 
 def test_dynamic_statements_are_read_as_the_ddl_they_build():
     """ALTER ROLE and ALTER LOGIN built for sp_executesql are checked like written DDL: a guard on
     another principal is reported, the rcr batches' guards match."""
-    access = PLAIN["database_access.sql.j2"][0]
+    access = rendered().plain["database_access.sql.j2"][0]
     writes = [w for _, w, _ in ws_tsql._writes_in_order(access) if w is not None]
     assert [w.statement.split()[:2] for w in writes if w.member] and all(
         p.key == "login-sid" for w in writes if w.member for p in w.principals[0])
@@ -125,27 +143,37 @@ def test_identifiers_longer_than_sysname_are_refused():
 
 
 # ---- the check catches each seeded fault and accepts the correct form ---------------------------------------
+@functools.cache
 def seeded_findings() -> dict[str, list[str]]:
-    plain = batches(SECURITY, SEEDED / "tsql.yml")
-    bad = batches(HOSTILE_SECURITY, SEEDED / "tsql.yml")
+    r = rendered()
+    plain = batches(r.security, SEEDED / "tsql.yml")
+    bad = batches(r.hostile_security, SEEDED / "tsql.yml")
     out = {}
     for template, sqls in plain.items():
         findings = ws_tsql.template_findings((SEEDED / "templates/tsql" / template).read_text())
         for sql, hostile_sql in zip(sqls, bad[template], strict=True):
             findings += ws_tsql.guard_findings(sql) + ws_tsql.lexical_findings(sql)
-            findings += ws_tsql.hostile_findings(sql, hostile_sql, MAPPING)
+            findings += ws_tsql.hostile_findings(sql, hostile_sql, r.mapping)
         out[template] = sorted(set(findings))
     return out
 
 
-SEEDED_FINDINGS = seeded_findings()
-SEEDED_TASKS = {t.name: re.search(r"tsql/([\w.]+)'", str(t.raw_args["parameters"]["Query"])).group(1)
-                for t in load(SEEDED / "tsql.yml", hosts=["sql01"])}
+@functools.cache
+def seeded_tasks() -> dict[str, str]:
+    """Template of each seeded task, by task name, as ansible-core loads the seeded playbook."""
+    tasks = {t.name: re.search(r"tsql/([\w.]+)'", str(t.raw_args["parameters"]["Query"])).group(1)
+             for t in load(SEEDED / "tsql.yml", hosts=["sql01"])}
+    assert sorted(tasks) == SEEDED_NAMES, "the seeded tasks loaded are not the ones the tests were parametrized with"
+    return tasks
 
 
-@pytest.mark.parametrize("name", sorted(SEEDED_TASKS))
+# The task names as written (collection reads the YAML; the playbook is loaded when a test runs).
+SEEDED_NAMES = sorted(t["name"] for play in yaml.safe_load((SEEDED / "tsql.yml").read_text()) for t in play["tasks"])
+
+
+@pytest.mark.parametrize("name", SEEDED_NAMES)
 def test_seeded_tsql(name):
-    findings = SEEDED_FINDINGS[SEEDED_TASKS[name]]
+    findings = seeded_findings()[seeded_tasks()[name]]
     verdict, *expected = name.split()
     if verdict == "ok":
         assert findings == []

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sitekit_paths import REPO
-from ws_ansible import loaders
+from ws_ansible import compiled_once, loaders
 from ws_argcheck import Unrendered
 
 WINDOWS_COLLECTIONS = ("ansible.windows.", "community.windows.", "microsoft.ad.", "lowlydba.sqlserver.")
@@ -91,6 +91,13 @@ def _tasks(block) -> list:
     return out
 
 
+def _play_tasks(play) -> list:
+    """Every task of a play as ansible-playbook compiles it: roles, imports, blocks, handlers."""
+    tasks = [t for b in play.compile() for t in _tasks(b)]
+    tasks += [t for b in play.compile_roles_handlers() for t in _tasks(b)]
+    return tasks + [t for b in play.handlers for t in _tasks(b)]
+
+
 def _relative(path: str) -> tuple[str, int]:
     file, _, line = path.rpartition(":")
     try:
@@ -137,9 +144,7 @@ class _Session:
     def plays(self):
         """(play, its hosts, its tasks and handlers), replaying group_by so later plays find their hosts."""
         for play in self.book.get_plays():
-            tasks = [t for b in play.compile() for t in _tasks(b)]
-            tasks += [t for b in play.compile_roles_handlers() for t in _tasks(b)]
-            tasks += [t for b in play.handlers for t in _tasks(b)]
+            tasks = _play_tasks(play)
             hosts = self.inventory.get_hosts(play.hosts)
             yield play, hosts, tasks
             for task in tasks:
@@ -154,6 +159,34 @@ class _Session:
         return self.templar_class(loader=self.loader, variables=task_vars)
 
 
+def _entry(task) -> TaskCalls | None:
+    """The task as written (no call rendered), or None when it is not a Windows module task."""
+    fqcn = task.resolved_action or task.action
+    if not fqcn.startswith(WINDOWS_COLLECTIONS):
+        return None
+    file, line = _relative(task.get_path())
+    return TaskCalls(file, line, task.name or task.action, task.action, fqcn, dict(task.args))
+
+
+def listed(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path = "inventories/rcr") -> list[TaskCalls]:
+    """The Windows module tasks of `playbook` as `load` finds them, without rendering any call: what a
+    test parametrizes on (about 1 s, where rendering the rcr tier takes about 20 s)."""
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        session = _Session(playbook, inventory, None)
+        out: dict[tuple[str, int], TaskCalls] = {}
+        for play in session.book.get_plays():
+            for task in _play_tasks(play):
+                entry = _entry(task)
+                if entry is not None:
+                    out.setdefault((entry.file, entry.line), entry)
+        return list(out.values())
+    finally:
+        os.chdir(cwd)
+
+
+@compiled_once()
 def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path = "inventories/rcr",
          extra_vars: dict | None = None, hosts: list[str] | None = None) -> list[TaskCalls]:
     """TaskCalls of every Windows module task of `playbook`, rendered on `inventory`.
@@ -166,12 +199,10 @@ def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path =
         out: dict[tuple[str, int], TaskCalls] = {}
         for play, play_hosts, tasks in session.plays():
             for task in tasks:
-                fqcn = task.resolved_action or task.action
-                if not fqcn.startswith(WINDOWS_COLLECTIONS):
+                listed_entry = _entry(task)
+                if listed_entry is None:
                     continue
-                file, line = _relative(task.get_path())
-                entry = out.setdefault((file, line), TaskCalls(file, line, task.name or task.action, task.action, fqcn,
-                                                               dict(task.args)))
+                entry = out.setdefault((listed_entry.file, listed_entry.line), listed_entry)
                 for host in play_hosts:
                     if hosts is None or host.name in hosts:
                         _render_task(entry, task, session.templar(play, host, task))
@@ -186,6 +217,7 @@ def load(playbook: str | Path = "playbooks/windows.yml", inventory: str | Path =
         os.chdir(cwd)
 
 
+@compiled_once()
 def variables_at(task_file: str, host: str, expressions: dict[str, str], playbook: str | Path = "playbooks/windows.yml",
                  inventory: str | Path = "inventories/rcr") -> dict[str, Any]:
     """`expressions` rendered for `host` in the context of the first task of `task_file` it runs."""
@@ -252,5 +284,20 @@ def _render_task(entry: TaskCalls, task, templar) -> None:
 
 @functools.cache
 def rcr_windows_tasks() -> tuple[TaskCalls, ...]:
-    """The Windows tier as it would run on the customer site (cached for the session)."""
-    return tuple(load())
+    """The Windows tier as it would run on the customer site (rendered once per process, when a test
+    first needs it: collection only lists the tasks, see rcr_windows_task_list)."""
+    tasks = tuple(load())
+    rendered, listed_ = [(t.file, t.line, t.name) for t in tasks], [(t.file, t.line, t.name) for t in rcr_windows_task_list()]
+    assert rendered == listed_, f"the rendered tasks are not the listed ones: {set(rendered) ^ set(listed_)}"
+    return tasks
+
+
+@functools.cache
+def rcr_windows_task_list() -> tuple[TaskCalls, ...]:
+    """The Windows tasks of the tier as written, calls not rendered: what the tests parametrize on."""
+    return tuple(listed())
+
+
+def rcr_windows_task(where: str) -> TaskCalls:
+    """One rendered task of the tier, by the file:line (TaskCalls.where) a test was parametrized with."""
+    return next(t for t in rcr_windows_tasks() if t.where == where)
