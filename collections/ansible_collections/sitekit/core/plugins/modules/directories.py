@@ -10,7 +10,7 @@ description:
   - Makes every path of O(paths) a directory owned by O(owner):O(group) with O(mode); a missing one is
     created, and so are its missing parents, with the same owner, group and mode (as M(ansible.builtin.file)
     does with C(state=directory)).
-  - Each path is checked on the host at every run (no stamp file): a directory with another owner, group or
+  - Each path is checked on the host at every run (no stamp file); a directory with another owner, group or
     mode is corrected and reported in RV(changed_paths) and the diff.
   - A path that exists and is not a directory (a file, or a symlink to one) fails the task, naming it; nothing
     after it is touched.
@@ -45,7 +45,7 @@ attributes:
     details:
       - Reads every path and reports what it would create or change; changes nothing.
       - An owner or group that does not exist yet (an earlier task of the same run would create it) is no
-        error in check mode: every path is reported as a change.
+        error in check mode; every path is reported as a change.
   diff_mode:
     support: full
     details: Per path, C(absent) or C(owner:group mode) before and after.
