@@ -105,3 +105,17 @@ def test_owner_and_group_set_by_name(tmp_path, capsys):
     st = os.stat(tmp_path / "a")
     assert out["changed"] and (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (os.getuid(), os.getgid(), 0o700)
     assert run(capsys, {"paths": [str(tmp_path / "a")], "owner": user, "group": group, "mode": "0700"})["changed"] is False
+
+
+def test_diff_names_owner_and_group(tmp_path, capsys):
+    """The diff reads as an operator writes it: names, not ids, and the state before (absent, or the old mode)."""
+    import grp
+    import pwd
+
+    user, group = pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old").chmod(0o755)
+    out = run(capsys, {"paths": [str(tmp_path / "new"), str(tmp_path / "old")], "owner": str(os.getuid()),
+                       "group": group, "mode": "0750"})
+    assert out["diff"]["before"] == f"{tmp_path}/new: absent\n{tmp_path}/old: {user}:{group} 0755\n"
+    assert out["diff"]["after"] == f"{tmp_path}/new: {user}:{group} 0750\n{tmp_path}/old: {user}:{group} 0750\n"

@@ -109,6 +109,23 @@ def _make(path: str, uid: int, gid: int, mode: int) -> None:
         os.chmod(directory, mode)  # mkdir's mode is filtered by the umask and drops the sticky/setgid bits
 
 
+def _name(value: str, lookup, attribute: str) -> str:
+    """The name of a numeric uid/gid when the host knows it; the value as given otherwise."""
+    try:
+        return getattr(lookup(int(value)), attribute) if value.isdigit() else value
+    except KeyError:
+        return value
+
+
+def _shown(state: str) -> str:
+    """A state for the diff, with the owner's and group's names where the host knows them (``root:www-data 0750``)."""
+    if state in ("absent", "not a directory"):
+        return state
+    ids, mode = state.split(" ", 1)
+    uid, gid = ids.split(":", 1)
+    return f"{_name(uid, pwd.getpwuid, 'pw_name')}:{_name(gid, grp.getgrgid, 'gr_name')} {mode}"
+
+
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
@@ -142,8 +159,8 @@ def main() -> None:
         if current == wanted:
             continue
         changed.append(path)
-        before.append(f"{path}: {current}\n")
-        after.append(f"{path}: {wanted}\n")
+        before.append(f"{path}: {_shown(current)}\n")
+        after.append(f"{path}: {_shown(wanted)}\n")
         if module.check_mode:
             continue
         try:
