@@ -154,31 +154,30 @@ def test_mitogen_is_the_lab_runs_strategy_only(monkeypatch):
     assert transport.strategy_env() == {}
 
 
-def _lab_plays(env: dict) -> list[dict]:
-    """Each play of site.yml with the strategy ansible-playbook gives it under env (strategies.py)."""
+def _lab_plays(strategy: str) -> list[dict]:
+    """Each play of site.yml with the strategy ansible-playbook gives it in a lab run (strategies.py)."""
     import json
     import os
 
     import lab
 
-    out = subprocess.run([sys.executable, str(REPO / "tools" / "lab" / "strategies.py")], env={**os.environ, **env},
-                         capture_output=True, text=True, check=True, cwd=REPO).stdout
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_STRATEGY")}
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "lab" / "strategies.py")],
+                         env={**env, "SITEKIT_LAB_STRATEGY": strategy}, capture_output=True, text=True, check=True,
+                         cwd=REPO).stdout
     windows = set(context.site().groups["windows"])
     assert lab.LIMIT == "localhost:all:!windows"  # the hosts a lab run reaches: all but Windows
     plays = [json.loads(line) for line in out.splitlines()]
     return [p for p in plays if set(p["hosts"]) - windows]
 
 
-def test_a_lab_run_gives_mitogen_the_plays_over_ssh_and_never_the_network_devices(monkeypatch):
+def test_a_lab_run_gives_mitogen_the_plays_over_ssh_and_never_the_network_devices():
     # mitogen 0.3 can leave a task forked beside its siblings in one controller context waiting for
     # ever (tests/integration/test_mitogen_fork_import.py): the plays whose hosts' tasks run on the
     # controller (network_cli: delegated to localhost) keep ansible-core's linear; every play over
     # ssh (the containers) gets mitogen, the lab's speed; single-host controller plays (validation,
     # the Proxmox API) may use it too: no sibling forks there.
-    import transport
-
-    monkeypatch.setattr(transport, "STRATEGY", "mitogen_linear")
-    plays = _lab_plays(transport.strategy_env())
+    plays = _lab_plays("mitogen_linear")
     by_connection = {}
     for play in plays:
         for connection in play["connections"]:
@@ -190,4 +189,4 @@ def test_a_lab_run_gives_mitogen_the_plays_over_ssh_and_never_the_network_device
                              and set(p["connections"]) - {"ssh"} and len(p["hosts"]) > 1]
     assert not several_on_controller
     # The switches and routers play is the one that pushes; under SITEKIT_LAB_STRATEGY=linear all is linear.
-    assert {p["strategy"] for p in _lab_plays({})} == {"linear"}
+    assert {p["strategy"] for p in _lab_plays("linear")} == {"linear"}

@@ -1,8 +1,8 @@
-"""The strategy and the connections of each play of a playbook, as ansible-playbook resolves them.
+"""The strategy and the connections of each play of a playbook in a lab run, as ansible-playbook resolves them.
 
     python tools/lab/strategies.py [PLAYBOOK] [INVENTORY]   → JSON lines {play, hosts, strategy, connections}
 
-Run it with the environment of the run it describes (the lab's: tools/lab/transport.py strategy_env):
+The environment is a lab run's (tools/lab/transport.py strategy_env, so SITEKIT_LAB_STRATEGY applies):
 ansible-core reads ANSIBLE_STRATEGY once, when it is imported, so each environment needs its own
 process. A play's connections are its ``connection`` keyword, else each host's ``ansible_connection``
 (the inventory's variables, group_vars included), else ``ssh``.
@@ -44,6 +44,10 @@ def plays(playbook: Path, inventory: Path) -> list[dict]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import transport
+
+    os.environ.update(transport.strategy_env())
     book = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "playbooks" / "site.yml"
     inv = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "inventories" / "lab"
     for row in plays(book.resolve(), inv.resolve()):
