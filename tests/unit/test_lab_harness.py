@@ -101,7 +101,7 @@ def test_endpoints_hold_connection_settings_only(monkeypatch, tmp_path):
     data = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
     hosts = data["all"]["hosts"]
     assert data["all"]["vars"] == {"proxmox_api_override": {"api_port": 40001}}
-    assert hosts["sw-core"] == {"ansible_port": 40002, "mitogen_task_isolation": "fork"}
+    assert hosts["sw-core"] == {"ansible_port": 40002}
     # A container is reached over SSH at its address on the administration network, with the lab's key
     # and host keys; its name is there for the preparation over the Docker API.
     admin = ipaddress.ip_network(containers.admin_network()["subnet"])
@@ -145,10 +145,48 @@ def test_mitogen_is_the_lab_runs_strategy_only(monkeypatch):
     config = configparser.ConfigParser(interpolation=None)
     config.read(REPO / "ansible.cfg")
     assert not config.has_option("defaults", "strategy") and not config.has_option("defaults", "strategy_plugins")
-    assert transport.STRATEGY == "linear" or "SITEKIT_LAB_STRATEGY" in os.environ  # mitogen is opt-in
+    assert transport.STRATEGY == "mitogen_linear" or "SITEKIT_LAB_STRATEGY" in os.environ  # the lab's default
     monkeypatch.setattr(transport, "STRATEGY", "mitogen_linear")
     lab_env = transport.strategy_env()
     assert lab_env["ANSIBLE_STRATEGY"] == "mitogen_linear"
     assert (context.Path(lab_env["ANSIBLE_STRATEGY_PLUGINS"]) / "mitogen_linear.py").is_file()
     monkeypatch.setattr(transport, "STRATEGY", "linear")
     assert transport.strategy_env() == {}
+
+
+def _lab_plays(strategy: str) -> list[dict]:
+    """Each play of site.yml with the strategy ansible-playbook gives it in a lab run (strategies.py)."""
+    import json
+    import os
+
+    import lab
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_STRATEGY")}
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "lab" / "strategies.py")],
+                         env={**env, "SITEKIT_LAB_STRATEGY": strategy}, capture_output=True, text=True, check=True,
+                         cwd=REPO).stdout
+    windows = set(context.site().groups["windows"])
+    assert lab.LIMIT == "localhost:all:!windows"  # the hosts a lab run reaches: all but Windows
+    plays = [json.loads(line) for line in out.splitlines()]
+    return [p for p in plays if set(p["hosts"]) - windows]
+
+
+def test_a_lab_run_gives_mitogen_the_plays_over_ssh_and_never_the_network_devices():
+    # mitogen 0.3 can leave a task forked beside its siblings in one controller context waiting for
+    # ever (tests/integration/test_mitogen_fork_import.py): the plays whose hosts' tasks run on the
+    # controller (network_cli: delegated to localhost) keep ansible-core's linear; every play over
+    # ssh (the containers) gets mitogen, the lab's speed; single-host controller plays (validation,
+    # the Proxmox API) may use it too: no sibling forks there.
+    plays = _lab_plays("mitogen_linear")
+    by_connection = {}
+    for play in plays:
+        for connection in play["connections"]:
+            by_connection.setdefault(connection, set()).add(play["strategy"])
+    assert by_connection["ansible.netcommon.network_cli"] == {"linear"}
+    assert by_connection["ssh"] == {"mitogen_linear"}
+    assert set(by_connection) == {"ssh", "local", "ansible.netcommon.network_cli"}, by_connection
+    several_on_controller = [p["play"] for p in plays if p["strategy"] != "linear"
+                             and set(p["connections"]) - {"ssh"} and len(p["hosts"]) > 1]
+    assert not several_on_controller
+    # The switches and routers play is the one that pushes; under SITEKIT_LAB_STRATEGY=linear all is linear.
+    assert {p["strategy"] for p in _lab_plays("linear")} == {"linear"}

@@ -33,9 +33,7 @@ def write(pve: dict, peers: dict) -> dict:
                                        "lab_admin_address": spec["admin_ip"]}
                               for h, spec in plan().items()}
     for host, port in peers["devices"].items():
-        # Their tasks run on the controller (delegate_to: localhost): mitogen runs each in a process of
-        # its own, as ansible-core does, instead of one after the other in its one local interpreter.
-        hosts[str(host)] = {"ansible_port": int(port), **transport.DEVICE_VARS}
+        hosts[str(host)] = {"ansible_port": int(port)}
     for host in s.groups.get("glpi", []):
         hosts.setdefault(str(host), {}).update(glpi_standin())
     data = {"all": {"vars": {"proxmox_api_override": {"api_port": int(pve["port"])}}, "hosts": hosts}}

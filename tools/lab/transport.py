@@ -4,13 +4,15 @@ The containers are reached over SSH on the lab's administration network (contain
 key generated for this lab under its secrets directory (never committed) and host keys collected
 when the containers are prepared (build/lab/run/known_hosts): host key checking stays on.
 
-Lab runs (make lab) use ssh with ControlPersist and pipelining under ansible-core's ``linear``;
-``SITEKIT_LAB_STRATEGY=mitogen_linear`` opts into mitogen's strategy, enabled here through the
-environment only (ansible.cfg and production runs never use it). bench/lab_connection.py measured
-mitogen as the cheapest transport per task, but one lab run hung in the IOS push's forked task
-(docs/design.md, Decisions, issue 10), so it is not the default.
-mitogen takes over the ``ssh`` and ``local`` connections only; network_cli and the API plays'
-modules run as ansible-core runs them (connections it does not know are passed through).
+Lab runs (make lab) use mitogen's strategy (``mitogen_linear``; 52 ms per task over SSH against 224 for
+ansible-core's ssh with ControlPersist and pipelining, bench/results/lab_connection.json). The network
+devices' play carries ``strategy: linear`` (playbooks/network.yml): its tasks, delegated to localhost,
+would be forked side by side from one mitogen context, and mitogen 0.3 can leave such a child waiting for
+ever on an import its parent had in flight, the IOS push hang (docs/design.md, Decisions, issue 10;
+tests/integration/test_mitogen_fork_import.py). ``strategies.py`` lists the strategy each play of
+site.yml runs under; tests/unit/test_lab_harness.py holds the rule. ``SITEKIT_LAB_STRATEGY=linear``
+runs the whole lab under ansible-core's linear. mitogen is enabled through the environment only:
+ansible.cfg and production runs never use it.
 """
 
 from __future__ import annotations
@@ -26,13 +28,8 @@ from progress import say
 
 KEY = SECRETS / "admin_ed25519"
 KNOWN_HOSTS = RUN / "known_hosts"
-# ansible-core's linear strategy over ssh (ControlPersist, pipelining) by default: mitogen measured fastest
-# (bench/results/lab_connection.json) but hung a quiet-machine lab run in the IOS push's forked task, so it
-# is opt-in (SITEKIT_LAB_STRATEGY=mitogen_linear) until that is understood.
-STRATEGY = os.environ.get("SITEKIT_LAB_STRATEGY", "linear")
-# mitogen runs the builtin modules of every task delegated to localhost in one interpreter, one task at a
-# time: the devices' tasks (delegated to the controller) fork instead, so they run side by side.
-DEVICE_VARS = {"mitogen_task_isolation": "fork"}
+# mitogen, but for the network devices' play (strategy: linear); SITEKIT_LAB_STRATEGY=linear runs the lab without it.
+STRATEGY = os.environ.get("SITEKIT_LAB_STRATEGY", "mitogen_linear")
 
 
 def ensure_key() -> Path:
