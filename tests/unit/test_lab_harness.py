@@ -145,11 +145,12 @@ def test_mitogen_is_the_lab_runs_strategy_only(monkeypatch):
     config = configparser.ConfigParser(interpolation=None)
     config.read(REPO / "ansible.cfg")
     assert not config.has_option("defaults", "strategy") and not config.has_option("defaults", "strategy_plugins")
-    assert transport.STRATEGY == "mitogen_linear" or "SITEKIT_LAB_STRATEGY" in os.environ  # the lab's default
-    monkeypatch.setattr(transport, "STRATEGY", "mitogen_linear")
+    assert transport.STRATEGY == "mitogen_linear_unpinned" or "SITEKIT_LAB_STRATEGY" in os.environ  # the lab's default
+    monkeypatch.setattr(transport, "STRATEGY", "mitogen_linear_unpinned")
     lab_env = transport.strategy_env()
-    assert lab_env["ANSIBLE_STRATEGY"] == "mitogen_linear"
-    assert (context.Path(lab_env["ANSIBLE_STRATEGY_PLUGINS"]) / "mitogen_linear.py").is_file()
+    assert lab_env["ANSIBLE_STRATEGY"] == "mitogen_linear_unpinned"
+    lab_dir, mitogen_dir = map(context.Path, lab_env["ANSIBLE_STRATEGY_PLUGINS"].split(os.pathsep))
+    assert (lab_dir / "mitogen_linear_unpinned.py").is_file() and (mitogen_dir / "mitogen_linear.py").is_file()
     monkeypatch.setattr(transport, "STRATEGY", "linear")
     assert transport.strategy_env() == {}
 
@@ -177,13 +178,13 @@ def test_a_lab_run_gives_mitogen_the_plays_over_ssh_and_never_the_network_device
     # controller (network_cli: delegated to localhost) keep ansible-core's linear; every play over
     # ssh (the containers) gets mitogen, the lab's speed; single-host controller plays (validation,
     # the Proxmox API) may use it too: no sibling forks there.
-    plays = _lab_plays("mitogen_linear")
+    plays = _lab_plays("mitogen_linear_unpinned")
     by_connection = {}
     for play in plays:
         for connection in play["connections"]:
             by_connection.setdefault(connection, set()).add(play["strategy"])
     assert by_connection["ansible.netcommon.network_cli"] == {"linear"}
-    assert by_connection["ssh"] == {"mitogen_linear"}
+    assert by_connection["ssh"] == {"mitogen_linear_unpinned"}
     assert set(by_connection) == {"ssh", "local", "ansible.netcommon.network_cli"}, by_connection
     several_on_controller = [p["play"] for p in plays if p["strategy"] != "linear"
                              and set(p["connections"]) - {"ssh"} and len(p["hosts"]) > 1]

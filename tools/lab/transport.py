@@ -4,8 +4,10 @@ The containers are reached over SSH on the lab's administration network (contain
 key generated for this lab under its secrets directory (never committed) and host keys collected
 when the containers are prepared (build/lab/run/known_hosts): host key checking stays on.
 
-Lab runs (make lab) use mitogen's strategy (``mitogen_linear``; 52 ms per task over SSH against 224 for
-ansible-core's ssh with ControlPersist and pipelining, bench/results/lab_connection.json). The network
+Lab runs (make lab) use mitogen's strategy (52 ms per task over SSH against 224 for ansible-core's ssh with
+ControlPersist and pipelining, bench/results/lab_connection.json), as ``mitogen_linear_unpinned``
+(strategy_plugins/): mitogen's ``mitogen_linear`` without its CPU pinning, which on 2 cores puts every task,
+and the later linear plays, on one core. The network
 devices' play carries ``strategy: linear`` (playbooks/network.yml): its tasks, delegated to localhost,
 would be forked side by side from one mitogen context, and mitogen 0.3 can leave such a child waiting for
 ever on an import its parent had in flight, the IOS push hang (docs/design.md, Decisions, issue 10;
@@ -29,7 +31,8 @@ from progress import say
 KEY = SECRETS / "admin_ed25519"
 KNOWN_HOSTS = RUN / "known_hosts"
 # mitogen, but for the network devices' play (strategy: linear); SITEKIT_LAB_STRATEGY=linear runs the lab without it.
-STRATEGY = os.environ.get("SITEKIT_LAB_STRATEGY", "mitogen_linear")
+STRATEGY = os.environ.get("SITEKIT_LAB_STRATEGY", "mitogen_linear_unpinned")
+LAB_STRATEGIES = Path(__file__).resolve().parent / "strategy_plugins"
 
 
 def ensure_key() -> Path:
@@ -79,4 +82,4 @@ def strategy_env() -> dict:
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("mitogen is not installed in the venv (requirements-dev.txt): run make setup")
     plugins = Path(next(iter(spec.submodule_search_locations))) / "plugins" / "strategy"
-    return {"ANSIBLE_STRATEGY_PLUGINS": str(plugins), "ANSIBLE_STRATEGY": STRATEGY}
+    return {"ANSIBLE_STRATEGY_PLUGINS": os.pathsep.join((str(LAB_STRATEGIES), str(plugins))), "ANSIBLE_STRATEGY": STRATEGY}
