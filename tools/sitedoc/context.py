@@ -6,7 +6,6 @@ site model's loader and views (plugins/plugin_utils/site/), verdicts from ``regi
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -58,7 +57,9 @@ class Context:
         """A copy whose secret references hold a placeholder, for views that need them resolved."""
         names = {k for k in self.site.vars if k.startswith("vault_")} | set(self.site.vars.get("site_required_secrets") or [])
         secrets = {name: PLACEHOLDER for name in names}
-        return site_with_secrets(copy.deepcopy(self.site), secrets)
+        # site_with_secrets makes a new Site (its own vars, no cache) on the same hosts, as the filters do: the views
+        # read the site and never change it (a deep copy cost most of a broken inventory's pack).
+        return site_with_secrets(self.site, secrets)
 
     def where(self, problem: Problem) -> str:
         """A problem's file:line, relative to the repository when inside it (the pack is the same on any clone)."""

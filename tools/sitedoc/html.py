@@ -9,6 +9,7 @@ both say the same thing. Three touches on the way: headings get stable ids (anch
 from __future__ import annotations
 
 import re
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "section"
 
 
+@cache
 def _parser() -> MarkdownIt:
+    """Built once per process: rendering keeps no state in the parser (the anchors rule counts per render)."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
     def anchors(state):
