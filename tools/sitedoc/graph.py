@@ -6,6 +6,7 @@ Every node, cluster and edge carries an ``id`` that Graphviz copies into the SVG
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 
@@ -50,8 +51,10 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+@functools.lru_cache(maxsize=32)
 def to_svg(source: str) -> bytes:
-    """Run ``dot -Tsvg``; the output is stable for a given source and Graphviz version."""
+    """Run ``dot -Tsvg``; the output is stable for a given source and Graphviz version, so a process that builds
+    several packs (the test suite: one per broken inventory) draws a diagram it has already drawn once."""
     if not dot_available():
         raise RuntimeError("Graphviz `dot` is not installed (tools/bootstrap-host.sh installs graphviz)")
     return subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, check=True).stdout

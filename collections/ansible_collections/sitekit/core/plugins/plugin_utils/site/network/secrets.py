@@ -6,6 +6,7 @@ password is IOS type 7, the only form `ip ftp password` takes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
@@ -54,7 +55,14 @@ def snmp_localized_key(password: str, engine: str, length: int = 20) -> str:
     """SHA-1 password-to-key then localization with the engine ID, IOS colon notation."""
     if not password or "{{" in str(password):
         raise NetworkModelError("an SNMPv3 password was not resolved")
-    pw = str(password).encode()
+    return _localized_key(str(password), str(engine), length)
+
+
+@functools.lru_cache(maxsize=64)
+def _localized_key(password: str, engine: str, length: int) -> str:
+    """The key itself, kept per process: each device's key is asked for by every view and rule that renders its
+    management block, and each costs a SHA-1 over 1 MiB (the process holds the password anyway)."""
+    pw = password.encode()
     # RFC 3414 A.2.2: SHA-1 over the password repeated to 1 MiB, hashed in one call.
     ku_input = (pw * (1048576 // len(pw) + 1))[:1048576]
     digest = hashlib.sha1(ku_input)
