@@ -9,6 +9,8 @@ and changed counts from the run journal, the ratio no-op / first converge (targe
 per-tier seconds of both passes, and a warm `make lab` on the running lab (start + both passes
 no-op). The lab is left running. The load average is recorded with the figures. Not a timed
 test (make bench); on a shared machine run it when quiet.
+
+    .venv/bin/python bench/lab_converge.py --no-warm   → the cold run only (first converge and no-op, ~6 min)
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def main() -> None:
     run("down")
     cold_s, cold = run("all")
     load.append(os.getloadavg())
-    warm_s, warm = run("all")
+    warm_s, warm = run("all") if "--no-warm" not in sys.argv[1:] else (None, {})
     load.append(os.getloadavg())
     phases = cold.get("phases", {})
     first = next((v for k, v in phases.items() if k.startswith("converge (converge)")), None)

@@ -17,6 +17,7 @@ import re
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import netlab
 import pytest
@@ -502,3 +503,26 @@ def test_network_playbook_pushes_only_the_drift(playbook_devices, lab_configs, t
     results = _push_results(report)
     assert results["sw-bp-1"]["commands"] == ["interface GigabitEthernet1/0/3", " switchport access vlan 40", " exit"]
     assert [h for h, r in results.items() if r["changed"]] == ["sw-bp-1"]
+
+
+def _task_hosts(report: dict, suffix: str) -> dict:
+    return {h: r for play in report.get("plays", []) for task in play["tasks"]
+            if task["task"]["name"].endswith(suffix) for h, r in task["hosts"].items()}
+
+
+def test_rendered_files_are_written_in_one_module_run_and_not_rewritten(tmp_path):
+    """Every device's config and day-0 text: one module run for the play, mode 0600; a second run writes nothing."""
+    devices = {h: SimpleNamespace(port=1, user="u", password="p") for h in ("sw-bp-1", "rt-02")}  # push off: no session
+    written = "Write the rendered configuration and the day-0 bootstrap to the build directory"
+    proc, report = _playbook(tmp_path, devices, "-e", "cisco_ios_push=false")
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert [r["changed"] for r in _task_hosts(report, written).values()] == [True]  # run_once: one result
+    configs = tmp_path / "configs"
+    files = sorted(p.name for p in configs.iterdir())
+    assert files == ["rt-02.cfg", "rt-02.day0.txt", "sw-bp-1.cfg", "sw-bp-1.day0.txt"]
+    assert {oct(p.stat().st_mode & 0o777) for p in configs.iterdir()} == {"0o600"}
+    marks = {p.name: p.stat().st_mtime_ns for p in configs.iterdir()}
+    proc, report = _playbook(tmp_path, devices, "-e", "cisco_ios_push=false")
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert [r["changed"] for r in _task_hosts(report, written).values()] == [False]
+    assert {p.name: p.stat().st_mtime_ns for p in configs.iterdir()} == marks

@@ -133,8 +133,10 @@ class Session:
 
     # ---- reading ------------------------------------------------------------------------
     def show(self, command: str) -> str:
+        # The exec prompt the session is at, given as the pattern: without one, netmiko's send_command
+        # first probes the prompt (find_prompt: two buffer clears and a 0.25 s wait, ~0.45 s a command).
         try:
-            out = self.conn.send_command(command, read_timeout=self.timeout)
+            out = self.conn.send_command(command, expect_string=self._exec_prompt(), read_timeout=self.timeout)
         except (ReadTimeout, OSError, EOFError) as exc:
             raise DeviceError(self.name, f"no answer to {command!r}: {exc}", lost=True) from None
         if refused(out):
@@ -143,6 +145,10 @@ class Session:
 
     def running_config(self) -> str:
         return self.show("show running-config")
+
+    def _exec_prompt(self) -> str:
+        """The exec prompt alone on the last line (``sw-1#``): a line of output holding the name never ends a read."""
+        return rf"(?:^|\n){re.escape(self.conn.base_prompt)}[#>][ \t]*$"
 
     # ---- writing ------------------------------------------------------------------------
     def _prompt(self) -> str:
