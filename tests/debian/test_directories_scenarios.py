@@ -6,26 +6,16 @@ group are the test's own uid/gid, except in the rows that ask for another one.""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import stat
 from dataclasses import dataclass, field
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from sitekit_paths import COLLECTION
-
-LIBRARY = COLLECTION / "plugins" / "modules" / "directories.py"
+from module_runner import load, run_module
 
 
 def run(capsys, args: dict, check: bool = False) -> dict:
-    spec = importlib.util.spec_from_file_location("directories", LIBRARY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    with patch_module_args({**args, "_ansible_check_mode": check, "_ansible_diff": True}), pytest.raises(SystemExit):
-        module.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module(capsys, load("directories"), args, check=check)
 
 
 @dataclass(frozen=True)

@@ -6,27 +6,19 @@ when absent). "No write" is read from the file itself: same inode and same modif
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import stat
 from dataclasses import dataclass, field
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from sitekit_paths import COLLECTION
+from module_runner import load, run_module
 
-LIBRARY = COLLECTION / "plugins" / "modules" / "files.py"
 REFUSE = "grep -q ^ok$ %s"  # accepts a content whose one line is "ok"
 
 
 def run(capsys, args: dict, check: bool = False) -> dict:
-    spec = importlib.util.spec_from_file_location("files", LIBRARY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    with patch_module_args({**args, "_ansible_check_mode": check, "_ansible_diff": True}), pytest.raises(SystemExit):
-        module.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module(capsys, load("files"), args, check=check)
 
 
 @dataclass(frozen=True)

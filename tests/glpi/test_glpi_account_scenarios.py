@@ -6,24 +6,13 @@ UPDATEs the module made (``writes``: none is "no request that writes") and the t
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from dataclasses import dataclass
 
 import bcrypt
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from sitekit_paths import COLLECTION
-
-LIBRARY = COLLECTION / "plugins" / "modules" / "glpi_account.py"
-
-
-def load_module():
-    spec = importlib.util.spec_from_file_location("glpi_account", LIBRARY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from module_runner import load, run_module
 
 
 class FakeDB:
@@ -77,13 +66,10 @@ def php_hash(password: str) -> str:
 
 
 def run(monkeypatch, capsys, db, accounts, check_mode=False):
-    module = load_module()
+    module = load("glpi_account")
     monkeypatch.setattr(module, "pymysql", db)
     monkeypatch.setattr(module, "bcrypt", bcrypt)  # the host has python3-bcrypt
-    args = {"accounts": accounts, "_ansible_check_mode": check_mode}
-    with patch_module_args(args), pytest.raises(SystemExit):
-        module.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module(capsys, module, {"accounts": accounts}, check=check_mode, diff=False)
 
 
 def table(**users) -> dict:
