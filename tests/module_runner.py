@@ -23,3 +23,16 @@ def run_module(capsys, module, args: dict, check: bool = False, diff: bool = Tru
     with patch_module_args({**args, "_ansible_check_mode": check, "_ansible_diff": diff}), pytest.raises(SystemExit):
         module.main()
     return json.loads(capsys.readouterr().out)
+
+
+def assert_outcome(out: dict, row, root, diffs) -> None:
+    """The outcome a scenario row states: refused with ``row.failed`` in the message, or ``row.changed`` with
+    exactly ``row.changed_paths`` (relative to ``root``) changed, each with a diff (``diffs(out)`` counts them)."""
+    if row.failed:
+        assert out.get("failed"), out
+        assert row.failed in out["msg"], out["msg"]
+        return
+    assert not out.get("failed"), out
+    assert out["changed"] is row.changed
+    assert out["changed_paths"] == [str(root / p) for p in row.changed_paths]
+    assert diffs(out) == len(row.changed_paths)
