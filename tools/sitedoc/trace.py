@@ -12,6 +12,7 @@ Markers (docs/requirements.yml says the same to whoever adds one):
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import inspect
 import re
@@ -76,10 +77,17 @@ def applier_markers(repo: Path) -> dict[str, list[str]]:
         for path in sorted(repo.glob(pattern)):
             if not path.is_file():
                 continue
-            ids = [i for line in path.read_text(errors="replace").splitlines()
-                   for m in [MARKER.search(line)] if m for i in _ids(m.group(1))]
-            _add(out, ids, _applier_name(repo, path))
+            stat = path.stat()
+            _add(out, list(_file_markers(str(path), stat.st_mtime_ns, stat.st_size)), _applier_name(repo, path))
     return out
+
+
+@functools.cache
+def _file_markers(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The requirement ids of the ``req:`` comments of one file, read once per process and version of the file
+    (path, modification time, size), as ``_file_test_markers``."""
+    return tuple(i for line in Path(path).read_text(errors="replace").splitlines()
+                 for m in [MARKER.search(line)] if m for i in _ids(m.group(1)))
 
 
 def _requirement_calls(node: ast.AST) -> list[str]:
@@ -117,7 +125,15 @@ def _file_test_markers(path: str, mtime_ns: int, size: int) -> tuple[tuple[str |
 
 
 def catalogue(repo: Path) -> list[dict]:
-    return list(yaml.safe_load((repo / CATALOGUE).read_text(encoding="utf-8"))["requirements"])
+    stat = (repo / CATALOGUE).stat()
+    return copy.deepcopy(_catalogue(str(repo / CATALOGUE), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _catalogue(path: str, mtime_ns: int, size: int) -> list[dict]:
+    """docs/requirements.yml, parsed once per process and version of the file (libyaml's parser when PyYAML has it)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return list(yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)["requirements"])
 
 
 def build(repo: Path) -> Trace:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules, validate
+
+# The rules (registry: every tier's views, jsonschema) are imported only when a source declares a site: an
+# ansible run on an inventory that is no site (a test's or a scratch one) does not pay for them.
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Outcome:
         shown = self.refused(fail_on_warnings)
         if shown:
             return f"{len(shown)} problem(s) in {where}:\n" + "\n".join(f"- {p}" for p in shown)
+        from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
+
         return (f"{where}: {self.hosts} hosts, {len(describe_rules())} rules checked, "
                 f"0 errors, {len(self.warnings)} warning(s)")
 
@@ -60,6 +64,8 @@ def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: 
         site = load_site(str(source), vault_secrets=vault_secrets)
         if skip_undeclared and not declares_a_site(site):
             continue
+        from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
+
         outcome.sources.append(str(source))
         outcome.hosts += len(site.hosts)
         outcome.problems.extend(validate(site, strict=strict))
