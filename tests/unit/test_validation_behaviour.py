@@ -57,6 +57,25 @@ def test_strict_makes_placeholders_errors():
     assert [p.severity for p in validate(site) if PLACEHOLDERS in p.message] == ["warning"], "strict leaked"
 
 
+def test_errors_alone_derive_no_key_and_find_the_same_errors(monkeypatch):
+    """The gate without -v wants errors alone (warnings=False): the example vault password is tried on no vault
+    value (a key derivation each, ~6 ms), the errors are those of a full validation, and strict still tries it."""
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site import secrets_rules
+
+    tried, is_example = [], vault.is_example
+    monkeypatch.setattr(secrets_rules.vault, "is_example", lambda text: tried.append(text) or is_example(text))
+    site = sites.modified(site_timezone="Europe/Pairs")
+    full = validate(site)
+    assert tried and [p for p in full if PLACEHOLDERS in p.message], "the full validation tries every vault value"
+    tried.clear()
+    errors_alone = validate(site, warnings=False)
+    assert tried == []
+    assert [str(p) for p in errors_alone if p.severity == "error"] == [str(p) for p in full if p.severity == "error"]
+    assert any("Europe/Pairs" in p.message for p in errors_alone)
+    assert [p.severity for p in validate(site, strict=True, warnings=False) if PLACEHOLDERS in p.message] == ["error"]
+    assert [p for p in validate(site) if PLACEHOLDERS in p.message], "warnings=False leaked into the next validation"
+
+
 def test_lab_secrets_are_lookups_not_placeholders():
     problems = validate(sites.site("inventories/lab"))
     assert not [p for p in problems if p.rule in ("secrets", "vault-values")], [str(p) for p in problems]

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sites
 from sitekit_paths import REPO
 from validation.mutate import apply_case
 
@@ -94,11 +95,14 @@ def test_the_same_entries_on_a_valid_inventory_do_reach_the_hosts(tmp_path, entr
     assert "sitekit: inventory refused" not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("args", [["--syntax-check"], ["--list-hosts"], ["--list-tasks", "--tags", "tier::proxmox"]])
+@pytest.mark.parametrize("args", [["--syntax-check"], ["--list-hosts", "-v"], ["--list-tasks", "--tags", "tier::proxmox"]])
 def test_listing_a_valid_inventory_still_works(tmp_path, args):
     done, reached = isolated(tmp_path, "ansible-playbook", REPO / "inventories/rcr", ["playbooks/site.yml", *args])
     assert done.returncode == 0, done.stdout + done.stderr
     assert reached == []
+    if "-v" in args:  # the summary counts every warning `make validate` finds (computed only when -v shows them)
+        warnings = [p for p in sites.problems("inventories/rcr") if p.severity == "warning"]
+        assert f"0 errors, {len(warnings)} warning(s)" in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def test_ansible_inventory_refuses_the_broken_copy_and_lists_the_valid_one(tmp_path, broken):

@@ -25,7 +25,8 @@ description:
   - An inventory source that declares nothing of the site model (no C(site_*) variable and no host fact such as
     C(site_ip) or C(vm)), for example a file that only adds connection settings beside the site's inventory, is
     not a site and is left alone; each other source is validated as a whole site. Host lists are skipped.
-  - Provides no variable. Warnings are not fatal; C(-v) shows the one-line summary.
+  - Provides no variable. Warnings are not fatal; C(-v) shows the one-line summary. Without C(-v) the checks that can
+    only give a warning are left out (the public example vault password tried on every vault value).
   - Why a vars plugin and not an inventory plugin or a first play - an inventory plugin is chosen per source and
     would replace the YAML and INI plugins; a play is skipped by play selection. A vars plugin is run by ansible-core
     itself for every inventory it parses.
@@ -76,7 +77,8 @@ def verdict(sources: tuple[str, ...]) -> str | None:
 
         _busy = True
         try:
-            outcome = validate_sources(list(sources), skip_undeclared=True)
+            # Warnings never refuse: they are computed only when -v shows them in the summary.
+            outcome = validate_sources(list(sources), skip_undeclared=True, warnings=display.verbosity >= 1)
         except Exception as exc:  # noqa: BLE001 - an inventory that cannot be loaded is refused, not skipped
             _VERDICTS[sources] = f"sitekit: the inventory {', '.join(sources)} could not be validated: {exc}"
             return _VERDICTS[sources]

@@ -52,6 +52,8 @@ class Site:
         self.sources = None
         self.load_problems: list = []
         self.broken = False
+        # Set by registry.validate(warnings=False): a check whose finding can only be a warning may be left out.
+        self.errors_only = False
 
     # ---- construction -------------------------------------------------------------
     @classmethod

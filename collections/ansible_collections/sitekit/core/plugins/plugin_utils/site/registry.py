@@ -43,12 +43,15 @@ def _rules():
     return sorted(RULES, key=lambda r: ORDER.index(tier_of(r[2])) if tier_of(r[2]) in ORDER else len(ORDER))
 
 
-def validate(site: Site, strict: bool = False) -> list[Problem]:
+def validate(site: Site, strict: bool = False, warnings: bool = True) -> list[Problem]:
     """Every problem of the site, errors and warnings; a failing rule never hides the others.
 
     ``strict``: the warnings that production refuses (the public example secrets still in place)
-    are errors.
+    are errors. ``warnings=False`` (a caller that shows errors alone: the gate without -v): the checks
+    whose finding can only be a warning may be left out (the example vault password tried on every vault
+    value, a key derivation each); never with ``strict``, which makes that finding an error.
     """
+    site.errors_only = not warnings and not strict
     for cached in ("_secrets_scan", "_schema_invalid"):  # computed once per validation, by the first rule that needs it
         site.__dict__.pop(cached, None)
     problems: list[Problem] = list(getattr(site, "load_problems", None) or [])
@@ -90,6 +93,7 @@ def _schema_clean(site: Site) -> Site:
                         h.ansible) for name, h in site.hosts.items()}
     clean = Site({k: v for k, v in site.vars.items() if k not in bad_site}, hosts, site.groups, source=site.source)
     clean.sources, clean.load_problems, clean.broken = site.sources, site.load_problems, site.broken
+    clean.errors_only = site.errors_only
     return clean
 
 

@@ -51,10 +51,11 @@ class Outcome:
 
 
 def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: bool = False,
-                     vault_secrets=None) -> Outcome:
+                     vault_secrets=None, warnings: bool = True) -> Outcome:
     """Load each inventory source and run every rule of the site model on it (``strict``: the example
     placeholder secrets are errors). ``vault_secrets`` (the play's) open a whole-file vault; without
-    them it stays unopened and the rest is still checked.
+    them it stays unopened and the rest is still checked. ``warnings=False``: only the errors are wanted
+    (``registry.validate``); ``Outcome.warnings`` may then miss some.
 
     With ``skip_undeclared``, a source that declares nothing of the site model (a file that only adds
     connection settings beside the site's inventory, ``-i localhost,``) is left out.
@@ -68,7 +69,7 @@ def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: 
 
         outcome.sources.append(str(source))
         outcome.hosts += len(site.hosts)
-        outcome.problems.extend(validate(site, strict=strict))
+        outcome.problems.extend(validate(site, strict=strict, warnings=warnings))
     outcome.site_declared = bool(outcome.sources)
     return outcome
 
