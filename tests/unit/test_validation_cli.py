@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import cli as validation_cli
 from sitekit_paths import REPO
 from validation.mutate import apply_case
 
@@ -35,6 +36,15 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=180)
 
 
+def cli(capsys, monkeypatch, *args: str) -> tuple[int, str]:
+    """``make validate``'s CLI in this process, from the repository (exit status, output): its own process is
+    proven once, by test_cli_prints_each_problem_once_and_fails."""
+    monkeypatch.chdir(REPO)
+    capsys.readouterr()
+    status = validation_cli.main(list(args))
+    return status, capsys.readouterr().out
+
+
 def test_cli_prints_each_problem_once_and_fails(tmp_path):
     inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", SQL_FAULT)
     out = run(*CLI, str(inventory))
@@ -44,45 +54,47 @@ def test_cli_prints_each_problem_once_and_fails(tmp_path):
 
 
 def test_play_prints_each_problem_once_and_fails(tmp_path):
+    """(Also test_validate_playbook's broken-inventory case once: the same command, run once for both.)"""
     inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", SQL_FAULT)
     out = run("ansible-playbook", "-i", str(inventory), "playbooks/validate.yml")
     assert out.returncode != 0
     shown = out.stdout + out.stderr
     assert shown.count(SQL_LINE) == 1, shown
+    assert f"{inventory}/host_vars/sql01.yml:" in shown  # the file (and line) of the value
     # The gate (vars plugin sitekit.core.site_gate) refuses it before the play's own validation task runs.
     assert "inventory refused before any connection, 1 problem(s)" in shown
     assert "Traceback" not in shown
 
 
-def test_whole_file_vault_without_password_checks_everything_else(tmp_path):
+def test_whole_file_vault_without_password_checks_everything_else(tmp_path, capsys, monkeypatch):
     inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", {
         **WHOLE_FILE_VAULT, "replace_text": {"group_vars/all/backup.yml": ["keep_daily: 7", "keep_daily: 2"]}})
-    out = run(*CLI, str(inventory))
-    assert out.returncode == 1, out.stdout + out.stderr
-    assert "this whole-file vault was not opened (no vault password given)" in out.stdout
-    assert "site_backup.retention.keep_daily: 2 is below the contractual minimum 7" in out.stdout
-    assert "required secret is missing" not in out.stdout
+    status, out = cli(capsys, monkeypatch, str(inventory))
+    assert status == 1, out
+    assert "this whole-file vault was not opened (no vault password given)" in out
+    assert "site_backup.retention.keep_daily: 2 is below the contractual minimum 7" in out
+    assert "required secret is missing" not in out
 
 
-def test_whole_file_vault_with_its_password(tmp_path):
+def test_whole_file_vault_with_its_password(tmp_path, capsys, monkeypatch):
     inventory = apply_case(REPO / "inventories/rcr", tmp_path / "inv", WHOLE_FILE_VAULT)
     secret = tmp_path / "vault-password"
     secret.write_text(VAULT_PASSWORD + "\n")
-    cli = run(*CLI, "--vault-password-file", str(secret), str(inventory))
-    assert cli.returncode == 0, cli.stdout
-    assert "not opened" not in cli.stdout
+    status, out = cli(capsys, monkeypatch, "--vault-password-file", str(secret), str(inventory))
+    assert status == 0, out
+    assert "not opened" not in out
     play = run("ansible-playbook", "-i", str(inventory), "--vault-password-file", str(secret), "playbooks/validate.yml")
     assert play.returncode == 0, play.stdout + play.stderr
     assert "0 errors" in play.stdout
 
 
-def test_strict_refuses_the_example_placeholders():
-    relaxed = run(*CLI, "inventories/rcr")
-    strict = run(*CLI, "--strict", "inventories/rcr")
-    assert relaxed.returncode == 0, relaxed.stdout
-    assert strict.returncode == 1, strict.stdout
+def test_strict_refuses_the_example_placeholders(capsys, monkeypatch):
+    relaxed, relaxed_out = cli(capsys, monkeypatch, "inventories/rcr")
+    strict, strict_out = cli(capsys, monkeypatch, "--strict", "inventories/rcr")
+    assert relaxed == 0, relaxed_out
+    assert strict == 1, strict_out
     assert re.search(r"ERROR   inventories/rcr/group_vars/all/vault.yml:7: \d+ secret\(s\) are still the public example",
-                     strict.stdout), strict.stdout
+                     strict_out), strict_out
 
 
 def test_fail_on_warnings_reads_the_string_false_as_false(tmp_path):
