@@ -4,8 +4,9 @@
     .venv/bin/python bench/unit_suite.py [BEFORE_COMMIT]      → bench/results/unit_suite.json
 
 Runs `make unit`'s command (`pytest -m unit -n auto --dist loadfile`, tests/conftest.py's scheduler) on this
-tree, then on BEFORE_COMMIT (default f766ad2, before the lazy Windows rendering and the sharded corpus)
-checked out in a temporary git worktree that uses this tree's .venv, then this tree again. Wall times in
+tree, then on BEFORE_COMMIT (default d84b847, before the gate's errors-only pass and the in-process CLI tests)
+exported into a temporary directory (`git archive`, committed there as one commit: no worktree is added to this
+repository) that uses this tree's .venv and sees ../shared, then this tree again. Wall times in
 seconds, CPU seconds (user + system of pytest and every process it started: less sensitive to other load
 than wall time), test counts from pytest's summary line, the load average before and after each run: on a
 shared machine compare the ratios of one run, not seconds across runs.
@@ -26,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PYTEST = [str(REPO / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider"]
 MAKE_UNIT = ["-m", "unit", "-n", "auto", "--dist", "loadfile", "tests"]
-BEFORE = "f766ad2"
+BEFORE = "d84b847"
 
 
 def load() -> str:
@@ -45,18 +46,25 @@ def run(argv: list[str], tree: Path = REPO) -> dict:
             "summary": summary, "load_before": before, "load_after": load()}
 
 
+def export(commit: str, tree: Path) -> None:
+    """The files of ``commit`` in ``tree``, a one-commit git repository of their own, with this tree's .venv."""
+    tree.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    (tree / ".venv").symlink_to(REPO / ".venv")
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", f"{commit} (exported by bench/unit_suite.py)"]):
+        subprocess.run([*git, *args], cwd=tree, check=True, capture_output=True)
+
+
 def main(before_commit: str = BEFORE) -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     runs = {f"make_unit_{commit}": run([*PYTEST, *MAKE_UNIT])}
     with tempfile.TemporaryDirectory(prefix="unit-bench-") as scratch:
         tree = Path(scratch) / "before"
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), before_commit], cwd=REPO, check=True,
-                       capture_output=True)
-        try:
-            (tree / ".venv").symlink_to(REPO / ".venv")
-            runs[f"make_unit_{before_commit}"] = run([str(tree / ".venv/bin/pytest"), *PYTEST[1:], *MAKE_UNIT], tree)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=REPO, capture_output=True)
+        export(before_commit, tree)
+        (Path(scratch) / "shared").symlink_to(REPO.parent / "shared")  # tests read ../shared (sitekit_paths.SHARED)
+        runs[f"make_unit_{before_commit}"] = run([str(tree / ".venv/bin/pytest"), *PYTEST[1:], *MAKE_UNIT], tree)
     runs[f"make_unit_{commit}_again"] = run([*PYTEST, *MAKE_UNIT])
     now = [runs[f"make_unit_{commit}"], runs[f"make_unit_{commit}_again"]]
     ref = runs[f"make_unit_{before_commit}"]
