@@ -27,6 +27,7 @@ OK = "install ok installed"
 CONF = "deinstall ok config-files"
 HALF = "install ok half-installed"
 REINST = "install reinstreq half-installed"
+FLAGGED = "install reinstreq installed"  # installed, but dpkg asks for a reinstall
 APT_CHANGED = {"changed": True, "stdout": "Setting up ...", "cache_updated": True,
                "diff": {"prepared": "The following NEW packages will be installed:\n  vsftpd"}}
 
@@ -57,6 +58,7 @@ ROWS = [
     Row("config-files-only-is-missing", {"vsftpd": CONF}, {"name": ["vsftpd"]}, apt=True, changed=True),
     Row("half-installed-left-to-apt", {"vsftpd": HALF}, {"name": ["vsftpd"]}, apt=True, changed=True),
     Row("reinstall-required-left-to-apt", {"vsftpd": REINST}, {"name": ["vsftpd"]}, apt=True, changed=True),
+    Row("error-flag-left-to-apt", {"vsftpd": FLAGGED}, {"name": ["vsftpd"]}, apt=True, changed=True),
     Row("apt-says-nothing-to-do", {"vsftpd": HALF}, {"name": ["vsftpd"]}, apt=True, changed=False,
         apt_result={"changed": False, "cache_updated": False}),
     Row("version-spec-left-to-apt", {"vsftpd": OK}, {"name": ["vsftpd=3.0.3-13"]}, apt=True, changed=True),
