@@ -82,7 +82,7 @@ def test_squid_listens_on_the_proxy_and_ftp_relay_ports(proxy):
 
 
 def test_host_firewall_loads_at_boot_and_packages_are_installed(proxy):
-    # nftables is enabled only when `systemctl is-enabled` says otherwise; packages go through sitekit.core.packages.
+    # Packages go through sitekit.core.packages (apt only when one is missing): all there after converge.
     assert proxy.service("nftables").is_enabled
     for package in ("nftables", "openssh-server", "squid", "python3-passlib", "python3-bcrypt"):
         assert proxy.package(package).is_installed, package
