@@ -14,12 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from sitekit_paths import REPO
 from ansible.errors import AnsibleActionFail
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
 from ansible_collections.sitekit.core.plugins.action.packages import ActionModule
+from sitekit_paths import REPO
 
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs dpkg-query (Debian controller)")
 
