@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """No-op cost of a package install task: ansible.builtin.apt against sitekit.core.packages, on a lab host.
 
-    make lab; .venv/bin/python bench/packages_noop.py [--host glpi01] [--tasks 6] [--rounds 3]
+    .venv/bin/python bench/packages_noop.py [--host glpi01] [--tasks 6] [--rounds 3]
     → bench/results/packages_noop.json
 
-On the running lab (its inventory and endpoints, the lab's transport: SSH + mitogen as tools/lab runs it), the
+On the running lab (started, and removed at the end, when none runs; its inventory and endpoints, the lab's transport: SSH + mitogen as tools/lab runs it), the
 same play of N identical no-op tasks and of 1 task, per variant: GLPI's package list through apt and through
 sitekit.core.packages (every package already installed: the lab has converged), and nftables' boot setting
 through systemd_service against a `systemctl is-enabled` read (evidence that systemd_service's no-op is cheap:
@@ -72,8 +72,17 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if not (REPO / "build/lab/run/endpoints.yml").exists():
-        sys.exit("no running lab (make lab first)")
+    started = not (REPO / "build/lab/run/endpoints.yml").exists()
+    if started:  # no running lab: start one (make lab), and take it down at the end
+        subprocess.run([str(REPO / "tools/lab.sh")], cwd=REPO, check=True)
+    try:
+        measure(args)
+    finally:
+        if started:
+            subprocess.run([str(REPO / "tools/lab.sh"), "down"], cwd=REPO, check=False)
+
+
+def measure(args) -> None:
     env, load_before = lab_env(), os.getloadavg()
     best: dict[str, dict[int, float]] = {v: {} for v in VARIANTS}
     with tempfile.TemporaryDirectory() as tmp:
