@@ -81,6 +81,13 @@ def test_squid_listens_on_the_proxy_and_ftp_relay_ports(proxy):
         assert proxy.socket(f"tcp://0.0.0.0:{port}").is_listening or proxy.socket(f"tcp://:::{port}").is_listening
 
 
+def test_host_firewall_loads_at_boot_and_packages_are_installed(proxy):
+    # Packages go through sitekit.core.packages (apt only when one is missing): all there after converge.
+    assert proxy.service("nftables").is_enabled
+    for package in ("nftables", "openssh-server", "squid", "python3-passlib", "python3-bcrypt"):
+        assert proxy.package(package).is_installed, package
+
+
 def test_config_comes_from_the_site_model(proxy):
     conf = proxy.file("/etc/squid/squid.conf").content_string
     # lab site_vlans: servers 10, clients 30 and 40 (allowed_vlan_roles: clients, servers); management 20 is not.
