@@ -7,8 +7,4 @@ for script in bench/*.py; do
   echo "=== ${script}"
   python "${script}"
 done
-for script in bench/*.sh; do
-  [ -e "${script}" ] || continue
-  echo "=== ${script}"
-  bash "${script}"
-done
+# bench/*.sh are building blocks that take arguments (lab_noop_pass.sh TREE LABEL), not benches of their own.
