@@ -49,10 +49,10 @@ def tree_of(commit: str, into: Path) -> Path:
     return into
 
 
-def run(tree: Path, play: str) -> dict:
+def run(tree: Path, play: str, journal: Path) -> dict:
     env = {**os.environ, "ANSIBLE_CONFIG": str(tree / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1",
            "PATH": f"{tree / '.venv/bin'}:{os.environ['PATH']}", **transport.strategy_env(),
-           "SITEKIT_JOURNAL_DIR": tempfile.mkdtemp(prefix="bench-controller-noop-journal-")}
+           "SITEKIT_JOURNAL_DIR": str(journal)}
     cmd = [str(tree / ".venv/bin/ansible-playbook"), "-i", "inventories/lab", "-i", str(REPO / "build/lab/run/endpoints.yml"),
            *PLAYS[play]]
     load = os.getloadavg()
@@ -85,23 +85,25 @@ def main() -> int:
     daemons.start_peers()
     endpoints.write(daemons.info("pve-sim"), daemons.info("ios-peers"))
     with tempfile.TemporaryDirectory(prefix="bench-controller-noop-") as tmp:
-        trees = {"base": tree_of(args.base, Path(tmp)), "branch": REPO}
+        (Path(tmp) / "base").mkdir()
+        journal = Path(tmp) / "journal"
+        trees = {"base": tree_of(args.base, Path(tmp) / "base"), "branch": REPO}
         for play in PLAYS:  # converge first: the rounds below are no-ops
-            first = run(REPO, play)
+            first = run(REPO, play, journal)
             if first["rc"]:
                 raise SystemExit(f"{play}: the converge failed:\n{first['tail']}")
         runs: dict = {label: {play: [] for play in PLAYS} for label in trees}
         for _ in range(args.rounds):
             for play in PLAYS:
                 for label, tree in trees.items():
-                    result = run(tree, play)
+                    result = run(tree, play, journal)
                     if result["rc"] or result["changed"]:
                         raise SystemExit(f"{label} {play}: not a clean no-op (rc {result['rc']}, changed {result['changed']})"
                                          f":\n{result['tail']}")
                     runs[label][play].append(result)
     summary = {play: {label: {k: median([r[k] for r in runs[label][play]]) for k in ("wall_s", "cpu_s")}
                       for label in trees} for play in PLAYS}
-    for play, by in summary.items():
+    for by in summary.values():
         by["branch_over_base"] = {k: round(by["branch"][k] / by["base"][k], 3) for k in ("wall_s", "cpu_s")}
     result = {"what": __doc__.splitlines()[0], "command": "make bench (or .venv/bin/python bench/controller_noop.py)",
               "base": args.base, "branch": subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
