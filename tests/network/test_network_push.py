@@ -526,3 +526,19 @@ def test_rendered_files_are_written_in_one_module_run_and_not_rewritten(tmp_path
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert [r["changed"] for r in _task_hosts(report, written).values()] == [False]
     assert {p.name: p.stat().st_mtime_ns for p in configs.iterdir()} == marks
+
+
+def test_one_invalid_configuration_stops_every_push(playbook_devices, lab_configs, tmp_path):
+    """The play's rendered set is validated together before any push: a problem on one device pushes to none."""
+    rendered = tmp_path / "rendered"
+    rendered.mkdir()
+    for host, text in lab_configs.items():  # an extra var is every host's: each device gets a file
+        extra = "snmp-server community public RO\n" if host == "sw-bp-1" else ""
+        (rendered / f"{host}.cfg").write_text(text + extra)
+    config = {"cisco_ios_config": f"{{{{ lookup('ansible.builtin.file', '{rendered}/' ~ inventory_hostname ~ '.cfg') }}}}"}
+    proc, report = _playbook(tmp_path, playbook_devices, "--check", "-e", json.dumps(config))
+    assert proc.returncode != 0
+    assert _push_results(report) == {}
+    failed = _task_hosts(report, "Validate the rendered configurations against the site model and each other")
+    assert [r["failed"] for r in failed.values()] == [True]  # run_once: one result, every device stopped
+    assert "sw-bp-1" in proc.stdout and "SNMP community strings are plaintext" in proc.stdout

@@ -15,9 +15,13 @@ import jinja2
 from ansible_collections.sitekit.core.plugins.plugin_utils import ios_validate as _validate
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import device_intent, site_with_secrets
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.play_cache import PlayModels
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# One model per play (the whole site: a device's intent reads its links' other ends), not one per call: the
+# role builds every device's intent in one template, and validation reads the same model.
+_MODELS = PlayModels(None)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
@@ -45,7 +49,7 @@ def render_site(site: Site, secrets: dict | None = None) -> dict[str, str]:
 
 def network_intent(hostvars, groups: dict, host: str) -> dict:
     """``hostvars | sitekit.core.network_intent(groups, inventory_hostname)``."""
-    return to_vars(device_intent(Site.from_hostvars(hostvars, groups), host))
+    return to_vars(device_intent(_MODELS.site(hostvars, groups), host))
 
 
 def network_devices(hostvars, groups: dict) -> list[str]:
@@ -62,7 +66,7 @@ def network_configs(hostvars, groups: dict, fact: str) -> dict:
 
 def ios_problems(configs: dict, hostvars, groups: dict) -> list[str]:
     """Validation problems of rendered configurations ({host: text}); [] when all is well."""
-    return [str(p) for p in _validate.validate(Site.from_hostvars(hostvars, groups), configs)]
+    return [str(p) for p in _validate.validate(_MODELS.site(hostvars, groups), configs)]
 
 
 class FilterModule:

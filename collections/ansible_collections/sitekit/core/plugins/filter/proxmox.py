@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, ha_votes, parse_pvecm_status
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.play_cache import PlayModels
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
     api_connection,
     desired,
@@ -13,11 +14,14 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
 SITE_KEYS = ("site_proxmox", "site_backup", "site_maintenance_windows", "site_vlans", "site_timezone")
+# One model per template evaluation that asks several views (proxmox.yml's set_fact reads the desired state and
+# the API endpoint), not one per call; each task's worker is a new process, so nothing outlives the task.
+_MODELS = PlayModels(SITE_KEYS)
 
 
 def _site(hostvars, groups: dict) -> Site:
     """The part of the site model the Proxmox view reads (no ``vault_*`` value is touched)."""
-    return Site.from_hostvars(hostvars, groups, site_keys=SITE_KEYS, host_keys=HOST_KEYS)
+    return _MODELS.site(hostvars, groups)
 
 
 def pve_desired(hostvars, groups: dict) -> dict:

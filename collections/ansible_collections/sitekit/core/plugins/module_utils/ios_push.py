@@ -24,6 +24,10 @@ from ansible_collections.sitekit.core.plugins.module_utils import ios_remediatio
 from ansible_collections.sitekit.core.plugins.module_utils.ios_ssh import SNAPSHOT, DeviceError
 
 _ARCHIVE_PATH = re.compile(r"^archive\n(?: .*\n)*? path \S+", re.M)
+# What IOS prints before a configuration: the `show` headers, blank lines and top-level comments
+# (`! Last configuration change at …`, `! NVRAM config last updated at …`), which differ between
+# running and startup. Every such line is out of every push's scope (ios_remediation.DEFAULT_EXCLUDE).
+_HEADER_LINE = re.compile(r"^(?:Building configuration\.*|Current configuration : \d+ bytes|Using \d+ out of \d+ bytes|!.*|\s*)$")
 
 
 def _vlans(text: str) -> dict:
@@ -70,8 +74,24 @@ def _split_archive(commands: list) -> tuple[list, list]:
     return commands[start:end], commands[:start] + commands[end:]
 
 
+def _body(config: str) -> list[str]:
+    """The configuration's lines after IOS's header (see _HEADER_LINE), without trailing blanks."""
+    lines = config.replace("\r", "").split("\n")
+    start = next((i for i, line in enumerate(lines) if not _HEADER_LINE.match(line)), len(lines))
+    body = [line.rstrip() for line in lines[start:]]
+    while body and not body[-1]:
+        body.pop()
+    return body
+
+
 def _unsaved(session, running: str, policy) -> bool:
+    """Whether the startup-config differs from the running-config in the push's scope.
+
+    Text identical after the header means identical in every scope: no parse (the no-op's usual case).
+    Anything else is compared in scope, as hier_config reads both."""
     startup = session.show("show startup-config")
+    if _body(startup) == _body(running):
+        return False
     exclude = policy.exclude
     return ios_remediation.scope(startup, policy.include, exclude) != ios_remediation.scope(running, policy.include, exclude)
 

@@ -14,10 +14,11 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOS
 
 
 class PlayModels:
-    """The site model of the current play, built by ``Site.from_hostvars`` with one tier's keys."""
+    """The site model of the current play, built by ``Site.from_hostvars`` with one tier's keys (None: every
+    ``site_*`` and ``vault_*`` variable, as ``from_hostvars`` reads by default)."""
 
-    def __init__(self, site_keys: Iterable[str]):
-        self.site_keys = tuple(site_keys)
+    def __init__(self, site_keys: Iterable[str] | None):
+        self.site_keys = None if site_keys is None else tuple(site_keys)
         self._entry: tuple | None = None  # (hostvars, groups snapshot, Site)
 
     def site(self, hostvars, groups) -> Site:
