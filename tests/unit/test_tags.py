@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from sitekit_paths import REPO
 
@@ -85,6 +86,10 @@ def _includes(node):
             yield from _includes(item)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 10: --tags role::proxmox_node:<step> runs nothing (playbooks/proxmox.yml includes the role dynamically "
+    "and tags only the include's apply); giving the include its step tags makes --skip-tags <step> skip the whole "
+    "role, detection included (tests/integration/test_node_stand_in.py), so the fix needs another include shape"))
 def test_a_dynamic_role_include_carries_every_step_tag_of_its_role():
     # A dynamic include runs only when one of its own tags is selected; the tags under `apply` reach
     # the included tasks, not the include. Without its role's step tags, `--tags role::<role>:<step>`
