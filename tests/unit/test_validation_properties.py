@@ -162,3 +162,10 @@ def test_loader_on_deeply_nested_file(scratch, depth):
     lines = [str(p) for p in validate(load_site(str(inventory)))]
     assert any("junk" in line and "nested more than" in line for line in lines), lines
     assert any("glpi_admin_password: looks like a plaintext secret" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("junk", [True, 3, "10,20", {"id": 10}])
+def test_a_vlan_plan_that_is_not_a_list_is_reported_not_crashed_on(junk):
+    # Found by test_a_site_made_of_junk in CI (site_vars={'site_vlans': True}): Site.vlans iterated the value
+    # outside its guard, so the ansible-host rule "could not be checked" instead of the schema reporting it.
+    _assert_robust(Site({"site_vlans": junk}, {}, {}))

@@ -91,7 +91,9 @@ class Site:
     def vlans(self) -> list[Vlan]:
         """The VLAN plan; entries that do not parse are left to validation to report."""
         out = []
-        for item in self.vars.get("site_vlans") or []:
+        declared = self.vars.get("site_vlans")
+        # Not a list (e.g. `site_vlans: true`): the schema reports it; the plan is empty, never a crash.
+        for item in declared if isinstance(declared, list) else []:
             try:
                 out.append(Vlan(int(item["id"]), str(item["name"]), ipaddress.IPv4Network(str(item["subnet"])), str(item.get("role", ""))))
             except (KeyError, TypeError, ValueError):
