@@ -6,6 +6,7 @@ Loaded sites are shared: a test that changes one works on ``modified()`` (a deep
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 
@@ -39,3 +40,17 @@ def modified(inventory: str = "inventories/rcr", **changes) -> Site:
         else:
             out.vars[key] = value
     return out
+
+
+@contextlib.contextmanager
+def model_builds(monkeypatch, filter_module, site_: Site):
+    """Make ``Site.from_hostvars`` return ``site_`` and record the keyword arguments of each build, with the
+    filter module's per-play model cache (``_MODELS``) empty before and after: the list shows how many
+    models the filter calls in between built."""
+    made: list[dict] = []
+    monkeypatch.setattr(Site, "from_hostvars", classmethod(lambda cls, hv, groups, **kw: made.append(kw) or site_))
+    filter_module._MODELS.clear()
+    try:
+        yield made
+    finally:
+        filter_module._MODELS.clear()

@@ -20,6 +20,7 @@ from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
 from ansible_collections.sitekit.core.plugins.action.packages import ActionModule
 from sitekit_paths import REPO
+from task_files import tasks_of
 
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs dpkg-query (Debian controller)")
 
@@ -135,15 +136,6 @@ def test_packages(tmp_path, row: Row):
         assert result.get("apt_run") in (False, None) and "diff" not in result
     # Only a read of the dpkg database, never with privilege.
     assert all(cmd.startswith("LC_ALL=C dpkg-query --show") and not sudoable for cmd, sudoable in commands)
-
-
-def tasks_of(items):
-    """Every task of a task file, blocks opened."""
-    for item in items or []:
-        if isinstance(item, dict):
-            yield item
-            for key in ("block", "rescue", "always"):
-                yield from tasks_of(item.get(key))
 
 
 def test_the_roles_install_through_the_action_not_apt_directly():

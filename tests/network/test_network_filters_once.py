@@ -7,19 +7,16 @@ import copy
 
 import netlab
 import pytest
+import sites
 from ansible_collections.sitekit.core.plugins.filter import network
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 
 
 @pytest.fixture
 def builds(monkeypatch):
     """The models built by Site.from_hostvars, each the lab site with the test secrets."""
     site = netlab.site_with_secrets(copy.deepcopy(netlab.load("inventories/lab")), dict(netlab.DUMMY_SECRETS))
-    made = []
-    monkeypatch.setattr(Site, "from_hostvars", classmethod(lambda cls, hv, groups, **kw: made.append(kw) or site))
-    network._MODELS.clear()
-    yield made
-    network._MODELS.clear()
+    with sites.model_builds(monkeypatch, network, site) as made:
+        yield made
 
 
 def test_every_intent_and_the_validation_of_a_play_share_one_model(builds):

@@ -4,17 +4,14 @@ proxmox.yml's pre_task asks the desired state and the API endpoint in one set_fa
 from __future__ import annotations
 
 import pytest
+import sites
 from ansible_collections.sitekit.core.plugins.filter import proxmox
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 
 
 @pytest.fixture
 def builds(monkeypatch, rcr_site):
-    made = []
-    monkeypatch.setattr(Site, "from_hostvars", classmethod(lambda cls, hv, groups, **kw: made.append(kw) or rcr_site))
-    proxmox._MODELS.clear()
-    yield made
-    proxmox._MODELS.clear()
+    with sites.model_builds(monkeypatch, proxmox, rcr_site) as made:
+        yield made
 
 
 def test_the_play_s_desired_state_and_endpoint_share_one_model(builds):

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import yaml
 from sitekit_paths import REPO
+from task_files import tasks_of
 
 UNCONDITIONAL = {"noop", "refresh_inventory", "reset_connection"}
-
-
-def tasks_of(items):
-    for item in items or []:
-        if isinstance(item, dict):
-            yield item
-            for key in ("block", "rescue", "always"):
-                yield from tasks_of(item.get(key))
 
 
 def conditional_unconditional_metas(paths) -> list[str]:

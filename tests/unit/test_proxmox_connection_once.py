@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import yaml
 from sitekit_paths import COLLECTION, REPO
+from task_files import tasks_of
 
 CONNECTION = {"api_host", "api_port", "api_user", "api_password", "api_token_id", "api_token_secret", "validate_certs",
               "ca_path", "api_fingerprint"}
@@ -16,16 +17,9 @@ def pve_modules() -> set[str]:
     return {f"sitekit.core.{name}" for name in runtime["action_groups"]["proxmox"]}
 
 
-def tasks(items: list | None):
-    for task in items or []:
-        yield task
-        for key in ("block", "rescue", "always"):
-            yield from tasks(task.get(key))
-
-
 def pve_tasks(items) -> list[dict]:
     modules = pve_modules()
-    return [task for task in tasks(items) if modules & set(task)]
+    return [task for task in tasks_of(items) if modules & set(task)]
 
 
 def repeated_connection(items) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from task_files import tasks_of
 from windows_testlib import REPO, ROLES
 
 
@@ -48,7 +49,7 @@ def test_secrets_are_no_log(role):
         if any(word in name for word in ("password", "secret")):
             assert spec.get("no_log") is True, f"{name} must be no_log in argument_specs"
     for path in (REPO / "roles" / role / "tasks").glob("*.yml"):
-        for task in _tasks(yaml.safe_load(path.read_text()) or []):
+        for task in tasks_of(yaml.safe_load(path.read_text())):
             module = next((k for k in task if "." in k and k not in ("ansible.builtin.assert",)), None)
             if module is None:
                 continue
@@ -59,13 +60,6 @@ def test_secrets_are_no_log(role):
 
 
 SECRET_VALUE = re.compile(r"\{\{[^}]*(password|vault_var)[^}]*\}\}")
-
-
-def _tasks(tasks):
-    for task in tasks:
-        yield task
-        for key in ("block", "rescue", "always"):
-            yield from _tasks(task.get(key) or [])
 
 
 def test_windows_playbook_syntax_check_against_rcr():
