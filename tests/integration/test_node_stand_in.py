@@ -89,9 +89,30 @@ def test_a_production_node_without_proxmox_ve_is_refused_before_any_change(node)
     assert files_present(node) == []
 
 
-def test_a_production_node_without_pvecm_is_refused_by_the_cluster_role(node):
-    done = converge(node, False, tags="role::proxmox_cluster")
+# A step's tag (issue 10): playbooks/proxmox.yml includes the role, the role detects Proxmox VE first.
+@pytest.mark.parametrize("tags", ["role::proxmox_cluster", "role::proxmox_cluster:detect"])
+def test_a_production_node_without_pvecm_is_refused_by_the_cluster_role(node, tags):
+    done = converge(node, False, tags=tags)
     out = done.stdout + done.stderr
     assert done.returncode != 0, out[-4000:]
     assert f"{NODE} has no Proxmox VE (pvecm not found): install PVE from its ISO first" in out
     assert "skipped: pvecm status" not in out
+    assert "proxmox_node : " not in out  # another role's tag does not include the node preparation
+
+
+def test_a_step_of_the_node_role_is_refused_on_a_production_node_before_any_change(node):
+    done = converge(node, False, tags="role::proxmox_node:ntp")
+    out = done.stdout + done.stderr
+    assert done.returncode != 0, out[-4000:]
+    assert f"{NODE} has no Proxmox VE (pveversion not found): install PVE from its ISO first" in out
+    assert recap(out)["changed"] == 0 and recap(out)["failed"] == 1
+    assert files_present(node) == []
+
+
+def test_a_step_of_the_node_role_runs_that_step_alone_on_the_stand_in(node):
+    done = converge(node, True, tags="role::proxmox_node:watchdog")
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    assert f"not applicable in the lab: {NODE} is a stand-in without Proxmox VE packages" in out
+    assert files_present(node) == ["/etc/modules-load.d/sitekit-watchdog.conf"]
+    assert "Cluster members in /etc/hosts" not in out and "proxmox_cluster : " not in out
