@@ -152,3 +152,12 @@ def test_the_tier_selects_every_include_and_every_task(listed):
     assert _includes_in(dynamic) == {name for names in INCLUDES.values() for name in names}
     for role in ROLES:
         assert _of(imported, role) == _of(listed["none"][1], role)
+
+
+def test_another_api_role_s_tag_runs_no_task_of_the_other_api_roles(listed):
+    # The API play carried the four role tags, which reach every task of its roles: --tags role::proxmox_vms
+    # ran the storage, backup and HA roles too. Only their argument validation (tagged always) may be listed.
+    dynamic, _ = listed["other role"]
+    for role in ("proxmox_storage", "proxmox_backup", "proxmox_ha"):
+        assert [name for name, _ in _of(dynamic, role) if not name.startswith(f"{role} : Validating arguments")] == []
+    assert any(name.startswith("Compute the cluster's desired state") for name, _ in dynamic), dynamic
