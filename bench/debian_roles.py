@@ -20,6 +20,8 @@ molecule's own config and inventory, before destroy: a 1-task and an N-task play
 give ansible-playbook's start-up (inventory, validation gate, plugins) and the per-task cost;
 floor = start-up + (task results of the no-op run on its busiest host, PLAY RECAP) x per-task cost, and
 floor_share_of_first = floor / first converge: the share no cut of waste can go below.
+--roles DIR converges the roles of another checkout (ANSIBLE_ROLES_PATH, over molecule.yml's roles_path),
+e.g. main's, for a before/after on the same machine; the result names the roles it ran.
 The Docker engine and the base image are set up first (tools/ensure-docker.sh,
 tools/debian-image.sh). The machine's load average is recorded with the figures, since
 other work on the machine weighs on container timings. Not a timed test (make bench).
@@ -49,7 +51,9 @@ def glpi_packages() -> list[str]:
 
     tasks = yaml.safe_load((REPO / "roles/glpi/tasks/0020-packages.yml").read_text())
     firewall = yaml.safe_load((REPO / "roles/nftables/tasks/0010-install.yml").read_text())
-    apt = next(t["ansible.builtin.apt"] for t in firewall if "ansible.builtin.apt" in t)
+    # the roles install through sitekit.core.packages (ansible.builtin.apt before it)
+    apt = next(t.get("sitekit.core.packages") or t["ansible.builtin.apt"] for t in firewall
+               if "sitekit.core.packages" in t or "ansible.builtin.apt" in t)
     return list(tasks[0]["vars"]["_glpi_packages"]) + ([apt["name"]] if isinstance(apt["name"], str) else list(apt["name"]))
 
 
@@ -145,9 +149,10 @@ def floor(scenario: str, env: dict, tasks: int = 15) -> dict:
             "best_of_two_s": {str(k): round(v, 2) for k, v in runs.items()}}
 
 
-def bench(scenario: str) -> dict:
+def bench(scenario: str, roles: Path | None = None) -> dict:
     env = {
         **os.environ,
+        **({"ANSIBLE_ROLES_PATH": str(roles)} if roles else {}),
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
         "PY_COLORS": "0",
@@ -186,6 +191,7 @@ def bench(scenario: str) -> dict:
     first, noop = runs
     out = {
         "scenario": scenario,
+        "roles": str(roles) if roles else "roles/",
         "setup_create_prepare_s": round(setup, 1),
         "runs": runs,
         "noop_changed_tasks": noop["changed_tasks"],
@@ -204,28 +210,10 @@ def bench(scenario: str) -> dict:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "scenarios", nargs="*", default=[s for s in DEFAULT if (REPO / "molecule" / s / "molecule.yml").exists()]
-    )
-    args = parser.parse_args()
-    subprocess.run(["bash", "-c", "tools/ensure-docker.sh && tools/debian-image.sh"], cwd=REPO, check=True)
-    results = []
-    for scenario in args.scenarios:
-        load_before = os.getloadavg()[0]
-        result = bench(scenario) | {
-            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "load_avg_1m_before": round(load_before, 2),
-            "load_avg_1m_after": round(os.getloadavg()[0], 2),
-            "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
-        }
-        print(json.dumps(result))
-        results.append(result)
-    # Scenarios not run this time keep their previous figures.
-    if RESULT.exists():
-        ran = {r["scenario"] for r in results}
-        results += [r for r in json.loads(RESULT.read_text()).get("results", []) if r["scenario"] not in ran]
+def write(results: list[dict]) -> None:
+    """The results file: this run's scenarios, and the previous figures of the scenarios not run this time."""
+    kept = json.loads(RESULT.read_text()).get("results", []) if RESULT.exists() else []
+    ran = {r["scenario"] for r in results}
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(
         json.dumps(
@@ -233,12 +221,34 @@ def main() -> None:
                 "benchmark": "first converge vs no-op re-run per Debian role (molecule, local systemd containers)",
                 "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                "results": results,
+                "results": results + [r for r in kept if r["scenario"] not in ran],
             },
             indent=2,
         )
         + "\n"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "scenarios", nargs="*", default=[s for s in DEFAULT if (REPO / "molecule" / s / "molecule.yml").exists()]
+    )
+    parser.add_argument("--roles", type=Path, help="roles directory to converge (default: this checkout's roles/)")
+    args = parser.parse_args()
+    subprocess.run(["bash", "-c", "tools/ensure-docker.sh && tools/debian-image.sh"], cwd=REPO, check=True)
+    results = []
+    for scenario in args.scenarios:
+        load_before = os.getloadavg()[0]
+        result = bench(scenario, args.roles and args.roles.resolve()) | {
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "load_avg_1m_before": round(load_before, 2),
+            "load_avg_1m_after": round(os.getloadavg()[0], 2),
+            "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        }
+        print(json.dumps(result))
+        results.append(result)
+        write(results)  # after each scenario: a later failure keeps the figures already measured
     print(f"written {RESULT.relative_to(REPO)}")
 
 
