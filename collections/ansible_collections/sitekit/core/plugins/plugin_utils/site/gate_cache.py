@@ -4,7 +4,8 @@ validated again by every ``ansible``/``ansible-playbook`` process (plugins/vars/
 The key hashes everything a verdict depends on, and a changed byte anywhere is another key (validated again):
 every file and directory name and every file's bytes under each source (vault files included; a file source: the
 file and the ``group_vars``/``host_vars`` beside it, what Ansible reads), each source as given and resolved, the
-working directory, the whole sitekit.core collection (the code, schema and templates that compute the verdict),
+working directory, the whole sitekit.core collection (the code, schema and templates that compute the verdict; by
+inode, size, mtime and ctime, which any write changes),
 the Python version and the installed distributions (ansible-core, jsonschema…: their dist-info names carry the
 versions), the ansible.cfg in use (path and bytes), the ``ANSIBLE_*``/``SITEKIT_*`` environment but for output,
 connection and run-record settings (``_NOT_INPUTS``), and the ``-e`` extra vars (an ``@file``'s bytes). Files a
@@ -99,7 +100,12 @@ def _tree(part, root: str, inventory: bool) -> None:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         part("dir", os.path.relpath(top, root), *dirs)
         for name in sorted(files):
-            _file(part, os.path.join(top, name), inventory, os.path.relpath(os.path.join(top, name), root))
+            path = os.path.join(top, name)
+            if inventory:
+                _file(part, path, inventory, os.path.relpath(path, root))
+            else:  # the collection's code: a write always changes ctime (what git's index trusts too), 10x faster
+                st = os.stat(path)
+                part("code", os.path.relpath(path, root), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _file(part, path: str, inventory: bool, name: str | None = None) -> None:
