@@ -8,9 +8,11 @@ start no play. The same commands on the valid rcr inventory do reach the recorde
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,7 @@ ENTRIES = {
 }
 RECORDER = """#!/bin/sh
 # Stands in for ssh: writes down the host it was asked to reach, then fails like an unreachable host.
-echo "$*" >> "{log}"
+echo "$*" >> "$GATE_TEST_CONNECTION_LOG"
 exit 255
 """
 
@@ -52,16 +54,23 @@ def broken(tmp_path_factory) -> Path:
     return apply_case(REPO / "inventories/rcr", tmp_path_factory.mktemp("gate") / "rcr-broken", CASE)
 
 
+@functools.cache
+def recorder() -> Path:
+    """One recorder per process, each test's log given by the environment: the ``-e`` arguments stay the same, so
+    the runs on one inventory share the gate's verdict kept by content (gate_cache.py), as an operator's do."""
+    path = Path(tempfile.mkdtemp(prefix="gate-recorder-")) / "ssh"
+    path.write_text(RECORDER)
+    path.chmod(0o755)
+    return path
+
+
 def isolated(tmp_path: Path, tool: str, inventory: Path, args: list[str]) -> tuple[subprocess.CompletedProcess, list]:
     """Run an ansible tool in a namespace with no network; every connection goes to the recorder."""
     log = tmp_path / "connections.log"
-    recorder = tmp_path / "ssh"
-    recorder.write_text(RECORDER.format(log=log))
-    recorder.chmod(0o755)
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PATH": f"{BIN}:{os.environ['PATH']}",
-           "ANSIBLE_NOCOLOR": "1", "SITEKIT_JOURNAL_DIR": str(tmp_path / "journal"),
+           "ANSIBLE_NOCOLOR": "1", "SITEKIT_JOURNAL_DIR": str(tmp_path / "journal"), "GATE_TEST_CONNECTION_LOG": str(log),
            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_FACT_CACHING": "memory"}
-    force = ["-e", "ansible_connection=ssh", "-e", f"ansible_ssh_executable={recorder}", "-e", "ansible_port=22"]
+    force = ["-e", "ansible_connection=ssh", "-e", f"ansible_ssh_executable={recorder()}", "-e", "ansible_port=22"]
     cmd = ["unshare", "--net", str(BIN / tool), "-i", str(inventory), *args, *force]
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, input="y\n" * 50)
     return done, (log.read_text().splitlines() if log.exists() else [])

@@ -25,6 +25,10 @@ description:
   - An inventory source that declares nothing of the site model (no C(site_*) variable and no host fact such as
     C(site_ip) or C(vm)), for example a file that only adds connection settings beside the site's inventory, is
     not a site and is left alone; each other source is validated as a whole site. Host lists are skipped.
+  - The verdict is kept across processes by content (C(.cache/site_gate) beside C(ansible.cfg), or
+    C($SITEKIT_GATE_CACHE_DIR); empty turns it off) - the key hashes every file under each source, the collection's
+    code, the installed packages, the configuration, the environment and the extra vars; a changed byte is validated
+    again. Scripts and inventory plugins' sources are never cached.
   - Provides no variable. Warnings are not fatal; C(-v) shows the one-line summary. Without C(-v) the checks that can
     only give a warning are left out (the public example vault password tried on every vault value).
   - Why a vars plugin and not an inventory plugin or a first play - an inventory plugin is chosen per source and
@@ -70,28 +74,55 @@ def cli_sources() -> tuple[str, ...]:
 
 
 def verdict(sources: tuple[str, ...]) -> str | None:
-    """The refusal message for ``sources`` (None when valid or not a site), computed once per process."""
-    global _busy
+    """The refusal message for ``sources`` (None when valid or not a site), computed once per process and kept
+    across processes by content (plugin_utils/site/gate_cache.py says what the key hashes)."""
     if sources not in _VERDICTS:
-        from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
-
-        _busy = True
-        try:
-            # Warnings never refuse: they are computed only when -v shows them in the summary.
-            outcome = validate_sources(list(sources), skip_undeclared=True, warnings=display.verbosity >= 1)
-        except Exception as exc:  # noqa: BLE001 - an inventory that cannot be loaded is refused, not skipped
-            _VERDICTS[sources] = f"sitekit: the inventory {', '.join(sources)} could not be validated: {exc}"
-            return _VERDICTS[sources]
-        finally:
-            _busy = False
-        if not outcome.site_declared:
-            _VERDICTS[sources] = None
-        elif outcome.refused():
-            _VERDICTS[sources] = f"sitekit: inventory refused before any connection, {outcome.message()}"
-        else:
-            display.v(f"sitekit: {outcome.message()}")
-            _VERDICTS[sources] = None
+        _VERDICTS[sources] = _cached_verdict(sources)
     return _VERDICTS[sources]
+
+
+def _cached_verdict(sources: tuple[str, ...]) -> str | None:
+    from ansible import constants as C
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site import gate_cache
+
+    directory = gate_cache.cache_dir(C.CONFIG_FILE) if display.verbosity < 1 else None  # -v: the summary's warnings
+    content_key = None
+    if directory is not None:
+        try:
+            content_key = gate_cache.key(
+                sources, context.CLIARGS.get("extra_vars"), C.CONFIG_FILE, C.VARIABLE_PLUGINS_ENABLED
+            )
+        except gate_cache.NotCacheable as exc:
+            display.vvv(f"sitekit: the gate's verdict is not cached: {exc}")
+        else:
+            hit, message = gate_cache.lookup(directory, content_key)
+            if hit:
+                return message
+    message, outside = _validate(sources)
+    if content_key is not None and outside is not None:
+        gate_cache.store(directory, content_key, message, sources, outside)
+    return message
+
+
+def _validate(sources: tuple[str, ...]) -> tuple[str | None, list[str] | None]:
+    """(refusal message or None, files read outside the sources; None: nothing to keep)."""
+    global _busy
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
+
+    _busy = True
+    try:
+        # Warnings never refuse: they are computed only when -v shows them in the summary.
+        outcome = validate_sources(list(sources), skip_undeclared=True, warnings=display.verbosity >= 1)
+    except Exception as exc:  # noqa: BLE001 - an inventory that cannot be loaded is refused, not skipped
+        return f"sitekit: the inventory {', '.join(sources)} could not be validated: {exc}", None
+    finally:
+        _busy = False
+    if not outcome.site_declared:
+        return None, outcome.outside
+    if outcome.refused():
+        return f"sitekit: inventory refused before any connection, {outcome.message()}", outcome.outside
+    display.v(f"sitekit: {outcome.message()}")
+    return None, outcome.outside
 
 
 class VarsModule(BaseVarsPlugin):

@@ -57,6 +57,8 @@ def glpi(site: Site):
     certificate = glpi_vars.get("tls_certificate")
     if certificate:
         path = Path(site.source or ".") / str(certificate)
+        if site.sources is not None:
+            site.sources.outside.append(str(path))  # may lie outside the inventory: the gate's cache hashes it
         if site.source and not path.is_file():
             yield problem("glpi", "site_glpi.tls_certificate", f"{certificate} does not exist in the inventory ({path})",
                           value=certificate)

@@ -25,6 +25,7 @@ class Outcome:
     hosts: int = 0
     problems: list[Problem] = field(default_factory=list)
     site_declared: bool = True  # False when every source was left out (skip_undeclared)
+    outside: list[str] = field(default_factory=list)  # files the rules read besides the sources' own
 
     @property
     def errors(self) -> list[Problem]:
@@ -70,6 +71,7 @@ def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: 
         outcome.sources.append(str(source))
         outcome.hosts += len(site.hosts)
         outcome.problems.extend(validate(site, strict=strict, warnings=warnings))
+        outcome.outside.extend(site.sources.outside if site.sources is not None else ())
     outcome.site_declared = bool(outcome.sources)
     return outcome
 

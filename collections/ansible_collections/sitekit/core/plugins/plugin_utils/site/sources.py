@@ -44,6 +44,7 @@ class Sources:
     decrypted: list[str] = field(default_factory=list)  # whole-file vaults opened with the vault password given
     undecryptable: list[str] = field(default_factory=list)  # whole-file vaults the password given does not open
     vault_secrets: Any = None  # the secrets given to the loader (None: none)
+    outside: list[str] = field(default_factory=list)  # files a rule read besides the inventory's (gate_cache hashes them)
 
     def files_of(self, kind: str, entity: str) -> list[VarsFile]:
         index = self.__dict__.get("_index")

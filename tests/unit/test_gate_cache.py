@@ -1,0 +1,156 @@
+"""The site gate keeps its verdicts across processes by content (plugin_utils/site/gate_cache.py): a kept verdict is
+reused only for the same bytes, a refusal is refused again, any edit is validated again.
+
+The gate's own entry points (every ansible tool, play selection, the namespace without network) are proven by
+test_validation_gate.py, which runs with the cache as make unit does.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import gate_cache
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
+from ansible_collections.sitekit.core.plugins.vars import site_gate
+from sitekit_paths import REPO
+from validation.mutate import apply_case
+
+CASE = {"file": "host_vars/sql01.yml", "set": {"vm.memory_mb": 4096}}
+PROBLEM = "host sql01: vm.memory_mb: 4096 MB is below the Cegid minimum 8192 MB for a database server [cegid-sql]"
+VARS = ["ansible.builtin.host_group_vars", "sitekit.core.site_gate"]
+
+
+@pytest.fixture
+def gate(tmp_path, monkeypatch):
+    """site_gate.verdict as a new process sees it (nothing in memory), the cache under tmp_path; ``gate.runs`` lists
+    the sources each validation (cache miss) was run on."""
+    monkeypatch.setenv("SITEKIT_GATE_CACHE_DIR", str(tmp_path / "cache"))
+    runs: list = []
+    validate = site_gate._validate
+
+    def counted(sources):
+        runs.append(sources)
+        return validate(sources)
+
+    monkeypatch.setattr(site_gate, "_validate", counted)
+
+    def verdict(source: Path):
+        site_gate._VERDICTS.clear()  # a new process
+        return site_gate.verdict((str(source),))
+
+    verdict.runs = runs
+    yield verdict
+    site_gate._VERDICTS.clear()
+
+
+def copy_of_rcr(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(REPO / "inventories/rcr", tmp_path / "rcr"))
+
+
+def test_a_refusal_is_kept_and_refused_again(tmp_path, gate):
+    broken = apply_case(REPO / "inventories/rcr", tmp_path / "broken", CASE)
+    first = gate(broken)
+    assert first and PROBLEM in first
+    assert gate(broken) == first and len(gate.runs) == 1  # the second process refused it from the cache
+
+
+def test_an_edit_breaking_a_kept_valid_inventory_is_refused_and_the_fix_accepted(tmp_path, gate):
+    inventory = copy_of_rcr(tmp_path)
+    original = (inventory / CASE["file"]).read_text()
+    assert gate(inventory) is None and gate(inventory) is None and len(gate.runs) == 1
+    apply_case(REPO / "inventories/rcr", tmp_path / "scratch", CASE)
+    (inventory / CASE["file"]).write_text((tmp_path / "scratch" / CASE["file"]).read_text())
+    refused = gate(inventory)
+    assert refused and PROBLEM in refused and len(gate.runs) == 2
+    (inventory / CASE["file"]).write_text(original)
+    assert gate(inventory) is None
+
+
+def test_a_file_read_outside_the_inventory_is_hashed_again_on_each_hit(tmp_path):
+    """A GLPI certificate given by path may lie outside the inventory: the rule names it, the cache checks it."""
+    certificate = tmp_path / "glpi.pem"
+    certificate.write_text("-----BEGIN CERTIFICATE-----\n")
+    inventory = apply_case(
+        REPO / "inventories/rcr",
+        tmp_path / "rcr",
+        {"file": "group_vars/all/glpi.yml", "set": {"site_glpi.tls_certificate": "../glpi.pem"}},
+    )
+    read = validate_sources([str(inventory)]).outside
+    assert [Path(p).resolve() for p in read] == [certificate]
+    directory = tmp_path / "cache"
+    gate_cache.store(directory, "k", None, [str(inventory)], read)
+    assert gate_cache.lookup(directory, "k") == (True, None)
+    certificate.unlink()
+    assert gate_cache.lookup(directory, "k") == (False, None)
+
+
+def _vault_byte(inventory: Path) -> None:
+    vault = inventory / "group_vars/all/vault.yml"
+    text = vault.read_text()
+    at = text.index("$ANSIBLE_VAULT")
+    digits = len(text) - len(text[text.index("\n", at) :].lstrip())  # the first hex digit of the ciphertext
+    vault.write_text(text[:digits] + ("1" if text[digits] != "1" else "2") + text[digits + 1 :])
+
+
+EDITS = {
+    "a byte of a vault value": _vault_byte,
+    "a byte of a host's vars": lambda inv: (inv / "host_vars/sql01.yml").write_text(
+        (inv / "host_vars/sql01.yml").read_text().replace("memory_mb: 16384", "memory_mb: 16385")
+    ),
+    "a new empty file": lambda inv: (inv / "host_vars/nobody.yml").write_text(""),
+    "a file renamed": lambda inv: (inv / "host_vars/sql01.yml").rename(inv / "host_vars/sql01.yaml"),
+    "an empty directory": lambda inv: (inv / "group_vars/nobody").mkdir(),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_any_edit_of_the_inventory_is_another_key(tmp_path, edit):
+    inventory = copy_of_rcr(tmp_path)
+    before = gate_cache.key((str(inventory),), (), str(REPO / "ansible.cfg"), VARS)
+    assert gate_cache.key((str(inventory),), (), str(REPO / "ansible.cfg"), VARS) == before
+    EDITS[edit](inventory)
+    assert gate_cache.key((str(inventory),), (), str(REPO / "ansible.cfg"), VARS) != before
+
+
+def test_the_code_the_settings_and_the_extra_vars_are_in_the_key(tmp_path, monkeypatch):
+    source, config = (str(REPO / "inventories/lab"),), str(REPO / "ansible.cfg")
+    collection = Path(shutil.copytree(gate_cache.COLLECTION / "plugins/plugin_utils/site", tmp_path / "code"))
+    monkeypatch.setattr(gate_cache, "COLLECTION", collection)
+    base = gate_cache.key(source, (), config, VARS)
+    (collection / "timing.py").write_text((collection / "timing.py").read_text() + "\n")
+    assert gate_cache.key(source, (), config, VARS) != base
+    base = gate_cache.key(source, (), config, VARS)
+    monkeypatch.setenv("ANSIBLE_NOCOLOR", "1")  # output settings are not inputs of a verdict
+    monkeypatch.setenv("SITEKIT_JOURNAL_DIR", str(tmp_path))
+    assert gate_cache.key(source, (), config, VARS) == base
+    monkeypatch.setenv("ANSIBLE_INVENTORY_ENABLED", "ini")
+    assert gate_cache.key(source, (), config, VARS) != base
+    monkeypatch.delenv("ANSIBLE_INVENTORY_ENABLED")
+    extra = tmp_path / "extra.yml"
+    extra.write_text("ansible_host: 10.0.10.61\n")
+    with_file = gate_cache.key(source, (f"@{extra}",), config, VARS)
+    assert with_file != base != gate_cache.key(source, ("ansible_host=10.0.10.61",), config, VARS)
+    extra.write_text("ansible_host: 10.0.10.62\n")
+    assert gate_cache.key(source, (f"@{extra}",), config, VARS) != with_file
+
+
+@pytest.mark.parametrize("why", ["executable", "plugin", "vars plugin"])
+def test_what_ansible_would_run_or_query_is_never_cached(tmp_path, why):
+    inventory = copy_of_rcr(tmp_path)
+    plugins = VARS
+    if why == "executable":
+        (inventory / "hosts.yml").chmod(0o755)
+    elif why == "plugin":
+        (inventory / "proxmox.yml").write_text("plugin: community.proxmox.proxmox\nurl: https://pve.invalid:8006\n")
+    else:
+        plugins = [*VARS, "community.sops.sops"]
+    with pytest.raises(gate_cache.NotCacheable):
+        gate_cache.key((str(inventory),), (), str(REPO / "ansible.cfg"), plugins)
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path):
+    for text in ("{", '{"verdict": 3, "outside": {}}', '{"verdict": null}', '{"verdict": null, "outside": []}'):
+        (tmp_path / "k.json").write_text(text)
+        assert gate_cache.lookup(tmp_path, "k") == (False, None)
