@@ -7,6 +7,7 @@ test_validation_gate.py, which runs with the cache as make unit does.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -154,3 +155,43 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
     for text in ("{", '{"verdict": 3, "outside": {}}', '{"verdict": null}', '{"verdict": null, "outside": []}'):
         (tmp_path / "k.json").write_text(text)
         assert gate_cache.lookup(tmp_path, "k") == (False, None)
+
+
+# Every place the site model's code touches the file system, and why the cache key covers what it reads: the
+# inventory's own files (hashed by bytes), the collection (hashed by metadata), or Sources.outside (hashed again on
+# each hit). A new file access in the validation code fails here until its author says which.
+FILE_ACCESS = re.compile(
+    r"open\(|\.is_file\(|\.exists\(|\.is_dir\(|read_text\(|read_bytes\(|os\.path\.(exists|isfile|isdir|getsize)\(|"
+    r"os\.(stat|lstat|listdir|scandir|walk)\(|glob\(|iterdir\("
+)
+COVERED = {
+    ("debian_rules.py", "if site.source and not path.is_file():"): "Sources.outside (the GLPI certificate)",
+    ("loader.py", "loader = CheckingLoader(root if os.path.isdir(root) else os.path.dirname(root))"): "the source",
+    ("secrets_rules.py", 'with open(path, encoding="ascii", errors="replace") as handle:'): "sealed vaults: inventory",
+    ("network_rules.py", "text = _SWITCH_TEMPLATE.read_text()"): "the collection's templates",
+    ("wording.py", 'with open(path, encoding="utf-8", errors="replace") as handle:'): "a value's origin: inventory",
+    ("loader_inventory.py", "if not os.path.exists(source):"): "the source",
+    ("loader_inventory.py", "if os.path.isdir(source):"): "the source",
+    ("loader_inventory.py", "candidates = [os.path.realpath(os.path.join(source, name)) for name in sorted(os.listdir(source))"): "the source",
+    ("loader_inventory.py", "if not IGNORED.search(to_bytes(name)) and os.path.isfile(os.path.join(source, name))]"): "the source",
+    ("loader_inventory.py", "if not os.path.isdir(base):"): "group_vars/host_vars of the source",
+    ("loader_inventory.py", "for entry in sorted(os.listdir(base)):"): "group_vars/host_vars of the source",
+    ("loader_inventory.py", "inside = os.path.isdir(full)"): "group_vars/host_vars of the source",
+    ("loader_inventory.py", "files = [os.path.join(d, f) for d, _, fs in os.walk(full) for f in sorted(fs)"): "the source",
+    ("loader_inventory.py", "elif not inside and os.path.isdir(os.path.join(base, stem)):"): "the source",
+    ("loader_inventory.py", 'with open(path, encoding="utf-8") as handle:'): "the source's files",
+    ("loader_files.py", "raw = Path(path).read_bytes()"): "the source's files",
+}
+
+
+def test_every_file_access_of_the_validation_code_is_covered_by_the_key():
+    site_package = Path(gate_cache.__file__).parent
+    found = {
+        (path.name, line.strip())
+        for path in site_package.rglob("*.py")
+        if path.name != "gate_cache.py"
+        for line in path.read_text().splitlines()
+        if FILE_ACCESS.search(line)
+    }
+    assert found - set(COVERED) == set(), "a new file access: add it to Sources.outside or say why the key covers it"
+    assert set(COVERED) - found == set(), "a covered access is gone: remove it from COVERED"
