@@ -130,10 +130,10 @@ def test_the_code_the_settings_and_the_extra_vars_are_in_the_key(tmp_path, monke
     assert gate_cache.key(source, (), config, VARS) != base
     monkeypatch.delenv("ANSIBLE_INVENTORY_ENABLED")
     extra = tmp_path / "extra.yml"
-    extra.write_text("ansible_host: 10.0.10.61\n")
+    extra.write_text("ansible_host: 127.0.0.61\n")
     with_file = gate_cache.key(source, (f"@{extra}",), config, VARS)
-    assert with_file != base != gate_cache.key(source, ("ansible_host=10.0.10.61",), config, VARS)
-    extra.write_text("ansible_host: 10.0.10.62\n")
+    assert with_file != base != gate_cache.key(source, ("ansible_host=127.0.0.61",), config, VARS)
+    extra.write_text("ansible_host: 127.0.0.62\n")
     assert gate_cache.key(source, (f"@{extra}",), config, VARS) != with_file
 
 
