@@ -542,3 +542,35 @@ def test_one_invalid_configuration_stops_every_push(playbook_devices, lab_config
     failed = _task_hosts(report, "Validate the rendered configurations against the site model and each other")
     assert [r["failed"] for r in failed.values()] == [True]  # run_once: one result, every device stopped
     assert "sw-bp-1" in proc.stdout and "SNMP community strings are plaintext" in proc.stdout
+
+
+# ---- one step alone (README.md, section Tags): what every step needs runs with it ----------------------
+def _task_names(report: dict) -> list[str]:
+    return [task["task"]["name"] for play in report.get("plays", []) for task in play["tasks"]]
+
+
+def test_the_push_step_alone_renders_validates_then_pushes(playbook_devices, tmp_path):
+    playbook_devices["sw-bp-1"].configure("interface GigabitEthernet1/0/3", "switchport access vlan 30")
+    proc, report = _playbook(tmp_path, playbook_devices, "--check", "--tags", "role::cisco_ios:push")
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    names = _task_names(report)
+    assert [n.split(" : ", 1)[-1] for n in names if "Validating arguments" not in n] == [
+        "Build the intended data of the devices from the site model",
+        "Render its configuration and its day-0 console bootstrap",
+        "Validate the rendered configurations against the site model and each other",
+        "Push only the remediation to the device"]
+    results = _push_results(report)
+    assert results["sw-bp-1"]["commands"] == ["interface GigabitEthernet1/0/3", " switchport access vlan 40", " exit"]
+    assert not results["rt-02"]["changed"]
+
+
+def test_the_validate_step_alone_validates_what_it_rendered_and_pushes_nothing(playbook_devices, tmp_path):
+    before = {h: list(p.device.history) for h, p in playbook_devices.items()}
+    proc, report = _playbook(tmp_path, playbook_devices, "--tags", "role::cisco_ios:validate")
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    names = [n.split(" : ", 1)[-1] for n in _task_names(report) if "Validating arguments" not in n]
+    assert names == ["Build the intended data of the devices from the site model",
+                     "Render its configuration and its day-0 console bootstrap",
+                     "Validate the rendered configurations against the site model and each other"]
+    assert {h: p.device.history for h, p in playbook_devices.items()} == before
+    assert not (tmp_path / "configs").exists()  # the render step (files in the build directory) did not run

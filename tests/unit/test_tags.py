@@ -16,8 +16,9 @@ from sitekit_paths import REPO
 TIERS = {"proxmox", "network", "windows", "linux"}
 ROLES = {p.name for p in (REPO / "roles").iterdir() if (p / "tasks").is_dir()}
 GRAMMAR = re.compile(r"^(always|never|tier::(?P<tier>[a-z_]+)|role::(?P<role>[a-z_]+)(:(?P<step>[a-z0-9_-]+))?)$")
-# The tag of a dynamic role include (playbooks/proxmox.yml says why): `always` when --tags names a step of the role.
-STEP_GATE = "{{{{ ['always'] if ansible_run_tags | select('match', 'role::{role}:') | list else [] }}}}"
+# The step gate (sitekit.core.step_gate): `always` when --tags names a step of the role. The tag of a dynamic role
+# include (playbooks/proxmox.yml says why) and of what every step of a static role needs (roles/cisco_ios).
+STEP_GATE = "{{{{ ansible_run_tags | sitekit.core.step_gate('{role}') }}}}"
 
 
 def _tags(node, where):
@@ -125,3 +126,23 @@ def test_the_step_gate_is_the_only_template_among_the_tags():
     assert bad_tags([("x", STEP_GATE.format(role="proxmox_node"))]) == []
     assert bad_tags([("x", STEP_GATE.format(role="nosuchrole")), ("x", "{{ 'always' }}")]) == [
         f"x: {STEP_GATE.format(role='nosuchrole')}", "x: {{ 'always' }}"]
+
+
+def test_the_step_gate_opens_for_a_step_of_its_role_only():
+    from ansible_collections.sitekit.core.plugins.filter.tags import step_gate
+
+    assert step_gate(["role::cisco_ios:push"], "cisco_ios") == ["always"]
+    assert step_gate(["tier::network", "role::cisco_ios:validate"], "cisco_ios") == ["always"]
+    for run_tags in (["all"], [], None, ["role::cisco_ios"], ["tier::network"], ["role::cisco_ios_extra:x"],
+                     ["role::proxmox_node:ntp"]):
+        assert step_gate(run_tags, "cisco_ios") == [], run_tags
+
+
+def test_a_role_gates_its_tasks_on_its_own_steps():
+    wrong = []
+    for path in sorted((REPO / "roles").glob("*/tasks/*.yml")):
+        role = path.parts[-3]
+        for where, tag in _tags(yaml.safe_load(path.read_text()), path.relative_to(REPO)):
+            if "{{" in tag and tag != STEP_GATE.format(role=role):
+                wrong.append(f"{where}: {tag}")
+    assert wrong == []
