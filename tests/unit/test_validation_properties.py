@@ -169,3 +169,17 @@ def test_a_vlan_plan_that_is_not_a_list_is_reported_not_crashed_on(junk):
     # Found by test_a_site_made_of_junk in CI (site_vars={'site_vlans': True}): Site.vlans iterated the value
     # outside its guard, so the ansible-host rule "could not be checked" instead of the schema reporting it.
     _assert_robust(Site({"site_vlans": junk}, {}, {}))
+
+
+@pytest.mark.parametrize("where, junk", [
+    (("site_proxmox", "storage", 1, "base"), ["san"]),   # found by test_any_site_value_replaced_by_junk
+    (("site_proxmox", "storage", 0, "id"), ["san"]),
+    (("site_proxmox", "vm_storage"), {"id": "san-lvm"}),
+    (("site_proxmox", "storage", 1, "content"), 5),
+    (("site_backup", "storage"), ["nas-backup"]),
+])
+def test_a_storage_named_by_a_list_or_a_mapping_is_reported_not_crashed_on(where, junk):
+    site = _copy(sites.site())
+    key, path = where[0], where[1:]
+    site.vars[key] = _replace(site.vars[key], path, junk)
+    _assert_robust(site)

@@ -81,21 +81,32 @@ def spread(site: Site):
 @rule("storage", "the VM storage is shared and holds images; the backup storage exists and holds backups")
 def storage(site: Site):
     prox = site.vars.get("site_proxmox") or {}
-    stores = {s.get("id"): s for s in prox.get("storage") or [] if isinstance(s, dict)}
-    vm_store = stores.get(prox.get("vm_storage"))
+    stores = {_storage_id(s.get("id")): s for s in prox.get("storage") or [] if isinstance(s, dict)}
+    vm_store = stores.get(_storage_id(prox.get("vm_storage")))
     if prox.get("vm_storage") and vm_store is None:
         yield problem("storage", "site_proxmox.vm_storage", f"storage {prox.get('vm_storage')!r} is not declared", value=prox.get("vm_storage"))
-    elif vm_store is not None and ("images" not in (vm_store.get("content") or []) or not vm_store.get("shared", vm_store.get("type") in ("nfs", "rbd"))):
+    elif vm_store is not None and ("images" not in _contents(vm_store) or not vm_store.get("shared", vm_store.get("type") in ("nfs", "rbd"))):
         yield problem("storage", "site_proxmox.vm_storage", "VM disks need a shared storage with content 'images' for HA",
                  value=prox.get("vm_storage"))
     for sid, store in stores.items():
-        if store.get("type") == "lvm" and store.get("base") and store["base"] not in stores:
+        if store.get("type") == "lvm" and store.get("base") and _storage_id(store["base"]) not in stores:
             yield problem("storage", f"site_proxmox.storage.{sid}.base", f"base storage {store['base']!r} is not declared", value=store["base"])
     backup = site.vars.get("site_backup") or {}
-    target = stores.get(backup.get("storage"))
-    if backup.get("storage") and (target is None or "backup" not in (target.get("content") or [])):
+    target = stores.get(_storage_id(backup.get("storage")))
+    if backup.get("storage") and (target is None or "backup" not in _contents(target)):
         yield problem("storage", "site_backup.storage", f"{backup.get('storage')!r} must be a storage of site_proxmox with content 'backup'",
                  value=backup.get("storage"))
+
+
+def _storage_id(value):
+    """A storage id as declared; a list or a mapping (the schema reports its type) names no storage."""
+    return value if isinstance(value, (str, int)) else None
+
+
+def _contents(store: dict) -> list:
+    """A storage's content types; another shape (the schema reports it) holds none."""
+    content = store.get("content")
+    return content if isinstance(content, list) else []
 
 
 # Minimum retention per copy: (key, minimum, source). The nightly copy makes J-1…J-7 and M-1…M-2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
@@ -27,6 +28,12 @@ def internet_ranges() -> list[str]:
     Windows Firewall rules cannot name a host (the declaration portal); the name filter is the
     Squid proxy's job. The ranges keep the rule off every private and special block.
     """
+    return list(_internet_ranges())
+
+
+@functools.cache
+def _internet_ranges() -> tuple[str, ...]:
+    """internet_ranges, computed once per process (a constant of NOT_INTERNET)."""
     remaining = [ipaddress.IPv4Network("0.0.0.0/0")]
     for block in NOT_INTERNET:
         out = []
@@ -43,7 +50,7 @@ def internet_ranges() -> list[str]:
             ranges[-1][1] = net.broadcast_address
         else:
             ranges.append([net.network_address, net.broadcast_address])
-    return [f"{a}-{b}" for a, b in ranges]
+    return tuple(f"{a}-{b}" for a, b in ranges)
 
 
 def _scope_addresses(site: Site, scope: list[str], name: str) -> list[str]:
