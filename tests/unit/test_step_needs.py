@@ -75,7 +75,7 @@ def role_variables(role_dir: Path) -> set[str]:
 
 def step_problems(role: str, tasks: list[dict], variables: set[str] = frozenset()) -> list[str]:
     """Per step of ``role``: a task of its run reading a fact that only tasks outside that run set."""
-    gate = "{{ ansible_run_tags | sitekit.core.step_gate('%s') }}" % role
+    gate = "{{ ansible_run_tags | sitekit.core.step_gate('" + role + "') }}"
     steps = sorted({t for task in tasks for t in task["tags"] if t.startswith(f"role::{role}:")})
     problems = []
     for step in steps:
