@@ -14,6 +14,7 @@ from collections import Counter
 
 import pytest
 import sites
+from sitekit_paths import REPO
 from validation.corpus import CASES as CORPUS
 
 CLASSES = {
@@ -48,6 +49,15 @@ def test_reference_inventory_is_clean():
     assert [str(p) for p in sites.problems("inventories/rcr") if p.severity == "error"] == []
 
 
+def _expected_line(case, where):
+    """The line a case names; `appended`: the first line its append_text adds to the reference file."""
+    line = case.get("line")
+    if line == "appended":
+        assert where in case.get("append_text", {}), f"{case['id']}: line: appended without append_text to {where}"
+        return len((REPO / "inventories/rcr" / where).read_text().splitlines()) + 1
+    return line
+
+
 @pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
 def test_broken_inventory_is_refused(case, broken_corpus):
     inventory, problems = broken_corpus.validated(case)
@@ -58,9 +68,10 @@ def test_broken_inventory_is_refused(case, broken_corpus):
     assert matching, f"expected a {severity} containing {case['expect']!r}, got:\n{shown}"
     where = case.get("where", case["file"])
     if where is not None:
-        expected = f"{inventory}/{where}" + (f":{case['line']}" if "line" in case else "")
+        line = _expected_line(case, where)
+        expected = f"{inventory}/{where}" + (f":{line}" if line else "")
         assert any(p.where and (p.where == expected or p.where.startswith(expected + ":")) for p in matching), (
-            f"the problem must name {where}" + (f" line {case['line']}" if "line" in case else "") + f":\n{shown}")
+            f"the problem must name {where}" + (f" line {line}" if line else "") + f":\n{shown}")
     assert not any("could not be checked" in line for line in lines), f"a rule crashed on this data:\n{shown}"
     assert not [line for line in lines if INTERNAL.search(line)], f"an internal name is shown:\n{shown}"
     assert len(lines) == len(set(lines)), f"a problem is reported twice:\n{shown}"
