@@ -38,6 +38,8 @@ class Context:
     problems: list[Problem]
     journal_dir: Path | None = None
     repo: Path = field(default_factory=lambda: Path(__file__).resolve().parents[2])
+    # What a page computed that another page (or a second part of it) reads again, by kind and key.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, inventory: str, journal_dir: Path | None = None) -> Context:

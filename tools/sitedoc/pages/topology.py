@@ -21,9 +21,12 @@ _MEMBER = re.compile(r"^[A-Za-z-]+?(\d+)/\d+/\d+$")
 
 
 def _intent(ctx: Context, host: str) -> dict | None:
-    """The device's intended data; None when the inventory cannot give it (drawn without its details)."""
-    intent = attempt(network.device_intent, ctx.rendering_site, host)
-    return to_vars(intent) if intent is not None else None
+    """The device's intended data; None when the inventory cannot give it (drawn without its details).
+    Computed once per pack: the drawing and the stacks table both read it."""
+    if host not in ctx.memo.setdefault("device_intent", {}):
+        intent = attempt(network.device_intent, ctx.rendering_site, host)
+        ctx.memo["device_intent"][host] = to_vars(intent) if intent is not None else None
+    return ctx.memo["device_intent"][host]
 
 
 def _endpoint(ctx: Context, host: str, port: str) -> str:

@@ -7,6 +7,7 @@ once"): a link carries the VLANs used on both of its sides, nothing more.
 from __future__ import annotations
 
 import ipaddress
+import weakref
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.names import full_name
@@ -20,8 +21,21 @@ def is_network_device(site: Site, host: str) -> bool:
     return site.in_group(host, "cisco_switches") or site.in_group(host, "cisco_routers")
 
 
+# What each site's links carry, computed once per Site object: a play's or a pack's views ask for every
+# link from both of its ends, and the walk behind each end visits the whole topology. A Site is not changed
+# once built (views only read it; a changed copy is a new object).
+_CARRIED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _local_vlans(site: Site, dev: str) -> set[int]:
     """VLANs a device itself uses (not what it only passes on)."""
+    memo = _CARRIED.setdefault(site, {})
+    if ("local", dev) not in memo:
+        memo[("local", dev)] = frozenset(_used_at(site, dev))
+    return set(memo[("local", dev)])
+
+
+def _used_at(site: Site, dev: str) -> set[int]:
     host = site.hosts.get(dev)
     if host is None:
         return set()
@@ -60,6 +74,13 @@ def _beyond(site: Site, dev: str, via: int, seen: set) -> set[int]:
 
 def link_vlans(site: Site, index: int) -> list[int]:
     """VLANs a link must carry: used on both sides of it, nothing more."""
+    memo = _CARRIED.setdefault(site, {})
+    if ("link", index) not in memo:
+        memo[("link", index)] = tuple(_carried(site, index))
+    return list(memo[("link", index)])
+
+
+def _carried(site: Site, index: int) -> list[int]:
     link = _links(site)[index]
     a = _beyond(site, link["a"], index, {link["b"]})
     b = _beyond(site, link["b"], index, {link["a"]})
