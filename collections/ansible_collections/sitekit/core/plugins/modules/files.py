@@ -20,7 +20,7 @@ description:
     loop item is two module runs (the action plugin's C(stat), then the module): 10 device files cost 4 s of the
     whole-site no-op. No collection bundled with the C(ansible) package writes several files in one call (checked:
     ansible.builtin copy/template, ansible.posix, community.general). Templates are rendered on the controller with
-    C(lookup('ansible.builtin.template', ...)) and passed as O(files[].content)."
+    C(lookup('sitekit.core.template', ...)) and passed as O(files[].content)."
   - The module never prints a content in a message. A content holding secrets needs C(no_log) on the task, as
     with M(ansible.builtin.copy) (the diff shows contents).
   - SELinux contexts, backups and symlinked destinations are not handled (a symlink is replaced by a file).
@@ -78,7 +78,7 @@ EXAMPLES = r"""
   sitekit.core.files:
     files:
       - path: /etc/squid/squid.conf
-        content: "{{ lookup('ansible.builtin.template', 'squid.conf.j2') }}"
+        content: "{{ lookup('sitekit.core.template', 'squid.conf.j2') }}"
         owner: root
         group: proxy
         mode: "0640"
