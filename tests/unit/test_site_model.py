@@ -70,7 +70,13 @@ def test_from_hostvars_matches_the_loader(site):
     assert again.host_interface("dc02") == site.host_interface("dc02")
     assert again.vars["site_vlans"] == site.vars["site_vlans"]
     assert set(again.vms) == set(site.vms)
+    assert {n: h.groups for n, h in again.hosts.items()} == {n: h.groups for n, h in site.hosts.items()}
 
+
+def test_from_hostvars_gives_each_host_its_groups_sorted_once_without_all():
+    groups = {"all": ["b", "a"], "zeta": ["a", "a"], "alpha": ["b", "a"], "empty": [], "ungrouped": ["b"]}
+    made = Site.from_hostvars({"a": {}, "b": {}}, groups, site_keys=(), host_keys=())
+    assert {n: h.groups for n, h in made.hosts.items()} == {"a": ["alpha", "zeta"], "b": ["alpha", "ungrouped"]}
 
 
 class CountingHostvars(dict):

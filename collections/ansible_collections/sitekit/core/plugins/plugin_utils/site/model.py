@@ -68,11 +68,16 @@ class Site:
         host_keys = HOST_KEYS if host_keys is None else host_keys
         hosts = {}
         site_vars: dict = {}
+        member_of: dict[str, list[str]] = {name: [] for name in names}  # one pass over the groups, not one per host
+        for group, members in sorted(groups.items()):
+            if group != "all":
+                for member in dict.fromkeys(members):
+                    member_of.setdefault(member, []).append(group)
         for name in names:
             # hostvars[name] computes every variable of that host: only when a host key is asked for.
             hv = hostvars[name] if host_keys else {}
             own = {k: hv[k] for k in host_keys if k in hv}
-            hosts[name] = Host(name, own, sorted(g for g, members in groups.items() if name in members and g != "all"))
+            hosts[name] = Host(name, own, member_of[name])
         if names and (site_keys is None or site_keys):
             first = hostvars[names[0]]
             keys = site_keys if site_keys is not None else [
