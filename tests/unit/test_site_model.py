@@ -96,8 +96,23 @@ def test_from_hostvars_reads_no_host_when_no_key_is_asked(site):
     hostvars = CountingHostvars({name: {**site.vars, **host.vars} for name, host in site.hosts.items()})
     devices = Site.from_hostvars(hostvars, site.groups, site_keys=(), host_keys=())
     assert hostvars.reads == 0 and set(devices.hosts) == set(site.hosts)
-    Site.from_hostvars(hostvars, site.groups, site_keys=("site_vlans",), host_keys=("site_ip",))
-    assert hostvars.reads == len(site.hosts) + 1
+    assert [h.get("site_ip") for h in devices.hosts.values()] == [None] * len(site.hosts) and hostvars.reads == 0
+
+
+def test_from_hostvars_reads_a_host_when_a_view_first_asks_for_it_and_once(site):
+    """A view reads a few hosts of the site: each host's variables are computed on its first read, once."""
+    hostvars = CountingHostvars({name: {**site.vars, **host.vars} for name, host in site.hosts.items()})
+    made = Site.from_hostvars(hostvars, site.groups, site_keys=("site_vlans", "site_absent"),
+                              host_keys=("site_ip", "site_vlan"))
+    assert hostvars.reads == 0 and made.groups == site.groups and made.hosts["dc02"].groups == site.hosts["dc02"].groups
+    assert made.host_interface("dc02") == site.host_interface("dc02")  # site_vlans (first host) and dc02's site_ip
+    assert made.host_ip("dc02") == site.host_ip("dc02") and hostvars.reads == 2
+    assert "site_absent" not in made.vars and list(made.vars) == ["site_vlans"] and hostvars.reads == 2
+    keys = ("site_ip", "site_vlan")
+    assert made.hosts["dc02"].vars == {k: site.hosts["dc02"].vars[k] for k in keys}
+    assert {**made.hosts["dc01"].vars} == {k: site.hosts["dc01"].vars[k] for k in keys} and hostvars.reads == 3
+    every = Site.from_hostvars(hostvars, site.groups)  # site_keys None: every site_* and vault_* variable
+    assert set(every.vars) == {k for k in site.vars if k.startswith(("site_", "vault_"))}
 
 # Every rule validation runs, by tier, in the order problems are listed (registry.ORDER). A rule added,
 # removed, renamed or moved to another tier changes this table on purpose.
