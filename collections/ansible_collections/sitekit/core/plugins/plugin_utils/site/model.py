@@ -12,10 +12,11 @@ validation CLI and the tests, never shipped to managed hosts.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.hostvars_facts import HostFacts, SiteFacts
 
 # Keys that are facts of one host; every other site_* key is a fact of the site.
 HOST_KEYS = ("site_vlan", "site_ip", "vm", "switch", "router", "pve_node")
@@ -38,67 +39,6 @@ class Host:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.vars.get(key, default)
-
-
-class _HostFacts(Mapping):
-    """One host's ``host_keys`` from a play's ``hostvars``, read (all at once) the first time one is asked for."""
-
-    def __init__(self, hostvars: Any, name: str, host_keys: tuple):
-        self._source, self._name, self._keys, self._facts = hostvars, name, host_keys, None
-
-    def _read(self) -> dict:
-        if self._facts is None:
-            hv = self._source[self._name] if self._keys else {}
-            self._facts = {k: hv[k] for k in self._keys if k in hv}
-        return self._facts
-
-    def __getitem__(self, key: str) -> Any:
-        return self._read()[key]
-
-    def __iter__(self):
-        return iter(self._read())
-
-    def __len__(self) -> int:
-        return len(self._read())
-
-    def __repr__(self) -> str:
-        return repr(self._read())
-
-
-class _SiteFacts(Mapping):
-    """The site variables of a play's ``hostvars`` (those of the first host), each templated the first time it is
-    asked for. ``keys`` None: every ``site_*`` and ``vault_*`` variable but the host facts."""
-
-    def __init__(self, hostvars: Any, first: str, keys: tuple | None):
-        self._source, self._first, self._wanted = hostvars, first, keys
-        self._vars, self._keys, self._values = None, None, {}
-
-    def _names(self) -> tuple:
-        if self._keys is None:
-            self._vars = self._source[self._first]
-            wanted = self._wanted if self._wanted is not None else [
-                k for k in self._vars if (k.startswith("site_") or k.startswith("vault_")) and k not in HOST_KEYS]
-            self._keys = tuple(k for k in wanted if k in self._vars)
-        return self._keys
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self._values:
-            if key not in self._names():
-                raise KeyError(key)
-            self._values[key] = self._vars[key]
-        return self._values[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._names()
-
-    def __iter__(self):
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
 
 
 class Site:
@@ -135,8 +75,8 @@ class Site:
                     member_of.setdefault(member, []).append(group)
         # Read when a view first asks: hostvars[name] computes every variable of that host, and a view reads a few
         # hosts of the site (a Debian server's firewall: itself, the archive servers, the routers).
-        hosts = {name: Host(name, _HostFacts(hostvars, name, host_keys), member_of[name]) for name in names}
-        site_vars = _SiteFacts(hostvars, names[0], site_keys) if names and (site_keys is None or site_keys) else {}
+        hosts = {name: Host(name, HostFacts(hostvars, name, host_keys), member_of[name]) for name in names}
+        site_vars = SiteFacts(hostvars, names[0], site_keys, HOST_KEYS) if names and (site_keys is None or site_keys) else {}
         return cls(site_vars, hosts, {g: list(m) for g, m in groups.items()})
 
     # ---- plain accessors ----------------------------------------------------------
