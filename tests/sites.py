@@ -1,7 +1,7 @@
 """The inventories the tests read, each loaded (and validated) once per session: ``site("rcr")``,
 ``problems("rcr")``, ``modified(...)``.
 
-Loaded sites are shared: a test that changes one works on ``modified()`` (a deep copy).
+Loaded sites are shared: a test that changes one works on ``modified()`` (a copy of every container).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import copy
 import functools
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Host, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 from sitekit_paths import REPO
@@ -30,9 +30,8 @@ def problems(inventory: str = "inventories/rcr") -> tuple[Problem, ...]:
 
 
 def modified(inventory: str = "inventories/rcr", **changes) -> Site:
-    """A deep copy of a site with site_* variables or ``host__key`` host facts replaced."""
-    base = site(inventory)
-    out = Site(copy.deepcopy(base.vars), copy.deepcopy(base.hosts), copy.deepcopy(base.groups), source=base.source)
+    """A copy of a site (``copy_of``) with site_* variables or ``host__key`` host facts replaced."""
+    out = copy_of(site(inventory))
     for key, value in changes.items():
         if "__" in key:
             host, fact = key.split("__", 1)
@@ -40,6 +39,33 @@ def modified(inventory: str = "inventories/rcr", **changes) -> Site:
         else:
             out.vars[key] = value
     return out
+
+
+def copy_of(base: Site) -> Site:
+    """A site whose every dict, list, set and host is a copy: changing it leaves ``base`` as it was. The values
+    in them (strings, numbers: immutable, with the loader's origin tags) are shared; ``copy.deepcopy`` copied
+    each tagged string and its tags, a fifth of the unit tests' time."""
+    return Site(_containers_copied(base.vars), _containers_copied(base.hosts), _containers_copied(base.groups),
+                source=base.source)
+
+
+def _containers_copied(value):
+    if isinstance(value, dict):
+        out = copy.copy(value)  # the same type, with its tags
+        for key, item in value.items():
+            out[key] = _containers_copied(item)
+        return out
+    if isinstance(value, list):
+        out = copy.copy(value)
+        out[:] = [_containers_copied(item) for item in value]
+        return out
+    if isinstance(value, set):
+        return copy.copy(value)
+    if isinstance(value, tuple):
+        return tuple(_containers_copied(item) for item in value)
+    if isinstance(value, Host):
+        return Host(value.name, _containers_copied(value.vars), list(value.groups), _containers_copied(value.ansible))
+    return value
 
 
 @contextlib.contextmanager

@@ -54,9 +54,7 @@ def render(inventory: str | Path = "inventories/rcr", site=None) -> dict[str, st
 
 def intents(site, secrets: dict | None = None) -> dict[str, dict]:
     """{host: device intent, as the templates see it}; the site itself is left unresolved (a copy gets the secrets)."""
-    import copy
-
-    site = site_with_secrets(copy.deepcopy(site), dict(secrets or DUMMY_SECRETS))
+    site = site_with_secrets(sites.copy_of(site), dict(secrets or DUMMY_SECRETS))
     return {h: to_vars(device_intent(site, h)) for h in network_devices(site)}
 
 

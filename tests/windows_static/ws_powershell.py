@@ -29,9 +29,22 @@ def parse(source: str) -> Tree:
 
 
 def walk(node: Node) -> Iterator[Node]:
-    yield node
-    for child in node.children:
-        yield from walk(child)
+    """``node`` and every node under it, in document order (a tree cursor: ``node.children`` built each child
+    list again, and the recursion a generator per level)."""
+    cursor = node.walk()
+    depth = 0
+    while True:
+        yield cursor.node
+        if cursor.goto_first_child():
+            depth += 1
+            continue
+        while depth:
+            if cursor.goto_next_sibling():
+                break
+            cursor.goto_parent()
+            depth -= 1
+        else:
+            return
 
 
 def text(node: Node) -> str:

@@ -31,18 +31,37 @@ def renamed(key: str, default: Any = dataclasses.MISSING) -> Any:
     return dataclasses.field(default=default, metadata={"key": key})
 
 
+def _layout(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    """(attribute, key, omit when None) of each field of a view type, in field order."""
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = tuple((f.name, f.metadata.get("key", f.name), bool(f.metadata.get("omit_none")))
+                                       for f in dataclasses.fields(cls))
+    return layout
+
+
+_LAYOUTS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+
+
 def to_vars(value: Any) -> Any:
     """A view's output as plain data: dataclasses → dicts (in field order), tuples → lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    if hasattr(cls, "__dataclass_fields__"):
         out = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if item is None and f.metadata.get("omit_none"):
+        for name, key, omit_none in _layout(cls):
+            item = getattr(value, name)
+            if item is None and omit_none:
                 continue
-            out[f.metadata.get("key", f.name)] = to_vars(item)
+            out[key] = to_vars(item)
         return out
     if isinstance(value, Mapping):
         return {k: to_vars(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_vars(v) for v in value]
     return value
+
+
+# Returned as they are without a look at their type's fields (the common leaves of a view).
+_SCALARS = frozenset({str, int, bool, float, type(None)})
