@@ -225,7 +225,8 @@ def peek(path: str):
 
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            # libyaml when PyYAML has it, as Ansible's loader and the tests (tests/conftest.py) parse
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except Exception:  # noqa: BLE001 - a file nobody reads may hold anything
         return None
     return data if isinstance(data, dict) else None
