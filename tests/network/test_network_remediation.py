@@ -219,3 +219,10 @@ def test_keys_and_agent_reach_netmiko():
     assert agent["use_keys"] and agent["allow_agent"] and "key_file" not in agent
     password = ios_ssh.Session("sw", "192.0.2.1", username="netadmin", password="x").params()
     assert not password["use_keys"] and not password["allow_agent"]
+
+
+def test_session_keeps_netmikos_default_delays():
+    """fast_cli, netmiko's default: session preparation's prompt probes wait 25 ms, not 250 (ios_ssh.Session.params);
+    the push and read scenarios over real SSH (tests/network/iospeer) run with it."""
+    params = ios_ssh.Session("sw", "192.0.2.1", username="netadmin", password="x").params()
+    assert params["fast_cli"] is True and "global_delay_factor" not in params
