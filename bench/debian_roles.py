@@ -15,6 +15,10 @@ container of the same image booted with systemd as molecule's are, after the sam
 the first converge is reported as a ratio of it (target ≤ 1.5), with its slowest tasks and the
 role's own apt transaction (converge_apt_task_s); each
 no-op re-run as a share of its first converge (target ≤ 15 %).
+Each run also records the seconds of each play (the run's journal line). The scenario's own role is its last
+play (the host firewall, and SSH access, converge before it in their own play): role_play gives that play's no-op
+share of its first converge, and for glpi the GLPI play is also set against a raw install of the GLPI role's
+packages alone (a second baseline container, without nftables): glpi_play_over_raw_apt_of_its_packages.
 The floor of a no-op on this transport is measured on the scenario's own containers, through
 molecule's own config and inventory, before destroy: a 1-task and an N-task play (`command: true`)
 give ansible-playbook's start-up (inventory, validation gate, plugins) and the per-task cost;
@@ -44,9 +48,10 @@ DEFAULT = ["ftp_archive", "squid", "glpi"]
 IMAGE = "sitekit/debian12-systemd:latest"
 
 
-def glpi_packages() -> list[str]:
+def glpi_packages(with_firewall: bool = True) -> list[str]:
     """Every package the glpi scenario's converge installs: the glpi role's list (GLPI 10: no bcmath,
-    roles/glpi/tasks/0020-packages.yml) and the host firewall's (roles/nftables/tasks/0010-install.yml)."""
+    roles/glpi/tasks/0020-packages.yml) and, unless ``with_firewall`` is false, the host firewall's
+    (roles/nftables/tasks/0010-install.yml)."""
     import yaml
 
     tasks = yaml.safe_load((REPO / "roles/glpi/tasks/0020-packages.yml").read_text())
@@ -54,7 +59,8 @@ def glpi_packages() -> list[str]:
     # the roles install through sitekit.core.packages (ansible.builtin.apt before it)
     apt = next(t.get("sitekit.core.packages") or t["ansible.builtin.apt"] for t in firewall
                if "sitekit.core.packages" in t or "ansible.builtin.apt" in t)
-    return list(tasks[0]["vars"]["_glpi_packages"]) + ([apt["name"]] if isinstance(apt["name"], str) else list(apt["name"]))
+    own = list(tasks[0]["vars"]["_glpi_packages"])
+    return own + ([apt["name"]] if isinstance(apt["name"], str) else list(apt["name"])) if with_firewall else own
 
 
 def apt_baseline(packages: list[str]) -> float:
@@ -111,11 +117,18 @@ def run_log_dir(scenario: str) -> Path:
 
 
 def converge_record(log_dir: Path, seen: set) -> dict:
+    """The run's record (SITEKIT_RUN_LOG_DIR's per-run file), with the seconds of each play from the same run's
+    journal line (the journal is in the same directory when only SITEKIT_RUN_LOG_DIR is set)."""
     new = [p for p in sorted(log_dir.glob("*-converge.yml.json")) if p not in seen]
     if not new:
         return {}
     seen.update(new)
-    return json.loads(new[-1].read_text())
+    record = json.loads(new[-1].read_text())
+    journal = log_dir / "runs.jsonl"
+    lines = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()] if journal.exists() else []
+    last = next((r for r in reversed(lines) if r.get("playbook") == "converge.yml"), {})
+    record["plays"] = [{"play": p["name"], "s": p.get("seconds")} for p in last.get("plays", [])]
+    return record
 
 
 def recap_results(output: str) -> int:
@@ -175,6 +188,7 @@ def bench(scenario: str, roles: Path | None = None) -> dict:
                 "run": label,
                 "molecule_converge_s": wall,
                 "playbook_s": rec.get("duration_s"),
+                "plays": rec.get("plays", []),
                 "changed_tasks": len(rec.get("changed", [])) if rec else None,
                 "task_results": recap_results(outputs[0]),
                 "loadavg_after": [round(x, 2) for x in os.getloadavg()],
@@ -186,6 +200,7 @@ def bench(scenario: str, roles: Path | None = None) -> dict:
         if scenario == "glpi" and label == "first converge":
             # back to back with the first converge, so both see the same load
             apt_s = apt_baseline(glpi_packages())
+            apt_role_s = apt_baseline(glpi_packages(with_firewall=False))
     cost = floor(scenario, env)
     molecule("destroy", scenario, env)
     first, noop = runs
@@ -202,11 +217,19 @@ def bench(scenario: str, roles: Path | None = None) -> dict:
         "noop_floor_s": round(cost["startup_s"] + noop["task_results"] * cost["per_task_ms"] / 1000, 1),
     }
     out["noop_floor_share_of_first"] = round(out["noop_floor_s"] / first["playbook_s"], 3) if first["playbook_s"] else None
+    # The scenario's own role is its last play (the host firewall and SSH access converge before it, in their own).
+    role_first, role_noop = (run["plays"][-1]["s"] if run["plays"] else None for run in runs)
+    out["role_play"] = {"play": first["plays"][-1]["play"] if first["plays"] else None, "first_s": role_first,
+                        "noop_s": role_noop,
+                        "noop_share_of_first": round(role_noop / role_first, 3) if role_first and role_noop else None}
     if scenario == "glpi":
         out["raw_apt_install_s"] = apt_s
         # the role's one apt transaction inside the first converge, against the same install done raw
         out["converge_apt_task_s"] = sum(t["s"] for t in task_profile(outputs_first, 1000) if "Install Apache" in t["task"])
         out["first_converge_over_raw_apt"] = round(first["playbook_s"] / apt_s, 2) if first["playbook_s"] else None
+        # the GLPI role's play alone against a raw install of the GLPI role's packages alone (no nftables)
+        out["raw_apt_install_glpi_packages_s"] = apt_role_s
+        out["glpi_play_over_raw_apt_of_its_packages"] = (round(role_first / apt_role_s, 2) if role_first else None)
     return out
 
 
