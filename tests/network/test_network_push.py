@@ -132,6 +132,21 @@ def test_renaming_one_vlan_sends_only_that_line(lab_site, lab_configs):
     assert sent == ["vlan 30", " name ADMINS-IT", " exit"], f"{len(sent)} lines: {sent[:40]}"
 
 
+def test_a_slow_console_prompt_in_two_packets_is_read_whole(lab_site, lab_configs):
+    """A busy device's prompt can reach the client in two packets (here 0.4 s apart, longer than netmiko's prompt
+    probe waits, 25 ms with fast_cli and 250 without, which took the second half for the prompt: base prompt 'ore',
+    then no answer to anything): the session reads whole prompt lines, applies, leaves configuration mode,
+    confirms and saves."""
+    peer = netlab.correct(lab_site, lab_configs, "sw-core")
+    peer.server.prompt_split_s = 0.4
+    try:
+        done = netlab.push(peer, lab_configs["sw-core"].replace(" name ADMINISTRATEURS\n", " name ADMINS-IT\n"))
+        assert done["applied"] == ["vlan 30", "name ADMINS-IT", "exit"] and done["saved"], done
+        assert " name ADMINS-IT" in peer.running_config() and peer.device.revert is None
+    finally:
+        peer.stop()
+
+
 def test_removing_a_vlan_sends_no_vlan(lab_site, lab_configs):
     with_50 = lab_configs["sw-stock"].replace("vlan 20\n", "vlan 50\n name TEMPORAIRE\n!\nvlan 20\n", 1)
     peer = netlab.correct(lab_site, lab_configs, "sw-stock", intended=with_50)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from dataclasses import dataclass
 
 import paramiko
@@ -93,6 +94,8 @@ class SshServer:
         self.port = self.sock.getsockname()[1]
         self.running = True
         self.refusals: list[str] = []          # why connections were refused (for tests)
+        # A slow console (a busy device's vty): each prompt arrives in two packets this many seconds apart.
+        self.prompt_split_s = 0.0
         device.on_rollback = lambda: self.recheck(None)
         self.thread = threading.Thread(target=self._accept, name=f"iospeer-{self.port}", daemon=True)
         self.thread.start()
@@ -150,8 +153,18 @@ class SshServer:
         finally:
             self._close(cli)
 
+    def _send(self, channel: paramiko.Channel, text: str, prompt: str) -> None:
+        """``text`` then ``prompt``; on a slow console the prompt's second half comes ``prompt_split_s`` later."""
+        if self.prompt_split_s and len(prompt) > 1:
+            half = len(prompt) // 2
+            channel.sendall((text + prompt[:half]).encode())
+            time.sleep(self.prompt_split_s)
+            channel.sendall(prompt[half:].encode())
+        else:
+            channel.sendall((text + prompt).encode())
+
     def _loop(self, cli: Cli, channel: paramiko.Channel) -> None:
-        channel.sendall(f"\r\n{cli.prompt()}".encode())
+        self._send(channel, "\r\n", cli.prompt())
         buffer, last = "", ""
         while not cli.closed and not cli.peer.cut:
             data = channel.recv(4096)
@@ -173,7 +186,7 @@ class SshServer:
                         return
                     text = answer.replace("\r", "").replace("\n", "\r\n")
                     tail = "" if cli.pending or cli.closed else cli.prompt()
-                    channel.sendall(("\r\n" + (text + "\r\n" if text and not cli.pending else text) + tail).encode())
+                    self._send(channel, "\r\n" + (text + "\r\n" if text and not cli.pending else text), tail)
                     if cli.closed:
                         return
                 elif char in "\x08\x7f":
