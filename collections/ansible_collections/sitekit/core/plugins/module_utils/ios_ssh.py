@@ -179,11 +179,24 @@ class Session:
         return rf"{re.escape(self.conn.base_prompt)}[^\n]*[#>]\s*$|{QUESTION}"
 
     def _send(self, line: str) -> str:
-        out = self.conn.send_command(line, expect_string=self._prompt(), strip_prompt=False, strip_command=False,
-                                     read_timeout=self.timeout)
+        out = self._exchange(line)
         if re.search(QUESTION, out.rstrip()):
-            out += self.conn.send_command("", expect_string=self._prompt(), strip_prompt=False, read_timeout=self.timeout)
+            out += self._exchange("")
         return out
+
+    def _exchange(self, line: str) -> str:
+        """``line``, then the device's answer up to the next prompt (or a question), echo and prompt kept. Read as
+        netmiko's send_command reads a line (its echo first, what came before it dropped, then up to the pattern),
+        with netmiko's read_until_pattern for both reads: it polls every 10 ms, where send_command sleeps 25 ms
+        between reads once the echo is in, two polling rounds a line (850 day-0 lines to the IOS peer: 53.7 s)."""
+        conn = self.conn
+        conn.write_channel(conn.normalize_cmd(line))
+        cmd, echo = line.strip(), ""
+        if cmd:
+            echo = conn.read_until_pattern(re.escape(cmd), read_timeout=self.timeout)
+            if echo.count(cmd) == 1:  # an earlier prompt read along with the echo is not part of the answer
+                echo = cmd + echo.split(cmd, 1)[1]
+        return echo + conn.read_until_pattern(self._prompt(), read_timeout=self.timeout)
 
     def _leave_config(self) -> None:
         for _ in range(6):
