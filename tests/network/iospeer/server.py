@@ -114,8 +114,10 @@ class SshServer:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            # IOS sends each answer at once (Nagle is off unless `service nagle`, and that is for Telnet): without
-            # TCP_NODELAY the prompt after an echo waited for the client's delayed ACK, ~40 ms a line.
+            # IOS sends each answer at once: Nagle is off unless `service nagle` (Cisco IOS Configuration
+            # Fundamentals Command Reference 12.3, "service nagle"; Cisco ISP Essentials, "Turn On Nagle": without
+            # it each Telnet keystroke is its own packet). Without TCP_NODELAY the prompt after an echo waited for
+            # the client's delayed ACK, ~40 ms a line.
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
