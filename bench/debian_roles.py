@@ -60,7 +60,9 @@ def glpi_packages(with_firewall: bool = True) -> list[str]:
     apt = next(t.get("sitekit.core.packages") or t["ansible.builtin.apt"] for t in firewall
                if "sitekit.core.packages" in t or "ansible.builtin.apt" in t)
     own = list(tasks[0]["vars"]["_glpi_packages"])
-    return own + ([apt["name"]] if isinstance(apt["name"], str) else list(apt["name"])) if with_firewall else own
+    if not with_firewall:
+        return own
+    return own + ([apt["name"]] if isinstance(apt["name"], str) else list(apt["name"]))
 
 
 def apt_baseline(packages: list[str]) -> float:

@@ -222,7 +222,8 @@ def test_keys_and_agent_reach_netmiko():
 
 
 def test_session_keeps_netmikos_default_delays():
-    """fast_cli, netmiko's default: session preparation's prompt probes wait 25 ms, not 250 (ios_ssh.Session.params);
-    the push and read scenarios over real SSH (tests/network/iospeer) run with it."""
+    """fast_cli, netmiko's default (ios_ssh.Session.params): safe since no prompt is read on a delay (ios_ssh.IosSSH,
+    test_network_push.py::test_a_slow_console_prompt_in_two_packets_is_read_whole); the scenarios over real SSH
+    (tests/network/iospeer) run with it."""
     params = ios_ssh.Session("sw", "192.0.2.1", username="netadmin", password="x").params()
     assert params["fast_cli"] is True and "global_delay_factor" not in params

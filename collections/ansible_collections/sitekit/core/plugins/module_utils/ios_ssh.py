@@ -192,12 +192,10 @@ class Session:
         bench/results/ios_day0_push.json)."""
         conn = self.conn
         conn.write_channel(conn.normalize_cmd(line))
-        cmd, echo = line.strip(), ""
-        if cmd:
-            echo = conn.read_until_pattern(re.escape(cmd), read_timeout=self.timeout)
-            if echo.count(cmd) == 1:  # an earlier prompt read along with the echo is not part of the answer
-                echo = cmd + echo.split(cmd, 1)[1]
-        return echo + conn.read_until_pattern(self._prompt(), read_timeout=self.timeout)
+        cmd = line.strip()
+        if cmd:  # read_until_pattern returns up to the echo's end: what it read before the echo is dropped
+            conn.read_until_pattern(re.escape(cmd), read_timeout=self.timeout)
+        return cmd + conn.read_until_pattern(self._prompt(), read_timeout=self.timeout)
 
     def _leave_config(self) -> None:
         for _ in range(6):
