@@ -127,6 +127,19 @@ def test_an_inventory_without_a_site_model_is_left_alone(tmp_path):
     assert reached and all(" somehost " in line for line in reached), reached
 
 
+@pytest.mark.parametrize("group", ["/", "../../../../../../.."])
+def test_a_group_named_like_a_path_is_refused_before_ansible_walks_it(tmp_path, group):
+    """ansible-core's host_group_vars would read group_vars/<name> as a directory ('/': the whole filesystem, a
+    hang); the gate runs first (ansible.cfg) and refuses it, even in an inventory that declares no site."""
+    scratch = tmp_path / "scratch"
+    (scratch / "group_vars").mkdir(parents=True)
+    (scratch / "hosts.yml").write_text(f'all:\n  children:\n    "{group}":\n      hosts:\n        somehost:\n')
+    done, reached = isolated(tmp_path, "ansible", scratch, ["all", "-m", "ansible.builtin.ping"])
+    out = done.stdout + done.stderr
+    assert done.returncode != 0 and reached == [], out
+    assert f"{scratch / 'hosts.yml'}:3: {group}: a group name holding '/', or '.' or '..', is a path" in out, out
+
+
 def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_path, broken):
     overlay = tmp_path / "overlay.yml"
     overlay.write_text("all:\n  hosts:\n    pve1:\n      ansible_port: 2222\n")

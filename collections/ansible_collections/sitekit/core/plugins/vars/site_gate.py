@@ -35,7 +35,7 @@ description:
     would replace the YAML and INI plugins; a play is skipped by play selection. A vars plugin is run by ansible-core
     itself for every inventory it parses.
 notes:
-  - Enable it next to the built-in one, C(vars_plugins_enabled = ansible.builtin.host_group_vars, sitekit.core.site_gate)
+  - Enable it next to the built-in one, C(vars_plugins_enabled = sitekit.core.site_gate, ansible.builtin.host_group_vars)
     (sitekit's C(ansible.cfg) does); vars plugins of a collection only run when enabled.
   - Runs only inside an Ansible command line tool (it reads the C(-i) sources of that command); Python code that builds
     an C(InventoryManager) itself, such as C(make validate)'s own loader or the test suite, is not affected.

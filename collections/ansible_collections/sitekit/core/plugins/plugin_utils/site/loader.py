@@ -28,6 +28,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_inventory
     DisplayCapture,
     check_inventory_sources,
     collect_vars_files,
+    refuse_path_names,
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Host, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
@@ -70,6 +71,8 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     with DisplayCapture(loader) as captured:
         inventory = InventoryManager(loader=loader, sources=[inventory_dir])
         check_inventory_sources(inventory, loader, inventory_dir, captured)
+        if refuse_path_names(inventory, loader):
+            return _path_names_refused(inventory_dir, loader, captured)
         # With the version: ansible-core caches the first options vars of the process (load_options_vars), and
         # the gate loads the site before ansible-playbook's own VariableManager: without it, ansible_version
         # would be 'Unknown' for the whole run (molecule-plugins' docker playbooks read ansible_version.full).
@@ -91,6 +94,16 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     site.sources = loader.sources
     site.load_problems = loader.problems + captured.problems
     site.broken = loader.inventory_broken or captured.broken
+    return site
+
+
+def _path_names_refused(inventory_dir: str, loader: CheckingLoader, captured: DisplayCapture) -> Site:
+    """The site of an inventory whose variables must not be read: its load problems, no host."""
+    site = Site({}, {}, {}, source=str(inventory_dir))
+    site.sources = loader.sources
+    site.load_problems = loader.problems + captured.problems
+    site.broken = True
+    site.path_names = True
     return site
 
 

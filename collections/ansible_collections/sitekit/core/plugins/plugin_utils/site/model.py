@@ -54,6 +54,9 @@ class Site:
         self.sources = None
         self.load_problems: list = []
         self.broken = False
+        # A host or group named like a path ('/', '..'): refused even where an undeclared inventory is let through,
+        # as Ansible's own group_vars/host_vars reading would walk outside the inventory (loader_inventory.py).
+        self.path_names = False
         # Set by registry.validate(warnings=False): a check whose finding can only be a warning may be left out.
         self.errors_only = False
 
