@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools" / "lab"))
 RESULT = REPO / "bench" / "results" / "noop_floor.json"
 BUILD = REPO / "build" / "bench"
-CONTROLLER_ACTIONS = {"set_fact", "debug", "assert", "fail", "meta", "include_vars", "add_host", "group_by",
+CONTROLLER_ACTIONS = {"site_validate", "set_fact", "debug", "assert", "fail", "meta", "include_vars", "add_host", "group_by",
                       "validate_argument_spec", "set_stats", "include_tasks", "import_tasks", "include_role",
                       "import_role", "pause", "wait_for_connection"}
 NETWORK_CONNECTIONS = {"ansible.netcommon.network_cli", "network_cli", "ansible.netcommon.httpapi"}
@@ -60,7 +60,11 @@ def short_action(action: str) -> str:
 
 
 def floor_playbook(run: dict, connections: dict[str, str]) -> list[dict]:
-    """The no-op run's plays, every task replaced by the cheapest task of its kind (see the module docstring)."""
+    """The no-op run's plays, every task replaced by the cheapest task of its kind (see the module docstring).
+
+    A serial play is traced batch by batch (its roles may be included again in each batch, as new tasks): the
+    floor runs each batch as a play of the batch's hosts with the tasks that batch ran.
+    """
     plays = []
     for play in run["plays"]:
         tasks = []
@@ -89,15 +93,25 @@ def floor_playbook(run: dict, connections: dict[str, str]) -> list[dict]:
             if skipped and not ran:
                 tasks.append({"name": f"skipped: {task['name']}", "ansible.builtin.assert": {"that": [True]},
                               "when": False})
-        plays.append({"name": play["name"], "hosts": play["hosts"], "gather_facts": False,
-                      **({"serial": play["serial"]} if play["serial"] else {}),
+        batch = sorted({h for task in play["tasks"].values() for h in task["hosts"]})
+        hosts = batch if play["serial"] and batch else play["hosts"]
+        plays.append({"name": play["name"], "hosts": hosts, "gather_facts": False,
                       **({"strategy": play["strategy"]} if play["strategy"] else {}), "tasks": tasks})
     return plays
 
 
 def play_seconds(run: dict) -> list[tuple[str, float]]:
+    """Seconds of each play, its serial batches added (consecutive entries of one uuid; the floor's batch plays
+    are matched by name)."""
     starts = [p["started"] for p in run["plays"]] + [run["ended"]]
-    return [(p["name"], round(starts[i + 1] - starts[i], 2)) for i, p in enumerate(run["plays"])]
+    out: list[tuple[str, float]] = []
+    for i, play in enumerate(run["plays"]):
+        seconds = starts[i + 1] - starts[i]
+        if out and i and (play.get("uuid") == run["plays"][i - 1].get("uuid") or play["name"] == out[-1][0]):
+            out[-1] = (out[-1][0], round(out[-1][1] + seconds, 2))
+        else:
+            out.append((play["name"], round(seconds, 2)))
+    return out
 
 
 def host_connections() -> dict[str, str]:
@@ -107,6 +121,13 @@ def host_connections() -> dict[str, str]:
     return {h: v.get("ansible_connection", "ssh") for h, v in hostvars.items()}
 
 
+def python_loop_s() -> float:
+    started, total = time.process_time(), 0
+    for i in range(20_000_000):
+        total += i
+    return round(time.process_time() - started, 2)
+
+
 def main() -> None:
     import lab
 
@@ -114,6 +135,7 @@ def main() -> None:
     trace = BUILD / "trace.jsonl"
     trace.unlink(missing_ok=True)
     load = [os.getloadavg()]
+    loop_s = python_loop_s()
     subprocess.run([sys.executable, str(REPO / "tools" / "lab" / "lab.py"), "down"], cwd=REPO, check=False)
     t0 = time.monotonic()
     subprocess.run([sys.executable, str(REPO / "tools" / "lab" / "lab.py"), "all"], cwd=REPO, check=False,
@@ -145,6 +167,7 @@ def main() -> None:
         "first_converge_s": first_s, "noop_s": noop_s, "floor_s": floor_s,
         "noop_over_first": round(noop_s / first_s, 3), "floor_over_first": round(floor_s / first_s, 3),
         "target_noop_over_first": 0.15, "noop_task_results": results, "plays": plays,
+        "python_loop_20M_s": loop_s,  # the host's speed at the start (it has varied by ~40 % within a day)
         "loadavg_before_after_lab_after_floor": [[round(x, 2) for x in a] for a in load], "cpus": os.cpu_count(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

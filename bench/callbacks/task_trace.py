@@ -1,7 +1,7 @@
 """Bench-only callback: every play and task of a run, and each host's result, as one JSON line (bench/noop_floor.py).
 
 Enabled through the environment by the bench (ANSIBLE_CALLBACK_PLUGINS, ANSIBLE_CALLBACKS_ENABLED); writes to
-$TASK_TRACE_FILE. Per play: its hosts pattern, serial and strategy after templating; per task: the action, the
+$TASK_TRACE_FILE. Per play (per batch of a serial play): its uuid, hosts pattern, serial and strategy after templating; per task: the action, the
 raw delegate_to, run_once, and per host the status and the number of loop items. Never enabled by ansible.cfg.
 """
 
@@ -35,7 +35,8 @@ class CallbackModule(CallbackBase):
         self.run["playbook"] = os.path.basename(playbook._file_name)
 
     def v2_playbook_on_play_start(self, play):
-        self.run["plays"].append({"name": play.get_name(), "hosts": play.hosts, "serial": play.serial,
+        # A serial play starts once per batch: one entry per batch, the same uuid (the bench adds their seconds).
+        self.run["plays"].append({"uuid": play._uuid, "name": play.get_name(), "hosts": play.hosts, "serial": play.serial,
                                   "strategy": play.strategy, "started": time.time(), "tasks": {}})
 
     def v2_playbook_on_task_start(self, task, is_conditional):

@@ -43,7 +43,7 @@ CONNECTIONS = {"ftp01": "ssh", "ftp02": "ssh", "sw-core": "ansible.netcommon.net
 
 def test_the_floor_keeps_plays_hosts_loops_and_skips():
     archive, devices = _bench().floor_playbook(RUN, CONNECTIONS)
-    assert (archive["hosts"], archive["serial"], archive["strategy"]) == ("ftp_archive", [1], "mitogen_linear_unpinned")
+    assert (archive["hosts"], archive["strategy"]) == (["ftp01", "ftp02"], "mitogen_linear_unpinned")  # a serial batch
     user, fact, skipped = archive["tasks"]
     assert "ansible.builtin.ping" in user and user["loop"] == [0, 1] and user["when"] == "inventory_hostname in ['ftp01', 'ftp02']"
     assert "ansible.builtin.assert" in fact and "loop" not in fact and fact["when"] == "inventory_hostname in ['ftp01']"
@@ -51,3 +51,10 @@ def test_the_floor_keeps_plays_hosts_loops_and_skips():
     push, show = devices["tasks"]
     assert push["delegate_to"] == "localhost" and "ansible.builtin.ping" in push
     assert "ansible.builtin.assert" in show  # a network device runs no Python module: no ping on it
+    assert devices["hosts"] == "cisco_switches" and "serial" not in devices
+
+
+def test_serial_batches_add_up_to_one_play():
+    run = {"plays": [{"uuid": "a", "name": "archive", "started": 0.0}, {"uuid": "a", "name": "archive", "started": 2.0},
+                     {"uuid": "b", "name": "squid", "started": 5.0}], "ended": 6.0}
+    assert _bench().play_seconds(run) == [("archive", 5.0), ("squid", 1.0)]
