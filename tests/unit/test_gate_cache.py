@@ -137,6 +137,22 @@ def test_the_code_the_settings_and_the_extra_vars_are_in_the_key(tmp_path, monke
     assert gate_cache.key(source, (f"@{extra}",), config, VARS) != with_file
 
 
+def test_a_vars_tree_beyond_any_inventorys_size_is_not_hashed(tmp_path, monkeypatch):
+    """A link to a large directory outside the inventory: the loader refuses it (loader_guard.py); the key must
+    not read every file below it first."""
+    inventory = copy_of_rcr(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for n in range(30):
+        (elsewhere / f"f{n}.yml").write_text("x: 1\n")
+    (inventory / "group_vars" / "all" / "home").symlink_to(elsewhere)
+    monkeypatch.setattr(gate_cache, "MAX_VARS_ENTRIES", 60)  # rcr's 58 entries pass, with the 30 more they do not
+    with pytest.raises(gate_cache.NotCacheable, match="more than 60 entries"):
+        gate_cache.key((str(inventory),), (), str(REPO / "ansible.cfg"), VARS)
+    monkeypatch.setattr(gate_cache, "MAX_VARS_ENTRIES", 200)
+    assert gate_cache.key((str(inventory),), (), str(REPO / "ansible.cfg"), VARS)
+
+
 @pytest.mark.parametrize("why", ["executable", "plugin", "vars plugin"])
 def test_what_ansible_would_run_or_query_is_never_cached(tmp_path, why):
     inventory = copy_of_rcr(tmp_path)
@@ -181,6 +197,9 @@ COVERED = {
     ("loader_inventory.py", "elif not inside and os.path.isdir(os.path.join(base, stem)):"): "the source",
     ("loader_inventory.py", 'with open(path, encoding="utf-8") as handle:'): "the source's files",
     ("loader_files.py", "raw = Path(path).read_bytes()"): "the source's files",
+    ("loader_guard.py", "if not os.path.isdir(base):"): "group_vars/host_vars of the source (hashed through links)",
+    ("loader_guard.py", "names = sorted(os.listdir(path))"): "group_vars/host_vars of the source (hashed through links)",
+    ("loader_guard.py", "if os.path.splitext(name)[1] or not os.path.isdir(full):"): "the same trees, as hashed",
 }
 
 

@@ -127,17 +127,24 @@ def test_an_inventory_without_a_site_model_is_left_alone(tmp_path):
     assert reached and all(" somehost " in line for line in reached), reached
 
 
-@pytest.mark.parametrize("group", ["/", "../../../../../../.."])
-def test_a_group_named_like_a_path_is_refused_before_ansible_walks_it(tmp_path, group):
-    """ansible-core's host_group_vars would read group_vars/<name> as a directory ('/': the whole filesystem, a
-    hang); the gate runs first (ansible.cfg) and refuses it, even in an inventory that declares no site."""
+@pytest.mark.parametrize("group", ["/", "../../../../../../..", "loop"])
+def test_an_inventory_ansible_would_read_for_ever_is_refused_first(tmp_path, group):
+    """ansible-core's host_group_vars would read group_vars/<name> as a directory ('/': the whole filesystem) and
+    follow links back into it without end; the gate runs first (ansible.cfg) and refuses such an inventory even
+    where it declares no site (loader_guard.py)."""
     scratch = tmp_path / "scratch"
-    (scratch / "group_vars").mkdir(parents=True)
+    (scratch / "group_vars" / "loop").mkdir(parents=True)
     (scratch / "hosts.yml").write_text(f'all:\n  children:\n    "{group}":\n      hosts:\n        somehost:\n')
+    if group == "loop":
+        for name in ("a", "b"):
+            (scratch / "group_vars" / "loop" / name).symlink_to(".")
     done, reached = isolated(tmp_path, "ansible", scratch, ["all", "-m", "ansible.builtin.ping"])
     out = done.stdout + done.stderr
     assert done.returncode != 0 and reached == [], out
-    assert f"{scratch / 'hosts.yml'}:3: {group}: a group name holding '/', or '.' or '..', is a path" in out, out
+    if group == "loop":
+        assert f"{scratch / 'group_vars/loop/a'}: this link leads back to group_vars/loop" in out, out
+    else:
+        assert f"{scratch / 'hosts.yml'}:3: {group}: a group name holding '/', or '.' or '..', is a path" in out, out
 
 
 def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_path, broken):

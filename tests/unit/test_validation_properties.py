@@ -8,11 +8,9 @@ Hypothesis with the value and path it replaced.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
 import shutil
-import signal
 
 import pytest
 import sites
@@ -23,6 +21,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sitekit_paths import REPO
+from time_guard import within
 
 SCALARS = (st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.floats(allow_nan=True, allow_infinity=True)
            | st.text(max_size=12) | st.sampled_from(["10.0.10.21", "20:00", "24:00", "{{ x }}", "{{ 'lit' }}",
@@ -62,26 +61,6 @@ def _copy(site: Site) -> Site:
     """A copy whose top-level mappings can be changed without touching the shared reference site."""
     hosts = {n: Host(h.name, dict(h.vars), list(h.groups), dict(h.ansible)) for n, h in site.hosts.items()}
     return Site(dict(site.vars), hosts, {g: list(m) for g, m in site.groups.items()}, source=site.source)
-
-
-class LoadHung(BaseException):
-    """Not an Exception: load_site turns every Exception into a problem of the site."""
-
-
-@contextlib.contextmanager
-def _within(seconds: float):
-    """A load that does not end fails the example instead of hanging the suite (a group named '/' once made the
-    loader walk the whole filesystem as its group_vars: CI stopped at 96 % until it was killed)."""
-    def expired(*_):
-        raise LoadHung(f"load_site took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _assert_robust(site: Site):
@@ -164,7 +143,7 @@ FILES = ["hosts.yml", "group_vars/all/network.yml", "group_vars/all/extra.yml", 
 def test_loader_on_any_yaml_document(scratch, file, document):
     inventory = _inventory(scratch, "yaml")
     (inventory / file).write_text(yaml.safe_dump(document, default_flow_style=False, allow_unicode=True))
-    with _within(30):
+    with within(30):
         site = load_site(str(inventory))
     _assert_robust(site)
 
@@ -176,7 +155,7 @@ def test_loader_on_any_yaml_document(scratch, file, document):
 def test_loader_on_any_bytes(scratch, file, raw):
     inventory = _inventory(scratch, "bytes")
     (inventory / file).write_bytes(raw)
-    with _within(30):
+    with within(30):
         site = load_site(str(inventory))
     _assert_robust(site)
 

@@ -9,6 +9,7 @@ A case edits the copy the way an operator would, in this order:
   append_text:  {file: text}        raw text appended
   set / delete  on `file`, also:    YAML edits (round-trip: comments and !vault tags kept)
   vault_encrypt: {file: password}   the file encrypted as a whole (ansible-vault encrypt)
+  symlink:      {path: target}      a link made (ln -s target path; target relative to the link's directory)
 """
 
 from __future__ import annotations
@@ -93,4 +94,6 @@ def apply_case(src: Path, dst: Path, case: dict) -> Path:
             _yaml.dump(data, handle)
     for file, password in (case.get("vault_encrypt") or {}).items():
         _encrypt(dst / file, password)
+    for rel, target in (case.get("symlink") or {}).items():
+        (dst / rel).symlink_to(target)
     return dst

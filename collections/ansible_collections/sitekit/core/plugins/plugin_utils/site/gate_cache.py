@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_guard import MAX_VARS_ENTRIES
+
 COLLECTION = Path(__file__).resolve().parents[3]
 KEEP = 200  # entries kept (newest first) when the directory holds more than twice as many
 _NOT_INPUTS = re.compile(
@@ -92,11 +94,15 @@ def _tree(part, root: str, inventory: bool) -> None:
         part("absent", root)
         return
     seen = set()
+    entries = 0
     for top, dirs, files in os.walk(root, followlinks=True):
         real = os.path.realpath(top)
         if real in seen:
             raise NotCacheable(f"a directory link loop at {top}")
         seen.add(real)
+        entries += len(dirs) + len(files)
+        if inventory and entries > MAX_VARS_ENTRIES:  # a link out of the inventory: the loader refuses it, unhashed
+            raise NotCacheable(f"more than {MAX_VARS_ENTRIES} entries under {root}")
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         part("dir", os.path.relpath(top, root), *dirs)
         for name in sorted(files):

@@ -24,11 +24,14 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files imp
     plain_words,
     where_of_error,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_guard import (
+    refuse_endless_vars_dirs,
+    refuse_path_names,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_inventory import (
     DisplayCapture,
     check_inventory_sources,
     collect_vars_files,
-    refuse_path_names,
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Host, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
@@ -71,8 +74,9 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     with DisplayCapture(loader) as captured:
         inventory = InventoryManager(loader=loader, sources=[inventory_dir])
         check_inventory_sources(inventory, loader, inventory_dir, captured)
-        if refuse_path_names(inventory, loader):
-            return _path_names_refused(inventory_dir, loader, captured)
+        # Both checked, so that one run names every such mistake; either stops before the variables.
+        if refuse_path_names(inventory, loader) | refuse_endless_vars_dirs(loader):
+            return _unsafe_to_read(inventory_dir, loader, captured)
         # With the version: ansible-core caches the first options vars of the process (load_options_vars), and
         # the gate loads the site before ansible-playbook's own VariableManager: without it, ansible_version
         # would be 'Unknown' for the whole run (molecule-plugins' docker playbooks read ansible_version.full).
@@ -97,13 +101,13 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     return site
 
 
-def _path_names_refused(inventory_dir: str, loader: CheckingLoader, captured: DisplayCapture) -> Site:
-    """The site of an inventory whose variables must not be read: its load problems, no host."""
+def _unsafe_to_read(inventory_dir: str, loader: CheckingLoader, captured: DisplayCapture) -> Site:
+    """The site of an inventory whose variables must not be read (loader_guard.py): its load problems, no host."""
     site = Site({}, {}, {}, source=str(inventory_dir))
     site.sources = loader.sources
     site.load_problems = loader.problems + captured.problems
     site.broken = True
-    site.path_names = True
+    site.unsafe_to_read = True
     return site
 
 

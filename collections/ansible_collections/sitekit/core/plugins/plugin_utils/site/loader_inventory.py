@@ -125,37 +125,6 @@ def check_inventory_sources(inventory, loader: CheckingLoader, source: str, capt
         loader.inventory_broken = True
 
 
-def refuse_path_names(inventory, loader: CheckingLoader) -> bool:
-    """A host or group named like a path is refused before any variable is read; True when one is.
-
-    Ansible looks for ``group_vars/<name>`` and ``host_vars/<name>`` by joining the name to the
-    directory (DataLoader.find_vars_files) and walks what it finds: a group named ``/`` is the
-    whole filesystem, ``../..`` a directory above the inventory, ``..`` the inventory itself read
-    as variables. ansible-core's host_group_vars skips only names starting with ``/``
-    (plugins/vars/host_group_vars.py, "avoid 'chroot' type inventory hostnames").
-    """
-    found = False
-    for kind, names, lines in (("group", list(inventory.groups), loader.sources.group_lines),
-                               ("host", list(inventory.hosts), loader.sources.host_lines)):
-        for name in names:
-            if not _is_path_name(name):
-                continue
-            found = True
-            where = origin_or(lines.get(name), loader.sources.inventory_files[0] if loader.sources.inventory_files
-                              else loader.root)
-            loader.problems.append(Problem("inventory", name, f"a {kind} name holding '/', or '.' or '..', is a path: "
-                                           f"Ansible would read {kind}_vars/{name} as a directory ('/' is the whole "
-                                           f"filesystem, '..' the directory above {kind}_vars); name the {kind} with "
-                                           f"letters, digits, '-' and '_'", where=where))
-    if found:
-        loader.inventory_broken = True
-    return found
-
-
-def _is_path_name(name: str) -> bool:
-    return name in (".", "..") or "/" in name or os.sep in name
-
-
 def walk_inventory_file(loader: CheckingLoader, path: str) -> None:
     """Where each host and group is declared, the inline vars, and keys Ansible skips (YAML inventories)."""
     data = loader.checked.get(path)

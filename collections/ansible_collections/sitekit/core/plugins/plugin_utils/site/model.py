@@ -54,9 +54,9 @@ class Site:
         self.sources = None
         self.load_problems: list = []
         self.broken = False
-        # A host or group named like a path ('/', '..'): refused even where an undeclared inventory is let through,
-        # as Ansible's own group_vars/host_vars reading would walk outside the inventory (loader_inventory.py).
-        self.path_names = False
+        # A host or group named like a path, or a vars directory without end (loader_guard.py): refused even where
+        # an inventory that declares no site is let through, as Ansible's own reading would not end.
+        self.unsafe_to_read = False
         # Set by registry.validate(warnings=False): a check whose finding can only be a warning may be left out.
         self.errors_only = False
 

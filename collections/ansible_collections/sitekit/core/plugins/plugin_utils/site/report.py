@@ -60,12 +60,13 @@ def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: 
 
     With ``skip_undeclared``, a source that declares nothing of the site model (a file that only adds
     connection settings beside the site's inventory, ``-i localhost,``) is left out, unless a host or group
-    of it is named like a path (``site.path_names``): Ansible would then read directories outside it.
+    of it is named like a path or a vars directory has no end (``site.unsafe_to_read``): Ansible's own reading
+    would then not end.
     """
     outcome = Outcome([])
     for source in sources:
         site = load_site(str(source), vault_secrets=vault_secrets)
-        if skip_undeclared and not declares_a_site(site) and not site.path_names:
+        if skip_undeclared and not declares_a_site(site) and not site.unsafe_to_read:
             continue
         from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
 

@@ -1,0 +1,91 @@
+"""What would make Ansible read outside the inventory, or for ever: refused before any variable is read.
+
+Ansible finds a host's or group's variables by joining its name to ``group_vars/`` or ``host_vars/``
+(DataLoader.find_vars_files) and reading every file below what it finds, following links into
+directories (DataLoader._get_dir_vars_files). Two inventories made it walk without end, in the site
+loader (``make validate``, the gate of every run) and in ansible-core's own host_group_vars: a group
+named ``/`` (the whole filesystem) and a directory holding links back to itself (each pass through a
+link is one more level). Used by loader.py, before VariableManager computes anything.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: gate_cache reads MAX_VARS_ENTRIES on every run's fast path, without them
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files import CheckingLoader
+
+# Beyond this many entries below group_vars/ or host_vars/ the tree is not an inventory's (a link to / or to a
+# home directory); rcr holds 40, a site of a thousand hosts with a few files each a few thousand.
+MAX_VARS_ENTRIES = 20000
+
+
+def refuse_path_names(inventory, loader: CheckingLoader) -> bool:
+    """A host or group named like a path ('/' in it, '.' or '..') is a problem at its line; True when one is.
+
+    ansible-core's host_group_vars skips only names starting with '/' (plugins/vars/host_group_vars.py,
+    "avoid 'chroot' type inventory hostnames"); '../..' is read from a directory above the inventory.
+    """
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files import origin_or
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
+
+    found = False
+    for kind, names, lines in (("group", list(inventory.groups), loader.sources.group_lines),
+                               ("host", list(inventory.hosts), loader.sources.host_lines)):
+        for name in names:
+            if not (name in (".", "..") or "/" in name or os.sep in name):
+                continue
+            found = True
+            where = origin_or(lines.get(name), loader.sources.inventory_files[0] if loader.sources.inventory_files
+                              else loader.root)
+            loader.problems.append(Problem("inventory", name, f"a {kind} name holding '/', or '.' or '..', is a path: "
+                                           f"Ansible would read {kind}_vars/{name} as a directory ('/' is the whole "
+                                           f"filesystem, '..' the directory above {kind}_vars); name the {kind} with "
+                                           f"letters, digits, '-' and '_'", where=where))
+    return found
+
+
+def refuse_endless_vars_dirs(loader: CheckingLoader) -> bool:
+    """group_vars/ and host_vars/ are finite trees, walked as Ansible walks them; True when one is not.
+
+    A directory link back to a directory being walked is a problem at the link; so is a tree of more than
+    MAX_VARS_ENTRIES entries (a link to a large directory outside the inventory).
+    """
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files import display_name
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
+
+    found = False
+    for subdir in ("group_vars", "host_vars"):
+        base = os.path.join(loader.root, subdir)
+        if not os.path.isdir(base):
+            continue
+        entries = 0
+        stack = [(base, (os.path.realpath(base),))]
+        while stack:
+            path, walked = stack.pop()
+            try:
+                names = sorted(os.listdir(path))
+            except OSError:
+                continue  # unreadable: reported where the loader reads it
+            for name in names:
+                if name.startswith(".") or name.endswith("~"):
+                    continue  # Ansible skips hidden and backup entries
+                full = os.path.join(path, name)
+                entries += 1
+                if entries > MAX_VARS_ENTRIES:
+                    loader.problems.append(Problem("inventory", "-", f"{subdir}/ holds more than {MAX_VARS_ENTRIES} files and "
+                                                   "directories: Ansible would read them all as variables; is a link "
+                                                   "pointing outside the inventory?", where=base))
+                    return True
+                if os.path.splitext(name)[1] or not os.path.isdir(full):
+                    continue  # Ansible descends only into directories without an extension
+                real = os.path.realpath(full)
+                if real in walked:
+                    found = True
+                    loader.problems.append(Problem("inventory", "-", f"this link leads back to {display_name(real, loader.root)}, a directory "
+                                                   "Ansible is already reading: it would read it again through the "
+                                                   "link for ever; remove the link", where=full))
+                    continue
+                stack.append((full, (*walked, real)))
+    return found
