@@ -7,20 +7,12 @@ first converge, losing the run's figures.
 
 from __future__ import annotations
 
-import importlib.util
-
+import bench_scripts
 import pytest
 import yaml
 from sitekit_paths import REPO
 
 pytestmark = pytest.mark.unit
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("debian_roles", REPO / "bench" / "debian_roles.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _installed(path: str) -> list[str]:
@@ -34,7 +26,7 @@ def _installed(path: str) -> list[str]:
 
 
 def test_the_glpi_baseline_installs_the_firewall_and_the_role_packages():
-    packages = _bench().glpi_packages()
+    packages = bench_scripts.load("debian_roles").glpi_packages()
     glpi = yaml.safe_load((REPO / "roles/glpi/tasks/0020-packages.yml").read_text())[0]["vars"]["_glpi_packages"]
     assert set(packages) == set(glpi) | set(_installed("roles/nftables/tasks/0010-install.yml"))
     assert "nftables" in packages

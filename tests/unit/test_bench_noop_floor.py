@@ -7,19 +7,10 @@ keep their number of items, and skipped tasks stay skipped.
 
 from __future__ import annotations
 
-import importlib.util
-
+import bench_scripts
 import pytest
-from sitekit_paths import REPO
 
 pytestmark = pytest.mark.unit
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("noop_floor", REPO / "bench" / "noop_floor.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _task(action, hosts, delegate_to=None, run_once=False):
@@ -42,7 +33,7 @@ CONNECTIONS = {"ftp01": "ssh", "ftp02": "ssh", "sw-core": "ansible.netcommon.net
 
 
 def test_the_floor_keeps_plays_hosts_loops_and_skips():
-    archive, devices = _bench().floor_playbook(RUN, CONNECTIONS)
+    archive, devices = bench_scripts.load("noop_floor").floor_playbook(RUN, CONNECTIONS)
     assert (archive["hosts"], archive["strategy"]) == (["ftp01", "ftp02"], "mitogen_linear_unpinned")  # a serial batch
     user, fact, skipped = archive["tasks"]
     assert "ansible.builtin.ping" in user and user["loop"] == [0, 1] and user["when"] == "inventory_hostname in ['ftp01', 'ftp02']"
@@ -57,4 +48,4 @@ def test_the_floor_keeps_plays_hosts_loops_and_skips():
 def test_serial_batches_add_up_to_one_play():
     run = {"plays": [{"uuid": "a", "name": "archive", "started": 0.0}, {"uuid": "a", "name": "archive", "started": 2.0},
                      {"uuid": "b", "name": "squid", "started": 5.0}], "ended": 6.0}
-    assert _bench().play_seconds(run) == [("archive", 5.0), ("squid", 1.0)]
+    assert bench_scripts.load("noop_floor").play_seconds(run) == [("archive", 5.0), ("squid", 1.0)]
