@@ -101,8 +101,8 @@ def _tree(part, root: str, inventory: bool) -> None:
             raise NotCacheable(f"a directory link loop at {top}")
         seen.add(real)
         entries += len(dirs) + len(files)
-        if inventory and entries > MAX_VARS_ENTRIES:  # a link out of the inventory: the loader refuses it, unhashed
-            raise NotCacheable(f"more than {MAX_VARS_ENTRIES} entries under {root}")
+        if inventory and entries > 10 * MAX_VARS_ENTRIES:  # a link to a large tree (/): not hashed file by file
+            raise NotCacheable(f"more than {10 * MAX_VARS_ENTRIES} entries under {root}")
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         part("dir", os.path.relpath(top, root), *dirs)
         for name in sorted(files):

@@ -72,10 +72,12 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     if vault_secrets:
         loader.set_vault_secrets(vault_secrets)
     with DisplayCapture(loader) as captured:
+        # Before the parse: with run_vars_plugins = start, ansible-core reads group_vars while parsing.
+        if refuse_endless_vars_dirs(loader):
+            return _unsafe_to_read(inventory_dir, loader, captured)
         inventory = InventoryManager(loader=loader, sources=[inventory_dir])
         check_inventory_sources(inventory, loader, inventory_dir, captured)
-        # Both checked, so that one run names every such mistake; either stops before the variables.
-        if refuse_path_names(inventory, loader) | refuse_endless_vars_dirs(loader):
+        if refuse_path_names(inventory, loader):
             return _unsafe_to_read(inventory_dir, loader, captured)
         # With the version: ansible-core caches the first options vars of the process (load_options_vars), and
         # the gate loads the site before ansible-playbook's own VariableManager: without it, ansible_version

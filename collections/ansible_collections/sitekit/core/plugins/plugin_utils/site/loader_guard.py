@@ -2,10 +2,12 @@
 
 Ansible finds a host's or group's variables by joining its name to ``group_vars/`` or ``host_vars/``
 (DataLoader.find_vars_files) and reading every file below what it finds, following links into
-directories (DataLoader._get_dir_vars_files). Two inventories made it walk without end, in the site
-loader (``make validate``, the gate of every run) and in ansible-core's own host_group_vars: a group
-named ``/`` (the whole filesystem) and a directory holding links back to itself (each pass through a
-link is one more level). Used by loader.py, before VariableManager computes anything.
+directories (DataLoader._get_dir_vars_files). Two inventories made it walk without end: a group named ``/`` (the
+whole filesystem), in the site loader (``make validate``, the gate of every run: ansible-core itself skips
+names starting with ``/``, and now so does the loader), and a directory holding links back to itself (each
+pass through a link is one more level), in both. A name such as ``../..`` makes both read above the
+inventory. Used by loader.py: the directories before the inventory is parsed, the names before VariableManager
+computes anything.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ MAX_VARS_ENTRIES = 20000
 
 
 def refuse_path_names(inventory, loader: CheckingLoader) -> bool:
-    """A host or group named like a path ('/' in it, '.' or '..') is a problem at its line; True when one is.
+    """A host or group named like a relative path ('/' in it, '.' or '..') is a problem at its line; True when
+    one is.
 
-    ansible-core's host_group_vars skips only names starting with '/' (plugins/vars/host_group_vars.py,
-    "avoid 'chroot' type inventory hostnames"); '../..' is read from a directory above the inventory.
+    ansible-core's host_group_vars skips the names starting with '/' ("avoid 'chroot' type inventory hostnames",
+    plugins/vars/host_group_vars.py), and so does collect_vars_files: a chroot host is a name. '../..' is read
+    from a directory above the inventory.
     """
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files import origin_or
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
@@ -34,23 +38,34 @@ def refuse_path_names(inventory, loader: CheckingLoader) -> bool:
     for kind, names, lines in (("group", list(inventory.groups), loader.sources.group_lines),
                                ("host", list(inventory.hosts), loader.sources.host_lines)):
         for name in names:
-            if not (name in (".", "..") or "/" in name or os.sep in name):
+            if not is_relative_path_name(name):
                 continue
             found = True
-            where = origin_or(lines.get(name), loader.sources.inventory_files[0] if loader.sources.inventory_files
-                              else loader.root)
+            where = origin_or(lines.get(name), loader.root)  # an INI file's names carry no line: the inventory
             loader.problems.append(Problem("inventory", name, f"a {kind} name holding '/', or '.' or '..', is a path: "
-                                           f"Ansible would read {kind}_vars/{name} as a directory ('/' is the whole "
-                                           f"filesystem, '..' the directory above {kind}_vars); name the {kind} with "
-                                           f"letters, digits, '-' and '_'", where=where))
+                                           f"Ansible would read {kind}_vars/{name} as a directory ('..' is the "
+                                           f"directory above {kind}_vars); name the {kind} with letters, digits, '-' "
+                                           f"and '_'", where=where))
     return found
 
 
-def refuse_endless_vars_dirs(loader: CheckingLoader) -> bool:
-    """group_vars/ and host_vars/ are finite trees, walked as Ansible walks them; True when one is not.
+def is_relative_path_name(name: str) -> bool:
+    return not is_chroot_name(name) and (name in (".", "..") or "/" in name)
 
-    A directory link back to a directory being walked is a problem at the link; so is a tree of more than
-    MAX_VARS_ENTRIES entries (a link to a large directory outside the inventory).
+
+def is_chroot_name(name: str) -> bool:
+    """A name ansible-core reads no group_vars/host_vars for."""
+    return name.startswith("/")
+
+
+def refuse_endless_vars_dirs(loader: CheckingLoader) -> bool:
+    """group_vars/ and host_vars/ are finite trees; True when one is not. Run before the inventory is parsed.
+
+    Every entry at their top is walked, hidden or with an extension ('<name>.yml' can be a directory Ansible
+    reads, DataLoader.find_vars_files), then below as Ansible walks (_get_dir_vars_files: hidden and backup
+    entries skipped, directories without an extension descended): a superset of what any name reads. A directory
+    link back to a directory being walked is a problem at the link; so is a tree of more than MAX_VARS_ENTRIES
+    entries (a link to a large directory outside the inventory).
     """
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files import display_name
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
@@ -68,9 +83,10 @@ def refuse_endless_vars_dirs(loader: CheckingLoader) -> bool:
                 names = sorted(os.listdir(path))
             except OSError:
                 continue  # unreadable: reported where the loader reads it
+            top = path == base
             for name in names:
-                if name.startswith(".") or name.endswith("~"):
-                    continue  # Ansible skips hidden and backup entries
+                if not top and (name.startswith(".") or name.endswith("~")):
+                    continue  # Ansible skips hidden and backup entries below a name's own entry
                 full = os.path.join(path, name)
                 entries += 1
                 if entries > MAX_VARS_ENTRIES:
@@ -78,8 +94,8 @@ def refuse_endless_vars_dirs(loader: CheckingLoader) -> bool:
                                                    "directories: Ansible would read them all as variables; is a link "
                                                    "pointing outside the inventory?", where=base))
                     return True
-                if os.path.splitext(name)[1] or not os.path.isdir(full):
-                    continue  # Ansible descends only into directories without an extension
+                if (not top and os.path.splitext(name)[1]) or not os.path.isdir(full):
+                    continue  # below the top, Ansible descends only into directories without an extension
                 real = os.path.realpath(full)
                 if real in walked:
                     found = True

@@ -18,6 +18,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files imp
     origin_or,
     plain_words,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_guard import is_chroot_name
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.sources import VarsFile
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import kind_of
@@ -189,6 +190,8 @@ def collect_vars_files(loader: CheckingLoader, inventory) -> None:
             continue
         read: set[str] = set()
         for name in names:
+            if is_chroot_name(name):
+                continue  # as ansible-core's host_group_vars: os.path.join(base, '/x') would be /x
             for found in loader.find_vars_files(base, name):
                 path = os.path.realpath(found)
                 read.add(path)
