@@ -149,6 +149,23 @@ def test_an_inventory_ansible_would_read_for_ever_is_refused_first(tmp_path, gro
         assert f"{scratch / 'hosts.yml'}:3: {group}: a group name holding '/', or '.' or '..', is a path" in out, out
 
 
+@pytest.mark.parametrize("stage", ["demand", "start"])
+def test_a_name_walking_out_of_the_inventory_is_refused_before_ansible_reads_there(tmp_path, stage):
+    """Under run_vars_plugins = start, host_group_vars runs while an inventory is parsed, the gate's own parse
+    included: the gate parses first and runs the vars plugins once the names are refused or safe."""
+    scratch = tmp_path / "scratch"
+    (scratch / "inventory" / "group_vars").mkdir(parents=True)
+    (scratch / "inventory" / "hosts.yml").write_text('all:\n  children:\n    "../../outside":\n      hosts:\n        somehost:\n')
+    (scratch / "outside").mkdir()
+    (scratch / "outside" / "trap.yml").write_text("read: [by Ansible\n")  # a YAML error names it once read
+    done, reached = isolated(tmp_path, "ansible", scratch / "inventory", ["all", "-m", "ansible.builtin.ping"],
+                             {"ANSIBLE_RUN_VARS_PLUGINS": stage})
+    out = done.stdout + done.stderr
+    assert done.returncode != 0 and reached == [], out
+    assert f"{scratch / 'inventory/hosts.yml'}:3: ../../outside: a group name holding '/'" in out, out
+    assert "trap.yml" not in out and "YAML" not in out, out
+
+
 def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_path, broken):
     overlay = tmp_path / "overlay.yml"
     overlay.write_text("all:\n  hosts:\n    pve1:\n      ansible_port: 2222\n")

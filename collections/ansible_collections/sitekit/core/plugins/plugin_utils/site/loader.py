@@ -25,8 +25,10 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_files imp
     where_of_error,
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_guard import (
+    parse_without_vars_plugins,
     refuse_endless_vars_dirs,
     refuse_path_names,
+    run_inventory_stage_vars_plugins,
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_inventory import (
     DisplayCapture,
@@ -72,13 +74,14 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     if vault_secrets:
         loader.set_vault_secrets(vault_secrets)
     with DisplayCapture(loader) as captured:
-        # Before the parse: with run_vars_plugins = start, ansible-core reads group_vars while parsing.
         if refuse_endless_vars_dirs(loader):
             return _unsafe_to_read(inventory_dir, loader, captured)
-        inventory = InventoryManager(loader=loader, sources=[inventory_dir])
+        inventory = InventoryManager(loader=loader, sources=[inventory_dir], parse=False)
+        parse_without_vars_plugins(inventory)
         check_inventory_sources(inventory, loader, inventory_dir, captured)
         if refuse_path_names(inventory, loader):
             return _unsafe_to_read(inventory_dir, loader, captured)
+        run_inventory_stage_vars_plugins(inventory, loader)
         # With the version: ansible-core caches the first options vars of the process (load_options_vars), and
         # the gate loads the site before ansible-playbook's own VariableManager: without it, ansible_version
         # would be 'Unknown' for the whole run (molecule-plugins' docker playbooks read ansible_version.full).

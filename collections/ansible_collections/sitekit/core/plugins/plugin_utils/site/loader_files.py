@@ -56,6 +56,10 @@ class CheckingLoader(_data_loader_class()):
             return super().load_from_file(file_name, cache, unsafe, json_only, trusted_as_template)
         if path not in self.checked:
             self.checked[path] = self._read(path, role, file_name, cache, json_only, trusted_as_template)
+        elif cache == "none" and path not in self.refused and path not in self.sources.sealed:
+            # Read again as DataLoader does: the auto plugin reads a plugin's configuration untrusted to find the
+            # plugin, which reads it again trusted as templates (constructed's conditions); checked on the first read
+            return super().load_from_file(file_name, cache, unsafe, json_only, trusted_as_template)
         data = self.checked[path]
         if unsafe or not isinstance(data, (dict, list)):
             return data

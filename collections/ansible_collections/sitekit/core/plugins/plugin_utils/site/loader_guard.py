@@ -49,6 +49,35 @@ def refuse_path_names(inventory, loader: CheckingLoader) -> bool:
     return found
 
 
+def parse_without_vars_plugins(inventory) -> None:
+    """InventoryManager.parse_sources (ansible-core 2.19, inventory/manager.py) but its last step.
+
+    That step runs the vars plugins' ``inventory`` stage for every group and host: under
+    ``run_vars_plugins = start``, host_group_vars would read ``group_vars/../..`` before refuse_path_names
+    could refuse the name. run_inventory_stage_vars_plugins runs it once the names are known to be safe.
+    """
+    from ansible.utils.path import unfrackpath
+
+    parsed = False
+    for source in inventory._sources:
+        if source:
+            parsed = inventory.parse_source(source if "," in source else unfrackpath(source, follow=False)) or parsed
+    if parsed:
+        inventory._inventory.reconcile_inventory()
+
+
+def run_inventory_stage_vars_plugins(inventory, loader) -> None:
+    """The step parse_without_vars_plugins left out, as InventoryManager.parse_sources runs it."""
+    from ansible.utils.vars import combine_vars
+    from ansible.vars.plugins import get_vars_from_inventory_sources
+
+    sources = inventory._sources
+    for group in inventory.groups.values():
+        group.vars = combine_vars(group.vars, get_vars_from_inventory_sources(loader, sources, [group], "inventory"))
+    for host in inventory.hosts.values():
+        host.vars = combine_vars(host.vars, get_vars_from_inventory_sources(loader, sources, [host], "inventory"))
+
+
 def is_relative_path_name(name: str) -> bool:
     return not is_chroot_name(name) and (name in (".", "..") or "/" in name)
 

@@ -23,6 +23,8 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.sources import VarsFile
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import kind_of
 
+# The plugins' messages that say what is wrong with a file, rather than that a plugin declined it
+TELLING_REASONS = ("yaml", "group", "dictionary", "unknown plugin")
 
 class DisplayCapture:
     """Ansible's warnings while it parses an inventory, kept as problems instead of printed.
@@ -116,8 +118,9 @@ def check_inventory_sources(inventory, loader: CheckingLoader, source: str, capt
         if path in refused or len(loader.problems) > before:
             continue  # the YAML error, the encoding or the structure is already reported at its line
         reasons = [plain_words(getattr(e, "message", None) or str(e)) for e in getattr(captured, "pending", [])]
-        reasons = [r for r in reasons if r and "declined" not in r]
-        reason = next((r for r in reasons if "yaml" in r.lower() or "group" in r.lower() or "dictionary" in r.lower()),
+        # The yaml plugin's refusal of a plugin's configuration says nothing: the auto plugin's says why it failed
+        reasons = [r for r in reasons if r and "declined" not in r and "not YAML inventory" not in r]
+        reason = next((r for r in reasons if any(word in r.lower() for word in TELLING_REASONS)),
                       reasons[0] if reasons else "no inventory plugin could read it")
         loader.problems.append(Problem("inventory", "-", f"{display_name(path, root)} is not a valid inventory file: "
                                        f"{reason}; no host of it could be checked", where=path))
@@ -129,8 +132,8 @@ def check_inventory_sources(inventory, loader: CheckingLoader, source: str, capt
 def walk_inventory_file(loader: CheckingLoader, path: str) -> None:
     """Where each host and group is declared, the inline vars, and keys Ansible skips (YAML inventories)."""
     data = loader.checked.get(path)
-    if not isinstance(data, dict):
-        return
+    if not isinstance(data, dict) or data.get("plugin"):
+        return  # a plugin's configuration (constructed, community.proxmox…): the yaml plugin declines it (yaml.py)
     from ansible.plugins.inventory import detect_range, expand_hostname_range
 
     stack = [(name, entry, 0) for name, entry in data.items()]
