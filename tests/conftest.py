@@ -24,6 +24,16 @@ def rcr_site():
     return sites.site("inventories/rcr")
 
 
+@pytest.fixture
+def rcr_copy(tmp_path):
+    """A copy of the reference inventory this test may edit."""
+    import shutil
+
+    from sitekit_paths import REPO
+
+    return shutil.copytree(REPO / "inventories/rcr", tmp_path / "rcr")
+
+
 @pytest.fixture(scope="session")
 def broken_corpus(tmp_path_factory):
     """The corpus of broken inventories, each case written and validated once (tests/validation/corpus.py)."""

@@ -7,38 +7,28 @@ walked such a file as a YAML inventory and refused its ``plugin:`` and ``groups:
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import validate
-from sitekit_paths import REPO
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture
-def inventory(tmp_path):
-    target = tmp_path / "rcr"
-    shutil.copytree(REPO / "inventories/rcr", target)
-    return target
 
 
 def _errors(site) -> list[str]:
     return [str(p) for p in validate(site) if p.severity == "error"]
 
 
-def test_a_constructed_groups_configuration_beside_the_site_is_read_as_ansible_reads_it(inventory):
-    (inventory / "zz.constructed.yml").write_text("plugin: ansible.builtin.constructed\n"
-                                                  "groups:\n  proxmox_members: \"'proxmox_nodes' in group_names\"\n")
-    site = load_site(str(inventory))
+def test_a_constructed_groups_configuration_beside_the_site_is_read_as_ansible_reads_it(rcr_copy):
+    (rcr_copy / "zz.constructed.yml").write_text("plugin: ansible.builtin.constructed\n"
+                                                 "groups:\n  proxmox_members: \"'proxmox_nodes' in group_names\"\n")
+    site = load_site(str(rcr_copy))
     assert _errors(site) == []
     assert site.groups["proxmox_members"] == site.groups["proxmox_nodes"] != []
 
 
-def test_a_plugin_configuration_naming_no_known_plugin_is_refused_with_the_plugins_reason(inventory):
-    config = inventory / "zz.inventory.yml"
+def test_a_plugin_configuration_naming_no_known_plugin_is_refused_with_the_plugins_reason(rcr_copy):
+    config = rcr_copy / "zz.inventory.yml"
     config.write_text("plugin: nosuch.collection.thing\n")
-    assert _errors(load_site(str(inventory))) == [
+    assert _errors(load_site(str(rcr_copy))) == [
         f"{config}: zz.inventory.yml is not a valid inventory file: inventory config '{config}' specifies unknown "
         "plugin 'nosuch.collection.thing'; no host of it could be checked [inventory]"]
