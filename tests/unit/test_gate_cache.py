@@ -214,3 +214,30 @@ def test_every_file_access_of_the_validation_code_is_covered_by_the_key():
     }
     assert found - set(COVERED) == set(), "a new file access: add it to Sources.outside or say why the key covers it"
     assert set(COVERED) - found == set(), "a covered access is gone: remove it from COVERED"
+
+
+def _break_vlan_plan(network: Path) -> None:
+    network.write_text(network.read_text().replace("id: 10, name: SERVEURS", "id: 5000, name: SERVEURS", 1))
+
+
+def test_the_vars_beside_a_linked_inventory_file_are_the_ones_hashed(tmp_path, gate):
+    """Ansible reads group_vars/ beside the source as given (unfrackpath(follow=False)), not beside its target."""
+    target, site = tmp_path / "target", copy_of_rcr(tmp_path)
+    target.mkdir()
+    (site / "hosts.yml").rename(target / "hosts.yml")
+    (site / "hosts.yml").symlink_to(target / "hosts.yml")
+    assert gate(site / "hosts.yml") is None
+    _break_vlan_plan(site / "group_vars/all/network.yml")
+    refused = gate(site / "hosts.yml")
+    assert refused and "site_vlans[0].id: 5000" in refused, refused
+
+
+def test_vars_under_a_pycache_directory_are_hashed(tmp_path, gate):
+    """Ansible's _get_dir_vars_files reads group_vars/all/__pycache__/*.yml; only the collection's code skips it."""
+    site = copy_of_rcr(tmp_path)
+    (site / "group_vars/all/__pycache__").mkdir()
+    (site / "group_vars/all/network.yml").rename(site / "group_vars/all/__pycache__/network.yml")
+    assert gate(site) is None
+    _break_vlan_plan(site / "group_vars/all/__pycache__/network.yml")
+    refused = gate(site)
+    assert refused and "site_vlans[0].id: 5000" in refused, refused

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,14 @@ def test_a_name_walking_out_of_the_inventory_is_refused_before_ansible_reads_the
     assert done.returncode != 0 and reached == [], out
     assert f"{scratch / 'inventory/hosts.yml'}:3: ../../outside: a group name holding '/'" in out, out
     assert "trap.yml" not in out and "YAML" not in out, out
+
+
+def test_an_inventory_path_with_a_comma_is_a_path(tmp_path, broken):
+    """ansible-core takes a source holding ',' for a host list only when no such path exists."""
+    inventory = tmp_path / "rcr,copy"
+    shutil.copytree(broken, inventory)
+    done, reached = isolated(tmp_path, "ansible", inventory, ["proxmox_nodes", "-m", "ansible.builtin.ping"])
+    assert done.returncode != 0 and reached == [] and PROBLEM in done.stderr, done.stdout + done.stderr
 
 
 def test_a_connection_overlay_beside_the_site_is_not_validated_as_a_site(tmp_path, broken):

@@ -70,7 +70,8 @@ def cli_sources() -> tuple[str, ...]:
     sources = context.CLIARGS.get("inventory") or ()
     if isinstance(sources, str):
         sources = (sources,)
-    return tuple(s for s in sources if s and "," not in s and os.path.exists(s))
+    # A host list ('a,b') is no path; an existing path is one, commas and all (get_vars_from_inventory_sources)
+    return tuple(s for s in sources if s and os.path.exists(s))
 
 
 def verdict(sources: tuple[str, ...]) -> str | None:

@@ -66,8 +66,10 @@ def key(sources: tuple[str, ...], extra_vars, config_file: str | None, vars_plug
             _tree(part, real, inventory=True)
         else:
             _file(part, real, inventory=True)
-            for beside in ("group_vars", "host_vars"):
-                _tree(part, os.path.join(os.path.dirname(real), beside), inventory=True)
+            # Ansible reads the vars beside the source as given (a link to a file elsewhere included)
+            for directory in dict.fromkeys((os.path.dirname(os.path.abspath(source)), os.path.dirname(real))):
+                for beside in ("group_vars", "host_vars"):
+                    _tree(part, os.path.join(directory, beside), inventory=True)
     _tree(part, str(COLLECTION), inventory=False)
     for entry in sys.path:
         if os.path.isdir(entry):
@@ -103,7 +105,7 @@ def _tree(part, root: str, inventory: bool) -> None:
         entries += len(dirs) + len(files)
         if inventory and entries > 10 * MAX_VARS_ENTRIES:  # a link to a large tree (/): not hashed file by file
             raise NotCacheable(f"more than {10 * MAX_VARS_ENTRIES} entries under {root}")
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        dirs[:] = sorted(d for d in dirs if inventory or d != "__pycache__")  # Ansible reads group_vars/x/__pycache__/
         part("dir", os.path.relpath(top, root), *dirs)
         for name in sorted(files):
             path = os.path.join(top, name)
