@@ -31,9 +31,9 @@ def gate(tmp_path, monkeypatch):
     runs: list = []
     validate = site_gate._validate
 
-    def counted(sources):
+    def counted(sources, vault_secrets=None):
         runs.append(sources)
-        return validate(sources)
+        return validate(sources, vault_secrets)
 
     monkeypatch.setattr(site_gate, "_validate", counted)
 

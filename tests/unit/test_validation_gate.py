@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import sites
+import yaml
 from sitekit_paths import REPO
 from validation.mutate import apply_case
 
@@ -165,6 +166,30 @@ def test_a_name_walking_out_of_the_inventory_is_refused_before_ansible_reads_the
     assert done.returncode != 0 and reached == [], out
     assert f"{scratch / 'inventory/hosts.yml'}:3: ../../outside: a group name holding '/'" in out, out
     assert "trap.yml" not in out and "YAML" not in out, out
+
+
+VAULT_PASSWORD = "gate-test-password"
+BAD_VLAN_PLAN = "---\nsite_vlans:\n  - {id: 5000, name: SERVEURS, subnet: 192.0.2.0/24, role: servers}\n"
+
+
+@pytest.mark.parametrize("content", ["---\nzz_note: a value no rule reads\n", BAD_VLAN_PLAN])
+def test_a_whole_file_vault_is_validated_with_the_runs_vault_password(tmp_path, content):
+    """Ansible opens it with the run's password, so the gate does (and keeps no verdict computed with it)."""
+    required = yaml.safe_load((REPO / "inventories/rcr/group_vars/all/security.yml").read_text())["site_required_secrets"]
+    files = {"group_vars/all/vault.yml": "---\n" + "".join(f"{name}: x\n" for name in required),
+             "group_vars/all/zz_vaulted.yml": content}
+    inventory = apply_case(REPO / "inventories/rcr", tmp_path / "vaulted", {"file": "group_vars/all/zz_vaulted.yml",
+                           "write": files, "vault_encrypt": dict.fromkeys(files, VAULT_PASSWORD)})
+    secret = tmp_path / "vault-password"
+    secret.write_text(VAULT_PASSWORD + "\n")
+    done, reached = isolated(tmp_path, "ansible", inventory, ["pve1", "-m", "ansible.builtin.ping",
+                                                              "--vault-password-file", str(secret)])
+    out = done.stdout + done.stderr
+    if content == BAD_VLAN_PLAN:
+        assert done.returncode != 0 and reached == [], out
+        assert f"{inventory / 'group_vars/all/zz_vaulted.yml'}:3: site_vlans[0].id: 5000" in out, out
+    else:
+        assert "sitekit: inventory refused" not in out and reached, out
 
 
 def test_an_inventory_path_with_a_comma_is_a_path(tmp_path, broken):

@@ -17,7 +17,7 @@ version_added: "0.2.0"
 author: sitekit maintainers (!UNKNOWN)
 description:
   - Once per process, loads each inventory source given with C(-i) (or the configured default) again from disk, with
-    Ansible's own loader and no vault secret, and runs every rule of the site model on it (the code and the wording of
+    Ansible's own loader and the run's vault secrets (a whole-file vault is validated when the run can open it), and runs every rule of the site model on it (the code and the wording of
     C(make validate) and of the M(sitekit.core.site_validate) action).
   - Raises an error listing one line per problem (file and line, host, key) when the inventory has errors, so
     C(ansible-playbook) stops before its first play, whatever C(--limit), C(--tags), C(--start-at-task), C(--step) or
@@ -28,7 +28,7 @@ description:
   - The verdict is kept across processes by content (C(.cache/site_gate) beside C(ansible.cfg), or
     C($SITEKIT_GATE_CACHE_DIR); empty turns it off) - the key hashes every file under each source, the collection's
     code, the installed packages, the configuration, the environment and the extra vars; a changed byte is validated
-    again. Scripts and inventory plugins' sources are never cached.
+    again. Scripts and inventory plugins' sources are never cached, nor is a verdict computed with a vault password.
   - Provides no variable. Warnings are not fatal; C(-v) shows the one-line summary. Without C(-v) the checks that can
     only give a warning are left out (the public example vault password tried on every vault value).
   - Why a vars plugin and not an inventory plugin or a first play - an inventory plugin is chosen per source and
@@ -74,19 +74,22 @@ def cli_sources() -> tuple[str, ...]:
     return tuple(s for s in sources if s and os.path.exists(s))
 
 
-def verdict(sources: tuple[str, ...]) -> str | None:
+def verdict(sources: tuple[str, ...], vault_secrets=None) -> str | None:
     """The refusal message for ``sources`` (None when valid or not a site), computed once per process and kept
-    across processes by content (plugin_utils/site/gate_cache.py says what the key hashes)."""
+    across processes by content (plugin_utils/site/gate_cache.py says what the key hashes). ``vault_secrets``: the
+    run's, which open its whole-file vaults as they open them for Ansible."""
     if sources not in _VERDICTS:
-        _VERDICTS[sources] = _cached_verdict(sources)
+        _VERDICTS[sources] = _cached_verdict(sources, vault_secrets)
     return _VERDICTS[sources]
 
 
-def _cached_verdict(sources: tuple[str, ...]) -> str | None:
+def _cached_verdict(sources: tuple[str, ...], vault_secrets=None) -> str | None:
     from ansible import constants as C
     from ansible_collections.sitekit.core.plugins.plugin_utils.site import gate_cache
 
-    directory = gate_cache.cache_dir(C.CONFIG_FILE) if display.verbosity < 1 else None  # -v: the summary's warnings
+    # Not kept: with -v (the summary's warnings), or with a vault password (the verdict depends on it, and a key
+    # hashing it would be a fast hash of the password on disk)
+    directory = gate_cache.cache_dir(C.CONFIG_FILE) if display.verbosity < 1 and not vault_secrets else None
     content_key = None
     if directory is not None:
         try:
@@ -99,13 +102,13 @@ def _cached_verdict(sources: tuple[str, ...]) -> str | None:
             hit, message = gate_cache.lookup(directory, content_key)
             if hit:
                 return message
-    message, outside = _validate(sources)
+    message, outside = _validate(sources, vault_secrets)
     if content_key is not None and outside is not None:
         gate_cache.store(directory, content_key, message, sources, outside)
     return message
 
 
-def _validate(sources: tuple[str, ...]) -> tuple[str | None, list[str] | None]:
+def _validate(sources: tuple[str, ...], vault_secrets=None) -> tuple[str | None, list[str] | None]:
     """(refusal message or None, files read outside the sources; None: nothing to keep)."""
     global _busy
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
@@ -113,7 +116,8 @@ def _validate(sources: tuple[str, ...]) -> tuple[str | None, list[str] | None]:
     _busy = True
     try:
         # Warnings never refuse: they are computed only when -v shows them in the summary.
-        outcome = validate_sources(list(sources), skip_undeclared=True, warnings=display.verbosity >= 1)
+        outcome = validate_sources(list(sources), skip_undeclared=True, warnings=display.verbosity >= 1,
+                                   vault_secrets=vault_secrets)
     except Exception as exc:  # noqa: BLE001 - an inventory that cannot be loaded is refused, not skipped
         return f"sitekit: the inventory {', '.join(sources)} could not be validated: {exc}", None
     finally:
@@ -135,7 +139,7 @@ class VarsModule(BaseVarsPlugin):
         sources = cli_sources()
         if _busy or not sources:
             return {}
-        message = verdict(sources)
+        message = verdict(sources, getattr(getattr(loader, "_vault", None), "secrets", None) or None)
         if message:
             raise AnsibleError(message)
         return {}
