@@ -75,6 +75,11 @@ def validate_sources(sources: list[str], skip_undeclared: bool = False, strict: 
         outcome.problems.extend(validate(site, strict=strict, warnings=warnings))
         outcome.outside.extend(site.sources.outside if site.sources is not None else ())
     outcome.site_declared = bool(outcome.sources)
+    if skip_undeclared and outcome.site_declared and len(sources) > 1 and not outcome.errors:
+        # One run's sources: Ansible merges them, so what the others change of the site is refused (overlay.py)
+        from ansible_collections.sitekit.core.plugins.plugin_utils.site.overlay import overlay_problems
+
+        outcome.problems.extend(overlay_problems(outcome.sources, [str(s) for s in sources], vault_secrets))
     return outcome
 
 
