@@ -24,7 +24,10 @@ description:
     playbook was given, and C(ansible) (ad hoc) and C(ansible-inventory) refuse the inventory too.
   - An inventory source that declares nothing of the site model (no C(site_*) variable and no host fact such as
     C(site_ip) or C(vm)), for example a file that only adds connection settings beside the site's inventory, is
-    not a site and is left alone; each other source is validated as a whole site. Host lists are skipped.
+    not a site and is left alone; each other source is validated as a whole site. Host lists are skipped. With several
+    sources, they are read again merged as Ansible merges them, and a source beside the site's may add connection settings
+    (C(ansible_*)), hosts and groups of its own, and is refused where it changes a value the site declares, adds a site
+    key to a site host or a member to a site group.
   - The verdict is kept across processes by content (C(.cache/site_gate) beside C(ansible.cfg), or
     C($SITEKIT_GATE_CACHE_DIR); empty turns it off) - the key hashes every file under each source, the collection's
     code, the installed packages, the configuration, the environment and the extra vars; a changed byte is validated
