@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, key_path, rule
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.schema import (
@@ -22,6 +23,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.schema import (
     SECRET_REF,
     SITE,
 )
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.secrets_rules import is_secret_key
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import (
     TYPE_WORDS,
     did_you_mean,
@@ -74,10 +76,19 @@ _VALIDATORS: dict = {}  # one validator per schema of schema.py (module-level di
 
 
 def _schema_problems(schema: dict, value, key: str, host: str | None, fallback) -> Iterable[Problem]:
+    vaulted = set()
+    for parts, leaf in _vaulted_leaves(value, [], 0):
+        if not is_secret_key(parts[-1] if parts else key):
+            vaulted.add(tuple(parts))
+            yield Problem("schema", key_path(key, parts), "is a vault value, but only a secret (a password, key or "
+                          "token) is encrypted: the site model and the roles read this one; write it in clear",
+                          host=host, where=origin_of(leaf) or origin_of(fallback))  # problem() would decrypt it
     errors = sorted(_validator(schema).iter_errors(_plain(value)), key=lambda e: [str(p) for p in e.absolute_path])
     explained = _explained_by_typos(errors)
     for error in errors:
         parts = list(error.absolute_path)
+        if tuple(parts) in vaulted:
+            continue  # said above: its value is no value the schema can read
         if error.validator == "required" and (tuple(parts), _missing_name(error)) in explained:
             continue  # the misspelt key next to it is reported with "did you mean"
         if error.validator == "pattern" and error.validator_value == SECRET_REF["pattern"]:
@@ -88,6 +99,20 @@ def _schema_problems(schema: dict, value, key: str, host: str | None, fallback) 
             at = next((k for k in at if k not in known), at)
         yield problem("schema", key_path(key, parts), _schema_message(error), value=at, host=host,
                       fallback=dig(value, parts[:-1]) or fallback)
+
+
+def _vaulted_leaves(value, parts: list, depth: int):
+    """(path, value) of each inline vault value in ``value`` (depth-limited, never decrypted)."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _vaulted_leaves(v, [*parts, k], depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _vaulted_leaves(v, [*parts, i], depth + 1)
+    elif is_vaulted(value):
+        yield parts, value
 
 
 def _missing_name(error) -> str:
