@@ -37,8 +37,8 @@ away ansible_connection=ssh ansible_ssh_executable={unreachable}
 FIELDS = {"when", "who", "inventory", "playbook", "mode", "limit", "tags", "exit", "hosts", "tasks"}
 
 
-def run(tmp_path: Path, *extra: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    (tmp_path / "play.yml").write_text(PLAY)
+def run(tmp_path: Path, *extra: str, env_extra: dict | None = None, play: str = PLAY) -> subprocess.CompletedProcess:
+    (tmp_path / "play.yml").write_text(play)
     (tmp_path / "unreachable").write_text("#!/bin/sh\necho 'ssh: connect to host away port 22: Connection refused' >&2\nexit 255\n")
     (tmp_path / "unreachable").chmod(0o755)
     (tmp_path / "hosts").write_text(INVENTORY.format(unreachable=tmp_path / "unreachable"))
@@ -89,6 +89,17 @@ def test_unreachable_is_a_failure_in_the_summary_and_the_exit(tmp_path):
     assert "UNREACHABLE away: Ping it: " in out.stdout
     [record] = journal.read(tmp_path / "journal")
     assert record["exit"] == 4 and record["limit"] == "away"
+
+
+def test_an_ignored_unreachable_host_is_no_failure_anywhere(tmp_path):
+    """ignore_unreachable: the stats do not count it, so neither do the summary's failures (it said '1 failure(s) on
+    0 host(s) … exit 0'; found by review)."""
+    out = run(tmp_path, "--limit", "away", play=PLAY.replace(
+        "    - name: Ping it\n", "    - name: Ping it\n      ignore_unreachable: true\n"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "play.yml: 1 host(s), 0 change(s) on 0 host(s), 0 failure(s) on 0 host(s), applied, exit 0" in out.stdout
+    [record] = journal.read(tmp_path / "journal")
+    assert record["exit"] == 0 and record["tasks"] == []
 
 
 def test_runs_append_and_the_journal_is_outside_the_cache(tmp_path):

@@ -98,7 +98,8 @@ class CallbackModule(CallbackBase):
             self._detail(result, "failed")
 
     def v2_runner_on_unreachable(self, result):
-        self._detail(result, "unreachable")
+        if not getattr(result._task, "ignore_unreachable", False):  # ignored, as ignore_errors: the stats do not count it
+            self._detail(result, "unreachable")
 
     def v2_playbook_on_stats(self, stats):
         self._close_play()
