@@ -12,6 +12,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import va
 pytestmark = pytest.mark.unit
 
 COMPOSED_VLANS = "\"[{'id': 5000, 'name': 'SERVEURS', 'subnet': '192.0.2.0/24', 'role': 'servers'}]\""
+ENDPOINT = {"hosts.yml": "all:\n  hosts:\n    pve1:\n      ansible_host: 192.0.2.11\n"}
 REFUSED = {
     "a site fact in the overlay's host_vars": (
         {"hosts.yml": "all: {}\n", "host_vars/pve1.yml": "site_ip: 192.0.2.12\n"},
@@ -36,8 +37,8 @@ def _overlay(tmp_path, files: dict[str, str]):
     return overlay
 
 
-def _errors(rcr_copy, overlay) -> list[str]:
-    outcome = validate_sources([str(rcr_copy), str(overlay)], skip_undeclared=True, warnings=False)
+def _errors(rcr_copy, overlay, *more) -> list[str]:
+    outcome = validate_sources([str(rcr_copy), str(overlay), *map(str, more)], skip_undeclared=True, warnings=False)
     return [str(p) for p in outcome.errors]
 
 
@@ -58,3 +59,32 @@ def test_connection_settings_and_hosts_of_its_own_are_what_an_overlay_is_for(tmp
         "  children:\n    molecule:\n      hosts:\n        ftp01:\n"
         "    ftp_test_probes:\n      hosts:\n        ftp-probe: {ansible_host: ftp-probe}\n")})
     assert _errors(rcr_copy, overlay) == []
+
+
+def test_an_unopened_whole_file_vault_and_a_nan_are_compared_as_the_site_loader_reads_them(tmp_path, rcr_copy):
+    """Without the run's vault password the site's vaulted file stays unread on both sides (it crashed the check:
+    'A vault password must be specified'), and NaN, which equals nothing, is the same value on both sides."""
+    from ansible.parsing.vault import VaultLib, VaultSecret
+
+    secret = VaultLib([("default", VaultSecret(b"overlay-test"))])
+    (rcr_copy / "group_vars/proxmox_nodes").mkdir(exist_ok=True)
+    (rcr_copy / "group_vars/proxmox_nodes/secret.yml").write_bytes(secret.encrypt("vault_extra: x\n"))
+    (rcr_copy / "group_vars/all/monitoring.yml").write_text("monitoring_threshold: .nan\n")
+    assert _errors(rcr_copy, _overlay(tmp_path, ENDPOINT)) == []
+
+
+def test_an_added_host_sees_the_sites_own_site_wide_values(tmp_path, rcr_copy):
+    """A probe added beside the site gets group_vars/all of the site like every host: that is no change."""
+    probe = _overlay(tmp_path, {"hosts.yml": "all:\n  hosts:\n    probe:\n"})
+    assert _errors(rcr_copy, probe, _overlay(tmp_path / "second", ENDPOINT)) == []
+
+
+def test_a_site_variable_on_a_host_of_the_other_sources_is_refused(tmp_path, rcr_copy):
+    """Neither other source declares a site alone (a host here, its host_vars there), merged they do: the roles' site
+    model may read its site variables from that host (found by review)."""
+    probe = _overlay(tmp_path, {"hosts.yml": "all:\n  hosts:\n    probe:\n"})
+    plan = _overlay(tmp_path / "second", {"hosts.yml": "all: {}\n", "host_vars/probe.yml": f"site_vlans: {COMPOSED_VLANS}\n"})
+    errors = _errors(rcr_copy, probe, plan)
+    assert errors == [f"{plan}/host_vars/probe.yml:1: host probe: site_vlans: {probe}, {plan} sets site_vlans on a host "
+                      f"the site does not declare: a source beside the site's may add hosts and connection settings "
+                      f"(ansible_*), never change the site; declare it once, in {rcr_copy} [inventory]"], errors

@@ -50,3 +50,17 @@ def test_a_site_fact_written_as_a_vault_value_is_refused_at_its_line(rcr_copy):
     assert _errors(load_site(str(rcr_copy))) == [
         f"{host}:{start}: host pve1: site_ip: is a vault value, but only a secret (a password, key or token) is "
         "encrypted: the site model and the roles read this one; write it in clear [schema]"]
+
+
+def test_the_sources_are_parsed_with_the_inventory_cache_as_ansible_parses_them(rcr_copy, monkeypatch):
+    """InventoryManager parses with cache=True: a caching inventory plugin (NetBox, community.proxmox) then reads its
+    cache, so the site loader validates what the run will use and leaves the operator's cache alone (found by
+    review: the loader parsed with cache=False, queried the live source and overwrote the cache)."""
+    from ansible.inventory.manager import InventoryManager
+
+    calls = []
+    parse = InventoryManager.parse_source
+    monkeypatch.setattr(InventoryManager, "parse_source",
+                        lambda self, source, cache=False: calls.append(cache) or parse(self, source, cache=cache))
+    load_site(str(rcr_copy))
+    assert calls and all(calls), calls  # the directory, then each file in it

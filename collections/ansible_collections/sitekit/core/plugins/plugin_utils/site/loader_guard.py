@@ -61,7 +61,8 @@ def parse_without_vars_plugins(inventory) -> None:
     parsed = False
     for source in inventory._sources:
         if source:
-            parsed = inventory.parse_source(source if "," in source else unfrackpath(source, follow=False)) or parsed
+            source = source if "," in source else unfrackpath(source, follow=False)
+            parsed = inventory.parse_source(source, cache=True) or parsed  # InventoryManager's default, cache=True
     if parsed:
         inventory._inventory.reconcile_inventory()
 

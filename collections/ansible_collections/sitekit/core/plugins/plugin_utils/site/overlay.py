@@ -12,6 +12,8 @@ members.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
 
@@ -24,26 +26,32 @@ _NOT_DECLARED = {
 
 def overlay_problems(site_sources: list[str], sources: list[str], vault_secrets=None) -> list[Problem]:
     """What the other ``sources`` change of each site source's hosts and groups, once merged as Ansible merges them."""
-    merged_vars, merged_groups = _read(sources, vault_secrets)
+    merged = _read(sources, vault_secrets)
     problems: list[Problem] = []
     for site_source in site_sources:
         others = ", ".join(s for s in sources if s != site_source)
-        alone_vars, alone_groups = _read([site_source], vault_secrets)
-        changed: dict[tuple[str, bool, str], list[str]] = {}  # (key, added, where): hosts, one line for a site-wide key
-        for host, declared in alone_vars.items():
-            seen = merged_vars.get(host, {})
-            added = {k for k in seen if k not in declared and (k.startswith("site_") or k in HOST_KEYS)}
-            for key in sorted({k for k in declared if k in seen and _same(seen[k]) != _same(declared[k])} | added):
-                changed.setdefault((key, key in added, _where(seen.get(key), others)), []).append(host)
-        for (key, added, where), hosts in changed.items():
-            what = f"sets {key}, which the site does not declare" if added else "changes its value"
+        alone = _read([site_source], vault_secrets)
+        changed: dict[tuple[str, str, str], list[str]] = {}  # (key, what, where): hosts, one line for a site-wide key
+        for host, seen in merged.hosts.items():
+            declared = alone.hosts.get(host)
+            if declared is None:  # a host of the other sources: it may hold the site's own site-wide values only
+                keys = {k for k in seen if _site_key(k)}
+                what = {k: "sets {key} on a host the site does not declare" for k in keys
+                        if k not in alone.site_wide or _same(seen[k]) != _same(alone.site_wide[k])}
+            else:
+                what = {k: "changes its value" for k in declared if k in seen and _same(seen[k]) != _same(declared[k])}
+                what.update({k: "sets {key}, which the site does not declare" for k in seen
+                             if k not in declared and _site_key(k)})
+            for key, words in what.items():
+                changed.setdefault((key, words.format(key=key), _where(seen.get(key), others)), []).append(host)
+        for (key, what, where), hosts in sorted(changed.items()):
             whom = f" for {len(hosts)} hosts ({', '.join(sorted(hosts)[:3])}, …)" if len(hosts) > 3 else ""
             problems.append(Problem("inventory", key, f"{others} {what}{whom}: a source beside the site's may add "
                                     f"hosts and connection settings (ansible_*), never change the site; declare it "
                                     f"once, in {site_source}", host=", ".join(sorted(hosts)) if len(hosts) <= 3 else None,
                                     where=where))
-        for group, members in alone_groups.items():
-            extra = sorted(set(merged_groups.get(group, ())) - set(members))
+        for group, members in alone.groups.items():
+            extra = sorted(set(merged.groups.get(group, ())) - set(members))
             if extra:
                 problems.append(Problem("inventory", group, f"{others} adds {', '.join(extra)} to this group of "
                                         f"the site: a source beside the site's may add hosts and groups of its own, "
@@ -51,29 +59,61 @@ def overlay_problems(site_sources: list[str], sources: list[str], vault_secrets=
     return problems
 
 
-def _read(sources: list[str], vault_secrets) -> tuple[dict[str, dict], dict[str, list[str]]]:
-    """Each host's declared variables and each group's members (all and ungrouped apart) of ``sources`` merged."""
+def _site_key(key: str) -> bool:
+    return key.startswith("site_") or key in HOST_KEYS
+
+
+class _View(NamedTuple):
+    hosts: dict[str, dict]  # each host's declared variables
+    groups: dict[str, list[str]]  # each group's members, all and ungrouped apart
+    site_wide: dict  # what every host gets (the implicit localhost's variables)
+
+
+def _read(sources: list[str], vault_secrets) -> _View:
+    """``sources`` merged as Ansible merges them; a whole-file vault the run cannot open is left unread, as the site
+    loader leaves it (Ansible only opens it for a host a task runs on)."""
     from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
     from ansible.vars.manager import VariableManager
 
-    loader = DataLoader()
+    loader = _sealed_loader()
     if vault_secrets:
         loader.set_vault_secrets(vault_secrets)
     inventory = InventoryManager(loader=loader, sources=list(sources))
     variables = VariableManager(loader=loader, inventory=inventory)
-    hosts = {host.name: {k: v for k, v in variables.get_vars(host=host, include_hostvars=False).items()
-                         if not k.startswith("ansible_") and k not in _NOT_DECLARED}
-             for host in inventory.get_hosts()}
-    groups = {name: [h.name for h in group.get_hosts()] for name, group in inventory.groups.items()
-              if name not in ("all", "ungrouped")}
-    return hosts, groups
+
+    def declared(host) -> dict:
+        return {k: v for k, v in variables.get_vars(host=host, include_hostvars=False).items()
+                if not k.startswith("ansible_") and k not in _NOT_DECLARED}
+
+    return _View({host.name: declared(host) for host in inventory.get_hosts()},
+                 {name: [h.name for h in group.get_hosts()] for name, group in inventory.groups.items()
+                  if name not in ("all", "ungrouped")},
+                 declared(inventory.localhost))
+
+
+def _sealed_loader():
+    from ansible.parsing.dataloader import DataLoader
+
+    class SealedLoader(DataLoader):
+        def load_from_file(self, file_name, cache="all", unsafe=False, json_only=False, trusted_as_template=False):
+            if not self._vault.secrets:
+                try:
+                    with open(self.path_dwim(file_name), "rb") as handle:
+                        if handle.read(256).lstrip().startswith(b"$ANSIBLE_VAULT"):
+                            return {}
+                except OSError:
+                    pass  # DataLoader says why
+            return super().load_from_file(file_name, cache, unsafe, json_only, trusted_as_template)
+
+    return SealedLoader()
 
 
 def _same(value):
     """A value as compared: an inline vault value by its envelope (never decrypted), containers item by item."""
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.vault import ciphertext
 
+    if isinstance(value, float) and value != value:
+        return ("nan",)  # NaN equals nothing, itself included
     if isinstance(value, dict):
         return {k: _same(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
