@@ -200,6 +200,7 @@ COVERED = {
     ("loader_guard.py", "if not os.path.isdir(base):"): "group_vars/host_vars of the source (hashed through links)",
     ("loader_guard.py", "names = sorted(os.listdir(path))"): "group_vars/host_vars of the source (hashed through links)",
     ("loader_guard.py", "if (not top and os.path.splitext(name)[1]) or not os.path.isdir(full):"): "the same trees, as hashed",
+    ("overlay.py", 'with open(self.path_dwim(file_name), "rb") as handle:'): "the sources' own files (a vault's header), hashed",
 }
 
 
