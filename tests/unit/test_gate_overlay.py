@@ -51,11 +51,12 @@ def test_an_overlay_changing_the_site_is_refused(tmp_path, rcr_copy, case):
 
 
 def test_connection_settings_and_hosts_of_its_own_are_what_an_overlay_is_for(tmp_path, rcr_copy):
-    """make lab's endpoints file and molecule's inventory: addresses, keys, the site's hosts in a group of their own,
-    probe hosts in groups of their own."""
+    """make lab's endpoints file, molecule's inventory and the network tests' peers: addresses, keys, a role's
+    connection variables, the site's hosts in a group of their own, probe hosts in groups of their own."""
     overlay = _overlay(tmp_path, {"hosts.yml": (
         "all:\n  vars:\n    molecule_ephemeral_directory: /tmp/x\n"
         "  hosts:\n    ftp01:\n      ansible_host: 192.0.2.25\n      ansible_port: 2222\n      lab_container: c-ftp01\n"
+        "    sw-core:\n      cisco_ios_ssh_port: 2201\n      cisco_ios_ssh_user: peer\n"
         "  children:\n    molecule:\n      hosts:\n        ftp01:\n"
         "    ftp_test_probes:\n      hosts:\n        ftp-probe: {ansible_host: ftp-probe}\n")})
     assert _errors(rcr_copy, overlay) == []
@@ -86,5 +87,23 @@ def test_a_site_variable_on_a_host_of_the_other_sources_is_refused(tmp_path, rcr
     plan = _overlay(tmp_path / "second", {"hosts.yml": "all: {}\n", "host_vars/probe.yml": f"site_vlans: {COMPOSED_VLANS}\n"})
     errors = _errors(rcr_copy, probe, plan)
     assert errors == [f"{plan}/host_vars/probe.yml:1: host probe: site_vlans: {probe}, {plan} sets site_vlans on a host "
-                      f"the site does not declare: a source beside the site's may add hosts and connection settings "
-                      f"(ansible_*), never change the site; declare it once, in {rcr_copy} [inventory]"], errors
+                      f"the site does not declare: a source beside the site's may add hosts and connection settings, "
+                      f"never change the site; declare it once, in {rcr_copy} [inventory]"], errors
+
+
+def test_a_role_variable_the_site_sets_may_be_changed_by_an_overlay(tmp_path):
+    """The network tests' peers give each device its SSH port and session address (the cisco_ios role's connection
+    variables, which the lab declares): connection settings, not the site."""
+    import shutil
+
+    from sitekit_paths import REPO
+
+    lab = shutil.copytree(REPO / "inventories/lab", tmp_path / "lab")
+    peers = _overlay(tmp_path, {"hosts.yml": "all:\n  hosts:\n    sw-core:\n      cisco_ios_ssh_port: 2201\n"
+                                             "      cisco_ios_session_address: 127.0.0.1\n"})
+    assert _errors(lab, peers) == []
+    secret = _overlay(tmp_path / "secret", {"hosts.yml": "all: {}\n",
+                                            "host_vars/sw-core.yml": "vault_network_admin_secret_hash: plain\n"})
+    assert [e.split(": ", 1)[1] for e in _errors(lab, secret)] == [  # a secret is the site's
+        f"host sw-core: vault_network_admin_secret_hash: {secret} changes its value: a source beside the site's may "
+        f"add hosts and connection settings, never change the site; declare it once, in {lab} [inventory]"]

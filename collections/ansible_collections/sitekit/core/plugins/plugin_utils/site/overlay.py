@@ -4,10 +4,11 @@ ansible-core merges every ``-i`` source into one inventory, a later source's val
 (InventoryManager.parse_sources, VariableManager.get_vars). The gate validates each source on its own and leaves
 a source that declares no site alone (report.validate_sources): such a file could still set a site host's
 ``site_ip``, compose a ``site_vlans`` (constructed) or put a host in a site group, and none of it was validated.
-So the site's hosts and groups are read again from the merged inventory: every variable the site's source gives
-its hosts (the ``ansible_*`` connection settings apart, which is what an overlay is for: make lab's endpoints,
-molecule's connections) must keep its value, no site key may be added, and each group of the site keeps its
-members.
+So the site's hosts and groups are read again from the merged inventory: every site key (``site_*``, the host
+facts, the ``vault_*`` secrets) keeps the value the site's source gives, none is added to a host, the other sources' own hosts hold only
+the site's site-wide values, and each group of the site keeps its members. Connection settings and role variables
+(``ansible_*``, the ``cisco_ios_ssh_*`` of the network tests' peers) are what an overlay is for: make lab's
+endpoints, molecule's connections.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def overlay_problems(site_sources: list[str], sources: list[str], vault_secrets=
                 what = {k: "sets {key} on a host the site does not declare" for k in keys
                         if k not in alone.site_wide or _same(seen[k]) != _same(alone.site_wide[k])}
             else:
-                what = {k: "changes its value" for k in declared if k in seen and _same(seen[k]) != _same(declared[k])}
+                what = {k: "changes its value" for k in declared
+                        if _site_key(k) and k in seen and _same(seen[k]) != _same(declared[k])}
                 what.update({k: "sets {key}, which the site does not declare" for k in seen
                              if k not in declared and _site_key(k)})
             for key, words in what.items():
@@ -47,7 +49,7 @@ def overlay_problems(site_sources: list[str], sources: list[str], vault_secrets=
         for (key, what, where), hosts in sorted(changed.items()):
             whom = f" for {len(hosts)} hosts ({', '.join(sorted(hosts)[:3])}, …)" if len(hosts) > 3 else ""
             problems.append(Problem("inventory", key, f"{others} {what}{whom}: a source beside the site's may add "
-                                    f"hosts and connection settings (ansible_*), never change the site; declare it "
+                                    f"hosts and connection settings, never change the site; declare it "
                                     f"once, in {site_source}", host=", ".join(sorted(hosts)) if len(hosts) <= 3 else None,
                                     where=where))
         for group, members in alone.groups.items():
@@ -60,7 +62,8 @@ def overlay_problems(site_sources: list[str], sources: list[str], vault_secrets=
 
 
 def _site_key(key: str) -> bool:
-    return key.startswith("site_") or key in HOST_KEYS
+    """What the site declares once: its variables, its hosts' facts and its secrets."""
+    return key.startswith(("site_", "vault_")) or key in HOST_KEYS
 
 
 class _View(NamedTuple):
