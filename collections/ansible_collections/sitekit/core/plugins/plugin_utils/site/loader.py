@@ -35,13 +35,8 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader_inventory
     check_inventory_sources,
     collect_vars_files,
 )
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, Host, Site
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, MAGIC_VARS, Host, Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
-
-_MAGIC = {
-    "groups", "group_names", "inventory_dir", "inventory_file", "inventory_hostname", "inventory_hostname_short",
-    "playbook_dir", "omit", "hostvars", "environment", "role_names", "play_hosts", "ansible_play_hosts",
-}
 
 
 def load_site(inventory_dir: str, vault_password_file: str | None = None, vault_secrets: Any = None) -> Site:
@@ -87,13 +82,13 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
         # would be 'Unknown' for the whole run (molecule-plugins' docker playbooks read ansible_version.full).
         variables = VariableManager(loader=loader, inventory=inventory, version_info=CLI.version_info(gitinfo=False))
         site_vars = {k: v for k, v in variables.get_vars(host=inventory.localhost, include_hostvars=False).items()
-                     if not k.startswith("ansible_") and k not in HOST_KEYS and k not in _MAGIC}
+                     if not k.startswith("ansible_") and k not in HOST_KEYS and k not in MAGIC_VARS}
         hosts = {}
         for host in inventory.get_hosts():
             hv = variables.get_vars(host=host, include_hostvars=False)
             own = {k: v for k, v in hv.items()
-                   if k in HOST_KEYS or (k not in site_vars and not k.startswith("ansible_") and k not in _MAGIC)}
-            conn = {k: v for k, v in hv.items() if k.startswith("ansible_") and k not in _MAGIC}
+                   if k in HOST_KEYS or (k not in site_vars and not k.startswith("ansible_") and k not in MAGIC_VARS)}
+            conn = {k: v for k, v in hv.items() if k.startswith("ansible_") and k not in MAGIC_VARS}
             hosts[host.name] = Host(host.name, own, sorted(g.name for g in host.get_groups() if g.name != "all"),
                                     ansible=conn)
         groups = {name: sorted(h.name for h in group.get_hosts()) for name, group in inventory.groups.items()}

@@ -20,6 +20,11 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.hostvars_facts i
 
 # Keys that are facts of one host; every other site_* key is a fact of the site.
 HOST_KEYS = ("site_vlan", "site_ip", "vm", "switch", "router", "pve_node")
+# Ansible's magic variables: no inventory declares them (get_vars gives them to every host).
+MAGIC_VARS = frozenset({
+    "groups", "group_names", "inventory_dir", "inventory_file", "inventory_hostname", "inventory_hostname_short",
+    "playbook_dir", "omit", "hostvars", "environment", "role_names", "play_hosts", "ansible_play_hosts",
+})
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ ansible-core merges every ``-i`` source into one inventory, a later source's val
 a source that declares no site alone (report.validate_sources): such a file could still set a site host's
 ``site_ip``, compose a ``site_vlans`` (constructed) or put a host in a site group, and none of it was validated.
 So the site's hosts and groups are read again from the merged inventory: every site key (``site_*``, the host
-facts, the ``vault_*`` secrets) keeps the value the site's source gives, none is added to a host, the other sources' own hosts hold only
-the site's site-wide values, and each group of the site keeps its members. Connection settings and role variables
+facts, the ``vault_*`` secrets) keeps the value the site's source gives, none is added to a host, the other
+sources' own hosts hold only the site's site-wide values, and each group of the site keeps its members. Connection settings and role variables
 (``ansible_*``, the ``cisco_ios_ssh_*`` of the network tests' peers) are what an overlay is for: make lab's
 endpoints, molecule's connections.
 """
@@ -15,14 +15,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS, MAGIC_VARS
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import Problem
-
-# Ansible's magic variables and the ones that name the source: they differ between two inventories by nature.
-_NOT_DECLARED = {
-    "groups", "group_names", "inventory_dir", "inventory_file", "inventory_hostname", "inventory_hostname_short",
-    "playbook_dir", "omit", "hostvars", "environment", "role_names", "play_hosts",
-}
 
 
 def overlay_problems(site_sources: list[str], sources: list[str], vault_secrets=None) -> list[Problem]:
@@ -86,7 +80,7 @@ def _read(sources: list[str], vault_secrets) -> _View:
 
     def declared(host) -> dict:
         return {k: v for k, v in variables.get_vars(host=host, include_hostvars=False).items()
-                if not k.startswith("ansible_") and k not in _NOT_DECLARED}
+                if not k.startswith("ansible_") and k not in MAGIC_VARS}
 
     return _View({host.name: declared(host) for host in inventory.get_hosts()},
                  {name: [h.name for h in group.get_hosts()] for name, group in inventory.groups.items()
@@ -96,13 +90,14 @@ def _read(sources: list[str], vault_secrets) -> _View:
 
 def _sealed_loader():
     from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import is_encrypted
 
     class SealedLoader(DataLoader):
         def load_from_file(self, file_name, cache="all", unsafe=False, json_only=False, trusted_as_template=False):
             if not self._vault.secrets:
                 try:
                     with open(self.path_dwim(file_name), "rb") as handle:
-                        if handle.read(256).lstrip().startswith(b"$ANSIBLE_VAULT"):
+                        if is_encrypted(handle.read(256).lstrip()[:64]):  # as CheckingLoader tells a sealed file
                             return {}
                 except OSError:
                     pass  # DataLoader says why
