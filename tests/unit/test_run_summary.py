@@ -1,13 +1,17 @@
-"""The run_summary callback: one journal line per run, unreachable counted as a failure, HTML report, legacy file."""
+"""The run_summary callback: a start and an end record per run, unreachable counted as a failure, rescued and
+interrupted runs told as they are, the mode a run really had, HTML report, legacy file."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from ansible_collections.sitekit.core.plugins.plugin_utils import journal
@@ -34,10 +38,10 @@ PLAY = """---
 INVENTORY = """here ansible_connection=local
 away ansible_connection=ssh ansible_ssh_executable={unreachable}
 """
-FIELDS = {"when", "who", "inventory", "playbook", "mode", "limit", "tags", "exit", "hosts", "tasks"}
+FIELDS = {"when", "who", "inventory", "playbook", "mode", "limit", "tags", "exit", "hosts", "tasks", "run_id", "event", "status"}
 
 
-def run(tmp_path: Path, *extra: str, env_extra: dict | None = None, play: str = PLAY) -> subprocess.CompletedProcess:
+def command(tmp_path: Path, *extra: str, env_extra: dict | None = None, play: str = PLAY) -> tuple[list, dict]:
     (tmp_path / "play.yml").write_text(play)
     (tmp_path / "unreachable").write_text("#!/bin/sh\necho 'ssh: connect to host away port 22: Connection refused' >&2\nexit 255\n")
     (tmp_path / "unreachable").chmod(0o755)
@@ -48,7 +52,17 @@ def run(tmp_path: Path, *extra: str, env_extra: dict | None = None, play: str = 
     env.update(env_extra or {})
     args = ["ansible-playbook", "-i", str(tmp_path / "hosts"), "-e", f"ansible_python_interpreter={sys.executable}",
             "-e", f"marker={tmp_path / 'marker'}", str(tmp_path / "play.yml"), *extra]
+    return args, env
+
+
+def run(tmp_path: Path, *extra: str, env_extra: dict | None = None, play: str = PLAY) -> subprocess.CompletedProcess:
+    args, env = command(tmp_path, *extra, env_extra=env_extra, play=play)
     return subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+def ended(tmp_path: Path) -> list[dict]:
+    """One record per run (journal.runs)."""
+    return journal.runs(journal.read(tmp_path / "journal"))
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +75,17 @@ def applied_diff_run(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("check", [False, True])
-def test_one_journal_line_per_run_with_every_field(request, tmp_path, check):
+def test_a_start_and_an_end_record_per_run_with_every_field(request, tmp_path, check):
     if check:
         out = run(tmp_path, "--diff", "--check")
         assert out.returncode == 4, out.stdout + out.stderr
     else:
         tmp_path = request.getfixturevalue("applied_diff_run")
-    [record] = journal.read(tmp_path / "journal")
-    assert set(record) >= FIELDS
+    start, record = journal.read(tmp_path / "journal")
+    assert (start["event"], start["status"], record["event"], record["status"]) == ("start", "started", "end", "complete")
+    assert start["run_id"] == record["run_id"] and len(record["run_id"]) == 32 and journal.runs([start, record]) == [record]
+    assert set(record) >= FIELDS and {k: start[k] for k in ("inventory", "playbook", "limit", "tags")} == \
+        {k: record[k] for k in ("inventory", "playbook", "limit", "tags")}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["when"]) and "@" in record["who"]
     assert record["playbook"] == "play.yml" and record["inventory"] == [str(tmp_path / "hosts")]
     assert record["mode"] == ("check" if check else "apply") and record["limit"] is None
@@ -77,7 +94,7 @@ def test_one_journal_line_per_run_with_every_field(request, tmp_path, check):
     assert record["hosts"]["away"]["unreachable"] == 1
     changed, unreachable = record["tasks"]
     assert changed == {"host": "here", "task": "Write the marker", "role": None, "changed": True, "failed": False,
-                       "diff_summary": f"{tmp_path / 'marker'}: +1 -0"}
+                       "rescued": False, "check": check, "diff_summary": f"{tmp_path / 'marker'}: +1 -0"}
     assert unreachable["host"] == "away" and unreachable["failed"] is True
     assert (tmp_path / "marker").exists() is not check
 
@@ -87,7 +104,7 @@ def test_unreachable_is_a_failure_in_the_summary_and_the_exit(tmp_path):
     assert out.returncode == 4
     assert "play.yml: 1 host(s), 0 change(s) on 0 host(s), 1 failure(s) on 1 host(s), applied, exit 4" in out.stdout
     assert "UNREACHABLE away: Ping it: " in out.stdout
-    [record] = journal.read(tmp_path / "journal")
+    [record] = ended(tmp_path)
     assert record["exit"] == 4 and record["limit"] == "away"
 
 
@@ -98,14 +115,14 @@ def test_an_ignored_unreachable_host_is_no_failure_anywhere(tmp_path):
         "    - name: Ping it\n", "    - name: Ping it\n      ignore_unreachable: true\n"))
     assert out.returncode == 0, out.stdout + out.stderr
     assert "play.yml: 1 host(s), 0 change(s) on 0 host(s), 0 failure(s) on 0 host(s), applied, exit 0" in out.stdout
-    [record] = journal.read(tmp_path / "journal")
+    [record] = ended(tmp_path)
     assert record["exit"] == 0 and record["tasks"] == []
 
 
 def test_runs_append_and_the_journal_is_outside_the_cache(tmp_path):
     run(tmp_path, "--limit", "here")
     run(tmp_path, "--limit", "here", "--tags", "x", "--skip-tags", "y")
-    records = journal.read(tmp_path / "journal" / "runs.jsonl")
+    records = journal.runs(journal.read(tmp_path / "journal" / "runs.jsonl"))
     assert [r["tags"] for r in records] == [{"run": ["all"], "skip": []}, {"run": ["x"], "skip": ["y"]}]
     assert records[0]["exit"] == 0 and records[0]["tasks"][0]["changed"]
     assert ".cache" not in str(journal.journal_dir(str(REPO / "ansible.cfg")))
@@ -135,3 +152,108 @@ def test_diff_summary_forms():
     assert journal.diff_summary({"before": "a\nb\n", "after": "a\nc\nd\n", "after_header": "/etc/x"}) == "/etc/x: +2 -1"
     assert journal.diff_summary([{"prepared": "--- a\n+++ b\n+x\n-y\n-z\n"}]) == "+1 -2"
     assert journal.diff_summary(None) == ""
+
+
+APPLY_THEN_CHECK = """---
+- name: Apply
+  hosts: here
+  gather_facts: false
+  tasks:
+    - name: Write the marker
+      ansible.builtin.copy: {content: "applied\\n", dest: "{{ marker }}", mode: "0600"}
+
+- name: Only check
+  hosts: here
+  gather_facts: false
+  check_mode: true
+  tasks:
+    - name: Would write another file
+      ansible.builtin.copy: {content: "x\\n", dest: "{{ marker }}.2", mode: "0600"}
+"""
+
+
+@pytest.mark.parametrize(("play", "extra", "mode"), [
+    (APPLY_THEN_CHECK, (), "apply"),  # the last play checked only: the record said "check" (found by review)
+    (PLAY.replace("  tasks:\n    - name: Write", "  check_mode: false\n  tasks:\n    - name: Write", 1), ("--check",), "apply"),
+    (PLAY.replace("      ansible.builtin.copy:", "      check_mode: false\n      changed_when: false\n      ansible.builtin.copy:", 1),
+     ("--check",), "check"),  # a read outside check mode (changed_when: false) applies nothing
+])
+def test_the_mode_is_what_the_run_did_not_what_its_last_play_said(tmp_path, play, extra, mode):
+    out = run(tmp_path, "--limit", "here", *extra, play=play)
+    assert out.returncode == 0, out.stdout + out.stderr
+    [record] = ended(tmp_path)
+    assert record["mode"] == mode and (tmp_path / "marker").exists()
+    assert ("check mode (nothing applied)" in out.stdout) is (mode == "check")
+
+
+RESCUED = """---
+- name: Fail and recover
+  hosts: here
+  gather_facts: false
+  tasks:
+    - name: Try
+      block:
+        - name: Fail on purpose
+          ansible.builtin.fail: {msg: first attempt}
+      rescue:
+        - name: Recover
+          ansible.builtin.debug: {msg: recovered}
+"""
+
+
+def test_a_rescued_failure_is_no_failure_of_the_run(tmp_path):
+    out = run(tmp_path, "--limit", "here", play=RESCUED)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 failure(s) on 0 host(s), applied, exit 0" in out.stdout and "rescued     here: Fail on purpose" in out.stdout
+    [record] = ended(tmp_path)
+    assert record["exit"] == 0 and record["hosts"]["here"]["failed"] == 0
+    assert [(t["task"], t["failed"], t["rescued"]) for t in record["tasks"]] == [("Fail on purpose", False, True)]
+    failing_rescue = RESCUED.replace("ansible.builtin.debug: {msg: recovered}", "ansible.builtin.fail: {msg: no way}")
+    out = run(tmp_path, "--limit", "here", play=failing_rescue)
+    assert out.returncode == 2 and "1 failure(s) on 1 host(s)" in out.stdout
+    assert [(t["task"], t["failed"], t["rescued"]) for t in ended(tmp_path)[-1]["tasks"]] == \
+        [("Fail on purpose", False, True), ("Recover", True, False)]
+
+
+SLOW = PLAY.split("\n- name: Reach")[0] + """
+    - name: Wait
+      ansible.builtin.command: sleep 60
+      changed_when: false
+"""
+
+
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, "interrupted"), (signal.SIGKILL, "no end recorded")])
+def test_a_run_stopped_midway_leaves_a_record_of_what_it_did(tmp_path, sig, status):
+    args, env = command(tmp_path, "--limit", "here", env_extra={"SITEKIT_RUN_ID": "run-under-test"}, play=SLOW)
+    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "marker").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    time.sleep(1)
+    os.killpg(proc.pid, sig)
+    output = proc.communicate(timeout=60)[0]
+    assert (tmp_path / "marker").exists(), output
+    record = journal.run(journal.read(tmp_path / "journal"), "run-under-test")
+    assert record is not None and record["status"] == status, output
+    if sig == signal.SIGINT:
+        assert record["exit"] is None and record["hosts"]["here"]["changed"] == 1
+        assert [t["task"] for t in record["tasks"]] == ["Write the marker"]
+        assert "INTERRUPTED before its end" in output
+
+
+def test_a_line_a_killed_writer_left_costs_that_line_only(tmp_path):
+    path = tmp_path / "runs.jsonl"
+    path.write_text('{"n": 1}\n{"n": 2, "playbook": "site.y')
+    with mock.patch.dict(os.environ, {"SITEKIT_JOURNAL_DIR": str(tmp_path)}):
+        journal.append({"n": 3}, None)
+    assert journal.read_lines(path) == ([{"n": 1}, {"n": 3}], [2])
+
+
+def test_the_report_holds_no_terminal_colours(tmp_path):
+    out = run(tmp_path, "--limit", "here", "--diff", env_extra={"SITEKIT_REPORT_HTML": str(tmp_path / "r.html"),
+                                                               "ANSIBLE_FORCE_COLOR": "1", "ANSIBLE_NOCOLOR": "0"})
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "\x1b[" in out.stdout  # colours were on
+    page = (tmp_path / "r.html").read_text()
+    assert "+x" in page and "\x1b" not in page

@@ -45,11 +45,14 @@ EXAMPLES = r"""
 """
 
 # ruff: noqa: E402  (Ansible plugin layout: the documentation comes before the imports)
+import atexit
 import getpass
 import json
 import os
+import re
 import socket
 import time
+import uuid
 from pathlib import Path
 
 from ansible import constants as C
@@ -58,6 +61,7 @@ from ansible.plugins.callback import CallbackBase
 from ansible_collections.sitekit.core.plugins.plugin_utils import journal, run_report
 
 _MSG_MAX = 500
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours _get_diff adds on a terminal: plain text in the report
 
 
 class CallbackModule(CallbackBase):
@@ -71,10 +75,17 @@ class CallbackModule(CallbackBase):
         self.started = time.time()
         self.playbook = None
         self.inventory: list[str] = []
-        self.check_mode = bool(context.CLIARGS.get("check"))
+        self.cli_check = bool(context.CLIARGS.get("check"))
+        self.run_id = os.environ.get("SITEKIT_RUN_ID") or uuid.uuid4().hex
         self.details: list[dict] = []  # one per changed, failed or unreachable task, in run order
         self.plays: list[dict] = []
+        self.tally: dict[str, dict] = {}  # per host, as the stats count: for a run that never reaches them
+        self.ran_in_check = self.ran_applied = self.applied_a_change = False
         self.journal_path = None
+        self.started_record = None
+        self.ended = False
+        self.pid = os.getpid()
+        atexit.register(self._interrupted)
 
     # ---- events ----------------------------------------------------------------------------------
     def v2_playbook_on_start(self, playbook):
@@ -87,23 +98,44 @@ class CallbackModule(CallbackBase):
         inventory = getattr(play.get_variable_manager(), "_inventory", None)
         if inventory is not None:
             self.inventory = [str(s) for s in inventory._sources]
-        self.check_mode = bool(context.CLIARGS.get("check")) or bool(play.check_mode)
+        if self.started_record is None:  # before the first task: a run killed later still shows it ran
+            self.started_record = {**self._header(), "event": "start", "status": "started"}
+            self._append(self.started_record)
 
     def v2_runner_on_ok(self, result):
-        if result._result.get("changed"):
+        changed = bool(result._result.get("changed"))
+        self._count(result, "changed" if changed else "ok")
+        if changed:
             self._detail(result, "changed")
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
+        rescued = not ignore_errors and _rescued(result._task)
+        self._count(result, "ok" if ignore_errors or rescued else "failed")
         if not ignore_errors:
-            self._detail(result, "failed")
+            self._detail(result, "rescued" if rescued else "failed")
+
+    def v2_runner_on_skipped(self, result):
+        self._count(result, "skipped")
 
     def v2_runner_on_unreachable(self, result):
         if not getattr(result._task, "ignore_unreachable", False):  # ignored, as ignore_errors: the stats do not count it
+            self._count(result, "unreachable")
             self._detail(result, "unreachable")
 
     def v2_playbook_on_stats(self, stats):
         self._close_play()
-        record = self._record(stats)
+        record = self._record(self._stats_hosts(stats), "complete")
+        self.ended = True
+        self._write(record)
+        self._show(record)
+
+    def _interrupted(self):
+        """At exit without the stats (Ctrl-C, an error that stopped ansible-playbook): the end record of what ran."""
+        if self.ended or self.started_record is None or os.getpid() != self.pid:
+            return
+        self.ended = True
+        self._close_play()
+        record = self._record(self.tally, "interrupted")
         self._write(record)
         self._show(record)
 
@@ -111,6 +143,15 @@ class CallbackModule(CallbackBase):
     def _close_play(self):
         if self.plays and "seconds" not in self.plays[-1]:
             self.plays[-1]["seconds"] = round(time.time() - self.plays[-1].pop("started"), 1)
+
+    def _count(self, result, status):
+        in_check = _in_check_mode(result._task, self.cli_check)
+        self.ran_in_check |= in_check
+        self.ran_applied |= not in_check
+        self.applied_a_change |= status == "changed" and not in_check
+        counts = self.tally.setdefault(result._host.get_name(), dict.fromkeys(("ok", "changed", "failed", "unreachable", "skipped"), 0))
+        counts["ok" if status == "changed" else status] += 1
+        counts["changed"] += status == "changed"
 
     def _detail(self, result, status):
         res = result._result
@@ -120,39 +161,66 @@ class CallbackModule(CallbackBase):
         self.details.append({
             "host": result._host.get_name(), "task": result._task.get_name(), "role": role, "status": status,
             "msg": str(res.get("msg", ""))[:_MSG_MAX] if status != "changed" else "",
-            "diff_summary": journal.diff_summary(diffs), "diff": diff_text,
+            "diff_summary": journal.diff_summary(diffs), "diff": _ANSI.sub("", diff_text),
+            "check": _in_check_mode(result._task, self.cli_check),
         })
 
-    def _record(self, stats) -> dict:
+    @staticmethod
+    def _stats_hosts(stats) -> dict:
         hosts = {}
         for host in sorted(stats.processed):
             s = stats.summarize(host)
             hosts[host] = {"ok": s["ok"], "changed": s["changed"], "failed": s["failures"],
                            "unreachable": s["unreachable"], "skipped": s["skipped"]}
-        exit_code = 4 if any(h["unreachable"] for h in hosts.values()) else 2 if any(h["failed"] for h in hosts.values()) else 0
+        return hosts
+
+    def _mode(self) -> str:
+        """"apply" when a task outside check mode changed something, or the run applies (no --check) and not every task
+        ran in check mode; else "check" - so "nothing applied" is never said of a run that applied a change."""
+        if self.applied_a_change:
+            return "apply"
+        if self.cli_check or (self.ran_in_check and not self.ran_applied):
+            return "check"
+        return "apply"
+
+    def _header(self) -> dict:
         return {
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "who": f"{getpass.getuser()}@{socket.gethostname()}",
             "inventory": self.inventory,
             "playbook": self.playbook,
-            "mode": "check" if self.check_mode else "apply",
+            "mode": self._mode(),
             "limit": context.CLIARGS.get("subset") or None,
             "tags": {"run": list(context.CLIARGS.get("tags") or ["all"]), "skip": list(context.CLIARGS.get("skip_tags") or [])},
-            "exit": exit_code,
+            "run_id": self.run_id,
+        }
+
+    def _record(self, hosts: dict, status: str) -> dict:
+        hosts = {h: dict(hosts[h]) for h in sorted(hosts)}
+        exit_code = 4 if any(h["unreachable"] for h in hosts.values()) else 2 if any(h["failed"] for h in hosts.values()) else 0
+        return {
+            **self._header(),
+            "event": "end",
+            "status": status,
+            "exit": exit_code if status == "complete" else None,
             "hosts": hosts,
             "tasks": [{"host": d["host"], "task": d["task"], "role": d["role"], "changed": d["status"] == "changed",
-                       "failed": d["status"] != "changed", "diff_summary": d["diff_summary"]} for d in self.details],
+                       "failed": d["status"] in ("failed", "unreachable"), "rescued": d["status"] == "rescued",
+                       "check": d["check"], "diff_summary": d["diff_summary"]} for d in self.details],
             "plays": self.plays,
             "duration_s": round(time.time() - self.started, 1),
         }
 
     # ---- output -------------------------------------------------------------------------------------
-    def _write(self, record):
+    def _append(self, record):
         try:
             self.journal_path = journal.append(record, C.CONFIG_FILE)
         except OSError as exc:
             self.journal_path = None
             self._display.warning(f"run_summary: could not append to the run journal: {exc}")
+
+    def _write(self, record):
+        self._append(record)
         if os.environ.get("SITEKIT_REPORT_HTML"):
             try:
                 Path(os.environ["SITEKIT_REPORT_HTML"]).write_text(run_report.render(record, self.details), encoding="utf-8")
@@ -164,7 +232,7 @@ class CallbackModule(CallbackBase):
     def _write_legacy(self, record, folder: Path):
         legacy = {"playbook": record["playbook"], "inventory": record["inventory"], "check_mode": record["mode"] == "check",
                   "changed": [{"host": d["host"], "task": d["task"]} for d in self.details if d["status"] == "changed"],
-                  "failed": [{"host": d["host"], "task": d["task"], "msg": d["msg"]} for d in self.details if d["status"] != "changed"],
+                  "failed": [{"host": d["host"], "task": d["task"], "msg": d["msg"]} for d in self.details if d["status"] in _FAILURES],
                   "duration_s": record["duration_s"], "finished": record["when"]}
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -173,17 +241,40 @@ class CallbackModule(CallbackBase):
             self._display.warning(f"run_summary: could not write the run record: {exc}")
 
     def _show(self, record):
-        failed = [d for d in self.details if d["status"] != "changed"]
+        failed = [d for d in self.details if d["status"] in _FAILURES]
         bad_hosts = sorted(h for h, c in record["hosts"].items() if c["failed"] or c["unreachable"])
         changed_hosts = sorted(h for h, c in record["hosts"].items() if c["changed"])
+        changes = [d for d in self.details if d["status"] == "changed"]
         mode = "check mode (nothing applied)" if record["mode"] == "check" else "applied"
+        end = f"exit {record['exit']}" if record["status"] == "complete" else "INTERRUPTED before its end: what ran so far"
         self._display.banner("SITEKIT RUN SUMMARY")
         self._display.display(
-            f"{record['playbook']}: {len(record['hosts'])} host(s), {len(self.details) - len(failed)} change(s) on "
-            f"{len(changed_hosts)} host(s), {len(failed)} failure(s) on {len(bad_hosts)} host(s), {mode}, exit {record['exit']}")
+            f"{record['playbook']}: {len(record['hosts'])} host(s), {len(changes)} change(s) on "
+            f"{len(changed_hosts)} host(s), {len(failed)} failure(s) on {len(bad_hosts)} host(s), {mode}, {end}")
         for d in self.details:
-            label = {"changed": "changed    ", "failed": "FAILED     ", "unreachable": "UNREACHABLE"}[d["status"]]
+            label = {"changed": "changed    ", "failed": "FAILED     ", "unreachable": "UNREACHABLE", "rescued": "rescued    "}[d["status"]]
             extra = f": {d['msg']}" if d["msg"] else (f" ({d['diff_summary']})" if d["diff_summary"] else "")
             self._display.display(f"  {label} {d['host']}: {d['task']}{extra}")
         if self.journal_path:
             self._display.display(f"journal: {self.journal_path}")
+
+
+_FAILURES = ("failed", "unreachable")
+
+
+def _in_check_mode(task, cli_check: bool) -> bool:
+    """The check mode the task ran in: its own, its block's or its play's ``check_mode``, else ``--check``."""
+    value = getattr(task, "check_mode", None)
+    return value if isinstance(value, bool) else cli_check
+
+
+def _rescued(task) -> bool:
+    """True when the task sits in the ``block`` part of a block (or of an enclosing one) that has a ``rescue``:
+    ansible-core counts its failure as rescued, not as a failure (plugins/strategy/__init__.py, is_any_block_rescuing)."""
+    node, parent = task, getattr(task, "_parent", None)
+    while parent is not None:
+        if getattr(parent, "rescue", None) and any(child is node or getattr(child, "_uuid", None) == getattr(node, "_uuid", 0)
+                                                   for child in getattr(parent, "block", None) or []):
+            return True
+        node, parent = parent, getattr(parent, "_parent", None)
+    return False

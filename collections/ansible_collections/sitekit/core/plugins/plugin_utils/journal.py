@@ -16,6 +16,14 @@ summary, the auditor pack). Record fields (all present in every record)::
                (ok and skipped tasks are only counted in ``hosts``); diff_summary e.g. "/etc/x: +3 -1"
     plays      [{name, tier, seconds}] in the order they ran; tier from the play's tier::<tier> tag (extra field)
     duration_s seconds from start to end (extra field)
+    run_id     the run's id, shared by its two records: $SITEKIT_RUN_ID when set (make lab names its passes), else random
+    event      "start" or "end" (records written before runs had a start record have none: read them as "end")
+    status     "complete" (the run reached its end), "interrupted" (it stopped on an error or a signal, e.g. Ctrl-C, with
+               what it had done so far) or, from ``runs()``, "no end recorded" (killed, or still running)
+
+Each run appends a start record when its first play starts (when, who, inventory, playbook, mode, limit, tags,
+run_id, event, status "started"): a run killed before its end still shows that it ran. ``runs()`` gives one record
+per run, the end record, or the start record when no end was written.
 
 The directory is $SITEKIT_JOURNAL_DIR, else $SITEKIT_RUN_LOG_DIR (tests, molecule), else ``journal/``
 beside the ansible.cfg in use (the project's root), else in the current directory; the file is
@@ -46,24 +54,72 @@ def journal_file(config_file: str | None = None) -> Path:
 
 
 def append(record: dict, config_file: str | None = None) -> Path:
-    """Append one record as one line, under an exclusive lock (runs may end at the same time)."""
+    """Append one record as one line, under an exclusive lock (runs may end at the same time).
+
+    One write of the whole line; a line a killed writer left unfinished is closed first, so it costs that line only.
+    """
     path = journal_file(config_file)
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
-    with path.open("a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.write(line)
+    line = (json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
+        view = memoryview(line)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
     return path
 
 
-def read(path: str | Path) -> list[dict]:
-    """Every record of a journal file, oldest first."""
+def read_lines(path: str | Path) -> tuple[list[dict], list[int]]:
+    """Every record of a journal file, oldest first, and the numbers of the lines that are no record (skipped)."""
     path = Path(path)
     if path.is_dir():
         path = path / FILE_NAME
     if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [], []
+    records, bad = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            bad.append(number)
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+        else:
+            bad.append(number)
+    return records, bad
+
+
+def read(path: str | Path) -> list[dict]:
+    """Every record of a journal file, oldest first (lines that are no record are skipped: ``read_lines``)."""
+    return read_lines(path)[0]
+
+
+def runs(records: list[dict]) -> list[dict]:
+    """One record per run, in the order the runs started: its end record, else its start record, marked
+    ``status: "no end recorded"``. Records without ``event`` (older journals) are end records of their own."""
+    out: dict = {}
+    for index, record in enumerate(records):
+        run_id = record.get("run_id") or f"#{index}"
+        if record.get("event", "end") == "end":
+            out[run_id] = record
+        elif run_id not in out:
+            out[run_id] = {**record, "status": "no end recorded"}
+    return list(out.values())
+
+
+def run(records: list[dict], run_id: str) -> dict | None:
+    """The record of one run (``runs``), or None when the journal holds none of it."""
+    found = [r for r in runs(records) if r.get("run_id") == run_id]
+    return found[-1] if found else None
 
 
 def diff_summary(diffs) -> str:
