@@ -2,7 +2,8 @@
 
 From the Windows views the roles read (plugin_utils/site/windows): the Cegid firewall rules of
 each host, the T-SQL batches of the SQL Server (the role's own templates rendered with the same
-view and filters), the RDS deployment steps the first broker runs and the role of each server.
+view and filters), the RDS deployment steps the first broker runs and the role of each server, the shares
+(rights by AD group) and shadow copies of each file server.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def plan() -> dict[str, dict]:
     from ansible_collections.sitekit.core.plugins.plugin_utils.site.typed import to_vars
 
     hosts = sorted(s.groups.get("windows", []))
-    out = {h: {"status": NOT_RUN, "firewall": [], "tsql": {}, "rds": []} for h in hosts}
+    out = {h: {"status": NOT_RUN, "firewall": [], "tsql": {}, "rds": [], "files": []} for h in hosts}
     for rule in sw.firewall_rules(s, None):
         for host in rule.hosts:
             if host in out:
@@ -47,12 +48,24 @@ def plan() -> dict[str, dict]:
         name = host.split(".")[0]
         if name in out:
             out[name]["rds"].append(f"server roles: {', '.join(roles)}")
+    for host in s.groups.get("file_servers", []):
+        out[host]["files"] = file_server_lines(sw.file_server(s, host))
     return out
+
+
+def file_server_lines(files) -> list[str]:
+    lines = [f"share {sh.name} ({sh.path}): change {', '.join(sh.share_change) or 'nobody'}; "
+             f"read {', '.join(sh.share_read) or 'nobody'}" for sh in files.shares]
+    if files.shadow_copies:
+        sc = files.shadow_copies
+        lines.append(f"shadow copies of {sc.volume} (at most {sc.max_size_percent} %): {', '.join(sc.days)} at {', '.join(sc.times)}")
+    return lines
 
 
 def counts(p: dict) -> dict:
     return {"hosts": len(p), "firewall_rules": sum(len(h["firewall"]) for h in p.values()),
-            "tsql_batches": sum(len(h["tsql"]) for h in p.values()), "rds_steps": sum(len(h["rds"]) for h in p.values())}
+            "tsql_batches": sum(len(h["tsql"]) for h in p.values()), "rds_steps": sum(len(h["rds"]) for h in p.values()),
+            "file_shares": sum(1 for h in p.values() for line in h["files"] if line.startswith("share "))}
 
 
 def render_html(p: dict) -> str:
@@ -66,5 +79,7 @@ def render_html(p: dict) -> str:
             parts.append(f"<h3>T-SQL batch {e(name)}</h3><pre>{e(text)}</pre>")
         if item["rds"]:
             parts.append("<h3>RDS</h3><ol>" + "".join(f"<li>{e(r)}</li>" for r in item["rds"]) + "</ol>")
+        if item["files"]:
+            parts.append("<h3>File server</h3><ul>" + "".join(f"<li>{e(r)}</li>" for r in item["files"]) + "</ul>")
     return ("<!doctype html><html><head><meta charset='utf-8'><title>Windows plan</title></head><body>"
             + "".join(parts) + "</body></html>\n")
