@@ -10,10 +10,12 @@ summary, the auditor pack). Record fields (all present in every record)::
     mode       "check" or "apply"
     limit      the --limit pattern or null
     tags       {"run": [...], "skip": [...]}
-    exit       0, 2 (a host failed) or 4 (a host was unreachable): what ansible-playbook returns for these results
+    exit       0, 2 (a host failed) or 4 (a host was unreachable): what ansible-playbook returns for these results;
+               null when the run was interrupted
     hosts      {host: {ok, changed, failed, unreachable, skipped}}
-    tasks      [{host, task, role, changed, failed, diff_summary}] for every task that changed or failed
-               (ok and skipped tasks are only counted in ``hosts``); diff_summary e.g. "/etc/x: +3 -1"
+    tasks      [{host, task, role, changed, failed, rescued, check, diff_summary}] for every task that changed, failed
+               or was rescued (ok and skipped tasks are only counted in ``hosts``); rescued: its failure was handled by
+               a block's rescue (no failure of the run); check: it ran in check mode; diff_summary e.g. "/etc/x: +3 -1"
     plays      [{name, tier, seconds}] in the order they ran; tier from the play's tier::<tier> tag (extra field)
     duration_s seconds from start to end (extra field)
     run_id     the run's id, shared by its two records: $SITEKIT_RUN_ID when set (make lab names its passes), else random
