@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import html5lib
 import pytest
-from docs_testlib import JOURNAL, PAGES
+from docs_testlib import PAGES
 from sitekit_paths import REPO
 
 
@@ -84,11 +84,11 @@ def test_pages_carry_no_script_and_inline_css_only(rcr_pack):
         assert not re.search(r'(href|src)="https?:', svg.read_text()), svg.name
 
 
-def test_same_inputs_give_the_same_bytes(rcr_pack, tmp_path):
+def test_same_inputs_give_the_same_bytes(rcr_pack, journal_dir, tmp_path):
     from sitedoc import build
 
     again = tmp_path / "again"
-    build(str(REPO / "inventories/rcr"), again, JOURNAL)
+    build(str(REPO / "inventories/rcr"), again, journal_dir)
     names = sorted(p.name for p in rcr_pack.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     match, mismatch, errors = filecmp.cmpfiles(rcr_pack, again, names, shallow=False)

@@ -1,17 +1,18 @@
-"""The run journal: one JSON record per ``ansible-playbook`` run, in JSON-lines files of a directory.
+"""The run journal as the pack reads it: one record per run against the site's inventory.
 
-The directory is ``SITEKIT_JOURNAL_DIR`` (written by the run_summary callback). A record holds
-``when`` (ISO 8601 UTC), ``who``, ``inventory``, ``playbook``, ``mode`` (check|apply), ``limit``,
-``tags``, ``exit``, ``hosts`` ({host: {ok, changed, failed, unreachable, skipped}}) and ``tasks``
-([{host, task, role, changed, failed, diff_summary}]). Lines that do not parse are counted, not
-hidden.
+The journal is written by the run_summary callback; its format is the docstring of sitekit.core's
+``plugin_utils/journal.py`` (the contract), whose ``read_lines`` and ``runs`` are used here: a run's
+end record, else its start record marked ``status: "no end recorded"``. The directory is
+``SITEKIT_JOURNAL_DIR``; every ``*.jsonl`` file in it is read (``runs.jsonl``, and any rotated file).
+Lines that do not parse are counted, not hidden.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ansible_collections.sitekit.core.plugins.plugin_utils import journal as run_journal
 
 COUNTS = ("ok", "changed", "failed", "unreachable", "skipped")
 
@@ -23,30 +24,34 @@ class Journal:
     source: Path | None = None
 
 
-def _same_inventory(recorded: str, inventory: str) -> bool:
-    """Same inventory directory name: records come from operators' machines, each with its own paths."""
-    return Path(str(recorded).rstrip("/")).name == Path(inventory.rstrip("/")).name
+def is_site_inventory(source: str, inventory: str | Path) -> bool:
+    """A recorded inventory source is the site's inventory directory, or a file in it.
+
+    A path that exists here is compared resolved; one that does not (recorded on another machine, in its own
+    checkout) by its last two components, e.g. ``inventories/rcr``. A host list (``a,b``) is no directory.
+    """
+    if "," in source:
+        return False
+    site, path = Path(inventory).resolve(), Path(source)
+    if path.is_absolute() and path.exists():
+        path = path.resolve()
+        return site in (path, path.parent)
+    return site.parts[-2:] in (path.parts[-2:], path.parts[-3:-1])
 
 
 def read(directory: Path | None, inventory: str) -> Journal:
-    """Records of runs against ``inventory``, oldest first (by ``when``, then file order)."""
+    """The runs against ``inventory`` (one record each: ``runs``), oldest first (by ``when``, then file order)."""
     journal = Journal(source=directory)
     if directory is None or not directory.is_dir():
         return journal
+    records = []
     for path in sorted(directory.glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                ok = isinstance(record, dict) and {"when", "playbook", "exit"} <= record.keys()
-            except json.JSONDecodeError:
-                ok = False
-            if not ok:
-                journal.unreadable.append(f"{path.name}:{number}")
-            elif _same_inventory(record.get("inventory", ""), inventory):
-                journal.records.append(record)
-    journal.records.sort(key=lambda r: str(r["when"]))
+        found, bad = run_journal.read_lines(path)
+        records += found
+        journal.unreadable += [f"{path.name}:{number}" for number in bad]
+    journal.records = sorted((r for r in run_journal.runs(records)
+                              if any(is_site_inventory(str(s), inventory) for s in r.get("inventory") or [])),
+                             key=lambda r: str(r.get("when", "")))
     return journal
 
 
@@ -58,9 +63,22 @@ def totals(record: dict) -> dict[str, int]:
     return out
 
 
+def ended(record: dict) -> bool:
+    """The run reached its end (records older than run statuses are end records of complete runs)."""
+    return record.get("status", "complete") == "complete"
+
+
 def succeeded(record: dict) -> bool:
     t = totals(record)
-    return record.get("exit") == 0 and t["failed"] == 0 and t["unreachable"] == 0
+    return ended(record) and record.get("exit") == 0 and t["failed"] == 0 and t["unreachable"] == 0
+
+
+def tag_text(tags: dict | None) -> str:
+    """``{"run": [...], "skip": [...]}`` as ``"tier::x; skip y"`` (``"all"`` when every task ran)."""
+    tags = tags or {}
+    text = ", ".join(map(str, tags.get("run") or [])) or "all"
+    skip = ", ".join(map(str, tags.get("skip") or []))
+    return f"{text}; skip {skip}" if skip else text
 
 
 def last_run(journal: Journal, playbook_name: str) -> dict | None:

@@ -59,9 +59,14 @@ def pra_rows(ctx: Context) -> list[list]:
     run = journal.last_run(journal.read(ctx.journal_dir, ctx.inventory), PRA_PLAYBOOK)
     if run is None:
         return []
-    verdict = status("ok", "within target") if journal.succeeded(run) else status("fail", f"failed (exit {run.get('exit')})")
+    if journal.succeeded(run):
+        verdict = status("ok", "within target")
+    elif not journal.ended(run):  # interrupted, or no end recorded (killed, or still running): the drill gave no verdict
+        verdict = status("fail" if run.get("status") == "interrupted" else "warn", f"no verdict: {run.get('status')}")
+    else:
+        verdict = status("fail", f"failed (exit {run.get('exit')})")
     notes = "; ".join(t.get("diff_summary") or "" for t in run.get("tasks") or [] if t.get("diff_summary"))
-    return [[run["when"], run.get("who", ""), run.get("limit") or "", verdict, notes]]
+    return [[run.get("when", ""), run.get("who", ""), run.get("limit") or "", verdict, notes]]
 
 
 def page(ctx: Context) -> Page:
