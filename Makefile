@@ -54,7 +54,7 @@ validate: setup ## validate INV=<inventory dir>, no host contacted (VAULT_PASSWO
 	PYTHONPATH=collections $(BIN)/python -m ansible_collections.sitekit.core.plugins.plugin_utils.site.cli --rules \
 	  $(if $(VAULT_PASSWORD_FILE),--vault-password-file $(VAULT_PASSWORD_FILE)) $(if $(STRICT),--strict) $(INV)
 
-docs: setup ## the auditor's pack of INV: build/docs/<name>/index.html (+ Markdown); journal from SITEKIT_JOURNAL_DIR
+docs: setup ## the auditor's pack of INV: build/docs/<name>/index.html (+ Markdown); history from the run journal
 	PYTHONPATH=tools $(BIN)/python -m sitedoc $(INV)
 
 docs-summary: setup ## regenerate the committed Markdown pack of inventories/rcr (docs/site-rcr/) and the README thumbnail
