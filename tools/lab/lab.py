@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,19 +76,20 @@ def prepare(hosts: list[str] | None = None) -> None:
 
 
 def converge(phases: Phases, label: str) -> dict:
-    """One run of site.yml on the lab; the journal record it appended."""
-    from journal_read import records_after
+    """One run of site.yml on the lab; its journal record, found by the run id this pass gave it (the
+    journal is shared: another run may end while this one runs). No record: refused before its first play."""
+    from journal_read import run_record
 
+    run_id = f"lab-{label}-{uuid.uuid4().hex}"
     command = f"ansible-playbook {' '.join(playbook_cmd('playbooks/site.yml')[1:])} --limit '{LIMIT}' --diff {' '.join(EXTRA)}"
     with phases(f"converge ({label}): {command.strip()}"):
-        mark = records_after(None)
         report = BUILD / f"report-{label}.html"
         rc = progress.run(playbook_cmd("playbooks/site.yml", "--limit", LIMIT, "--diff", *EXTRA), label,
                           LOGS / f"site-{label}.log", show=progress.ansible_lines,
-                          env={**env(), "SITEKIT_REPORT_HTML": str(report)}, cwd=REPO)
-        new = records_after(mark)
-        record = new[-1] if new else {"exit": rc, "hosts": {}, "tasks": [], "plays": [], "refused": True}
-        record["rc"], record["report"], record["log"] = rc, str(report), str(LOGS / f"site-{label}.log")
+                          env={**env(), "SITEKIT_REPORT_HTML": str(report), "SITEKIT_RUN_ID": run_id}, cwd=REPO)
+        found = run_record(run_id)
+        record = dict(found) if found else {"exit": rc, "hosts": {}, "tasks": [], "plays": [], "refused": True}
+        record["rc"], record["report"], record["log"], record["run_id"] = rc, str(report), str(LOGS / f"site-{label}.log"), run_id
     return record
 
 

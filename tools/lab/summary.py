@@ -1,7 +1,7 @@
 """The summary of a `make lab` run, read in ten seconds: per tier what exists, what changed on each
 pass, failures and unreachable hosts, timings, and where the reports are.
 
-Built from the two journal records of the run (first converge, second converge), the
+Built from the two journal records of the run (first converge, second converge: each pass's own, by run id), the
 verification's JUnit file, the containers and the API simulator; written to build/lab/summary.txt
 and build/lab/index.html (which links the HTML reports of both passes and the Windows plan).
 """
@@ -56,6 +56,18 @@ def _per_tier(record: dict) -> dict:
     return out
 
 
+def _pass_problem(name: str, record: dict) -> str | None:
+    """Why one pass failed: refused before any play (no record), killed (a start record only), interrupted, or its exit."""
+    rc = record.get("rc")
+    if record.get("refused"):
+        return f"{name} exit {rc}: refused before its first play (no run record)"
+    if record.get("status") == "no end recorded":
+        return f"{name} exit {rc}: no end recorded (killed or crashed after its first play started)"
+    if record.get("status") == "interrupted":
+        return f"{name} exit {rc}: interrupted by an error or a signal before its end"
+    return f"{name} exit {rc}" if rc else None
+
+
 def _exists() -> dict:
     s = site()
     running = containers.running()
@@ -91,11 +103,7 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict) 
     passes = {"first": _per_tier(first), "second": _per_tier(second)}
     unreachable = sorted({h for r in (first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
     second_changed = sum(c.get("changed", 0) for c in second.get("hosts", {}).values())
-    problems = []
-    if first.get("rc") or first.get("refused"):
-        problems.append(f"first converge exit {first.get('rc')}")
-    if second.get("rc") or second.get("refused"):
-        problems.append(f"second converge exit {second.get('rc')}")
+    problems = [p for p in (_pass_problem("first converge", first), _pass_problem("second converge", second)) if p]
     if second_changed:
         problems.append(f"second converge changed {second_changed} task(s): not idempotent")
     not_reached = [t for t in TIERS if t != "windows" and not passes["first"][t]["plays"]]
