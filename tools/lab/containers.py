@@ -9,6 +9,11 @@ Ansible reaches the containers over SSH through a second network, the administra
 /27 at the top of an administrators' VLAN (site_security.linux_admin_vlans), whose bridge (.250)
 is the controller. The controller thus logs in from an administrators' address, as an operator
 does on the site, and the host firewalls the site converges admit it for the same reason.
+
+Ownership: every object carries the lab's label and this checkout's (context.py). Every clone uses the same
+names and subnets, so one lab runs at a time: ``up`` refuses names another checkout's lab holds, ``down``
+removes this checkout's objects only. Objects made before the checkout label existed are nobody's known
+lab: ``up`` refuses them and ``down`` leaves them, both printing the docker command that removes them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import ipaddress
 import json
 import subprocess
 
-from context import IMAGE, LABEL, PREFIX, container_hosts, container_name, site
+from context import IMAGE, LAB_KEY, LABEL, PREFIX, REPO, REPO_KEY, REPO_LABEL, container_hosts, container_name, site
 
 SYSTEMD_FLAGS = ["--cap-add", "SYS_ADMIN",
                  # nftables on every Debian server (its own netfilter, in the container's network namespace).
@@ -75,17 +80,67 @@ def networks() -> dict[str, dict]:
     return out
 
 
+def lab_objects() -> list[dict]:
+    """Every container and network with this lab's label: {kind, name, repo} (repo "": made before the checkout label)."""
+    out = []
+    for kind, command, name in (("container", ("ps", "-a"), "{{.Names}}"), ("network", ("network", "ls"), "{{.Name}}")):
+        columns = "\t".join((name, '{{.Label "' + REPO_KEY + '"}}'))  # "" where the label is missing
+        listed = docker(*command, "--filter", f"label={LABEL}", "--format", columns).stdout
+        for line in listed.splitlines():
+            found, _, repo = line.partition("\t")
+            out.append({"kind": kind, "name": found, "repo": repo})
+    return out
+
+
+def _removal(objects: list[dict]) -> str:
+    """The docker commands that remove ``objects`` (containers first: a network in use cannot be removed)."""
+    commands = [f"docker {verb} {' '.join(o['name'] for o in objects if o['kind'] == kind)}"
+                for kind, verb in (("container", "rm -f"), ("network", "network rm")) if any(o["kind"] == kind for o in objects)]
+    return "; ".join(commands)
+
+
+def others(objects: list[dict]) -> list[str]:
+    """What ``objects`` of the lab's label are that are not this checkout's: one line per owner."""
+    lines = []
+    for repo in sorted({o["repo"] for o in objects if o["repo"] != str(REPO)}):
+        owned = [o for o in objects if o["repo"] == repo]
+        names = ", ".join(o["name"] for o in owned)
+        if repo:
+            lines.append(f"{names}: the lab of the checkout {repo} (make lab-down there)")
+        else:
+            lines.append(f"{names}: made by a lab from before labs named their checkout (no {REPO_KEY} label), whose "
+                         f"checkout is unknown; if no other checkout's lab uses them, remove them: {_removal(owned)}")
+    return lines
+
+
+def refuse_others() -> None:
+    """Refuse to start when the lab's names are held by another checkout's lab (or an unlabelled older one):
+    starting would adopt its containers, or fail half-way on its networks' subnets."""
+    wanted = set(networks()) | {spec["name"] for spec in plan().values()}
+    taken = [o for o in lab_objects() if o["name"] in wanted and o["repo"] != str(REPO)]
+    if taken:
+        raise SystemExit("the lab's names are taken (one lab runs at a time: every checkout's lab has the same names "
+                         "and subnets):\n" + "\n".join(f"  {line}" for line in others(taken)))
+
+
+def _check_ours(kind: str, name: str, labels: dict) -> None:
+    if labels.get(LAB_KEY) != PREFIX:
+        raise SystemExit(f"docker {kind} {name} exists and is not this lab's (label {LABEL} missing)")
+    owner = labels.get(REPO_KEY)
+    if owner != str(REPO):
+        whose = f"the lab of another checkout: {owner}" if owner else "a lab from before labs named their checkout"
+        raise SystemExit(f"docker {kind} {name} belongs to {whose}")
+
+
 def ensure_networks() -> list[str]:
     made = []
     for name, spec in networks().items():
         found = docker("network", "inspect", name, check=False)
         if found.returncode == 0:
-            labels = json.loads(found.stdout)[0].get("Labels") or {}
-            if labels.get("org.sitekit.lab") != PREFIX:
-                raise SystemExit(f"docker network {name} exists and is not this lab's (label {LABEL} missing)")
+            _check_ours("network", name, json.loads(found.stdout)[0].get("Labels") or {})
             continue
         docker("network", "create", "--driver", "bridge", "--subnet", spec["subnet"], "--gateway", spec["gateway"],
-               "--label", LABEL, name)
+               "--label", LABEL, "--label", REPO_LABEL, name)
         made.append(name)
     return made
 
@@ -95,7 +150,7 @@ def state(name: str) -> dict | None:
     if found.returncode != 0:
         return None
     data = json.loads(found.stdout)[0]
-    return {"running": data["State"]["Running"], "label": (data["Config"].get("Labels") or {}).get("org.sitekit.lab"),
+    return {"running": data["State"]["Running"], "labels": data["Config"].get("Labels") or {},
             "networks": sorted((data["NetworkSettings"].get("Networks") or {}).keys())}
 
 
@@ -106,8 +161,8 @@ def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
         if only is not None and host not in only:
             continue
         current = state(spec["name"])
-        if current and current["label"] != PREFIX:
-            raise SystemExit(f"container {spec['name']} exists and is not this lab's (label {LABEL} missing)")
+        if current:
+            _check_ours("container", spec["name"], current["labels"])
         if current and admin_network()["name"] not in current["networks"]:  # a lab started before it had one
             docker("network", "connect", "--ip", spec["admin_ip"], admin_network()["name"], spec["name"])
         if current and current["running"]:
@@ -116,7 +171,7 @@ def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
             docker("start", spec["name"])
             out[host] = "started"
         else:
-            docker("create", "--name", spec["name"], "--hostname", host, "--label", LABEL, *SYSTEMD_FLAGS,
+            docker("create", "--name", spec["name"], "--hostname", host, "--label", LABEL, "--label", REPO_LABEL, *SYSTEMD_FLAGS,
                    "--network", spec["network"], "--ip", spec["ip"], IMAGE, "/sbin/init")
             docker("network", "connect", "--ip", spec["admin_ip"], admin_network()["name"], spec["name"])
             docker("start", spec["name"])
@@ -125,18 +180,13 @@ def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
 
 
 def remove_all() -> list[str]:
-    """Remove every container and network of this lab (by label); the names removed."""
-    gone = []
-    ids = docker("ps", "-aq", "--filter", f"label={LABEL}").stdout.split()
-    if ids:
-        names = docker("inspect", "--format", "{{.Name}}", *ids).stdout.split()
-        docker("rm", "-f", *ids)
-        gone += [n.lstrip("/") for n in names]
-    for net in docker("network", "ls", "-q", "--filter", f"label={LABEL}").stdout.split():
-        name = docker("network", "inspect", "--format", "{{.Name}}", net).stdout.strip()
-        docker("network", "rm", net)
-        gone.append(name)
-    return gone
+    """Remove this checkout's containers and networks (both labels; another checkout's lab stays); the names removed."""
+    mine = [o for o in lab_objects() if o["repo"] == str(REPO)]
+    for kind, command in (("container", ("rm", "-f")), ("network", ("network", "rm"))):
+        names = [o["name"] for o in mine if o["kind"] == kind]
+        if names:
+            docker(*command, *names)
+    return [o["name"] for o in mine]
 
 
 def running() -> dict[str, bool]:

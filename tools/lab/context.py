@@ -1,8 +1,9 @@
 """What the lab harness knows about the lab: paths, names, the site model of inventories/lab.
 
-Names: containers and the docker network carry the prefix $SITEKIT_LAB_PREFIX (default
-``sitekit-lab``, the name the inventory reaches them by) and the label ``org.sitekit.lab=<prefix>``,
-so that ``make lab-down`` removes exactly what ``make lab`` started.
+Names: containers and the docker networks carry the prefix $SITEKIT_LAB_PREFIX (default
+``sitekit-lab``, the name the inventory reaches them by), the label ``org.sitekit.lab=<prefix>`` and
+the label ``org.sitekit.lab.repo=<this checkout's absolute path>``: the names are the same in every
+clone, so ``make lab-down`` removes exactly what ``make lab`` started in this checkout, never another's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ LOGS = BUILD / "logs"
 SECRETS = REPO / ".cache" / "lab-secrets"  # where the lab's password lookups keep their values
 ENDPOINTS = RUN / "endpoints.yml"
 PREFIX = os.environ.get("SITEKIT_LAB_PREFIX", "sitekit-lab")
-LABEL = f"org.sitekit.lab={PREFIX}"
+LAB_KEY, REPO_KEY = "org.sitekit.lab", "org.sitekit.lab.repo"
+LABEL = f"{LAB_KEY}={PREFIX}"
+REPO_LABEL = f"{REPO_KEY}={REPO}"
 IMAGE = os.environ.get("SITEKIT_DEBIAN_IMAGE", "sitekit/debian12-systemd:latest")
 VENV_BIN = Path(sys.executable).parent
 # Container tiers of the lab: the Debian hosts and the Proxmox node stand-ins.

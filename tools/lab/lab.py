@@ -6,7 +6,7 @@
 IOS devices), converge the whole site with site.yml, converge again and require changed=0, verify
 every tier, print the summary; exit 0 only when all of that holds. On a running lab it starts
 nothing: both passes are re-runs on the converged lab. ``up`` only starts the lab; ``down``
-(make lab-down) removes everything ``up`` started.
+(make lab-down) removes everything ``up`` started in this checkout (containers.py: ownership).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def up(phases: Phases) -> dict:
         for tool, label in (("tools/ensure-docker.sh", "docker engine"), ("tools/debian-image.sh", "Debian 12 systemd image")):
             if progress.run(["bash", tool], label, LOGS / f"{Path(tool).stem}.log", cwd=REPO) != 0:
                 progress.fail(f"{label} failed: see {LOGS / (Path(tool).stem + '.log')}")
+            if tool == "tools/ensure-docker.sh":
+                containers.refuse_others()  # another checkout's lab: before anything is built or started
         made = containers.ensure_networks()
         states = containers.ensure_containers()
         say(f"  containers: {', '.join(f'{h} {s}' for h, s in states.items())}" + (f"; networks created: {made}" if made else ""))
@@ -111,6 +113,8 @@ def down() -> None:
     ENDPOINTS.unlink(missing_ok=True)
     transport.KNOWN_HOSTS.unlink(missing_ok=True)
     say(f"lab down: stopped {', '.join(stopped) or 'no process'}; removed {', '.join(gone) or 'no container'}")
+    for line in containers.others(containers.lab_objects()):
+        say(f"  left {line}")
 
 
 def main(action: str = "all") -> int:

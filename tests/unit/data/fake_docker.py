@@ -1,0 +1,75 @@
+"""A fake docker CLI for the lab harness's tests: its containers and networks are {name: labels} in the JSON file
+$FAKE_DOCKER_STATE; every call is logged to $FAKE_DOCKER_LOG (one JSON list a line); a call it does not know fails.
+
+Knows: ps -a / network ls with label filters (ANDed, as docker does) and -q (ids are names) or --format
+({{.Names}}, {{.Name}}, {{.Label "key"}}); container/network inspect NAME; inspect --format {{.Name}} ID...;
+rm -f NAME...; network rm NAME...
+"""
+
+import json
+import os
+import re
+import sys
+
+STATE, ARGS = os.environ["FAKE_DOCKER_STATE"], sys.argv[1:]
+with open(os.environ["FAKE_DOCKER_LOG"], "a") as log:
+    log.write(json.dumps(ARGS) + "\n")
+with open(STATE) as handle:
+    state = json.load(handle)
+
+
+def listing(kind: str, rest: list[str]) -> None:
+    filters = [value.removeprefix("label=") for flag, value in zip(rest, rest[1:], strict=False) if flag == "--filter"]
+    fmt = rest[rest.index("--format") + 1] if "--format" in rest else "{{.Name}}"
+    for name, labels in state[kind].items():
+        if all(f in labels if "=" not in f else labels.get(f.split("=", 1)[0]) == f.split("=", 1)[1] for f in filters):
+            line = re.sub(r'\{\{\.Label "([^"]+)"\}\}', lambda m, labels=labels: labels.get(m.group(1), ""), fmt)
+            print(re.sub(r"\{\{\.Names?\}\}", name, line))
+
+
+def inspect(kind: str, name: str) -> None:
+    if name not in state[kind]:
+        sys.exit(f"Error: No such {kind[:-1]}: {name}")
+    labels = state[kind][name]
+    print(
+        json.dumps(
+            [
+                {
+                    "Name": name,
+                    "Labels": labels,
+                    "Config": {"Labels": labels},
+                    "State": {"Running": True},
+                    "NetworkSettings": {"Networks": {}},
+                }
+            ]
+        )
+    )
+
+
+def remove(kind: str, names: list[str]) -> None:
+    for name in names:
+        if state[kind].pop(name, None) is None:
+            sys.exit(f"Error: No such {kind[:-1]}: {name}")
+    with open(STATE, "w") as handle:
+        json.dump(state, handle)
+
+
+match ARGS:
+    case ["ps", "-a", *rest] | ["ps", "-aq", *rest]:
+        listing("containers", rest)
+    case ["network", "ls", *rest]:
+        listing("networks", rest)
+    case ["container", "inspect", name]:
+        inspect("containers", name)
+    case ["network", "inspect", name]:
+        inspect("networks", name)
+    case ["inspect", "--format", "{{.Name}}", *names]:
+        print("\n".join(f"/{n}" for n in names))
+    case ["network", "inspect", "--format", "{{.Name}}", *names]:
+        print("\n".join(names))
+    case ["rm", "-f", *names]:
+        remove("containers", names)
+    case ["network", "rm", *names]:
+        remove("networks", names)
+    case _:
+        sys.exit(f"fake docker: unknown call {ARGS}")

@@ -1,0 +1,118 @@
+"""The lab's docker objects belong to the checkout that started them (tools/lab/containers.py): every clone
+names them alike, so ``make lab-down`` removes this checkout's only and ``make lab`` refuses names another
+checkout's lab holds. docker here is a fake on PATH (tests/unit/data/fake_docker.py) that keeps its objects in a
+JSON file and logs every call."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+from sitekit_paths import REPO
+
+sys.path.insert(0, str(REPO / "tools" / "lab"))
+import containers  # noqa: E402
+import context  # noqa: E402
+import lab  # noqa: E402
+
+OTHER = "/home/someone/other-clone"
+
+
+@pytest.fixture
+def docker(monkeypatch, tmp_path):
+    """The fake docker: ``objects(containers, networks)`` ({name: labels}) sets what exists; ``state()``, ``calls()``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" "{REPO}/tests/unit/data/fake_docker.py" "$@"\n'
+    )
+    (bin_dir / "docker").chmod(0o755)
+    state, log = tmp_path / "docker.json", tmp_path / "docker.log"
+    log.touch()
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_DOCKER_STATE", str(state))
+    monkeypatch.setenv("FAKE_DOCKER_LOG", str(log))
+
+    class Fake:
+        def objects(self, containers: dict, networks: dict):
+            state.write_text(json.dumps({"containers": containers, "networks": networks}))
+
+        def state(self) -> dict:
+            return json.loads(state.read_text())
+
+        def calls(self) -> list[list[str]]:
+            return [json.loads(line) for line in log.read_text().splitlines()]
+
+    return Fake()
+
+
+def labels(repo: str | None) -> dict:
+    """The labels of a lab object made by the checkout ``repo`` (None: before objects named their checkout)."""
+    return {"org.sitekit.lab": context.PREFIX, **({"org.sitekit.lab.repo": repo} if repo is not None else {})}
+
+
+def lab_of(repo: str | None) -> dict:
+    """A whole lab as the checkout ``repo`` starts it (the same names in every clone), beside docker's own objects."""
+    return {
+        "containers": {**{spec["name"]: labels(repo) for spec in containers.plan().values()}, "unrelated": {}},
+        "networks": {**dict.fromkeys(containers.networks(), labels(repo)), "bridge": {}},
+    }
+
+
+def test_down_leaves_the_lab_another_checkout_started(docker):
+    theirs = lab_of(OTHER)
+    docker.objects(**theirs)
+    assert containers.remove_all() == []
+    assert docker.state() == theirs
+    assert not [call for call in docker.calls() if "rm" in call]
+
+
+def test_down_removes_this_checkouts_lab_and_nothing_else(docker, monkeypatch):
+    ours, theirs = lab_of(str(REPO)), f"{context.PREFIX}-retired"  # another checkout's, under a name ours lost
+    docker.objects(containers={**ours["containers"], theirs: labels(OTHER)}, networks=ours["networks"])
+    gone = containers.remove_all()
+    assert sorted(gone) == sorted(n for kind in ours.values() for n, tags in kind.items() if tags)
+    assert docker.state() == {"containers": {"unrelated": {}, theirs: labels(OTHER)}, "networks": {"bridge": {}}}
+    monkeypatch.setattr(containers, "REPO", OTHER)  # make lab-down in the other checkout
+    assert containers.remove_all() == [theirs]
+
+
+def test_down_leaves_a_lab_from_before_the_checkout_label_and_says_how_to_remove_it(
+    docker, monkeypatch, tmp_path, capsys
+):
+    old = lab_of(None)
+    docker.objects(**old)
+    monkeypatch.setattr(lab.daemons, "stop_all", lambda: [])  # the daemons' pid files are this checkout's own
+    monkeypatch.setattr(lab, "ENDPOINTS", tmp_path / "endpoints.yml")
+    monkeypatch.setattr(lab.transport, "KNOWN_HOSTS", tmp_path / "known_hosts")
+    lab.down()
+    assert docker.state() == old
+    out = capsys.readouterr().out
+    pve1, admin = context.container_name("pve1"), containers.admin_network()["name"]
+    assert "made by a lab from before labs named their checkout" in out and pve1 in out
+    removal = out.split("remove them: ")[1].splitlines()[0]
+    assert removal.startswith("docker rm -f ") and f" {pve1} " in f"{removal} " and f" {admin}" in removal
+
+
+@pytest.mark.parametrize("theirs", [OTHER, None], ids=["another checkout", "before the checkout label"])
+def test_up_refuses_the_names_another_lab_holds_and_touches_nothing(docker, theirs):
+    taken = context.container_name("pve1")
+    docker.objects(containers={taken: labels(theirs)}, networks={})
+    with pytest.raises(SystemExit) as refused:
+        containers.refuse_others()
+    message = str(refused.value)
+    assert taken in message and "one lab runs at a time" in message
+    assert (f"the lab of the checkout {OTHER} (make lab-down there)" if theirs else f"docker rm -f {taken}") in message
+    assert docker.state()["containers"] == {taken: labels(theirs)}
+    assert all(call[:2] in (["ps", "-a"], ["network", "ls"]) for call in docker.calls())
+
+
+def test_up_goes_on_with_its_own_lab_and_refuses_another_checkouts_network(docker):
+    docker.objects(**lab_of(str(REPO)))
+    containers.refuse_others()  # its own lab: nothing to refuse
+    network = next(iter(containers.networks()))  # the first ensure_networks meets
+    docker.objects(containers={}, networks={network: labels(OTHER)})
+    with pytest.raises(SystemExit, match=f"docker network {network} belongs to the lab of another checkout: {OTHER}"):
+        containers.ensure_networks()
