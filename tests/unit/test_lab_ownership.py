@@ -87,6 +87,7 @@ def test_down_leaves_a_lab_from_before_the_checkout_label_and_says_how_to_remove
     monkeypatch.setattr(lab.daemons, "stop_all", lambda: [])  # the daemons' pid files are this checkout's own
     monkeypatch.setattr(lab, "ENDPOINTS", tmp_path / "endpoints.yml")
     monkeypatch.setattr(lab.transport, "KNOWN_HOSTS", tmp_path / "known_hosts")
+    monkeypatch.setattr(lab, "CONVERGED", tmp_path / "converged")
     lab.down()
     assert docker.state() == old
     out = capsys.readouterr().out

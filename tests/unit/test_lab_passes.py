@@ -3,6 +3,7 @@ id it gave ansible-playbook, and a pass that did not reach its end is a failure 
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
 
@@ -101,3 +102,87 @@ def test_an_interrupted_pass_fails_even_when_its_exit_code_is_zero(monkeypatch, 
     assert "second converge exit 0: interrupted by an error or a signal before its end" in _problems(
         monkeypatch, tmp_path, record
     )
+
+
+def _record(changed_tasks: list[str], rc: int = 0, status: str = "complete") -> dict:
+    hosts = {}
+    for task in changed_tasks:
+        hosts.setdefault(task.split(":")[0], {"changed": 0, "unreachable": 0})["changed"] += 1
+    return {
+        "rc": rc,
+        "status": status,
+        "plays": TIER_PLAYS,
+        "hosts": hosts,
+        "tasks": [
+            {"host": t.split(": ")[0], "task": t.split(": ")[1], "role": "glpi", "changed": True, "failed": False}
+            for t in changed_tasks
+        ],
+    }
+
+
+@pytest.fixture
+def make_lab(monkeypatch, tmp_path):
+    """lab.main with the lab's machinery faked: ``make_lab(started, first, second, code, action)`` runs it with every
+    container and daemon ``started`` ("running": the lab was up), the two passes' records and this code; the summary."""
+    monkeypatch.setattr(lab, "BUILD", tmp_path)
+    monkeypatch.setattr(lab, "RUN", tmp_path / "run")
+    monkeypatch.setattr(lab, "LOGS", tmp_path / "logs")
+    monkeypatch.setattr(lab, "CONVERGED", tmp_path / "run" / "converged", raising=False)  # absent before the warm check
+    monkeypatch.setattr(summary, "BUILD", tmp_path)
+    monkeypatch.setattr(summary, "_exists", lambda: {t: "" for t in summary.TIERS[:-1]})
+    monkeypatch.setattr(progress, "run", lambda *a, **kw: 0)
+    monkeypatch.setattr(lab.containers, "refuse_others", lambda: None)
+    monkeypatch.setattr(lab.containers, "ensure_networks", lambda: [])
+    monkeypatch.setattr(lab.containers, "admin_network", lambda: {"subnet": "lab"})
+    monkeypatch.setattr(lab.daemons, "info", lambda name: {"port": 1, "devices": {}})
+    monkeypatch.setattr(lab.endpoints, "write", lambda *a: None)
+    monkeypatch.setattr(lab, "prepare", lambda: None)
+    monkeypatch.setattr(lab, "verify", lambda phases: {"rc": 0, "results": [], "log": ""})
+    hosts = ("pve1", "glpi01", "ftp01")
+
+    def run(started: str, first: dict | None = None, second: dict | None = None, code: str = "code-1", action="all"):
+        monkeypatch.setattr(lab.containers, "ensure_containers", lambda: dict.fromkeys(hosts, started))
+        monkeypatch.setattr(lab.daemons, "start_pve_sim", lambda: started if started == "running" else "started")
+        monkeypatch.setattr(lab.daemons, "start_peers", lambda: started if started == "running" else "started")
+        monkeypatch.setattr(lab, "code_id", lambda: code, raising=False)
+        passes = iter((first, second))
+        monkeypatch.setattr(lab, "converge", lambda phases, label: next(passes))
+        lab.main(action)
+        return json.loads((tmp_path / "summary.json").read_text()) if action == "all" else None
+
+    return run
+
+
+def test_on_the_lab_this_code_left_running_and_converged_a_first_pass_that_changes_fails(make_lab):
+    cold = make_lab("created", _record(["glpi01: Install GLPI", "ftp01: Write vsftpd.conf"]), _record([]))
+    assert cold["ok"]
+    warm = make_lab("running", _record(["glpi01: Write config_db.php"] * 2), _record([]))
+    assert not warm["ok"] and warm["warm"]
+    assert warm["problems"] == ["first converge on the running, converged lab changed 2 task(s): not a no-op"]
+    text = summary.render(warm)
+    assert "FAILED: first converge on the running" in text and "SITEKIT LAB — OK" not in text
+    assert "  CHANGED (1st) glpi01: Write config_db.php" in text and "NOT A NO-OP" in text
+    assert make_lab("running", _record([]), _record([]))["ok"]  # a warm no-op
+
+
+@pytest.mark.parametrize(
+    ("what", "before"),
+    [
+        (
+            "the code changed since it converged the lab",
+            lambda make_lab: make_lab("running", _record([]), _record([]), "code-0"),
+        ),
+        (
+            "the last run stopped in its first pass",
+            lambda make_lab: make_lab(
+                "running", _record(["glpi01: x"], 130, "interrupted"), _record([], 1, "interrupted")
+            ),
+        ),
+        ("lab.py up started a container again", lambda make_lab: make_lab("started", action="up")),
+    ],
+)
+def test_a_first_pass_may_change_what_this_code_did_not_converge(make_lab, what, before):
+    make_lab("created", _record([]), _record([]))  # converged by "code-1"
+    before(make_lab)
+    after = make_lab("running", _record(["glpi01: Write config_db.php"]), _record([]))
+    assert after["ok"] and not after["warm"], what

@@ -5,14 +5,17 @@
 ``all`` (make lab): start what the lab needs (containers, the PVE API simulator, the simulated
 IOS devices), converge the whole site with site.yml, converge again and require changed=0, verify
 every tier, print the summary; exit 0 only when all of that holds. On a running lab it starts
-nothing: both passes are re-runs on the converged lab. ``up`` only starts the lab; ``down``
+nothing: both passes are re-runs on the converged lab, and when this checkout's code is the code that
+last converged it (``CONVERGED``) the first pass must change nothing either. ``up`` only starts the lab; ``down``
 (make lab-down) removes everything ``up`` started in this checkout (containers.py: ownership).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -33,6 +36,8 @@ LIMIT = "localhost:all:!windows"
 # Extra ansible-playbook arguments for both passes (a debugging aid, e.g. --skip-tags role::proxmox_vms);
 # the summary prints them, so a run with them is never taken for the whole site.
 EXTRA = os.environ.get("LAB_ARGS", "").split()
+# Which code last left the running lab converged (a whole-site second pass that completed with changed=0).
+CONVERGED = RUN / "converged"
 
 
 def env() -> dict:
@@ -45,7 +50,15 @@ def playbook_cmd(playbook: str, *extra: str) -> list[str]:
             str(ENDPOINTS.relative_to(REPO)), playbook, *extra]
 
 
-def up(phases: Phases) -> dict:
+def code_id() -> str:
+    """This checkout's code as site.yml runs it: HEAD, the uncommitted changes, the untracked files' names."""
+    parts = [subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
+             for args in (["rev-parse", "HEAD"], ["diff", "HEAD", "--binary"], ["ls-files", "-o", "--exclude-standard"])]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def up(phases: Phases) -> tuple[dict, bool]:
+    """Start what is missing; the containers' states, and whether everything was already running."""
     with phases("start the lab"):
         for tool, label in (("tools/ensure-docker.sh", "docker engine"), ("tools/debian-image.sh", "Debian 12 systemd image")):
             if progress.run(["bash", tool], label, LOGS / f"{Path(tool).stem}.log", cwd=REPO) != 0:
@@ -62,7 +75,10 @@ def up(phases: Phases) -> dict:
         endpoints.write(daemons.info("pve-sim"), daemons.info("ios-peers"))
         prepare()
         say(f"  SSH on the administration network {containers.admin_network()['subnet']}; strategy {transport.STRATEGY}")
-    return states
+    running = not made and set(states.values()) == {"running"} and sim == peers == "running"
+    if not running:
+        CONVERGED.unlink(missing_ok=True)  # something was (re)started: not the lab a pass left converged
+    return states, running
 
 
 def prepare(hosts: list[str] | None = None) -> None:
@@ -112,6 +128,7 @@ def down() -> None:
     gone = containers.remove_all()
     ENDPOINTS.unlink(missing_ok=True)
     transport.KNOWN_HOSTS.unlink(missing_ok=True)
+    CONVERGED.unlink(missing_ok=True)
     say(f"lab down: stopped {', '.join(stopped) or 'no process'}; removed {', '.join(gone) or 'no container'}")
     for line in containers.others(containers.lab_objects()):
         say(f"  left {line}")
@@ -128,13 +145,21 @@ def main(action: str = "all") -> int:
     import summary
 
     phases = Phases()
-    states = up(phases)
+    states, running = up(phases)
     if action == "up":
         return 0
+    code = code_id()
+    warm = running and CONVERGED.exists() and CONVERGED.read_text() == code
+    if warm:
+        say("the lab runs, converged by this code: the first pass must change nothing")
+    CONVERGED.unlink(missing_ok=True)  # until a second pass shows the lab converged again (an interrupted run leaves none)
     first = converge(phases, "converge")
     second = converge(phases, "reconverge")
+    if not EXTRA and second.get("status") == "complete" and not second["rc"] and not any(
+            h.get("changed") for h in second["hosts"].values()):
+        CONVERGED.write_text(code)
     checked = verify(phases)
-    outcome = summary.build(states, first, second, checked, phases.seconds)
+    outcome = summary.build(states, first, second, checked, phases.seconds, warm=warm)
     (BUILD / "summary.json").write_text(json.dumps(outcome, indent=1, default=str))
     text = summary.render(outcome)
     (BUILD / "summary.txt").write_text(text)

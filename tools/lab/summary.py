@@ -87,7 +87,13 @@ def _exists() -> dict:
     return out
 
 
-def build(states: dict, first: dict, second: dict, checked: dict, phases: dict) -> dict:
+def _changed_tasks(record: dict) -> list[str]:
+    """The tasks a pass changed, "host: task"."""
+    return [f"{t['host']}: {t['task']}" for t in record.get("tasks", []) if t.get("changed")]
+
+
+def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, warm: bool = False) -> dict:
+    """``warm``: the lab ran, converged by this code, before the first pass (lab.py): that pass must change nothing too."""
     plan = windows_plan.plan()
     (BUILD / "windows-plan.html").write_text(windows_plan.render_html(plan), encoding="utf-8")
     counts = windows_plan.counts(plan)
@@ -104,8 +110,13 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict) 
     unreachable = sorted({h for r in (first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
     second_changed = sum(c.get("changed", 0) for c in second.get("hosts", {}).values())
     problems = [p for p in (_pass_problem("first converge", first), _pass_problem("second converge", second)) if p]
+    first_changed = sum(c.get("changed", 0) for c in first.get("hosts", {}).values())
+    if warm and first_changed:
+        problems.append(f"first converge on the running, converged lab changed {first_changed} task(s): not a no-op")
     if second_changed:
         problems.append(f"second converge changed {second_changed} task(s): not idempotent")
+    # The changes of a pass that must change nothing, named.
+    unexpected = {"first": _changed_tasks(first) if warm else [], "second": _changed_tasks(second)}
     not_reached = [t for t in TIERS if t != "windows" and not passes["first"][t]["plays"]]
     if not_reached:
         problems.append(f"not reached: {', '.join(not_reached)} (the run stopped where every host of a play failed)")
@@ -113,6 +124,7 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict) 
         problems.append(f"verification failed ({sum(1 for r in checked['results'] if not r['ok'])} test(s))")
     outcome = {"ok": not problems, "problems": problems, "not_reached": not_reached, "extra_args": os.environ.get("LAB_ARGS", ""), "exists": exists, "passes": passes, "verify": verify,
                "unreachable": unreachable, "second_changed": second_changed, "phases": phases, "containers": states,
+               "warm": warm, "first_changed": first_changed, "unexpected_changes": unexpected,
                "reports": {"converge": first.get("report"), "reconverge": second.get("report"),
                            "windows plan": str(BUILD / "windows-plan.html"), "index": str(BUILD / "index.html")},
                "logs": {"converge": first.get("log"), "reconverge": second.get("log"), "verify": checked.get("log")},
@@ -132,11 +144,17 @@ def render(o: dict) -> str:
                      f"{verify:>15}{a['seconds']:>9.0f}/{b['seconds']:<.0f} s  {exists}")
     if o["extra_args"]:
         lines.append(f"NOT THE WHOLE SITE: both passes ran with LAB_ARGS={o['extra_args']}")
+    if o["warm"]:
+        lines.append(f"first pass on the running, converged lab: changed={o['first_changed']}"
+                     + ("  (no-op)" if not o["first_changed"] else "  NOT A NO-OP"))
     lines.append(f"second pass: changed={o['second_changed']}" + ("  (idempotent)" if not o["second_changed"] else "  NOT IDEMPOTENT"))
     lines.append(f"unreachable hosts: {', '.join(o['unreachable']) or 'none'}")
     for label, key in (("1st", "first"), ("2nd", "second")):
         for item in [f for tier in o["passes"][key].values() for f in tier["failed"]][:12]:
             lines.append(f"  FAILED ({label}) {item}")
+    for label, key in (("1st", "first"), ("2nd", "second")):
+        for item in o["unexpected_changes"][key][:12]:
+            lines.append(f"  CHANGED ({label}) {item}")
     for item in o["failed_tests"][:12]:
         lines.append(f"  VERIFY {item}")
     lines.append("phases: " + ", ".join(f"{name.split(':')[0]} {sec:.0f} s" for name, sec in o["phases"].items()))
