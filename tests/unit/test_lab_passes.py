@@ -186,3 +186,14 @@ def test_a_first_pass_may_change_what_this_code_did_not_converge(make_lab, what,
     before(make_lab)
     after = make_lab("running", _record(["glpi01: Write config_db.php"]), _record([]))
     assert after["ok"] and not after["warm"], what
+
+
+def test_a_failure_a_rescue_handled_is_not_listed_as_failed(monkeypatch, tmp_path):
+    rescued = {"host": "glpi01", "task": "Probe", "role": "glpi", "changed": False, "failed": False, "rescued": True}
+    failed = {**rescued, "task": "Install", "failed": True, "rescued": False}
+    first = {**_record([]), "tasks": [rescued, failed]}
+    monkeypatch.setattr(summary, "BUILD", tmp_path)
+    monkeypatch.setattr(summary, "_exists", lambda: {t: "" for t in summary.TIERS[:-1]})
+    outcome = summary.build({}, first, _record([]), {"rc": 0, "results": [], "log": ""}, {})
+    assert outcome["passes"]["first"]["linux"]["failed"] == ["glpi01: Install"]
+    assert "FAILED (1st) glpi01: Probe" not in summary.render(outcome)

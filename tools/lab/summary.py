@@ -48,7 +48,7 @@ def _per_tier(record: dict) -> dict:
         tier = out[task_tier(task)]
         if task["changed"]:
             tier["changed"] += 1
-        else:
+        elif task.get("failed", True):  # a rescued failure (run_summary: rescued) is not one; old records: all failed
             tier["failed"].append(f"{task['host']}: {task['task']}")
     for play in record.get("plays", []):
         out[play.get("tier") or "controller"]["seconds"] += play.get("seconds", 0)
