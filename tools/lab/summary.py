@@ -100,7 +100,7 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
     exists = _exists()
     exists["windows"] = (f"{counts['hosts']} hosts, plan only ({windows_plan.NOT_RUN}): {counts['firewall_rules']} "
                          f"firewall rules, {counts['tsql_batches']} T-SQL batches, {counts['rds_steps']} RDS steps, "
-                         f"{counts['file_shares']} file shares")
+                         f"{counts['file_shares']} file share{'' if counts['file_shares'] == 1 else 's'}")
     verify = {t: [0, 0] for t in TIERS}
     for result in checked["results"]:
         tier = VERIFY_TIER.get(result["file"])
