@@ -75,13 +75,13 @@ def write_journal(workdir: Path) -> Path:
     - ``tags-run``: site.yml on inventories/rcr with --tags/--skip-tags: a change (with --diff), a rescued failure,
       a task in check mode; complete, exit 0;
     - ``drill-ok``: pra_drill.yml on inventories/rcr/hosts.yml (a file of the inventory); complete, exit 0;
-    - ``elsewhere``: site.yml on another inventory that is also named rcr;
+    - ``elsewhere``: site.yml on another inventory (inventories/other of another checkout);
     - ``drill-interrupted``: pra_drill.yml on inventories/rcr, stopped by an error after its first play;
     - ``killed-run``: site.yml on inventories/rcr whose end record is removed (what a kill leaves: its start record);
 
     then a line a killed writer left unfinished. Returns the journal directory."""
     journal_dir = workdir / "journal"
-    elsewhere = workdir / "elsewhere/inventories/rcr"
+    elsewhere = workdir / "elsewhere/inventories/other"
     elsewhere.mkdir(parents=True)
     (elsewhere / "hosts").write_text("localhost ansible_connection=local\n")
     _run(workdir, journal_dir, RCR, "site.yml", SITE_PLAY, "--diff", "--tags", "tier::windows", "--skip-tags", "reboot",

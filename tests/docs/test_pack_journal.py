@@ -39,7 +39,7 @@ def test_the_callbacks_records_hold_every_field_the_journal_documents(journal_di
 
 def test_history_shows_one_row_per_run_of_this_inventory_newest_first(rcr_site, journal_dir):
     rows = run_rows(md_of(history, rcr_site, journal_dir))
-    # killed-run, drill-interrupted, drill-ok, tags-run; the run of the other inventory named rcr is not there
+    # killed-run, drill-interrupted, drill-ok, tags-run; the run of another inventory is not there
     assert [(r[2], r[-1]) for r in rows] == [
         ("site.yml", "▲ no end recorded (killed, or still running)"),
         ("pra_drill.yml", "✘ interrupted before its end, 0 failed, 0 unreachable so far"),
@@ -85,8 +85,12 @@ def test_a_recorded_source_is_the_site_inventory_or_a_file_in_it(source, same):
     assert journal.is_site_inventory(source, str(RCR)) is same
 
 
-def test_an_existing_directory_of_the_same_name_is_another_inventory_a_link_to_it_the_same(tmp_path):
+def test_the_same_inventory_in_another_checkout_is_the_site_wherever_the_pack_is_built(tmp_path):
+    """Found by review: an existing other checkout's inventories/rcr was left out while a path recorded on another
+    machine was kept, so the pack depended on where it was built."""
     (tmp_path / "inventories/rcr").mkdir(parents=True)
+    (tmp_path / "inventories/other").mkdir(parents=True)
     (tmp_path / "link").symlink_to(RCR)
-    assert not journal.is_site_inventory(str(tmp_path / "inventories/rcr"), str(RCR))
+    assert journal.is_site_inventory(str(tmp_path / "inventories/rcr"), str(RCR))
     assert journal.is_site_inventory(str(tmp_path / "link"), str(RCR))
+    assert not journal.is_site_inventory(str(tmp_path / "inventories/other"), str(RCR))

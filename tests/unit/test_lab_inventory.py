@@ -188,6 +188,8 @@ def tree_differences(lab: dict, rcr: dict, omits: dict) -> list[str]:
         if lab_kids != rcr_kids:
             out.append(f"{group}: children {sorted(lab_kids)} in the lab, {sorted(rcr_kids)} in rcr")
         out += [f"{group}: lab host {h} is not in this group in rcr" for h in sorted(lab[group][1] - rcr[group][1])]
+        if rcr[group][1] and not lab[group][1] and not lab[group][0]:
+            out.append(f"{group}: no host in the lab (rcr has {sorted(rcr[group][1])}): a play the lab never covers")
     return out
 
 
@@ -203,3 +205,6 @@ def test_the_tree_comparison_sees_a_new_rcr_group_and_a_moved_host():
         "b: group of rcr missing in the lab (add it, or to LAB_OMITS with the reason)",
         "a: lab host h1 is not in this group in rcr", "all: children ['a'] in the lab, ['a', 'b'] in rcr"]
     assert tree_differences(lab, {**rcr, "a": (set(), {"h1"})}, {"b": "reason"}) == []
+    empty = {"all": ({"a"}, set()), "a": (set(), set())}
+    assert tree_differences(empty, {"all": ({"a"}, set()), "a": (set(), {"h1"})}, {}) == [
+        "a: no host in the lab (rcr has ['h1']): a play the lab never covers"]  # found by review

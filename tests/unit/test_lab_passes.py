@@ -197,3 +197,20 @@ def test_a_failure_a_rescue_handled_is_not_listed_as_failed(monkeypatch, tmp_pat
     outcome = summary.build({}, first, _record([]), {"rc": 0, "results": [], "log": ""}, {})
     assert outcome["passes"]["first"]["linux"]["failed"] == ["glpi01: Install"]
     assert "FAILED (1st) glpi01: Probe" not in summary.render(outcome)
+
+
+def test_the_code_id_sees_an_untracked_files_content_change(tmp_path, monkeypatch):
+    """The converged marker's hash: editing a file not yet added is a code change too (found by review: only the
+    untracked files' names were hashed, so a warm run after such an edit expected a no-op)."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q",
+                    "--allow-empty", "-m", "start"], check=True)
+    monkeypatch.setattr(lab, "REPO", tmp_path)
+    (tmp_path / "new.yml").write_text("a: 1\n")
+    first = lab.code_id()
+    (tmp_path / "new.yml").write_text("a: 2\n")
+    assert lab.code_id() != first
+    (tmp_path / "new.yml").write_text("a: 1\n")
+    assert lab.code_id() == first

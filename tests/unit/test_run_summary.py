@@ -257,3 +257,74 @@ def test_the_report_holds_no_terminal_colours(tmp_path):
     assert "\x1b[" in out.stdout  # colours were on
     page = (tmp_path / "r.html").read_text()
     assert "+x" in page and "\x1b" not in page
+
+
+@pytest.mark.parametrize("how", ["import_tasks", "import_role", "include_tasks", "include_role"])
+def test_a_failure_rescued_around_an_import_or_include_is_rescued(tmp_path, how):
+    """An imported file's blocks sit in the enclosing block's list while their parent is the import task (found by
+    review: import_tasks and import_role were recorded as failures ansible-core counted as rescued)."""
+    (tmp_path / "inc.yml").write_text("- name: Fail inside\n  ansible.builtin.fail: {msg: no}\n")
+    (tmp_path / "roles/failing/tasks").mkdir(parents=True)
+    (tmp_path / "roles/failing/tasks/main.yml").write_text((tmp_path / "inc.yml").read_text())
+    step = {"import_tasks": "ansible.builtin.import_tasks: inc.yml", "include_tasks": "ansible.builtin.include_tasks: inc.yml",
+            "import_role": "ansible.builtin.import_role: {name: failing}",
+            "include_role": "ansible.builtin.include_role: {name: failing}"}[how]
+    play = RESCUED.replace("        - name: Fail on purpose\n          ansible.builtin.fail: {msg: first attempt}\n",
+                           f"        - name: The step\n          {step}\n")
+    out = run(tmp_path, "--limit", "here", play=play)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 failure(s) on 0 host(s), applied, exit 0" in out.stdout
+    assert [(t["task"].split(" : ")[-1], t["failed"], t["rescued"]) for t in ended(tmp_path)[0]["tasks"]] == [
+        ("Fail inside", False, True)]
+
+
+def test_two_playbooks_are_one_run_and_an_interrupted_second_one_is_recorded_so(tmp_path):
+    """ansible-core sends the stats after each playbook: the first one's end must not close the run (found by review)."""
+    (tmp_path / "first.yml").write_text(PLAY.split("\n- name: Reach")[0] + "\n")
+    args, env = command(tmp_path, "--limit", "here", env_extra={"SITEKIT_RUN_ID": "two-playbooks"}, play=SLOW)
+    args.insert(args.index(str(tmp_path / "play.yml")), str(tmp_path / "first.yml"))  # first.yml, then play.yml (SLOW)
+    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(journal.read(tmp_path / "journal")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGINT)
+    output = proc.communicate(timeout=60)[0]
+    record = journal.run(journal.read(tmp_path / "journal"), "two-playbooks")
+    assert record["status"] == "interrupted" and record["exit"] is None, output
+    assert record["playbooks"] == ["first.yml", "play.yml"] and record["playbook"] == "play.yml"
+    assert "INTERRUPTED before its end" in output
+
+
+RUN_ONCE = """---
+- name: Fail once for all
+  hosts: here:there
+  gather_facts: false
+  tasks:
+    - name: Try
+      block:
+        - name: Fail on the first host only
+          ansible.builtin.fail: {msg: once}
+          run_once: true
+      rescue:
+        - name: Recover
+          ansible.builtin.debug: {msg: recovered}
+"""
+
+
+def test_hosts_a_rescued_run_once_failure_drops_are_failed_as_ansible_exits(tmp_path):
+    out = run(tmp_path, "-i", "there,", "-e", "ansible_connection=local", play=RUN_ONCE)
+    assert out.returncode == 2, out.stdout + out.stderr
+    [record] = ended(tmp_path)
+    assert record["exit"] == 2 and record["hosts"]["there"]["failed"] == 1 and "run_once" in record["dropped"]["there"]
+    assert record["hosts"]["here"]["failed"] == 0
+
+
+def test_the_report_of_an_interrupted_run_says_so():
+    from ansible_collections.sitekit.core.plugins.plugin_utils import run_report
+
+    record = {"playbook": "site.yml", "inventory": ["inventories/lab"], "mode": "apply", "exit": None, "status": "interrupted",
+              "hosts": {}, "when": "2026-12-04T00:00:00Z", "who": "op@host", "limit": None, "tags": {}}
+    assert "site.yml on inventories/lab: apply, INTERRUPTED before its end" in run_report.render(record, [])
+    assert "exit 0" in run_report.render({**record, "exit": 0, "status": "complete"}, [])

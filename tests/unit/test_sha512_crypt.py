@@ -71,3 +71,10 @@ def test_an_empty_or_unusable_password_is_refused(password):
 def test_a_library_failure_token_falls_back_to_passlib(monkeypatch):
     monkeypatch.setattr(crypt, "_CRYPT_RN", lambda *args: b"*0")
     assert crypt.sha512_crypt("p", "ab", 1000) == passlib_sha512.using(salt="ab", rounds=1000).hash("p")
+
+
+def test_a_lone_surrogate_is_refused_as_password_hash_refuses_it():
+    with pytest.raises(AnsibleFilterError, match="not valid text"):
+        crypt.sha512_crypt("a\udcffb", "ab")
+    with pytest.raises(UnicodeEncodeError):
+        "a\udcffb".encode("utf-8")

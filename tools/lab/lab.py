@@ -51,9 +51,14 @@ def playbook_cmd(playbook: str, *extra: str) -> list[str]:
 
 
 def code_id() -> str:
-    """This checkout's code as site.yml runs it: HEAD, the uncommitted changes, the untracked files' names."""
-    parts = [subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
-             for args in (["rev-parse", "HEAD"], ["diff", "HEAD", "--binary"], ["ls-files", "-o", "--exclude-standard"])]
+    """This checkout's code as site.yml runs it: HEAD, the uncommitted changes, the untracked files (names and contents)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
+
+    untracked = git("ls-files", "-o", "--exclude-standard", "-z").split("\0")
+    files = [name for name in untracked if name and (REPO / name).is_file()]
+    contents = git("hash-object", "--", *files) if files else ""
+    parts = [git("rev-parse", "HEAD"), git("diff", "HEAD", "--binary"), "\0".join(files), contents]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -27,16 +27,16 @@ class Journal:
 def is_site_inventory(source: str, inventory: str | Path) -> bool:
     """A recorded inventory source is the site's inventory directory, or a file in it.
 
-    A path that exists here is compared resolved; one that does not (recorded on another machine, in its own
-    checkout) by its last two components, e.g. ``inventories/rcr``. A host list (``a,b``) is no directory.
+    Compared by the last two components, e.g. ``inventories/rcr``, whichever checkout or machine recorded it (the same
+    answer wherever the pack is built), the link's target as well when the source is a link here. A host list
+    (``a,b``) is no directory.
     """
     if "," in source:
         return False
-    site, path = Path(inventory).resolve(), Path(source)
-    if path.is_absolute() and path.exists():
-        path = path.resolve()
-        return site in (path, path.parent)
-    return site.parts[-2:] in (path.parts[-2:], path.parts[-3:-1])
+    site = Path(inventory).resolve().parts[-2:]
+    path = Path(source)
+    candidates = [path] + ([path.resolve()] if path.is_absolute() and path.exists() else [])
+    return any(site in (p.parts[-2:], p.parts[-3:-1]) for p in candidates)
 
 
 def read(directory: Path | None, inventory: str) -> Journal:

@@ -74,6 +74,9 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self.started = time.time()
         self.playbook = None
+        self.playbooks: list[str] = []  # every playbook of the run (ansible-playbook a.yml b.yml), in order
+        self.play_hosts: list[str] = []
+        self.dropped: dict[str, str] = {}  # host -> why: failed with a rescued run_once task, as ansible-core does
         self.inventory: list[str] = []
         self.cli_check = bool(context.CLIARGS.get("check"))
         self.run_id = os.environ.get("SITEKIT_RUN_ID") or uuid.uuid4().hex
@@ -90,6 +93,8 @@ class CallbackModule(CallbackBase):
     # ---- events ----------------------------------------------------------------------------------
     def v2_playbook_on_start(self, playbook):
         self.playbook = os.path.basename(playbook._file_name)
+        self.playbooks.append(self.playbook)
+        self.ended = False  # ansible-core sends the stats after each playbook: the run goes on
 
     def v2_playbook_on_play_start(self, play):
         self._close_play()
@@ -98,6 +103,10 @@ class CallbackModule(CallbackBase):
         inventory = getattr(play.get_variable_manager(), "_inventory", None)
         if inventory is not None:
             self.inventory = [str(s) for s in inventory._sources]
+            try:
+                self.play_hosts = [h.get_name() for h in inventory.get_hosts(play.hosts)]
+            except Exception:  # noqa: BLE001 - only for the run_once case below; the strategy reports a bad pattern
+                self.play_hosts = []
         if self.started_record is None:  # before the first task: a run killed later still shows it ran
             self.started_record = {**self._header(), "event": "start", "status": "started"}
             self._append(self.started_record)
@@ -113,6 +122,15 @@ class CallbackModule(CallbackBase):
         self._count(result, "ok" if ignore_errors or rescued else "failed")
         if not ignore_errors:
             self._detail(result, "rescued" if rescued else "failed")
+        if rescued and getattr(result._task, "run_once", False):
+            # ansible-core marks every host of the play failed and sends only this one through the rescue: the others
+            # run nothing more and make ansible-playbook exit 2, yet the stats do not count them
+            # (plugins/strategy/__init__.py, "if original_task.run_once")
+            here = result._host.get_name()
+            for host in self.play_hosts:
+                if host != here and self.tally.get(host, {}).get("unreachable", 0) == 0:
+                    self.dropped.setdefault(host, f"failed with the run_once task {result._task.get_name()!r} of {here} "
+                                                  "(only that host ran its rescue)")
 
     def v2_runner_on_skipped(self, result):
         self._count(result, "skipped")
@@ -197,6 +215,10 @@ class CallbackModule(CallbackBase):
 
     def _record(self, hosts: dict, status: str) -> dict:
         hosts = {h: dict(hosts[h]) for h in sorted(hosts)}
+        for host in self.dropped:
+            counts = hosts.setdefault(host, dict.fromkeys(("ok", "changed", "failed", "unreachable", "skipped"), 0))
+            counts["failed"] = max(counts["failed"], 1)
+        hosts = {h: hosts[h] for h in sorted(hosts)}
         exit_code = 4 if any(h["unreachable"] for h in hosts.values()) else 2 if any(h["failed"] for h in hosts.values()) else 0
         return {
             **self._header(),
@@ -208,6 +230,8 @@ class CallbackModule(CallbackBase):
                        "failed": d["status"] in ("failed", "unreachable"), "rescued": d["status"] == "rescued",
                        "check": d["check"], "diff_summary": d["diff_summary"]} for d in self.details],
             "plays": self.plays,
+            "playbooks": list(self.playbooks),
+            "dropped": dict(self.dropped),
             "duration_s": round(time.time() - self.started, 1),
         }
 
@@ -270,11 +294,16 @@ def _in_check_mode(task, cli_check: bool) -> bool:
 
 def _rescued(task) -> bool:
     """True when the task sits in the ``block`` part of a block (or of an enclosing one) that has a ``rescue``:
-    ansible-core counts its failure as rescued, not as a failure (plugins/strategy/__init__.py, is_any_block_rescuing)."""
-    node, parent = task, getattr(task, "_parent", None)
+    ansible-core counts its failure as rescued, not as a failure (plugins/strategy/__init__.py, is_any_block_rescuing).
+
+    Every node walked so far counts: an ``import_tasks``/``import_role`` puts the imported blocks themselves in the
+    enclosing ``block`` list while their parent is the import task, which is not in it."""
+    chain, parent = [task], getattr(task, "_parent", None)
     while parent is not None:
-        if getattr(parent, "rescue", None) and any(child is node or getattr(child, "_uuid", None) == getattr(node, "_uuid", 0)
-                                                   for child in getattr(parent, "block", None) or []):
-            return True
-        node, parent = parent, getattr(parent, "_parent", None)
+        if getattr(parent, "rescue", None):
+            ids = {id(n) for n in chain} | {getattr(n, "_uuid", None) for n in chain} - {None}
+            if any(id(child) in ids or getattr(child, "_uuid", None) in ids for child in getattr(parent, "block", None) or []):
+                return True
+        chain.append(parent)
+        parent = getattr(parent, "_parent", None)
     return False

@@ -15,7 +15,7 @@ import ctypes.util
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.common.text.converters import to_text
 
 # passlib.handlers.sha2_crypt: 16 salt characters at most from the hash64 alphabet, rounds 1000..999999999,
 # default 656000 (ansible.utils.encrypt's implicit_rounds for sha512_crypt); 5000 is written without "rounds=".
@@ -68,7 +68,10 @@ def sha512_crypt(password, salt, rounds: int = DEFAULT_ROUNDS) -> str:
     if not isinstance(password, str) or not password:
         raise AnsibleFilterError("sha512_crypt: the password must be a non-empty string")
     setting = _setting(salt, rounds)
-    secret = to_bytes(password, errors="surrogate_or_strict")
+    try:
+        secret = password.encode("utf-8")  # strict, as password_hash: a lone surrogate is no password
+    except UnicodeEncodeError as exc:
+        raise AnsibleFilterError("sha512_crypt: the password is not valid text (a lone surrogate)") from exc
     if b"\0" in secret:
         raise AnsibleFilterError("sha512_crypt: the password must not hold a NUL character")
     return _with_libcrypt(secret, setting) or _with_passlib(secret, salt, rounds)

@@ -18,6 +18,9 @@ summary, the auditor pack). Record fields (all present in every record)::
                a block's rescue (no failure of the run); check: it ran in check mode; diff_summary e.g. "/etc/x: +3 -1"
     plays      [{name, tier, seconds}] in the order they ran; tier from the play's tier::<tier> tag (extra field)
     duration_s seconds from start to end (extra field)
+    playbooks  every playbook of the run in order (``ansible-playbook a.yml b.yml``); ``playbook`` is the last one
+    dropped    {host: why} hosts ansible-core failed without a result of their own (a rescued ``run_once`` failure
+               fails the play's other hosts): counted as failed in ``hosts`` and ``exit``
     run_id     the run's id, shared by its two records: $SITEKIT_RUN_ID when set (make lab names its passes), else random
     event      "start" or "end" (records written before runs had a start record have none: read them as "end")
     status     "complete" (the run reached its end), "interrupted" (it stopped on an error or a signal, e.g. Ctrl-C, with

@@ -16,7 +16,8 @@ pre{background:#f6f6f6;padding:6px;overflow-x:auto;max-height:30em}details{margi
 def render(record: dict, details: list[dict]) -> str:
     """``record`` is a journal record; ``details`` [{host, task, role, status, msg, diff}] in run order."""
     e = html.escape
-    title = f"{record['playbook']} on {', '.join(record['inventory'])}: {record['mode']}, exit {record['exit']}"
+    end = f"exit {record['exit']}" if record.get("status", "complete") == "complete" else "INTERRUPTED before its end"
+    title = f"{record['playbook']} on {', '.join(record['inventory'])}: {record['mode']}, {end}"
     rows = "".join(
         f"<tr class='{_host_class(c)}'><td>{e(h)}</td>" + "".join(f"<td>{c[k]}</td>" for k in _COUNTS) + "</tr>"
         for h, c in sorted(record["hosts"].items()))
