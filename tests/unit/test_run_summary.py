@@ -319,6 +319,7 @@ def test_hosts_a_rescued_run_once_failure_drops_are_failed_as_ansible_exits(tmp_
     [record] = ended(tmp_path)
     assert record["exit"] == 2 and record["hosts"]["there"]["failed"] == 1 and "run_once" in record["dropped"]["there"]
     assert record["hosts"]["here"]["failed"] == 0
+    assert "1 failure(s) on 1 host(s)" in out.stdout and "FAILED      there: (no task of its own): failed with" in out.stdout
 
 
 def test_the_report_of_an_interrupted_run_says_so():

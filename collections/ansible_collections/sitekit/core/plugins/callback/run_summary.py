@@ -167,7 +167,7 @@ class CallbackModule(CallbackBase):
         self.ran_in_check |= in_check
         self.ran_applied |= not in_check
         self.applied_a_change |= status == "changed" and not in_check
-        counts = self.tally.setdefault(result._host.get_name(), dict.fromkeys(("ok", "changed", "failed", "unreachable", "skipped"), 0))
+        counts = self.tally.setdefault(result._host.get_name(), dict.fromkeys(_COUNTS, 0))
         counts["ok" if status == "changed" else status] += 1
         counts["changed"] += status == "changed"
 
@@ -214,9 +214,9 @@ class CallbackModule(CallbackBase):
         }
 
     def _record(self, hosts: dict, status: str) -> dict:
-        hosts = {h: dict(hosts[h]) for h in sorted(hosts)}
+        hosts = {h: dict(c) for h, c in hosts.items()}
         for host in self.dropped:
-            counts = hosts.setdefault(host, dict.fromkeys(("ok", "changed", "failed", "unreachable", "skipped"), 0))
+            counts = hosts.setdefault(host, dict.fromkeys(_COUNTS, 0))
             counts["failed"] = max(counts["failed"], 1)
         hosts = {h: hosts[h] for h in sorted(hosts)}
         exit_code = 4 if any(h["unreachable"] for h in hosts.values()) else 2 if any(h["failed"] for h in hosts.values()) else 0
@@ -265,7 +265,9 @@ class CallbackModule(CallbackBase):
             self._display.warning(f"run_summary: could not write the run record: {exc}")
 
     def _show(self, record):
-        failed = [d for d in self.details if d["status"] in _FAILURES]
+        dropped = [{"status": "failed", "host": host, "task": "(no task of its own)", "msg": why, "diff_summary": ""}
+                   for host, why in self.dropped.items()]
+        failed = [d for d in self.details if d["status"] in _FAILURES] + dropped
         bad_hosts = sorted(h for h, c in record["hosts"].items() if c["failed"] or c["unreachable"])
         changed_hosts = sorted(h for h, c in record["hosts"].items() if c["changed"])
         changes = [d for d in self.details if d["status"] == "changed"]
@@ -275,7 +277,7 @@ class CallbackModule(CallbackBase):
         self._display.display(
             f"{record['playbook']}: {len(record['hosts'])} host(s), {len(changes)} change(s) on "
             f"{len(changed_hosts)} host(s), {len(failed)} failure(s) on {len(bad_hosts)} host(s), {mode}, {end}")
-        for d in self.details:
+        for d in self.details + dropped:
             label = {"changed": "changed    ", "failed": "FAILED     ", "unreachable": "UNREACHABLE", "rescued": "rescued    "}[d["status"]]
             extra = f": {d['msg']}" if d["msg"] else (f" ({d['diff_summary']})" if d["diff_summary"] else "")
             self._display.display(f"  {label} {d['host']}: {d['task']}{extra}")
@@ -284,6 +286,7 @@ class CallbackModule(CallbackBase):
 
 
 _FAILURES = ("failed", "unreachable")
+_COUNTS = ("ok", "changed", "failed", "unreachable", "skipped")
 
 
 def _in_check_mode(task, cli_check: bool) -> bool:
