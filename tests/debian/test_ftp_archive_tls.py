@@ -64,6 +64,7 @@ def test_first_run_issues_then_a_no_op_builds_no_request_and_writes_nothing(tmp_
     assert "IP Address:127.0.0.9" in cert_text(tmp_path) and "DNS:ftp-test" in cert_text(tmp_path)
     mark = (tmp_path / "cert.pem").stat().st_mtime_ns
     second = converge(tmp_path, site_ip="127.0.0.9")
+    assert second["Generate the private key"] == "skipped"  # read with openssl pkey, not loaded by the module
     assert second["Prepare the certificate request"] == "skipped"
     assert second["Self-sign the certificate"] == "skipped"
     assert "changed" not in second.values(), second
@@ -86,6 +87,46 @@ def test_a_new_key_issues_the_certificate_again(tmp_path):
     cert = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in", str(tmp_path / "cert.pem")],
                           capture_output=True, text=True)
     assert key.stdout == cert.stdout
+
+
+def public_key(path) -> str:
+    return subprocess.run(["openssl", "pkey", "-pubout", "-in", str(path)], capture_output=True, text=True).stdout
+
+
+def key_bits(path) -> str:
+    text = subprocess.run(["openssl", "pkey", "-noout", "-text", "-in", str(path)], capture_output=True, text=True).stdout
+    return text.splitlines()[0]
+
+
+def test_a_key_readable_by_others_gets_its_mode_back_and_keeps_its_certificate(tmp_path):
+    converge(tmp_path)
+    key, mark = public_key(tmp_path / "key.pem"), (tmp_path / "cert.pem").stat().st_mtime_ns
+    (tmp_path / "key.pem").chmod(0o644)
+    again = converge(tmp_path)
+    assert again["Generate the private key"] == "changed"
+    assert again["Self-sign the certificate"] == "skipped"
+    assert (tmp_path / "key.pem").stat().st_mode & 0o777 == 0o600
+    assert public_key(tmp_path / "key.pem") == key and (tmp_path / "cert.pem").stat().st_mtime_ns == mark
+
+
+@pytest.mark.parametrize("bad_key", [["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+                                     ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+                                     None], ids=["rsa-2048", "ec-p256", "unreadable"])
+def test_a_key_of_another_size_or_type_or_unreadable_is_replaced_and_the_certificate_issued_again(tmp_path, bad_key):
+    converge(tmp_path)
+    path = tmp_path / "key.pem"
+    if bad_key:
+        subprocess.run([*bad_key, "-out", str(path)], check=True, capture_output=True)
+    else:
+        path.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    path.chmod(0o600)
+    again = converge(tmp_path)
+    assert again["Generate the private key"] == "changed" and again["Self-sign the certificate"] == "changed"
+    assert key_bits(path) == "Private-Key: (3072 bit, 2 primes)"
+    cert = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in", str(tmp_path / "cert.pem")],
+                          capture_output=True, text=True).stdout
+    assert public_key(path) == cert
+    assert "changed" not in converge(tmp_path).values()
 
 
 def test_a_certificate_due_for_renewal_is_issued_again(tmp_path):
