@@ -41,9 +41,22 @@ def test_windows_plan_marks_every_host_not_executed_with_its_work():
     [sql] = site.groups["sql_servers"]
     assert "CREATE LOGIN" in plan[sql]["tsql"]["security.sql"] and len(plan[sql]["tsql"]) == 3
     broker = site.groups["rds_connection_brokers"][0]
-    assert plan[broker]["rds"][0].startswith("1. session_deployment")
+    assert plan[broker]["rds"][0] == "session_deployment: new_session_deployment"  # in order, numbered once (<ol>)
+    assert plan[broker]["rds_roles"] == ["RDS-CONNECTION-BROKER"]
+    assert windows_plan.counts(plan)["rds_steps"] == len(plan[broker]["rds"])  # steps, not the servers' roles
+    # Every host's base settings; the domain on the controllers, the forest created by the first only.
+    for host, item in plan.items():
+        assert item["base"][0].startswith(f"name {host.upper()} ({host}.{site.vars['site_domain']}), DNS client ")
+        assert ("no domain join" in item["base"][1]) == (host in site.groups["ad_domain_controllers"])
+    first, *others = site.groups["ad_domain_controllers"]
+    assert plan[first]["domain"][0] == f"creates the forest {site.vars['site_domain']} (NetBIOS RCR)"
+    assert any(line.startswith("DHCP scope VLAN40-") for line in plan[first]["domain"])
+    assert others and all(plan[dc]["domain"][0].startswith("promoted into") for dc in others)
+    assert not any(plan[h]["domain"] for h in plan if h not in site.groups["ad_domain_controllers"])
     assert any("Cegid-TCP-in: in tcp 135,139,703,1433 from" in r for r in plan[sql]["firewall"])
-    assert "T-SQL batch security.sql" in windows_plan.render_html(plan)
+    page = windows_plan.render_html(plan)
+    assert "T-SQL batch security.sql" in page and "<h3>Active Directory domain</h3>" in page
+    assert page.count("<h3>Base settings</h3>") == len(plan) and "<li>1. " not in page
 
 
 def _record(tasks, hosts, plays):

@@ -99,7 +99,8 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
     counts = windows_plan.counts(plan)
     exists = _exists()
     exists["windows"] = (f"{counts['hosts']} hosts, plan only ({windows_plan.NOT_RUN}): {counts['firewall_rules']} "
-                         f"firewall rules, {counts['tsql_batches']} T-SQL batches, {counts['rds_steps']} RDS steps, "
+                         f"firewall rules, {counts['tsql_batches']} T-SQL batches, {counts['rds_steps']} RDS deployment steps "
+                         f"({counts['rds_servers']} RDS servers), "
                          f"{counts['file_shares']} file share{'' if counts['file_shares'] == 1 else 's'}")
     verify = {t: [0, 0] for t in TIERS}
     for result in checked["results"]:
