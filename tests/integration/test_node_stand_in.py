@@ -116,3 +116,31 @@ def test_a_step_of_the_node_role_runs_that_step_alone_on_the_stand_in(node):
     assert f"not applicable in the lab: {NODE} is a stand-in without Proxmox VE packages" in out
     assert files_present(node) == ["/etc/modules-load.d/sitekit-watchdog.conf"]
     assert "Cluster members in /etc/hosts" not in out and "proxmox_cluster : " not in out
+
+
+# The operator's first --check on a new node (issue 10, stop 33): deb822_repository imports python3-debian, which
+# the role installs; a check run used to fail there on every node that lacked it and stop the whole site's check.
+LOCAL_REPO = """set -e
+mkdir -p /srv/offline-repo
+printf 'Package: python3-debian\\nVersion: 0.1.49\\nArchitecture: all\\nMaintainer: test\\nFilename: ./python3-debian_0.1.49_all.deb\\nSize: 1\\nDescription: metadata only\\n\\n' > /srv/offline-repo/Packages
+echo 'deb [trusted=yes] file:/srv/offline-repo ./' > /etc/apt/sources.list.d/offline-repo.list
+apt-get update -qq
+"""
+
+
+def test_a_check_run_on_a_node_without_python3_debian_goes_on_and_writes_nothing(node):
+    # The stand-in has no network: apt learns of the package from a local list (metadata only, nothing to install).
+    subprocess.run(["docker", "exec", node[0], "sh", "-c", LOCAL_REPO], check=True, capture_output=True)
+    try:
+        done = converge(node, True, "--check", "--diff", tags="role::proxmox_node:repositories")
+    finally:
+        subprocess.run(["docker", "exec", node[0], "sh", "-c", "rm -rf /srv/offline-repo /etc/apt/sources.list.d/offline-repo.list"],
+                       capture_output=True)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    assert "check mode: python3-debian is not installed yet" in out
+    assert "pve-no-subscription is written and pve-enterprise removed" in out
+    assert recap(out)["failed"] == 0
+    assert files_present(node) == []
+    absent = subprocess.run(["docker", "exec", node[0], "dpkg-query", "-W", "python3-debian"], capture_output=True, text=True)
+    assert absent.returncode != 0, absent.stdout  # check mode installed nothing

@@ -139,17 +139,27 @@ def make_lab(monkeypatch, tmp_path):
     monkeypatch.setattr(lab, "prepare", lambda: None)
     monkeypatch.setattr(lab, "verify", lambda phases: {"rc": 0, "results": [], "log": ""})
     hosts = ("pve1", "glpi01", "ftp01")
+    ran = []  # the passes of the last run: (label, mode)
 
-    def run(started: str, first: dict | None = None, second: dict | None = None, code: str = "code-1", action="all"):
+    def run(started: str, first: dict | None = None, second: dict | None = None, code: str = "code-1", action="all",
+            check: dict | None = None):
         monkeypatch.setattr(lab.containers, "ensure_containers", lambda: dict.fromkeys(hosts, started))
         monkeypatch.setattr(lab.daemons, "start_pve_sim", lambda: started if started == "running" else "started")
         monkeypatch.setattr(lab.daemons, "start_peers", lambda: started if started == "running" else "started")
         monkeypatch.setattr(lab, "code_id", lambda: code, raising=False)
-        passes = iter((first, second))
-        monkeypatch.setattr(lab, "converge", lambda phases, label: next(passes))
+        records = {"check": check if check is not None else {**_record([]), "mode": "check"}, "converge": first,
+                   "reconverge": second}
+        ran.clear()
+
+        def converge(phases, label, *mode):
+            ran.append((label, mode))
+            return records[label]
+
+        monkeypatch.setattr(lab, "converge", converge)
         lab.main(action)
         return json.loads((tmp_path / "summary.json").read_text()) if action == "all" else None
 
+    run.ran = ran
     return run
 
 
@@ -214,3 +224,27 @@ def test_the_code_id_sees_an_untracked_files_content_change(tmp_path, monkeypatc
     assert lab.code_id() != first
     (tmp_path / "new.yml").write_text("a: 1\n")
     assert lab.code_id() == first
+
+
+def test_a_check_pass_runs_before_the_first_converge_unless_the_lab_is_this_code_s_converged_lab(make_lab):
+    cold = make_lab("created", _record(["glpi01: Install GLPI"]), _record([]),
+                    check={**_record(["glpi01: Install GLPI", "ftp01: Install vsftpd"]), "mode": "check"})
+    assert make_lab.ran == [("check", ("--check",)), ("converge", ()), ("reconverge", ())]
+    assert cold["ok"] and cold["check"]["changed"] == 2 and cold["check"]["hosts"] == 2
+    text = summary.render(cold)
+    assert "check pass (--check, before the first converge): would change 2 task(s) on 2 host(s), 0 failed  (goes through)" in text
+    warm = make_lab("running", _record([]), _record([]))
+    assert make_lab.ran == [("converge", ()), ("reconverge", ())] and warm["ok"] and warm["check"] is None
+
+
+@pytest.mark.parametrize(("check", "problem"), [
+    ({**_record([], 2), "mode": "check", "tasks": [{"host": "pve1", "task": "Enterprise repository", "role": "proxmox_node",
+                                                   "changed": False, "failed": True}]}, "check pass exit 2"),
+    ({**_record(["glpi01: Install GLPI"]), "mode": "apply"}, "check pass applied changes (run_summary recorded mode apply)"),
+    ({**_record([], 0, "interrupted"), "mode": "check"}, "check pass exit 0: interrupted by an error or a signal before its end"),
+], ids=["a failed task", "applied", "interrupted"])
+def test_a_check_pass_that_fails_or_applies_fails_the_lab(make_lab, check, problem):
+    outcome = make_lab("created", _record(["glpi01: Install GLPI"]), _record([]), check=check)
+    assert not outcome["ok"] and problem in outcome["problems"]
+    if check["tasks"] and check["tasks"][0]["failed"]:
+        assert "  FAILED (check) pve1: Enterprise repository" in summary.render(outcome)

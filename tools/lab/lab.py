@@ -3,7 +3,8 @@
     python tools/lab/lab.py [all|up|down]
 
 ``all`` (make lab): start what the lab needs (containers, the PVE API simulator, the simulated
-IOS devices), converge the whole site with site.yml, converge again and require changed=0, verify
+IOS devices), run site.yml in check mode (what an operator runs first on a site: it must go through and
+apply nothing), converge the whole site with site.yml, converge again and require changed=0, verify
 every tier, print the summary; exit 0 only when all of that holds. On a running lab it starts
 nothing: both passes are re-runs on the converged lab, and when this checkout's code is the code that
 last converged it (``CONVERGED``) the first pass must change nothing either. ``up`` only starts the lab; ``down``
@@ -33,7 +34,7 @@ from progress import Phases, say  # noqa: E402
 # Windows hosts have no machine here: the run leaves them out (their plan is in the summary);
 # localhost is named so that the validation and API plays still run under the limit.
 LIMIT = "localhost:all:!windows"
-# Extra ansible-playbook arguments for both passes (a debugging aid, e.g. --skip-tags role::proxmox_vms);
+# Extra ansible-playbook arguments for every pass (check, converge, reconverge) (a debugging aid, e.g. --skip-tags role::proxmox_vms);
 # the summary prints them, so a run with them is never taken for the whole site.
 EXTRA = os.environ.get("LAB_ARGS", "").split()
 # Which code last left the running lab converged (a whole-site second pass that completed with changed=0).
@@ -98,16 +99,18 @@ def prepare(hosts: list[str] | None = None) -> None:
     transport.scan_host_keys([spec["admin_ip"] for spec in plan.values()])
 
 
-def converge(phases: Phases, label: str) -> dict:
-    """One run of site.yml on the lab; its journal record, found by the run id this pass gave it (the
-    journal is shared: another run may end while this one runs). No record: refused before its first play."""
+def converge(phases: Phases, label: str, *mode: str) -> dict:
+    """One run of site.yml on the lab (``mode``: ``--check`` for the check pass); its journal record, found by the run
+    id this pass gave it (the journal is shared: another run may end while this one runs). No record: refused before
+    its first play."""
     from journal_read import run_record
 
     run_id = f"lab-{label}-{uuid.uuid4().hex}"
-    command = f"ansible-playbook {' '.join(playbook_cmd('playbooks/site.yml')[1:])} --limit '{LIMIT}' --diff {' '.join(EXTRA)}"
-    with phases(f"converge ({label}): {command.strip()}"):
+    args = ["--limit", LIMIT, *mode, "--diff", *EXTRA]
+    command = f"ansible-playbook {' '.join(playbook_cmd('playbooks/site.yml')[1:])} {' '.join(args)}".replace(LIMIT, f"'{LIMIT}'")
+    with phases(f"{'check' if mode else 'converge'} ({label}): {command.strip()}"):
         report = BUILD / f"report-{label}.html"
-        rc = progress.run(playbook_cmd("playbooks/site.yml", "--limit", LIMIT, "--diff", *EXTRA), label,
+        rc = progress.run(playbook_cmd("playbooks/site.yml", *args), label,
                           LOGS / f"site-{label}.log", show=progress.ansible_lines,
                           env={**env(), "SITEKIT_REPORT_HTML": str(report), "SITEKIT_RUN_ID": run_id}, cwd=REPO)
         found = run_record(run_id)
@@ -158,13 +161,16 @@ def main(action: str = "all") -> int:
     if warm:
         say("the lab runs, converged by this code: the first pass must change nothing")
     CONVERGED.unlink(missing_ok=True)  # until a second pass shows the lab converged again (an interrupted run leaves none)
+    # Check mode where the first pass may change something (fresh containers, or code that did not converge this lab):
+    # it must go through on hosts not yet converged and report what the first pass then does.
+    check = None if warm else converge(phases, "check", "--check")
     first = converge(phases, "converge")
     second = converge(phases, "reconverge")
     if not EXTRA and second.get("status") == "complete" and not second["rc"] and not any(
             h.get("changed") for h in second["hosts"].values()):
         CONVERGED.write_text(code)
     checked = verify(phases)
-    outcome = summary.build(states, first, second, checked, phases.seconds, warm=warm)
+    outcome = summary.build(states, first, second, checked, phases.seconds, warm=warm, check=check)
     (BUILD / "summary.json").write_text(json.dumps(outcome, indent=1, default=str))
     text = summary.render(outcome)
     (BUILD / "summary.txt").write_text(text)

@@ -1,9 +1,9 @@
 """The summary of a `make lab` run, read in ten seconds: per tier what exists, what changed on each
 pass, failures and unreachable hosts, timings, and where the reports are.
 
-Built from the two journal records of the run (first converge, second converge: each pass's own, by run id), the
+Built from the journal records of the run (check pass, first converge, second converge: each pass's own, by run id), the
 verification's JUnit file, the containers and the API simulator; written to build/lab/summary.txt
-and build/lab/index.html (which links the HTML reports of both passes and the Windows plan).
+and build/lab/index.html (which links the HTML reports of every pass and the Windows plan).
 """
 
 from __future__ import annotations
@@ -92,8 +92,10 @@ def _changed_tasks(record: dict) -> list[str]:
     return [f"{t['host']}: {t['task']}" for t in record.get("tasks", []) if t.get("changed")]
 
 
-def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, warm: bool = False) -> dict:
-    """``warm``: the lab ran, converged by this code, before the first pass (lab.py): that pass must change nothing too."""
+def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, warm: bool = False,
+          check: dict | None = None) -> dict:
+    """``warm``: the lab ran, converged by this code, before the first pass (lab.py): that pass must change nothing too.
+    ``check``: the check-mode pass before the first converge (None on a warm lab): it must go through."""
     plan = windows_plan.plan()
     (BUILD / "windows-plan.html").write_text(windows_plan.render_html(plan), encoding="utf-8")
     counts = windows_plan.counts(plan)
@@ -110,7 +112,18 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
     passes = {"first": _per_tier(first), "second": _per_tier(second)}
     unreachable = sorted({h for r in (first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
     second_changed = sum(c.get("changed", 0) for c in second.get("hosts", {}).values())
-    problems = [p for p in (_pass_problem("first converge", first), _pass_problem("second converge", second)) if p]
+    problems = [p for p in (_pass_problem("check pass", check) if check is not None else None,
+                            _pass_problem("first converge", first), _pass_problem("second converge", second)) if p]
+    check_outcome = None
+    if check is not None:
+        check_failed = [f for tier in _per_tier(check).values() for f in tier["failed"]]
+        check_outcome = {"changed": sum(c.get("changed", 0) for c in check.get("hosts", {}).values()),
+                         "hosts": sum(1 for c in check.get("hosts", {}).values() if c.get("changed")),
+                         "failed": check_failed, "mode": check.get("mode")}
+        if check_failed and not check.get("rc"):
+            problems.append(f"check pass: {len(check_failed)} failed task(s)")
+        if check.get("mode") == "apply":
+            problems.append("check pass applied changes (run_summary recorded mode apply)")
     first_changed = sum(c.get("changed", 0) for c in first.get("hosts", {}).values())
     if warm and first_changed:
         problems.append(f"first converge on the running, converged lab changed {first_changed} task(s): not a no-op")
@@ -125,10 +138,10 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
         problems.append(f"verification failed ({sum(1 for r in checked['results'] if not r['ok'])} test(s))")
     outcome = {"ok": not problems, "problems": problems, "not_reached": not_reached, "extra_args": os.environ.get("LAB_ARGS", ""), "exists": exists, "passes": passes, "verify": verify,
                "unreachable": unreachable, "second_changed": second_changed, "phases": phases, "containers": states,
-               "warm": warm, "first_changed": first_changed, "unexpected_changes": unexpected,
-               "reports": {"converge": first.get("report"), "reconverge": second.get("report"),
+               "warm": warm, "first_changed": first_changed, "unexpected_changes": unexpected, "check": check_outcome,
+               "reports": {**({"check": check.get("report")} if check else {}), "converge": first.get("report"), "reconverge": second.get("report"),
                            "windows plan": str(BUILD / "windows-plan.html"), "index": str(BUILD / "index.html")},
-               "logs": {"converge": first.get("log"), "reconverge": second.get("log"), "verify": checked.get("log")},
+               "logs": {**({"check": check.get("log")} if check else {}), "converge": first.get("log"), "reconverge": second.get("log"), "verify": checked.get("log")},
                "failed_tests": [f"{r['file']}::{r['name']}: {r['msg']}" for r in checked["results"] if not r["ok"]]}
     (BUILD / "index.html").write_text(_index(outcome), encoding="utf-8")
     return outcome
@@ -144,7 +157,13 @@ def render(o: dict) -> str:
         lines.append(f"{tier:9}{a['changed']:>8}/{b['changed']:<7}{len(a['failed']):>8}/{len(b['failed']):<7}"
                      f"{verify:>15}{a['seconds']:>9.0f}/{b['seconds']:<.0f} s  {exists}")
     if o["extra_args"]:
-        lines.append(f"NOT THE WHOLE SITE: both passes ran with LAB_ARGS={o['extra_args']}")
+        lines.append(f"NOT THE WHOLE SITE: every pass ran with LAB_ARGS={o['extra_args']}")
+    c = o.get("check")
+    if c is not None:
+        lines.append(f"check pass (--check, before the first converge): would change {c['changed']} task(s) on {c['hosts']} "
+                     f"host(s), {len(c['failed'])} failed" + ("" if c["failed"] else "  (goes through)"))
+        for item in c["failed"][:12]:
+            lines.append(f"  FAILED (check) {item}")
     if o["warm"]:
         lines.append(f"first pass on the running, converged lab: changed={o['first_changed']}"
                      + ("  (no-op)" if not o["first_changed"] else "  NOT A NO-OP"))
@@ -159,7 +178,7 @@ def render(o: dict) -> str:
     for item in o["failed_tests"][:12]:
         lines.append(f"  VERIFY {item}")
     lines.append("phases: " + ", ".join(f"{name.split(':')[0]} {sec:.0f} s" for name, sec in o["phases"].items()))
-    lines.append(f"report: {o['reports']['index']} (both passes per host and task with diffs, the Windows plan)")
+    lines.append(f"report: {o['reports']['index']} (each pass per host and task with diffs, the Windows plan)")
     lines.append(f"logs: {', '.join(f'{k} {v}' for k, v in o['logs'].items() if v)}")
     return "\n".join(lines)
 
