@@ -219,3 +219,23 @@ def test_the_gate_leaves_ansible_version_to_ansible(tmp_path):
                         "    - ansible.builtin.assert:\n        that: ansible_version.full is version('2.0', '>=')\n")
     done, _ = isolated(tmp_path, "ansible-playbook", REPO / "inventories/lab", [str(playbook)])
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("beside", [{"host_vars/sql01.yml": "---\nvm:\n  memory_mb: 4096\n"},
+                                    {"group_vars/all.yml": "---\nansible_user: admin\n"}])
+def test_site_keys_beside_a_playbook_are_refused(tmp_path, beside):
+    """ansible-core reads group_vars/host_vars beside the playbook over the inventory's, and no validation reads them:
+    a site key there is refused before any connection; connection settings there are left alone."""
+    playbooks = tmp_path / "playbooks"
+    for rel, text in beside.items():
+        (playbooks / rel).parent.mkdir(parents=True, exist_ok=True)
+        (playbooks / rel).write_text(text)
+    (playbooks / "ping.yml").write_text("- hosts: pve1\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n")
+    done, reached = isolated(tmp_path, "ansible-playbook", REPO / "inventories/rcr", [str(playbooks / "ping.yml")])
+    out = done.stdout + done.stderr
+    if "host_vars/sql01.yml" in beside:
+        assert done.returncode != 0 and reached == [], out
+        assert f"- {playbooks / 'host_vars/sql01.yml'}:2: vm: a site key beside the playbook" in out, out
+        assert "TASK [" not in out, out  # the play's own vars are computed once it starts, before its first task
+    else:
+        assert "sitekit: inventory refused" not in out and reached, out

@@ -66,6 +66,9 @@ display = Display()
 # parses the same inventory with Ansible's loader and so runs the vars plugins again.
 _VERDICTS: dict[tuple, str | None] = {}
 _busy = False
+# Once per process: {directory beside a playbook: refusal message or None} (adjacent_verdict)
+_ADJACENT: dict[str, str | None] = {}
+_VARS_DIRS = ("group_vars", "host_vars")
 
 
 def cli_sources() -> tuple[str, ...]:
@@ -133,6 +136,47 @@ def _validate(sources: tuple[str, ...], vault_secrets=None) -> tuple[str | None,
     return None, outcome.outside
 
 
+def adjacent_verdict(path: str, sources: tuple[str, ...], loader) -> str | None:
+    """The refusal message when ``path``, a directory ansible-core reads vars beside (the playbook's, or a role's
+    with ``playbook_vars_root = all``) and no inventory source, has ``group_vars``/``host_vars`` declaring a site key.
+
+    Ansible gives those files precedence over the inventory's own group_vars and host_vars (a play's
+    ``group_vars/all`` over the inventory's, its ``host_vars/<host>`` over the inventory's), and neither the gate nor
+    ``make validate`` reads them: a site value there would reach the hosts unvalidated.
+    """
+    if not path:
+        return None
+    real = os.path.realpath(path)
+    if real not in _ADJACENT:
+        inventory_dirs = {os.path.realpath(s if os.path.isdir(s) else os.path.dirname(s)) for s in sources}
+        _ADJACENT[real] = None if real in inventory_dirs else _site_keys_beside(real, loader)
+    return _ADJACENT[real]
+
+
+def _site_keys_beside(directory: str, loader) -> str | None:
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.origin import origin_of
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.overlay import _site_key
+
+    found = []
+    for name in _VARS_DIRS:
+        for top, dirs, files in os.walk(os.path.join(directory, name)):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for file in sorted(f for f in files if not f.startswith(".")):
+                path = os.path.join(top, file)
+                try:
+                    data = loader.load_from_file(path, cache="none", unsafe=True)
+                except Exception:  # noqa: BLE001 - not a vars file, or unreadable: ansible-core says so itself
+                    continue
+                if isinstance(data, dict):
+                    found += [f"- {origin_of(k) or origin_of(v) or path}: {k}: a site key beside the playbook" for k, v in data.items()
+                              if _site_key(str(k))]
+    if not found:
+        return None
+    return (f"sitekit: inventory refused before any connection, {len(found)} site key(s) in the group_vars/host_vars "
+            f"of {directory}, which ansible-core reads over the inventory's and no validation reads; declare them "
+            f"in the inventory:\n" + "\n".join(found))
+
+
 class VarsModule(BaseVarsPlugin):
     # The verdict is process-wide (module state); the instance keeps nothing.
     is_stateless = True
@@ -142,7 +186,8 @@ class VarsModule(BaseVarsPlugin):
         sources = cli_sources()
         if _busy or not sources:
             return {}
-        message = verdict(sources, getattr(getattr(loader, "_vault", None), "secrets", None) or None)
+        message = verdict(sources, getattr(getattr(loader, "_vault", None), "secrets", None) or None) \
+            or adjacent_verdict(path, sources, loader)
         if message:
             raise AnsibleError(message)
         return {}
