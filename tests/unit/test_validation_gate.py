@@ -239,3 +239,25 @@ def test_site_keys_beside_a_playbook_are_refused(tmp_path, beside):
         assert "TASK [" not in out, out  # the play's own vars are computed once it starts, before its first task
     else:
         assert "sitekit: inventory refused" not in out and reached, out
+
+
+def test_an_inventory_edited_during_a_run_is_refused_before_a_later_play_reads_it(tmp_path):
+    """ansible-core reads a host's host_vars when a task first needs its variables, long after the gate validated the
+    inventory: an edit made meanwhile (an editor saving, a git checkout in the same tree; here the first play stands in
+    for the operator) stops the run before a host is reached with it."""
+    inventory = tmp_path / "rcr"
+    shutil.copytree(REPO / "inventories/rcr", inventory)
+    edited = inventory / "host_vars/pve1.yml"
+    assert "site_ip: 10.0.10.11\n" in edited.read_text()
+    playbook = tmp_path / "edit_then_ping.yml"
+    playbook.write_text(
+        "- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+        f"    - ansible.builtin.debug:\n        msg: \"{{{{ lookup('ansible.builtin.pipe', "
+        f"'sed -i s/10.0.10.11$/10.0.40.11/ {edited}') }}}}\"\n"
+        "- hosts: pve1\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n")
+    done, reached = isolated(tmp_path, "ansible-playbook", inventory, [str(playbook)])
+    out = done.stdout + done.stderr
+    assert "site_ip: 10.0.40.11" in edited.read_text(), out  # the first play ran
+    assert done.returncode != 0 and reached == [], out
+    assert f"sitekit: the inventory {inventory} changed after it was validated at the start of this run ({edited})" \
+        in out, out

@@ -69,6 +69,10 @@ _busy = False
 # Once per process: {directory beside a playbook: refusal message or None} (adjacent_verdict)
 _ADJACENT: dict[str, str | None] = {}
 _VARS_DIRS = ("group_vars", "host_vars")
+# {sources: the stat of every file under them, taken before they were validated}; {id: entity} of the hosts and groups
+# whose variables were computed since the files were last found unchanged (kept alive, so an id is never reused)
+_STATS: dict[tuple, tuple] = {}
+_SEEN: dict[int, object] = {}
 
 
 def cli_sources() -> tuple[str, ...]:
@@ -85,6 +89,7 @@ def verdict(sources: tuple[str, ...], vault_secrets=None) -> str | None:
     across processes by content (plugin_utils/site/gate_cache.py says what the key hashes). ``vault_secrets``: the
     run's, which open its whole-file vaults as they open them for Ansible."""
     if sources not in _VERDICTS:
+        _STATS[sources] = file_stats(sources)
         _VERDICTS[sources] = _cached_verdict(sources, vault_secrets)
     return _VERDICTS[sources]
 
@@ -136,6 +141,66 @@ def _validate(sources: tuple[str, ...], vault_secrets=None) -> tuple[str | None,
     return None, outcome.outside
 
 
+def file_stats(sources: tuple[str, ...]) -> tuple:
+    """(path, inode, size, mtime, ctime) of every file Ansible may read under ``sources`` (a file source: it and the
+    group_vars/host_vars beside it); any write changes one of them."""
+    stats: list[tuple] = []
+    for source in sources:
+        roots = [source]
+        if not os.path.isdir(source):
+            roots += [os.path.join(d, n) for d in dict.fromkeys((os.path.dirname(os.path.abspath(source)),
+                                                                  os.path.dirname(os.path.realpath(source))))
+                      for n in _VARS_DIRS]
+        for root in roots:
+            if not os.path.isdir(root):
+                stats.append(_stat(root))
+                continue
+            seen = set()
+            for top, dirs, files in os.walk(root, followlinks=True):
+                seen.add(os.path.realpath(top))
+                dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(top, d)) not in seen)
+                stats.append((top, *sorted(dirs), *sorted(files)))
+                stats.extend(_stat(os.path.join(top, f)) for f in sorted(files))
+    return tuple(stats)
+
+
+def _stat(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, None)
+    return (path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def changed_since_validated(sources: tuple[str, ...], path: str, entities, loader=None) -> str | None:
+    """The refusal message when the inventory's files changed after the gate validated them and Ansible may read them
+    now: ansible-core reads the group_vars and host_vars of a host or group when a task first needs its variables (and
+    keeps what it read), so an edit made during a run (an editor saving, a ``git checkout`` in the same tree) would
+    reach a later play's hosts unvalidated. Checked while an entity's variables may not have been read yet: until
+    the vars beside the playbook are asked for it, which ansible-core does after the inventory's (ad hoc: always)."""
+    if all(id(entity) in _SEEN for entity in entities or ()):
+        return None
+    before, now = _STATS.get(sources, ()), file_stats(sources)
+    if now != before:
+        # A file the run already read is kept by its loader (DataLoader._FILE_CACHE): its new bytes are never used
+        kept = {os.path.realpath(name) for name in getattr(loader, "_FILE_CACHE", None) or ()}
+        changed = sorted({old[0] for old, new in zip(before, now, strict=False) if old != new}) or [sources[0]]
+        changed = [name for name in changed if os.path.realpath(name) not in kept]
+    if now != before and changed:
+        return (f"sitekit: the inventory {', '.join(sources)} changed after it was validated at the start of this run "
+                f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}); Ansible reads it host by host as the "
+                f"run goes on, so nothing more is run: validate it and run again")
+    if path and os.path.realpath(path) not in _inventory_dirs(sources):
+        for entity in entities or ():
+            _SEEN[id(entity)] = entity
+    return None
+
+
+def _inventory_dirs(sources: tuple[str, ...]) -> set[str]:
+    """The directories ansible-core reads the inventory's group_vars/host_vars beside (get_vars_from_inventory_sources)."""
+    return {os.path.realpath(s if os.path.isdir(s) else os.path.dirname(s)) for s in sources}
+
+
 def adjacent_verdict(path: str, sources: tuple[str, ...], loader) -> str | None:
     """The refusal message when ``path``, a directory ansible-core reads vars beside (the playbook's, or a role's
     with ``playbook_vars_root = all``) and no inventory source, has ``group_vars``/``host_vars`` declaring a site key.
@@ -148,8 +213,7 @@ def adjacent_verdict(path: str, sources: tuple[str, ...], loader) -> str | None:
         return None
     real = os.path.realpath(path)
     if real not in _ADJACENT:
-        inventory_dirs = {os.path.realpath(s if os.path.isdir(s) else os.path.dirname(s)) for s in sources}
-        _ADJACENT[real] = None if real in inventory_dirs else _site_keys_beside(real, loader)
+        _ADJACENT[real] = None if real in _inventory_dirs(sources) else _site_keys_beside(real, loader)
     return _ADJACENT[real]
 
 
@@ -187,7 +251,7 @@ class VarsModule(BaseVarsPlugin):
         if _busy or not sources:
             return {}
         message = verdict(sources, getattr(getattr(loader, "_vault", None), "secrets", None) or None) \
-            or adjacent_verdict(path, sources, loader)
+            or adjacent_verdict(path, sources, loader) or changed_since_validated(sources, path, entities, loader)
         if message:
             raise AnsibleError(message)
         return {}
