@@ -158,10 +158,16 @@ def file_stats(sources: tuple[str, ...]) -> tuple:
             seen = set()
             for top, dirs, files in os.walk(root, followlinks=True):
                 seen.add(os.path.realpath(top))
-                dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(top, d)) not in seen)
+                # Hidden files and backups are never read (DataLoader._get_dir_vars_files): an editor's swap file is no edit
+                dirs[:] = sorted(d for d in dirs if _read(d) and os.path.realpath(os.path.join(top, d)) not in seen)
+                files = [f for f in files if _read(f)]
                 stats.append((top, *sorted(dirs), *sorted(files)))
                 stats.extend(_stat(os.path.join(top, f)) for f in sorted(files))
     return tuple(stats)
+
+
+def _read(name: str) -> bool:
+    return not name.startswith(".") and not name.endswith("~")
 
 
 def _stat(path: str) -> tuple:
