@@ -261,3 +261,20 @@ def test_an_inventory_edited_during_a_run_is_refused_before_a_later_play_reads_i
     assert done.returncode != 0 and reached == [], out
     assert f"sitekit: the inventory {inventory} changed after it was validated at the start of this run ({edited})" \
         in out, out
+
+
+@pytest.mark.parametrize("extra", [["-e", "site_ip=192.0.2.250"], ["-e", '{"site_ip": "192.0.2.250"}'], "file"],
+                         ids=["key=value", "json", "@file"])
+def test_a_problem_in_extra_vars_is_placed_there_not_at_the_inventory_line_it_overrides(tmp_path, extra):
+    """-e overrides every file, so the gate validates the value the run uses; the key it replaced still carries the
+    inventory's file and line, which hold another value: key=value and JSON are placed at "extra vars (-e)", a file's
+    values at their own line (review of stop 33)."""
+    if extra == "file":
+        (tmp_path / "extra.yml").write_text("---\nsite_ip: 192.0.2.250\n")
+        extra = ["-e", f"@{tmp_path / 'extra.yml'}"]
+    done, reached = isolated(tmp_path, "ansible", REPO / "inventories/rcr", ["rt-01", "-m", "ping", *extra])
+    out = done.stdout + done.stderr
+    assert done.returncode != 0 and reached == [], out
+    where = f"{tmp_path / 'extra.yml'}:2" if "@" in extra[1] else "extra vars (-e)"
+    assert f"- {where}: host rt-01: site_ip: 192.0.2.250 is outside VLAN 20" in out, out
+    assert "host_vars/rt-01.yml" not in out, out

@@ -98,6 +98,7 @@ def _load(inventory_dir: str, vault_password_file: str | None, vault_secrets: An
     site.sources = loader.sources
     site.load_problems = loader.problems + captured.problems
     site.broken = loader.inventory_broken or captured.broken
+    site.extra_vars = frozenset(variables.extra_vars)  # the run's -e: over every file (registry places their problems)
     return site
 
 

@@ -69,7 +69,9 @@ def validate(site: Site, strict: bool = False, warnings: bool = True) -> list[Pr
             problems.extend(_run(rule_id, description, func, site if tier_of(func) in RAW_READERS else clean))
     unique: dict[tuple, Problem] = {}  # one message per problem, whichever rule found it first
     for p in problems:
-        if p.where is None or _at_root_only(site, p):
+        if _set_by_extra_vars(site, p):
+            p.where = EXTRA_VARS
+        elif p.where is None or _at_root_only(site, p):
             p.where = _place(site, p) or p.where
         if strict and p.strict and p.severity == "warning":
             p.severity = "error"
@@ -114,6 +116,20 @@ def _run(rule_id: str, description: str, func, site: Site) -> list[Problem]:
 def _detail(exc: BaseException) -> str:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     return f"{type(exc).__name__}: {exc}" + (f" at {frame.filename}:{frame.lineno}" if frame else "")
+
+
+EXTRA_VARS = "extra vars (-e)"
+
+
+def _set_by_extra_vars(site: Site, p: Problem) -> bool:
+    """The problem's key is the run's ``-e key=value`` or ``-e '{json}'``: it overrides every file, yet has no file or
+    line, and the key it replaced still carries the inventory file's (which holds another value). ``-e @file``
+    values carry their file's lines and are placed as any other."""
+    parts = _key_parts(p.key)
+    if not parts or parts[0] not in getattr(site, "extra_vars", ()):
+        return False
+    holder = site.hosts[p.host].vars if p.host and p.host in getattr(site, "hosts", {}) else site.vars
+    return isinstance(holder, dict) and origin_of(holder.get(parts[0])) is None
 
 
 def _place(site: Site, p: Problem) -> str | None:
