@@ -27,6 +27,7 @@ PLAY = """
   vars_files: ["{repo}/roles/{role}/defaults/main.yml"]
   vars:
     ansible_connection: local  # the inventory's own connection (docker, ssh) is never used here
+    ansible_become: false  # nor its sudo (inventories/lab: debian has ansible_become): nothing escalates on the runner
     ansible_python_interpreter: "{{{{ ansible_playbook_python }}}}"
   tasks:
     - name: Render

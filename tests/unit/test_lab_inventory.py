@@ -131,13 +131,52 @@ def lab_hostvars() -> dict:
     return {h.name: manager.get_vars(host=h, include_hostvars=False) for h in inventory.get_hosts()}
 
 
+LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
+
+
+def on_the_controller(hostvars: dict) -> tuple[bool, bool]:
+    """(local connection, loopback address) of one host's variables, templated as Ansible would use them."""
+    import ipaddress
+
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    templar = Templar(loader=DataLoader(), variables=hostvars)
+
+    def value(key, default):
+        try:
+            return str(templar.template(hostvars.get(key, default)))
+        except Exception:  # an undefined name in a lab-only template: keep the raw text
+            return str(hostvars.get(key, default))
+
+    connection, address = value("ansible_connection", "ssh"), value("ansible_host", "")
+    try:
+        loopback = ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        loopback = address.lower().split(".")[0] == "localhost"
+    return connection in LOCAL_CONNECTIONS, loopback
+
+
 def test_no_lab_host_is_the_controller(lab_hostvars):
-    local = sorted(h for h, v in lab_hostvars.items() if str(v.get("ansible_connection", "ssh")) in ("local", "ansible.builtin.local"))
+    local = sorted(h for h, v in lab_hostvars.items() if on_the_controller(v)[0])
     assert local == [], f"lab hosts managed on the controller itself: {local}"
     assert "localhost" not in lab_hostvars and "127.0.0.1" not in lab_hostvars
-    on_loopback = sorted(h for h, v in lab_hostvars.items() if str(v.get("ansible_host")) in ("127.0.0.1", "localhost")
+    on_loopback = sorted(h for h, v in lab_hostvars.items() if on_the_controller(v)[1]
                          and v.get("ansible_connection") != "ansible.netcommon.network_cli")
     assert on_loopback == [], f"only the simulated IOS devices may be reached on 127.0.0.1: {on_loopback}"
+
+
+@pytest.mark.parametrize("extra", [{"ansible_connection": "ansible.legacy.local"},
+                                   {"ansible_connection": "{{ 'lo' ~ 'cal' }}"},
+                                   {"ansible_host": "127.0.0.2"}, {"ansible_host": "::1"},
+                                   {"ansible_host": "localhost.localdomain"}])
+def test_every_way_to_the_controller_is_seen(extra):
+    from ansible.template import trust_as_template  # inventory files are trusted templates; these literals must be too
+
+    trusted = {k: trust_as_template(v) for k, v in extra.items()}
+    assert any(on_the_controller({"ansible_connection": "ssh", "ansible_host": "172.30.10.80", **trusted}))
+    assert not any(on_the_controller({"ansible_connection": "ssh", "ansible_host": trust_as_template("{{ site_ip }}"),
+                                      "site_ip": "172.30.10.80"}))
 
 
 def test_containers_are_reached_by_container_name(lab_hostvars):
