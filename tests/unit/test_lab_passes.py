@@ -248,3 +248,9 @@ def test_a_check_pass_that_fails_or_applies_fails_the_lab(make_lab, check, probl
     assert not outcome["ok"] and problem in outcome["problems"]
     if check["tasks"] and check["tasks"][0]["failed"]:
         assert "  FAILED (check) pve1: Enterprise repository" in summary.render(outcome)
+
+
+def test_a_host_unreachable_in_the_check_pass_is_listed(make_lab):
+    check = {**_record([], 4), "mode": "check", "hosts": {"ftp02": {"changed": 0, "unreachable": 1}}}
+    outcome = make_lab("created", _record([]), _record([]), check=check)
+    assert not outcome["ok"] and outcome["unreachable"] == ["ftp02"] and "check pass exit 4" in outcome["problems"]

@@ -92,6 +92,10 @@ def _changed_tasks(record: dict) -> list[str]:
     return [f"{t['host']}: {t['task']}" for t in record.get("tasks", []) if t.get("changed")]
 
 
+def _changed_count(record: dict) -> int:
+    return sum(c.get("changed", 0) for c in record.get("hosts", {}).values())
+
+
 def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, warm: bool = False,
           check: dict | None = None) -> dict:
     """``warm``: the lab ran, converged by this code, before the first pass (lab.py): that pass must change nothing too.
@@ -110,21 +114,21 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
         if tier:
             verify[tier][0 if result["ok"] else 1] += 1
     passes = {"first": _per_tier(first), "second": _per_tier(second)}
-    unreachable = sorted({h for r in (first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
-    second_changed = sum(c.get("changed", 0) for c in second.get("hosts", {}).values())
+    unreachable = sorted({h for r in (check or {}, first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
+    second_changed = _changed_count(second)
     problems = [p for p in (_pass_problem("check pass", check) if check is not None else None,
                             _pass_problem("first converge", first), _pass_problem("second converge", second)) if p]
     check_outcome = None
     if check is not None:
         check_failed = [f for tier in _per_tier(check).values() for f in tier["failed"]]
-        check_outcome = {"changed": sum(c.get("changed", 0) for c in check.get("hosts", {}).values()),
+        check_outcome = {"changed": _changed_count(check),
                          "hosts": sum(1 for c in check.get("hosts", {}).values() if c.get("changed")),
                          "failed": check_failed, "mode": check.get("mode")}
         if check_failed and not check.get("rc"):
             problems.append(f"check pass: {len(check_failed)} failed task(s)")
         if check.get("mode") == "apply":
             problems.append("check pass applied changes (run_summary recorded mode apply)")
-    first_changed = sum(c.get("changed", 0) for c in first.get("hosts", {}).values())
+    first_changed = _changed_count(first)
     if warm and first_changed:
         problems.append(f"first converge on the running, converged lab changed {first_changed} task(s): not a no-op")
     if second_changed:
