@@ -12,7 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ansible_collections.sitekit.core.plugins.plugin_utils.site import gate_cache
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import gate_cache, outcome_cache
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
 from ansible_collections.sitekit.core.plugins.vars import site_gate
 from sitekit_paths import REPO
@@ -242,3 +243,72 @@ def test_vars_under_a_pycache_directory_are_hashed(tmp_path, gate):
     _break_vlan_plan(site / "group_vars/all/__pycache__/network.yml")
     refused = gate(site)
     assert refused and "site_vlans[0].id: 5000" in refused, refused
+
+
+# site_validate (site.yml's first play) keeps its whole outcome under the same key (plugin_utils/site/outcome_cache.py)
+@pytest.fixture
+def kept(tmp_path, monkeypatch):
+    """outcome_cache.validate_sources_kept as a new process calls it, the cache under tmp_path; ``kept.runs`` lists the
+    validations run (cache misses)."""
+    monkeypatch.setenv("SITEKIT_GATE_CACHE_DIR", str(tmp_path / "cache"))
+    runs: list = []
+    validate = outcome_cache.validate_sources
+
+    def counted(sources, **options):
+        runs.append((sources, options["strict"]))
+        return validate(sources, **{**options, "vault_secrets": None})  # a test's secrets are only a marker
+
+    monkeypatch.setattr(outcome_cache, "validate_sources", counted)
+
+    def outcome(source: Path, strict: bool = False, secrets=None):
+        return outcome_cache.validate_sources_kept([str(source)], strict, secrets, (), str(REPO / "ansible.cfg"), VARS)
+
+    outcome.runs = runs
+    return outcome
+
+
+def _said(outcome) -> tuple:
+    return ([str(p) for p in outcome.errors], [str(p) for p in outcome.warnings], outcome.message(),
+            outcome.sources, outcome.hosts, outcome.site_declared, outcome.checked_rules())
+
+
+def test_site_validate_reads_back_its_outcome_word_for_word_warnings_and_rules_included(tmp_path, kept):
+    broken = apply_case(REPO / "inventories/rcr", tmp_path / "broken", CASE)
+    first = kept(broken)
+    assert PROBLEM in first.message() and first.warnings and len(kept.runs) == 1
+    again = kept(broken)
+    assert len(kept.runs) == 1  # from the cache
+    assert _said(again) == _said(first)
+    assert again.checked_rules() == describe_rules()
+
+
+def test_site_validate_validates_an_edit_and_another_strictness_again(tmp_path, kept):
+    inventory = copy_of_rcr(tmp_path)
+    lenient = kept(inventory)
+    assert not lenient.errors and any("public example placeholders" in str(w) for w in lenient.warnings)
+    strict = kept(inventory, strict=True)  # the placeholders are errors under strict: never the lenient outcome
+    assert len(kept.runs) == 2 and any("public example placeholders" in str(e) for e in strict.errors)
+    assert _said(kept(inventory)) == _said(lenient) and len(kept.runs) == 2
+    EDITS["a byte of a host's vars"](inventory)
+    kept(inventory)
+    assert len(kept.runs) == 3
+
+
+def test_site_validate_keeps_nothing_with_a_vault_password_and_never_reads_the_gates_verdict(tmp_path, kept, gate):
+    inventory = copy_of_rcr(tmp_path)
+    kept(inventory, secrets=["a vault secret"])
+    kept(inventory, secrets=["a vault secret"])
+    assert len(kept.runs) == 2
+    assert gate(inventory) is None  # the gate's verdict kept for the same bytes…
+    kept(inventory)
+    assert len(kept.runs) == 3  # …is not an outcome: the action validates
+
+
+@pytest.mark.parametrize("damage", ['{"sources": [], "outcome": {"problems": [{"rule": 1}]}, "outside": {}}',
+                                    '{"outcome": {"sources": ["x"]}, "outside": {}}', "{"])
+def test_a_damaged_kept_outcome_is_validated_again(tmp_path, kept, damage):
+    inventory = copy_of_rcr(tmp_path)
+    first = kept(inventory)
+    for entry in (tmp_path / "cache").glob("*.json"):
+        entry.write_text(damage)
+    assert _said(kept(inventory)) == _said(first) and len(kept.runs) == 2

@@ -4,17 +4,19 @@ Runs the site model's schema and rules on the inventory the play was started wit
 from disk so that every problem names its file and line. A whole-file vault is opened with the
 play's own vault secrets (``--vault-password-file``, ``--ask-vault-pass``, ``--vault-id``) when
 given, and left unopened otherwise (the rest is still checked). Each problem is printed once:
-the list is displayed, and the task fails with a one-line summary.
+the list is displayed, and the task fails with a one-line summary. Without a vault password the
+outcome is kept by content beside the gate's verdicts (plugin_utils/site/outcome_cache.py): an
+unchanged inventory is not validated twice.
 """
 
 from __future__ import annotations
 
 from ansible import constants as C
+from ansible import context
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.report import validate_sources
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.outcome_cache import validate_sources_kept
 
 display = Display()
 
@@ -37,7 +39,9 @@ class ActionModule(ActionBase):
             return result
         secrets = getattr(getattr(self._loader, "_vault", None), "secrets", None) or None
         # A source that declares nothing of the site (a connection overlay) is left out, as the site_gate does.
-        outcome = validate_sources(sources, skip_undeclared=True, strict=strict, vault_secrets=secrets)
+        # Kept by content with the gate's verdicts (outcome_cache.py): the gate has just read the same bytes
+        outcome = validate_sources_kept(sources, strict, secrets, context.CLIARGS.get("extra_vars"), C.CONFIG_FILE,
+                                        C.VARIABLE_PLUGINS_ENABLED)
         if not outcome.site_declared:
             result.update(failed=True, msg=f"no site model in {', '.join(map(str, sources))}: no site_* variable, no host fact")
             return result
@@ -55,7 +59,6 @@ class ActionModule(ActionBase):
             return result
         for warning in warnings:
             display.warning(str(warning))
-        rules = describe_rules()
-        result.update(rules=[f"{rule_id}: {text}" for rule_id, text in rules], errors=[],
+        result.update(rules=[f"{rule_id}: {text}" for rule_id, text in outcome.checked_rules()], errors=[],
                       warnings_found=[str(p) for p in warnings], msg=outcome.message(fail_on_warnings))
         return result

@@ -1,5 +1,6 @@
 """The site gate's verdicts across processes: one file per content key, so an unchanged inventory is not
-validated again by every ``ansible``/``ansible-playbook`` process (plugins/vars/site_gate.py).
+validated again by every ``ansible``/``ansible-playbook`` process (plugins/vars/site_gate.py). site_validate's
+outcome is kept the same way, under a key of its own purpose (outcome_cache.py).
 
 The key hashes everything a verdict depends on, and a changed byte anywhere is another key (validated again):
 every file and directory name and every file's bytes under each source (vault files included; a file source: the
@@ -52,13 +53,14 @@ def cache_dir(config_file: str | None) -> Path | None:
     return Path(config_file).resolve().parent / ".cache" / "site_gate" if config_file else None
 
 
-def key(sources: tuple[str, ...], extra_vars, config_file: str | None, vars_plugins) -> str:
-    """The content key of a verdict on ``sources``; NotCacheable when something it depends on cannot be hashed."""
+def key(sources: tuple[str, ...], extra_vars, config_file: str | None, vars_plugins, purpose: str = "gate") -> str:
+    """The content key of a verdict on ``sources``; NotCacheable when something it depends on cannot be hashed.
+    ``purpose``: what is kept under it (the gate's verdict, site_validate's outcome), so one never reads the other's."""
     if not set(vars_plugins or ()) <= _OWN_VARS_PLUGINS:
         raise NotCacheable("another vars plugin is enabled")
     h = hashlib.sha256()
     part = lambda *items: [h.update(str(i).encode("utf-8", "surrogateescape") + b"\0") for i in items]  # noqa: E731
-    part("v1", sys.version, sys.executable, os.getcwd())
+    part("v1", purpose, sys.version, sys.executable, os.getcwd())
     for source in sources:
         real = os.path.realpath(source)
         part("source", source, real)
@@ -135,23 +137,24 @@ def digest(path: str) -> str | None:
         return None
 
 
-def lookup(directory: Path, content_key: str) -> tuple[bool, str | None]:
-    """(True, verdict) when a verdict is kept for this key and the files read outside the sources are unchanged."""
+def lookup(directory: Path, content_key: str, field: str = "verdict") -> tuple[bool, object]:
+    """(True, value) when a value is kept for this key and the files read outside the sources are unchanged; the
+    gate's ``verdict`` (a message or None) is checked here, another ``field`` by its reader."""
     try:
         entry = json.loads((directory / f"{content_key}.json").read_text(encoding="utf-8"))
-        verdict, outside = entry["verdict"], entry["outside"]
+        value, outside = entry[field], entry["outside"]
     except (OSError, ValueError, KeyError, TypeError):
         return False, None
-    if not isinstance(outside, dict) or not (verdict is None or isinstance(verdict, str)):
+    if not isinstance(outside, dict) or (field == "verdict" and not (value is None or isinstance(value, str))):
         return False, None
     if any(digest(path) != sha for path, sha in outside.items()):
         return False, None
-    return True, verdict
+    return True, value
 
 
-def store(directory: Path, content_key: str, verdict: str | None, sources, outside) -> None:
-    """Keep a verdict (atomically: processes of a test run store side by side); never fails the run."""
-    entry = {"sources": list(sources), "verdict": verdict, "outside": {p: digest(p) for p in sorted(set(outside))}}
+def store(directory: Path, content_key: str, value, sources, outside, field: str = "verdict") -> None:
+    """Keep a value, JSON (atomically: processes of a test run store side by side); never fails the run."""
+    entry = {"sources": list(sources), field: value, "outside": {p: digest(p) for p in sorted(set(outside))}}
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".tmp", delete=False, encoding="utf-8") as handle:

@@ -7,7 +7,7 @@ and print ``Outcome.message()``: one implementation, one wording of each problem
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.loader import load_site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import HOST_KEYS
@@ -26,6 +26,28 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     site_declared: bool = True  # False when every source was left out (skip_undeclared)
     outside: list[str] = field(default_factory=list)  # files the rules read besides the sources' own
+    rules: list[tuple[str, str]] | None = None  # (id, text) of the rules checked; None: the registry's, when asked
+
+    def kept(self) -> dict:
+        """This outcome as JSON data (outcome_cache.py), with the rules that were checked."""
+        return {**asdict(self), "rules": [list(r) for r in self.checked_rules()]}
+
+    @classmethod
+    def from_kept(cls, data: dict) -> Outcome:
+        """The outcome ``kept()`` returned; TypeError, KeyError or ValueError when the data is not one."""
+        problems = [Problem(**p) for p in data["problems"]]
+        if not all(isinstance(p.message, str) and p.severity in ("error", "warning") for p in problems):
+            raise ValueError("not a kept outcome")
+        return cls(sources=[str(s) for s in data["sources"]], hosts=int(data["hosts"]), problems=problems,
+                   site_declared=bool(data["site_declared"]), outside=[str(p) for p in data["outside"]],
+                   rules=[(str(i), str(t)) for i, t in data["rules"]])
+
+    def checked_rules(self) -> list[tuple[str, str]]:
+        if self.rules is None:
+            from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
+
+            return describe_rules()
+        return self.rules
 
     @property
     def errors(self) -> list[Problem]:
@@ -45,9 +67,7 @@ class Outcome:
         shown = self.refused(fail_on_warnings)
         if shown:
             return f"{len(shown)} problem(s) in {where}:\n" + "\n".join(f"- {p}" for p in shown)
-        from ansible_collections.sitekit.core.plugins.plugin_utils.site.registry import describe_rules
-
-        return (f"{where}: {self.hosts} hosts, {len(describe_rules())} rules checked, "
+        return (f"{where}: {self.hosts} hosts, {len(self.checked_rules())} rules checked, "
                 f"0 errors, {len(self.warnings)} warning(s)")
 
 
