@@ -70,18 +70,30 @@ ROWS = [
 ]
 
 
+def _as_module(args: dict, check: bool) -> dict:
+    return netlab.run_module(netlab.ios_remediate, {**args, "_ansible_diff": True, "_ansible_check_mode": check})
+
+
+def _as_action(args: dict, check: bool) -> dict:
+    """The action plugin site.yml runs (plugins/action/ios_remediate.py): the same run() inside Ansible's worker."""
+    from ansible_collections.sitekit.core.plugins.action.ios_remediate import module_result
+
+    return module_result(args, check_mode=check, diff=True)
+
+
+@pytest.mark.parametrize("run", [_as_module, _as_action], ids=["module", "action"])
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_ios_remediate(lab_site, lab_configs, row):
+def test_ios_remediate(lab_site, lab_configs, row, run):
     peer = netlab.correct(lab_site, lab_configs, HOST)
     try:
         if row.drift:
             peer.configure(*row.drift)
             peer.device.history.clear()
         before = peer.running_config()
-        args = {**peer.connection(), "name": HOST, "host_key_checking": False, "_ansible_diff": True,
-                "_ansible_check_mode": row.check, "intended_config": row.intended(lab_configs[HOST]),
+        args = {**peer.connection(), "name": HOST, "host_key_checking": False,
+                "intended_config": row.intended(lab_configs[HOST]),
                 **netlab.intents(lab_site)[HOST]["push"], **(row.args or {})}
-        result = netlab.run_module(netlab.ios_remediate, args)
+        result = run(args, row.check)
         if row.failed:
             assert result.get("failed") and re.search(row.failed, result["msg"], re.S), result.get("msg")
             if result.get("failed_line"):  # what the device took before the refused line, then undid

@@ -43,6 +43,9 @@ description:
     O(return_running).
   - Secrets (C(secret 5 ...), C(password 7 ...), SNMP C(auth)/C(priv) keys, C(key-string)) are masked in every
     returned line, diff and message.
+  - Runs on the controller, inside Ansible's worker, through the action plugin of the same name (the devices'
+    workers inherit netmiko and hier_config, imported once when the strategy loads the action): no module process
+    and no import per device. The action validates the arguments against this spec, as a module run would.
   - "Gap filled: C(cisco.ios.ios_config) sends the lines of a config file that differ from the
     running text, cannot remove what the intended configuration no longer declares without
     hand-written C(before)/C(replace) blocks, does not order a management change nor arm a revert timer, cannot
@@ -251,36 +254,36 @@ failed_line:
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 from ansible_collections.sitekit.core.plugins.module_utils.ios_remediate_run import run  # noqa: E402
 
+# The action plugin (plugins/action/ios_remediate.py) validates the task's arguments against the same spec.
+ARGUMENT_SPEC = {
+    "host": {"type": "str", "required": True},
+    "port": {"type": "int", "default": 22},
+    "username": {"type": "str", "required": True},
+    "password": {"type": "str", "no_log": True},
+    "private_key": {"type": "path", "no_log": False},
+    "allow_agent": {"type": "bool", "default": False},
+    "enable_secret": {"type": "str", "no_log": True},
+    "host_key_checking": {"type": "bool", "default": True},
+    "known_hosts": {"type": "path"},
+    "timeout": {"type": "int", "default": 30},
+    "name": {"type": "str"},
+    "intended_config": {"type": "str"},
+    "src": {"type": "path"},
+    "include": {"type": "list", "elements": "str", "default": []},
+    "exclude": {"type": "list", "elements": "str", "default": []},
+    "management": {"type": "list", "elements": "str", "default": []},
+    "allow_management_change": {"type": "bool", "default": False},
+    "session_address": {"type": "str"},
+    "rollback_minutes": {"type": "int", "default": 5},
+    "bootstrap": {"type": "str"},
+    "save": {"type": "bool", "default": True},
+    "return_running": {"type": "bool", "default": False},
+}
+MUTUALLY_EXCLUSIVE = [("intended_config", "src")]
+
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "host": {"type": "str", "required": True},
-            "port": {"type": "int", "default": 22},
-            "username": {"type": "str", "required": True},
-            "password": {"type": "str", "no_log": True},
-            "private_key": {"type": "path", "no_log": False},
-            "allow_agent": {"type": "bool", "default": False},
-            "enable_secret": {"type": "str", "no_log": True},
-            "host_key_checking": {"type": "bool", "default": True},
-            "known_hosts": {"type": "path"},
-            "timeout": {"type": "int", "default": 30},
-            "name": {"type": "str"},
-            "intended_config": {"type": "str"},
-            "src": {"type": "path"},
-            "include": {"type": "list", "elements": "str", "default": []},
-            "exclude": {"type": "list", "elements": "str", "default": []},
-            "management": {"type": "list", "elements": "str", "default": []},
-            "allow_management_change": {"type": "bool", "default": False},
-            "session_address": {"type": "str"},
-            "rollback_minutes": {"type": "int", "default": 5},
-            "bootstrap": {"type": "str"},
-            "save": {"type": "bool", "default": True},
-            "return_running": {"type": "bool", "default": False},
-        },
-        mutually_exclusive=[("intended_config", "src")],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True)
     run(module)
 
 
