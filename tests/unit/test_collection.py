@@ -347,7 +347,9 @@ def test_diff_claim_check_tells_apart_code_with_and_without_a_diff():
 
 
 def test_module_docs_match_their_argument_specs(outside, code):
-    assert set(code["modules"]) == expected_plugins()["module"] - expected_plugins()["action"]
+    # An action's module file is a documentation stub, but ios_remediate's: a module too (its action runs the same
+    # run() inside Ansible's worker), checked here against its spec and there against what the action accepts.
+    assert set(code["modules"]) == expected_plugins()["module"] - expected_plugins()["action"] | {"ios_remediate"}
     docs = outside.doc("module", code["modules"])
     for name, spec in code["modules"].items():
         doc = docs[name]["doc"]

@@ -74,6 +74,7 @@ def module_result(args: dict, check_mode: bool, diff: bool, name: str = "sitekit
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)  # an unknown option is refused by ActionBase, before run()
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)

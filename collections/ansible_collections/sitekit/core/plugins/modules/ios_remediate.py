@@ -43,9 +43,10 @@ description:
     O(return_running).
   - Secrets (C(secret 5 ...), C(password 7 ...), SNMP C(auth)/C(priv) keys, C(key-string)) are masked in every
     returned line, diff and message.
-  - Runs on the controller, inside Ansible's worker, through the action plugin of the same name (the devices'
-    workers inherit netmiko and hier_config, imported once when the strategy loads the action): no module process
-    and no import per device. The action validates the arguments against this spec, as a module run would.
+  - Runs on the controller, inside Ansible's worker, through the action plugin of the same name. The devices'
+    workers inherit netmiko and hier_config, imported once when the strategy loads the action, so there is no
+    module process and no import per device. The action validates the arguments against this spec, as a module
+    run would.
   - "Gap filled: C(cisco.ios.ios_config) sends the lines of a config file that differ from the
     running text, cannot remove what the intended configuration no longer declares without
     hand-written C(before)/C(replace) blocks, does not order a management change nor arm a revert timer, cannot
@@ -155,7 +156,15 @@ requirements:
   - hier_config (3.7.1)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details: The action plugin runs the push in Ansible's worker on the controller; no module is sent to a host.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
