@@ -126,6 +126,8 @@ def test_the_code_the_settings_and_the_extra_vars_are_in_the_key(tmp_path, monke
     base = gate_cache.key(source, (), config, VARS)
     monkeypatch.setenv("ANSIBLE_NOCOLOR", "1")  # output settings are not inputs of a verdict
     monkeypatch.setenv("SITEKIT_JOURNAL_DIR", str(tmp_path))
+    monkeypatch.setenv("SITEKIT_RUN_ID", "lab-converge-2")  # make lab's passes: each its own run id and report
+    monkeypatch.setenv("SITEKIT_REPORT_HTML", str(tmp_path / "report-converge.html"))
     assert gate_cache.key(source, (), config, VARS) == base
     monkeypatch.setenv("ANSIBLE_INVENTORY_ENABLED", "ini")
     assert gate_cache.key(source, (), config, VARS) != base
