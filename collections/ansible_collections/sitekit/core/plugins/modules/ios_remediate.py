@@ -177,7 +177,7 @@ attributes:
       - The write-only C(snmp-server user) lines are not in the diff, only in RV(commands) (masked).
   platform:
     platforms: posix
-    details: Runs where the task runs (C(delegate_to=localhost) in the sitekit roles) and opens its own SSH session to the device.
+    details: Runs on the controller, in the action plugin, whatever C(delegate_to) says (the sitekit roles delegate to localhost), and opens its own SSH session to the device.
 """
 
 EXAMPLES = r"""
