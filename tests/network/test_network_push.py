@@ -507,17 +507,24 @@ def test_network_playbook_in_check_mode_changes_no_device(playbook_devices, tmp_
     proc, report = _playbook(tmp_path, playbook_devices, "--check", "--diff")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert set(_push_results(report)) == set(playbook_devices)
+    assert all(r["diff"]["after_header"] == f"{h} intended" for h, r in _push_results(report).items())  # --diff reaches it
     assert {h: p.running_config() for h, p in playbook_devices.items()} == before
     assert all(p.device.history == [] for p in playbook_devices.values())
 
 
 def test_network_playbook_pushes_only_the_drift(playbook_devices, lab_configs, tmp_path):
     playbook_devices["sw-bp-1"].configure("interface GigabitEthernet1/0/3", "switchport access vlan 30")
+    playbook_devices["sw-bp-1"].device.history.clear()
+    drifted = playbook_devices["sw-bp-1"].running_config()
     proc, report = _playbook(tmp_path, playbook_devices, "--check")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     results = _push_results(report)
     assert results["sw-bp-1"]["commands"] == ["interface GigabitEthernet1/0/3", " switchport access vlan 40", " exit"]
     assert [h for h, r in results.items() if r["changed"]] == ["sw-bp-1"]
+    # --check reaches the action (plugins/action/ios_remediate.py): the drift is reported, never sent
+    assert results["sw-bp-1"]["applied"] == [] and playbook_devices["sw-bp-1"].device.history == []
+    assert "diff" not in results["sw-bp-1"]  # no --diff
+    assert playbook_devices["sw-bp-1"].running_config() == drifted
 
 
 def _task_hosts(report: dict, suffix: str) -> dict:
