@@ -78,5 +78,6 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        result.update(module_result(self._task.args, bool(self._play_context.check_mode), bool(self._task.diff)))
+        # check mode and diff as ActionBase._update_module_args gives them to a module
+        result.update(module_result(self._task.args, bool(self._task.check_mode), bool(self._task.diff)))
         return result
