@@ -11,11 +11,13 @@ peer (an API, a device's SSH, an FTP server), and none becomes root.
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
 from sitekit_paths import REPO
+from test_lab_inventory import LOCAL_CONNECTIONS, on_the_controller
 
 CONTROLLER_ONLY = {  # action plugins that run no module on any host
     "assert", "debug", "set_fact", "fail", "meta", "include_tasks", "import_tasks", "include_role", "import_role",
@@ -25,18 +27,14 @@ READS = {"ansible.builtin.stat"}
 BUILD_FILES = {"ansible.builtin.file", "sitekit.core.files"}  # only under a *_build_dir (checked below)
 REMOTE_PEERS = {"sitekit.core.ios_remediate", "sitekit.core.config_archive_put", "sitekit.core.site_validate"}
 LOCAL = {"localhost", "127.0.0.1", "::1"}
-LOCAL_CONNECTIONS = {"local", "ansible.builtin.local", "ansible.legacy.local"}
-TASK_KEYS = None
 
 
-def task_keys() -> set[str]:
-    global TASK_KEYS
-    if TASK_KEYS is None:
-        from ansible.playbook.task import Task
+@cache
+def task_keys() -> frozenset[str]:
+    from ansible.playbook.task import Task
 
-        TASK_KEYS = set(Task.fattributes) | {"local_action", "block", "rescue", "always", "listen", "with_items",
-                                            "with_dict", "with_fileglob", "with_first_found"}
-    return TASK_KEYS
+    return frozenset(Task.fattributes) | {"local_action", "block", "rescue", "always", "listen", "with_items",
+                                          "with_dict", "with_fileglob", "with_first_found"}
 
 
 def module_of(task: dict) -> str:
@@ -73,25 +71,33 @@ def role_tasks(role: str) -> list[tuple[str, list]]:
             for p in sorted([*base.glob("tasks/*.yml"), *base.glob("handlers/*.yml")])]
 
 
+def play_tasks_on_controller(book: Path, out: list, with_roles: bool) -> None:
+    """The tasks of ``book``'s plays that run on the controller (a play on localhost: all of them, and with
+    ``with_roles`` those of its roles), and each such play that becomes root, as (where, name, "(the play)", play)."""
+    where = str(book.relative_to(REPO))
+    data = yaml.safe_load(book.read_text())
+    for play in data if isinstance(data, list) else []:
+        if not isinstance(play, dict) or "hosts" not in play:
+            continue
+        local = str(play["hosts"]).strip() in LOCAL or str(play.get("connection", "")) in LOCAL_CONNECTIONS
+        if local and play.get("become") not in (None, False, "false", "no"):
+            out.append((where, play.get("name", "?"), "(the play)", {"become": play["become"]}))
+        for key in ("pre_tasks", "tasks", "post_tasks", "handlers"):
+            on_controller_tasks(play.get(key), where, local, out)
+        if local and with_roles:  # every task of its roles runs on the controller too
+            for role in play.get("roles") or []:
+                name = role if isinstance(role, str) else role.get("role", role.get("name"))
+                for role_where, tasks in role_tasks(name):
+                    on_controller_tasks(tasks, role_where, True, out)
+
+
 def controller_tasks() -> list[tuple]:
     out: list = []
     for role_dir in sorted((REPO / "roles").iterdir()):
         for where, tasks in role_tasks(role_dir.name):
             on_controller_tasks(tasks, where, False, out)
     for book in sorted((REPO / "playbooks").glob("*.yml")):
-        for play in yaml.safe_load(book.read_text()) or []:
-            if not isinstance(play, dict) or "hosts" not in play:
-                continue
-            local = str(play["hosts"]).strip() in LOCAL or str(play.get("connection", "")) in LOCAL_CONNECTIONS
-            if local and play.get("become") not in (None, False, "false", "no"):
-                out.append((f"playbooks/{book.name}", play.get("name", "?"), "(the play)", {"become": play["become"]}))
-            for key in ("pre_tasks", "tasks", "post_tasks", "handlers"):
-                on_controller_tasks(play.get(key), f"playbooks/{book.name}", local, out)
-            if local:  # every task of its roles runs on the controller too
-                for role in play.get("roles") or []:
-                    name = role if isinstance(role, str) else role.get("role", role.get("name"))
-                    for where, tasks in role_tasks(name):
-                        on_controller_tasks(tasks, where, True, out)
+        play_tasks_on_controller(book, out, with_roles=True)
     return out
 
 
@@ -153,7 +159,6 @@ def test_what_make_lab_runs_reaches_no_host_on_the_controller(monkeypatch, tmp_p
     merges its -i sources: no host with a local connection, only the simulated IOS devices on 127.0.0.1."""
     sys.path.insert(0, str(REPO / "tools" / "lab"))
     import endpoints
-    from test_lab_inventory import on_the_controller
 
     monkeypatch.setattr(endpoints, "ENDPOINTS", tmp_path / "endpoints.yml")
     monkeypatch.setattr(endpoints, "glpi_standin", lambda: {"glpi_archive_path": "/x.tgz", "glpi_archive_sha256": "0" * 64})
@@ -186,15 +191,7 @@ HARNESS_REMOTE = ("community.proxmox.", "ansible.builtin.wait_for")  # the lab c
 def harness_controller_tasks() -> list[tuple]:
     out: list = []
     for book in sorted([*(REPO / "molecule").glob("*/*.yml"), *(REPO / "tools" / "lab").glob("*.yml")]):
-        data = yaml.safe_load(book.read_text())
-        for play in data if isinstance(data, list) else []:
-            if not isinstance(play, dict) or "hosts" not in play:
-                continue
-            local = str(play["hosts"]).strip() in LOCAL or str(play.get("connection", "")) in LOCAL_CONNECTIONS
-            if local and play.get("become") not in (None, False, "false", "no"):
-                out.append((str(book.relative_to(REPO)), play.get("name", "?"), "(the play)", {"become": play["become"]}))
-            for key in ("pre_tasks", "tasks", "post_tasks", "handlers"):
-                on_controller_tasks(play.get(key), str(book.relative_to(REPO)), local, out)
+        play_tasks_on_controller(book, out, with_roles=False)
     return out
 
 
