@@ -7,12 +7,11 @@ The push itself, through both, against the IOS peer over SSH: tests/network/test
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
 
+import netlab
 import pytest
 from ansible_collections.sitekit.core.plugins.action import ios_remediate as action
 from ansible_collections.sitekit.core.plugins.modules import ios_remediate as module
@@ -22,17 +21,9 @@ DEVICE = {"host": "127.0.0.1", "port": 1, "username": "netadmin", "name": "sw-te
 
 
 def as_module(args: dict, check: bool = False) -> dict:
-    """The module's main() in this process, as Ansible would run it."""
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": {**args, "_ansible_check_mode": check,
-                                                                  "_ansible_module_name": "sitekit.core.ios_remediate"}}))
-    basic._ANSIBLE_PROFILE = "legacy"
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
-        module.main()
-    return json.loads(out.getvalue())
+    """The module's main() in this process, as Ansible runs it (the name Ansible gives it included)."""
+    return netlab.run_module(module, {**args, "_ansible_check_mode": check,
+                                      "_ansible_module_name": "sitekit.core.ios_remediate"})
 
 
 BAD = {
