@@ -6,8 +6,8 @@
 Removes the lab (tools/lab/lab.py down), then runs `make lab`'s job (tools/lab/lab.py all): start,
 converge, converge again, verify. Records each phase's wall time, both site.yml runs' durations
 and changed counts from the run journal, the ratio no-op / first converge (target <= 0.15), the
-per-tier seconds of both passes, and a warm `make lab` on the running lab (start + both passes
-no-op). The lab is left running. The load average is recorded with the figures. Not a timed
+per-tier seconds of both passes, and a warm `make lab` on the running lab (start + one no-op pass,
+the only one when it changes nothing). The lab is left running. The load average is recorded with the figures. Not a timed
 test (make bench); on a shared machine run it when quiet.
 
     .venv/bin/python bench/lab_converge.py --no-warm   → the cold run only (first converge and no-op, ~6 min)

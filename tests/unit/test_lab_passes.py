@@ -136,14 +136,21 @@ def make_lab(monkeypatch, tmp_path):
     monkeypatch.setattr(lab.containers, "admin_network", lambda: {"subnet": "lab"})
     monkeypatch.setattr(lab.daemons, "info", lambda name: {"port": 1, "devices": {}})
     monkeypatch.setattr(lab.endpoints, "write", lambda *a: None)
-    monkeypatch.setattr(lab, "prepare", lambda: None)
+    monkeypatch.setattr(lab, "PREPARED", tmp_path / "run" / "prepared", raising=False)
+    monkeypatch.setattr(lab.transport, "KNOWN_HOSTS", tmp_path / "run" / "known_hosts")
+    (tmp_path / "run").mkdir()
+    lab.transport.KNOWN_HOSTS.write_text("")
+    prepared = []  # one entry per prepare.yml run
+
+    monkeypatch.setattr(lab, "prepare", lambda: prepared.append(True))
     monkeypatch.setattr(lab, "verify", lambda phases: {"rc": 0, "results": [], "log": ""})
     hosts = ("pve1", "glpi01", "ftp01")
     ran = []  # the passes of the last run: (label, mode)
 
     def run(started: str, first: dict | None = None, second: dict | None = None, code: str = "code-1", action="all",
-            check: dict | None = None):
+            check: dict | None = None, container_ids: str = "id-1"):
         monkeypatch.setattr(lab.containers, "ensure_containers", lambda: dict.fromkeys(hosts, started))
+        monkeypatch.setattr(lab.containers, "ids", lambda: {h: f"{container_ids}-{h}" for h in hosts}, raising=False)
         monkeypatch.setattr(lab.daemons, "start_pve_sim", lambda: started if started == "running" else "started")
         monkeypatch.setattr(lab.daemons, "start_peers", lambda: started if started == "running" else "started")
         monkeypatch.setattr(lab, "code_id", lambda: code, raising=False)
@@ -160,6 +167,7 @@ def make_lab(monkeypatch, tmp_path):
         return json.loads((tmp_path / "summary.json").read_text()) if action == "all" else None
 
     run.ran = ran
+    run.prepared = prepared
     return run
 
 
@@ -234,7 +242,40 @@ def test_a_check_pass_runs_before_the_first_converge_unless_the_lab_is_this_code
     text = summary.render(cold)
     assert "check pass (--check, before the first converge): would change 2 task(s) on 2 host(s), 0 failed  (goes through)" in text
     warm = make_lab("running", _record([]), _record([]))
-    assert make_lab.ran == [("converge", ()), ("reconverge", ())] and warm["ok"] and warm["check"] is None
+    assert make_lab.ran == [("converge", ())] and warm["ok"] and warm["check"] is None
+
+
+def test_on_this_code_s_converged_lab_a_first_pass_that_changes_nothing_is_the_only_pass(make_lab):
+    """The warm first pass is the re-run that proves changed=0: no second pass repeats it, the summary says why, and
+    the lab stays marked converged (the next make lab is warm again)."""
+    make_lab("created", _record(["glpi01: Install GLPI"]), _record([]))
+    warm = make_lab("running", _record([]), _record(["glpi01: never run"]))
+    assert make_lab.ran == [("converge", ())]
+    assert warm["ok"] and warm["warm"] and not warm["second_ran"] and warm["unexpected_changes"]["second"] == []
+    text = summary.render(warm)
+    assert "second pass: not run (the first pass re-ran this code's converged lab and changed nothing: idempotent)" in text
+    assert "       0/-             0/-" in text and "report-reconverge" not in text
+    again = make_lab("running", _record([]), _record([]))
+    assert again["warm"] and make_lab.ran == [("converge", ())]
+
+
+@pytest.mark.parametrize(("first", "why"), [
+    (_record(["glpi01: Write config_db.php"]), "it changed a task"),
+    (_record([], 2), "it failed"),
+    (_record([], 0, "interrupted"), "it did not reach its end"),
+])
+def test_a_warm_first_pass_that_is_no_no_op_is_followed_by_the_second(make_lab, first, why):
+    make_lab("created", _record([]), _record([]))
+    warm = make_lab("running", first, _record([]))
+    assert make_lab.ran == [("converge", ()), ("reconverge", ())], why
+    assert warm["second_ran"] and not warm["ok"]
+    assert "second pass: changed=0  (idempotent)" in summary.render(warm)
+
+
+def test_a_cold_lab_always_runs_both_passes_even_when_the_first_changes_nothing(make_lab):
+    """Not this code's converged lab (fresh containers): a first pass with changed=0 proves nothing about a re-run."""
+    cold = make_lab("created", _record([]), _record([]))
+    assert make_lab.ran == [("check", ("--check",)), ("converge", ()), ("reconverge", ())] and cold["second_ran"]
 
 
 @pytest.mark.parametrize(("check", "problem"), [
@@ -254,3 +295,36 @@ def test_a_host_unreachable_in_the_check_pass_is_listed(make_lab):
     check = {**_record([], 4), "mode": "check", "hosts": {"ftp02": {"changed": 0, "unreachable": 1}}}
     outcome = make_lab("created", _record([]), _record([]), check=check)
     assert not outcome["ok"] and outcome["unreachable"] == ["ftp02"] and "check pass exit 4" in outcome["problems"]
+
+
+def test_running_containers_this_code_prepared_are_not_prepared_again(make_lab):
+    """prepare.yml runs on containers created or started, after a code change and on other containers (same names,
+    new docker ids); on the same running containers with the same code a warm start skips it."""
+    make_lab("created", _record([]), _record([]))
+    assert len(make_lab.prepared) == 1
+    make_lab("running", _record([]), _record([]))
+    assert len(make_lab.prepared) == 1
+    for changed in ({"code": "code-2"}, {"container_ids": "id-2"}):
+        make_lab("running", _record([]), _record([]), **changed)
+        assert len(make_lab.prepared) == 2, changed
+        make_lab.prepared.clear()
+        make_lab("running", _record([]), _record([]))  # back to code-1 on id-1: prepared for code-2 or id-2 only
+        assert len(make_lab.prepared) == 1, changed
+        make_lab.prepared.clear()
+        make_lab.prepared.append(True)
+    make_lab("started", action="up")
+    assert len(make_lab.prepared) == 2
+    lab.transport.KNOWN_HOSTS.unlink()  # the lab's host keys gone: prepare (which records them) runs again
+    make_lab("running", action="up")
+    assert len(make_lab.prepared) == 3
+
+
+def test_down_forgets_that_the_containers_were_prepared(make_lab, monkeypatch):
+    make_lab("created", _record([]), _record([]))
+    assert lab.PREPARED.exists()
+    monkeypatch.setattr(lab.daemons, "stop_all", lambda: [])
+    monkeypatch.setattr(lab.containers, "remove_all", lambda: [])
+    monkeypatch.setattr(lab.containers, "others", lambda objects: [])
+    monkeypatch.setattr(lab.containers, "lab_objects", lambda: [])
+    lab.main("down")
+    assert not lab.PREPARED.exists() and not lab.CONVERGED.exists()

@@ -189,5 +189,14 @@ def remove_all() -> list[str]:
     return [o["name"] for o in mine]
 
 
+def ids() -> dict[str, str | None]:
+    """{host: docker id of its container, None when there is none}: a container created again has a new one."""
+    out = {}
+    for host, spec in plan().items():
+        found = docker("container", "inspect", "--format", "{{.Id}}", spec["name"], check=False)
+        out[host] = found.stdout.strip() if found.returncode == 0 else None
+    return out
+
+
 def running() -> dict[str, bool]:
     return {host: bool((state(spec["name"]) or {}).get("running")) for host, spec in plan().items()}

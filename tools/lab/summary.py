@@ -96,10 +96,13 @@ def _changed_count(record: dict) -> int:
     return sum(c.get("changed", 0) for c in record.get("hosts", {}).values())
 
 
-def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, warm: bool = False,
+def build(states: dict, first: dict, second: dict | None, checked: dict, phases: dict, warm: bool = False,
           check: dict | None = None) -> dict:
     """``warm``: the lab ran, converged by this code, before the first pass (lab.py): that pass must change nothing too.
+    ``second``: None when that warm first pass changed nothing (it was the re-run; lab.py ran no other).
     ``check``: the check-mode pass before the first converge (None on a warm lab): it must go through."""
+    second_ran = second is not None
+    second = second if second_ran else {}
     plan = windows_plan.plan()
     (BUILD / "windows-plan.html").write_text(windows_plan.render_html(plan), encoding="utf-8")
     counts = windows_plan.counts(plan)
@@ -117,7 +120,8 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
     unreachable = sorted({h for r in (check or {}, first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
     second_changed = _changed_count(second)
     problems = [p for p in (_pass_problem("check pass", check) if check is not None else None,
-                            _pass_problem("first converge", first), _pass_problem("second converge", second)) if p]
+                            _pass_problem("first converge", first),
+                            _pass_problem("second converge", second) if second_ran else None) if p]
     check_outcome = None
     if check is not None:
         check_failed = [f for tier in _per_tier(check).values() for f in tier["failed"]]
@@ -142,7 +146,7 @@ def build(states: dict, first: dict, second: dict, checked: dict, phases: dict, 
         problems.append(f"verification failed ({sum(1 for r in checked['results'] if not r['ok'])} test(s))")
     outcome = {"ok": not problems, "problems": problems, "not_reached": not_reached, "extra_args": os.environ.get("LAB_ARGS", ""), "exists": exists, "passes": passes, "verify": verify,
                "unreachable": unreachable, "second_changed": second_changed, "phases": phases, "containers": states,
-               "warm": warm, "first_changed": first_changed, "unexpected_changes": unexpected, "check": check_outcome,
+               "warm": warm, "second_ran": second_ran, "first_changed": first_changed, "unexpected_changes": unexpected, "check": check_outcome,
                "reports": {**({"check": check.get("report")} if check else {}), "converge": first.get("report"), "reconverge": second.get("report"),
                            "windows plan": str(BUILD / "windows-plan.html"), "index": str(BUILD / "index.html")},
                "logs": {**({"check": check.get("log")} if check else {}), "converge": first.get("log"), "reconverge": second.get("log"), "verify": checked.get("log")},
@@ -158,8 +162,12 @@ def render(o: dict) -> str:
         a, b = o["passes"]["first"][tier], o["passes"]["second"][tier]
         verify = "plan only" if tier == "windows" else f"{o['verify'][tier][0]}/{o['verify'][tier][1]}"
         exists = ("NOT REACHED; " if tier in o["not_reached"] else "") + o["exists"][tier]
-        lines.append(f"{tier:9}{a['changed']:>8}/{b['changed']:<7}{len(a['failed']):>8}/{len(b['failed']):<7}"
-                     f"{verify:>15}{a['seconds']:>9.0f}/{b['seconds']:<.0f} s  {exists}")
+        if o.get("second_ran", True):
+            b_changed, b_failed, b_seconds = b["changed"], len(b["failed"]), f"{b['seconds']:.0f}"
+        else:
+            b_changed = b_failed = b_seconds = "-"
+        lines.append(f"{tier:9}{a['changed']:>8}/{b_changed:<7}{len(a['failed']):>8}/{b_failed:<7}"
+                     f"{verify:>15}{a['seconds']:>9.0f}/{b_seconds} s  {exists}")
     if o["extra_args"]:
         lines.append(f"NOT THE WHOLE SITE: every pass ran with LAB_ARGS={o['extra_args']}")
     c = o.get("check")
@@ -171,7 +179,10 @@ def render(o: dict) -> str:
     if o["warm"]:
         lines.append(f"first pass on the running, converged lab: changed={o['first_changed']}"
                      + ("  (no-op)" if not o["first_changed"] else "  NOT A NO-OP"))
-    lines.append(f"second pass: changed={o['second_changed']}" + ("  (idempotent)" if not o["second_changed"] else "  NOT IDEMPOTENT"))
+    if o.get("second_ran", True):
+        lines.append(f"second pass: changed={o['second_changed']}" + ("  (idempotent)" if not o["second_changed"] else "  NOT IDEMPOTENT"))
+    else:
+        lines.append("second pass: not run (the first pass re-ran this code's converged lab and changed nothing: idempotent)")
     lines.append(f"unreachable hosts: {', '.join(o['unreachable']) or 'none'}")
     for label, key in (("1st", "first"), ("2nd", "second")):
         for item in [f for tier in o["passes"][key].values() for f in tier["failed"]][:12]:
