@@ -596,3 +596,6 @@ def test_the_validate_step_alone_validates_what_it_rendered_and_pushes_nothing(p
                      "Validate the rendered configurations against the site model and each other"]
     assert {h: p.device.history for h, p in playbook_devices.items()} == before
     assert not (tmp_path / "configs").exists()  # the render step (files in the build directory) did not run
+    # network_cli (the devices' declared connection) takes ansible-pylibssh (requirements-runtime.txt), not the paramiko
+    # connection plugin ansible-core 2.19 deprecates and 2.21 removes: no such warning on an operator's network play.
+    assert "paramiko" not in proc.stderr.lower() + proc.stdout.lower()
