@@ -113,8 +113,9 @@ def refusal(module: str, task: dict) -> str | None:
         return None
     if module in BUILD_FILES:
         args = task[module]
-        # file's path; files' list, often computed in the task's vars
-        paths = [args.get("path", "")] if module == "ansible.builtin.file" else [f"{args.get('files')} {task.get('vars')}"]
+        # file's path; files' list, often computed in the task's vars, and its directories
+        paths = [args.get("path", "")] if module == "ansible.builtin.file" else [
+            f"{args.get('files')} {task.get('vars')}", *(d.get("path", "") for d in args.get("directories") or [])]
         return None if all("_build_dir" in str(p) for p in paths) else f"{module} outside a *_build_dir"
     return f"{module} is not known to leave the controller alone"
 
@@ -123,7 +124,7 @@ def test_every_task_that_runs_on_the_controller_leaves_it_alone():
     found = controller_tasks()
     # the validation play, the Proxmox API roles, the PRA drill, the devices' render, push and backup, GLPI's archive
     assert {"sitekit.core.site_validate", "sitekit.core.pve_storage", "sitekit.core.pve_ha", "sitekit.core.pve_restore",
-            "sitekit.core.ios_remediate", "sitekit.core.config_archive_put", "ansible.builtin.file",
+            "sitekit.core.ios_remediate", "sitekit.core.config_archive_put", "sitekit.core.files",
             "ansible.builtin.stat"} <= {module for _, _, module, _ in found}
     refused = [f"{where}: {name} ({module}): {why}" for where, name, module, task in found
                if (why := refusal(module, task))]
@@ -136,6 +137,9 @@ def test_every_task_that_runs_on_the_controller_leaves_it_alone():
     ({"name": "x", "local_action": "ansible.builtin.command systemctl restart ssh"}, "not known"),
     ({"name": "x", "ansible.builtin.file": {"path": "/etc/apt/keyrings", "state": "directory"},
       "delegate_to": "127.0.0.1"}, "outside a *_build_dir"),
+    ({"name": "x", "sitekit.core.files": {"directories": [{"path": "/etc/ssh", "mode": "0700"}],
+                                          "files": [{"path": "{{ x_build_dir }}/a"}]},
+      "delegate_to": "localhost"}, "outside a *_build_dir"),
     ({"name": "x", "ansible.builtin.stat": {"path": "/tmp/x"}, "delegate_to": "localhost", "become": True}, "root"),
     ({"name": "x", "ansible.builtin.service": {"name": "ssh"}, "vars": {"ansible_connection": "local"}}, "not known"),
 ])
