@@ -51,6 +51,8 @@ def test_good_arguments_reach_run_with_the_modules_defaults_check_mode_and_diff(
 
     monkeypatch.setattr(action, "run", run)
     result = action.module_result({**DEVICE, "port": "2222"}, check_mode=True, diff=True)
+    invocation = result.pop("invocation")  # as AnsibleModule adds it: the arguments with their defaults
+    assert invocation["module_args"]["port"] == 2222 and invocation["module_args"]["save"] is True
     assert result == {"changed": True, "commands": ["vlan 40"], "warnings": ["kept for a later push"]}
     assert seen["check"] is True and seen["diff"] is True
     assert seen["params"]["port"] == 2222 and seen["params"]["rollback_minutes"] == 5 and seen["params"]["save"] is True

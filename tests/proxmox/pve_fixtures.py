@@ -23,6 +23,12 @@ def rcr_desired(rcr_site):
     return desired_state(rcr_site)
 
 
+@pytest.fixture(params=["module", "action"])
+def via(request):
+    """How a scenario runs the pve_* code: the module's main(), or its action's run() in Ansible's worker."""
+    return request.param
+
+
 @pytest.fixture
 def fresh_sim(rcr_site, request):
     """An empty cluster (nodes and templates only) of the version given by the test's parameter."""

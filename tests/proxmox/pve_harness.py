@@ -27,6 +27,15 @@ from ansible_collections.sitekit.core.plugins.filter import proxmox as proxmox_f
 # that, new sitekit.core submodules can no longer be imported from sys.path.
 from ansible_collections.sitekit.core.plugins.module_utils import pve_client, pve_pvecm  # noqa: E402, F401
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import loader, proxmox  # noqa: E402, F401
+from ansible_collections.sitekit.core.plugins.action import (  # noqa: E402, F401
+    pve_backup_job,
+    pve_cluster_info,
+    pve_ha,
+    pve_restore,
+    pve_storage,
+    pve_vms,
+)
+from ansible_collections.sitekit.core.plugins.plugin_utils import in_process  # noqa: E402
 
 MODULES = ("pve_cluster_info", "pve_storage", "pve_backup_job", "pve_vms", "pve_ha", "pve_restore")
 
@@ -51,13 +60,20 @@ def connection(sim) -> dict:
             "api_token_secret": sim.token_secret, "validate_certs": True, "ca_path": sim.certfile}
 
 
-def run(sim, name: str, args: dict, check: bool = False, diff: bool = True) -> dict:
-    payload = {**connection(sim), **args, "_ansible_check_mode": check, "_ansible_diff": diff}
-    out = io.StringIO()
-    # exit_json / fail_json end with SystemExit
-    with patch_module_args(payload), contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
-        module(name).main()
-    result = json.loads(out.getvalue())
+def run(sim, name: str, args: dict, check: bool = False, diff: bool = True, via: str = "module") -> dict:
+    """The module's result: its main() as Ansible runs a module, or (``via="action"``) its action's run() inside
+    the worker, as on the API play's local connection (plugins/action/pve_*.py)."""
+    if via == "action":
+        action = sys.modules[f"ansible_collections.sitekit.core.plugins.action.{name}"].ActionModule
+        result = in_process.module_result(action.run_module, action.VALIDATOR, {**connection(sim), **args}, check, diff,
+                                          action.MODULE)
+    else:
+        payload = {**connection(sim), **args, "_ansible_check_mode": check, "_ansible_diff": diff}
+        out = io.StringIO()
+        # exit_json / fail_json end with SystemExit
+        with patch_module_args(payload), contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+            module(name).main()
+        result = json.loads(out.getvalue())
     if result.get("failed"):
         raise ModuleFailed(f"{name} failed: {result.get('msg')} {result.get('api_errors') or ''}", result)
     return result

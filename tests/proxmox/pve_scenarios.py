@@ -4,7 +4,8 @@ A row says the cluster's state before (``given``: steps run on the simulator, us
 itself once), the module's arguments, check mode, and what must come out: failed (and the
 message), changed, the exact write requests the simulator saw (``writes``: ``{}`` is "no request
 that writes"), values of the result, and the cluster's state after (``then``). Arguments are a
-function of the rcr model's desired state (``desired``), known only once the session has loaded it.
+function of the rcr model's desired state (``desired``), known only once the session has loaded it. Every row runs
+twice (the ``via`` fixture): as the module, and as its action runs it inside Ansible's worker.
 """
 
 from __future__ import annotations
@@ -41,15 +42,16 @@ def applied(sim, desired, args, module):
     run(sim, module, args)
 
 
-def play(rcr_site, desired: dict, module: str, row: Row) -> dict:
-    """Run ``row`` on a fresh simulator shaped like rcr's cluster; assert what it expects; its result."""
+def play(rcr_site, desired: dict, module: str, row: Row, via: str = "module") -> dict:
+    """Run ``row`` on a fresh simulator shaped like rcr's cluster, through the module or its action (``via``); assert
+    what it expects; its result."""
     with sim_for(rcr_site, row.version) as sim:
         args = row.args(desired)
         for step in row.given:
             step(sim, desired, args, module)
         sim.reset_counts()
         try:
-            result = run(sim, module, args, check=row.check)
+            result = run(sim, module, args, check=row.check, via=via)
         except ModuleFailed as exc:
             result = exc.result
         if row.failed:

@@ -10,7 +10,7 @@ from pve_scenarios import NO_WRITE, Row, applied, play
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
-rcr_desired = pve_fixtures.rcr_desired
+rcr_desired, via = pve_fixtures.rcr_desired, pve_fixtures.via
 RETENTION = "keep-daily=7,keep-monthly=2,keep-weekly=6"
 
 
@@ -64,5 +64,5 @@ ROWS = [
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
 @pytest.mark.requirement("SPEC-3-retention")
-def test_pve_backup_job(rcr_site, rcr_desired, row):
-    play(rcr_site, rcr_desired, "pve_backup_job", row)
+def test_pve_backup_job(rcr_site, rcr_desired, row, via):
+    play(rcr_site, rcr_desired, "pve_backup_job", row, via)

@@ -11,7 +11,7 @@ from pve_scenarios import NO_WRITE, Row, play
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
-rcr_desired = pve_fixtures.rcr_desired
+rcr_desired, via = pve_fixtures.rcr_desired, pve_fixtures.via
 NODES = ["pve1", "pve2", "pve3"]
 
 
@@ -40,5 +40,5 @@ ROWS = [
 
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_pve_cluster_info(rcr_site, rcr_desired, row):
-    play(rcr_site, rcr_desired, "pve_cluster_info", row)
+def test_pve_cluster_info(rcr_site, rcr_desired, row, via):
+    play(rcr_site, rcr_desired, "pve_cluster_info", row, via)

@@ -10,7 +10,7 @@ from pve_scenarios import NO_WRITE, Row, applied, play
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
-rcr_desired = pve_fixtures.rcr_desired
+rcr_desired, via = pve_fixtures.rcr_desired, pve_fixtures.via
 
 
 def ha(desired: dict) -> dict:
@@ -77,5 +77,5 @@ ROWS = [
 
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_pve_ha(rcr_site, rcr_desired, row):
-    play(rcr_site, rcr_desired, "pve_ha", row)
+def test_pve_ha(rcr_site, rcr_desired, row, via):
+    play(rcr_site, rcr_desired, "pve_ha", row, via)

@@ -13,7 +13,7 @@ from pve_scenarios import NO_WRITE, Row, applied, play
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
-rcr_desired = pve_fixtures.rcr_desired
+rcr_desired, via = pve_fixtures.rcr_desired, pve_fixtures.via
 DRILL = {"vmid": 101, "target_vmid": 900101, "node": "pve2", "backup_storage": "nas-backup", "storage": "san-lvm"}
 RESTORED = {"POST /nodes/{node}/qemu": 1, "PUT /nodes/{node}/qemu/{vmid}/config": 1,
             "POST /nodes/{node}/qemu/{vmid}/status/start": 1}
@@ -58,5 +58,5 @@ ROWS = [
 
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_pve_restore(rcr_site, rcr_desired, row):
-    play(rcr_site, rcr_desired, "pve_restore", row)
+def test_pve_restore(rcr_site, rcr_desired, row, via):
+    play(rcr_site, rcr_desired, "pve_restore", row, via)

@@ -8,7 +8,7 @@ from pve_scenarios import NO_WRITE, Row, applied, play
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
-rcr_desired = pve_fixtures.rcr_desired
+rcr_desired, via = pve_fixtures.rcr_desired, pve_fixtures.via
 
 
 def storages(desired: dict) -> dict:
@@ -46,5 +46,5 @@ ROWS = [
 
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_pve_storage(rcr_site, rcr_desired, row):
-    play(rcr_site, rcr_desired, "pve_storage", row)
+def test_pve_storage(rcr_site, rcr_desired, row, via):
+    play(rcr_site, rcr_desired, "pve_storage", row, via)

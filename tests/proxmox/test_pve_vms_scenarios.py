@@ -12,7 +12,7 @@ from pve_scenarios import NO_WRITE, Row, applied, play
 
 pytestmark = pytest.mark.integration  # runs the PVE API simulator
 
-rcr_desired = pve_fixtures.rcr_desired
+rcr_desired, via = pve_fixtures.rcr_desired, pve_fixtures.via
 CREATED = {"POST /nodes/{node}/qemu/{vmid}/clone": 1, "PUT /nodes/{node}/qemu/{vmid}/config": 1,
            "PUT /nodes/{node}/qemu/{vmid}/resize": 1, "POST /nodes/{node}/qemu/{vmid}/status/start": 1}
 
@@ -82,5 +82,5 @@ ROWS = [
 
 
 @pytest.mark.parametrize("row", [r.param() for r in ROWS])
-def test_pve_vms(rcr_site, rcr_desired, row):
-    play(rcr_site, rcr_desired, "pve_vms", row)
+def test_pve_vms(rcr_site, rcr_desired, row, via):
+    play(rcr_site, rcr_desired, "pve_vms", row, via)

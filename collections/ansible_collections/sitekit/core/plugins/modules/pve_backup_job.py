@@ -39,9 +39,18 @@ options:
     default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
 attributes:
+  action:
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Reads the jobs and reports what would be created or updated; makes no write call.
@@ -138,12 +147,16 @@ def _api_value(key, value):
     return prune_string(value) if key == "prune-backups" else value
 
 
-def main():
-    spec = pve_argument_spec()
-    spec.update(jobs=dict(type="list", elements="dict", required=True),
-                remove_undeclared_options=dict(type="bool", default=False))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
+# The action plugin (plugins/action/pve_backup_job.py) validates a task's arguments against the same spec and runs run()
+# inside Ansible's worker on a local connection (plugin_utils/in_process.py).
+ARGUMENT_SPEC = pve_argument_spec()
+ARGUMENT_SPEC.update(jobs=dict(type="list", elements="dict", required=True),
+                     remove_undeclared_options=dict(type="bool", default=False))
+ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_together": PVE_REQUIRED_TOGETHER}
+
+
+def run(module) -> None:
+    """exit_json or fail_json, with the result RETURN documents."""
     desired = [{k: v for k, v in j.items() if v is not None} for j in module.params["jobs"]]
     if any("id" not in j for j in desired):
         module.fail_json(msg="every job needs an 'id' (otherwise PVE generates one and the job cannot be found again)")
@@ -161,6 +174,10 @@ def main():
     after = {j["id"]: {**before.get(j["id"], {}), **{k: _norm(k, v) for k, v in j.items() if k not in IGNORED}}
              for j in desired if j["id"] in update or j in create}
     module.exit_json(changed=changed, created=[j["id"] for j in create], updated=update, diff={"before": before, "after": after})
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_SPEC_KWARGS))
 
 
 if __name__ == "__main__":

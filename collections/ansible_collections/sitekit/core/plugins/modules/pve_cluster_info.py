@@ -17,9 +17,18 @@ author: sitekit maintainers (!UNKNOWN)
 options: {}
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
 attributes:
+  action:
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Only reads, so it runs in check mode like in a normal run.
@@ -96,10 +105,14 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     pve_argument_spec,
 )
 
+# The action plugin (plugins/action/pve_cluster_info.py) validates a task's arguments against the same spec and runs run()
+# inside Ansible's worker on a local connection (plugin_utils/in_process.py).
+ARGUMENT_SPEC = pve_argument_spec()
+ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_together": PVE_REQUIRED_TOGETHER}
 
-def main():
-    module = AnsibleModule(argument_spec=pve_argument_spec(), supports_check_mode=True,
-                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
+
+def run(module) -> None:
+    """exit_json or fail_json, with the result RETURN documents."""
     client = PveClient(module)
     version = client.version()
     status = client.get("cluster/status")
@@ -108,6 +121,10 @@ def main():
     module.exit_json(changed=False, major=version["major"], version=version.get("version"),
                      cluster_name=cluster.get("name"), quorate=bool(cluster.get("quorate", 1)),
                      nodes=sorted(n["name"] for n in nodes), online=sorted(n["name"] for n in nodes if n.get("online")))
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_SPEC_KWARGS))
 
 
 if __name__ == "__main__":

@@ -87,9 +87,18 @@ options:
     default: true
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
 attributes:
+  action:
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Reads and returns in RV(actions) the write calls it would make; makes none.
@@ -222,17 +231,21 @@ def rule_calls(current: dict, want: list[dict], create: list[dict], update: dict
     return calls
 
 
-def main():
-    spec = pve_argument_spec()
-    spec.update(groups=dict(type="list", elements="dict", default=[]),
-                rules=dict(type="list", elements="dict", default=[]),
-                resources=dict(type="list", elements="dict", required=True),
-                prefix=dict(type="str", default="sitekit"),
-                mode=dict(type="str", choices=["auto", "groups", "rules"], default="auto"),
-                qdevice=dict(type="bool", default=False),
-                purge=dict(type="bool", default=True))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
+# The action plugin (plugins/action/pve_ha.py) validates a task's arguments against the same spec and runs run()
+# inside Ansible's worker on a local connection (plugin_utils/in_process.py).
+ARGUMENT_SPEC = pve_argument_spec()
+ARGUMENT_SPEC.update(groups=dict(type="list", elements="dict", default=[]),
+                     rules=dict(type="list", elements="dict", default=[]),
+                     resources=dict(type="list", elements="dict", required=True),
+                     prefix=dict(type="str", default="sitekit"),
+                     mode=dict(type="str", choices=["auto", "groups", "rules"], default="auto"),
+                     qdevice=dict(type="bool", default=False),
+                     purge=dict(type="bool", default=True))
+ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_together": PVE_REQUIRED_TOGETHER}
+
+
+def run(module) -> None:
+    """exit_json or fail_json, with the result RETURN documents."""
     prefix = module.params["prefix"]
     client = PveClient(module)
     major = client.version()["major"]
@@ -296,6 +309,10 @@ def main():
         if not module.check_mode:
             client.call(method, path, **params)
     module.exit_json(changed=bool(calls), major=major, mode=mode, actions=actions, diff={"before": before, "after": after})
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_SPEC_KWARGS))
 
 
 if __name__ == "__main__":

@@ -64,9 +64,18 @@ options:
     default: 3600
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
 attributes:
+  action:
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Checks the target VMID, finds the archive, reports C(changed=true) and makes no write call.
@@ -158,14 +167,18 @@ def link_down(config: dict) -> dict:
     return {key: f"{connected(value)},link_down=1" for key, value in config.items() if re.fullmatch(r"net\d+", key)}
 
 
-def main():
-    spec = pve_argument_spec()
-    spec.update(vmid=dict(type="int", required=True), target_vmid=dict(type="int", required=True),
-                node=dict(type="str", required=True), backup_storage=dict(type="str", required=True),
-                storage=dict(type="str"), start=dict(type="bool", default=True), isolate=dict(type="bool", default=True),
-                timeout=dict(type="int", default=3600))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
+# The action plugin (plugins/action/pve_restore.py) validates a task's arguments against the same spec and runs run()
+# inside Ansible's worker on a local connection (plugin_utils/in_process.py).
+ARGUMENT_SPEC = pve_argument_spec()
+ARGUMENT_SPEC.update(vmid=dict(type="int", required=True), target_vmid=dict(type="int", required=True),
+                     node=dict(type="str", required=True), backup_storage=dict(type="str", required=True),
+                     storage=dict(type="str"), start=dict(type="bool", default=True), isolate=dict(type="bool", default=True),
+                     timeout=dict(type="int", default=3600))
+ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_together": PVE_REQUIRED_TOGETHER}
+
+
+def run(module) -> None:
+    """exit_json or fail_json, with the result RETURN documents."""
     p = module.params
     client = PveClient(module)
     if any(int(r["vmid"]) == p["target_vmid"] for r in client.get("cluster/resources", type="vm")):
@@ -194,6 +207,10 @@ def main():
         client.wait_task(client.post(f"nodes/{node}/qemu/{vmid}/status/start"), p["timeout"], what=f"start of VM {vmid}")
     module.exit_json(changed=True, archive=archive["volid"], backup_time=archive.get("ctime"),
                      seconds=round(time.monotonic() - t0, 3), isolated=isolated, bring_up=bring_up)
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_SPEC_KWARGS))
 
 
 if __name__ == "__main__":

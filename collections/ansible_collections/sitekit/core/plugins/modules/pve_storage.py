@@ -49,9 +49,18 @@ options:
     default: [iscsi, lvm, nfs]
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
 attributes:
+  action:
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Reads the storages and reports what would be created, updated or removed; makes no write call.
@@ -143,13 +152,17 @@ def plan(current: list[dict], desired: list[dict]) -> tuple[list, dict, list[str
     return create, update, conflicts
 
 
-def main():
-    spec = pve_argument_spec()
-    spec.update(storages=dict(type="list", elements="dict", required=True),
-                purge=dict(type="bool", default=False),
-                purge_types=dict(type="list", elements="str", default=["iscsi", "lvm", "nfs"]))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
+# The action plugin (plugins/action/pve_storage.py) validates a task's arguments against the same spec and runs run()
+# inside Ansible's worker on a local connection (plugin_utils/in_process.py).
+ARGUMENT_SPEC = pve_argument_spec()
+ARGUMENT_SPEC.update(storages=dict(type="list", elements="dict", required=True),
+                     purge=dict(type="bool", default=False),
+                     purge_types=dict(type="list", elements="str", default=["iscsi", "lvm", "nfs"]))
+ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_together": PVE_REQUIRED_TOGETHER}
+
+
+def run(module) -> None:
+    """exit_json or fail_json, with the result RETURN documents."""
     client = PveClient(module)
     desired = [{k: v for k, v in s.items() if v is not None} for s in module.params["storages"]]
     current = client.get("storage")
@@ -172,6 +185,10 @@ def main():
     after = {s["storage"]: {**by_id.get(s["storage"], {}), **s} for s in desired if s["storage"] in update or s in create}
     module.exit_json(changed=changed, created=[s["storage"] for s in create], updated=update, removed=remove,
                      diff={"before": before, "after": after})
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_SPEC_KWARGS))
 
 
 if __name__ == "__main__":

@@ -63,9 +63,18 @@ options:
     default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
 attributes:
+  action:
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
@@ -167,24 +176,31 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
 )
 from ansible_collections.sitekit.core.plugins.module_utils.pve_vms_apply import Converger  # noqa: E402
 
+# The action plugin (plugins/action/pve_vms.py) validates a task's arguments against the same spec and runs run()
+# inside Ansible's worker on a local connection (plugin_utils/in_process.py).
+ARGUMENT_SPEC = pve_argument_spec()
+ARGUMENT_SPEC.update(vms=dict(type="list", elements="dict", required=True), timeout=dict(type="int", default=900),
+                     reboot_pending=dict(type="bool", default=False))
+ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_together": PVE_REQUIRED_TOGETHER}
 
-def main():
-    spec = pve_argument_spec()
-    spec.update(vms=dict(type="list", elements="dict", required=True), timeout=dict(type="int", default=900),
-                reboot_pending=dict(type="bool", default=False))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           required_one_of=PVE_REQUIRED_ONE_OF, required_together=PVE_REQUIRED_TOGETHER)
-    run = Converger(module, PveClient(module))
-    run.run(module.params["vms"])
-    updated = {k: v for k, v in run.updated.items() if v}
-    resized = {k: v for k, v in run.resized.items() if v}
-    changed = bool(run.created or updated or resized or run.started or run.rebooted)
-    for vmid, msgs in run.notes.items():
+
+def run(module) -> None:
+    """exit_json or fail_json, with the result RETURN documents."""
+    converger = Converger(module, PveClient(module))
+    converger.run(module.params["vms"])
+    updated = {k: v for k, v in converger.updated.items() if v}
+    resized = {k: v for k, v in converger.resized.items() if v}
+    changed = bool(converger.created or updated or resized or converger.started or converger.rebooted)
+    for vmid, msgs in converger.notes.items():
         for msg in msgs:
             module.warn(f"VM {vmid}: {msg}")
-    module.exit_json(changed=changed, created=run.created, migrated=run.migrated, updated=updated, resized=resized,
-                     started=run.started, pending=run.pending, rebooted=run.rebooted, warnings_by_vm=run.notes,
-                     diff={"before": run.before, "after": run.after})
+    module.exit_json(changed=changed, created=converger.created, migrated=converger.migrated, updated=updated, resized=resized,
+                     started=converger.started, pending=converger.pending, rebooted=converger.rebooted, warnings_by_vm=converger.notes,
+                     diff={"before": converger.before, "after": converger.after})
+
+
+def main():
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_SPEC_KWARGS))
 
 
 if __name__ == "__main__":

@@ -5,11 +5,14 @@ controller) runs the module's implementation in the worker instead of starting a
 start, no AnsiballZ payload, no re-import of module_utils (0.4-0.6 s a task on the lab's 2 CPUs). The module file
 keeps the documentation and the argument spec; ``module_result`` validates the task's arguments against that spec
 as AnsibleModule does (types, defaults, unknown options, mutually exclusive ones, AnsibleModule's wording) and
-gives run() the AnsibleModule members it uses; no_log values never reach the result.
+gives run() the AnsibleModule members it uses; the result is shaped as AnsibleModule shapes it (invocation, no_log
+values masked, through JSON). ansible.netcommon runs its network modules in the worker the same way (basic.py,
+``AnsibleModule._record_module_result``: "Monkeypatched by ansible.netcommon for direct in-worker module execution").
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 
@@ -75,9 +78,14 @@ def module_result(run: Callable, validator: ArgumentSpecValidator, args: dict, c
     except _Ended as ended:
         result = ended.result
     result.setdefault("changed", False)
+    result.setdefault("invocation", {"module_args": module.params})
     if module.warnings:
         result["warnings"] = module.warnings
-    return remove_values(result, validated._no_log_values)
+    # As AnsibleModule._return_formatted: no_log values masked everywhere but in the top level's booleans and Nones,
+    # then through JSON as a module's result travels (a dict keyed by numbers comes back keyed by strings).
+    preserved = {k: v for k, v in result.items() if v is None or isinstance(v, bool)}
+    result = {**remove_values(result, validated._no_log_values), **preserved}
+    return json.loads(json.dumps(result))
 
 
 class ControllerModuleAction(ActionBase):
