@@ -21,12 +21,9 @@ for _p in (REPO / "collections", REPO):  # sitekit.core, and tests.pve_sim
         sys.path.insert(0, str(_p))
 
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
-from ansible_collections.sitekit.core.plugins.filter import proxmox as proxmox_filters  # noqa: E402, F401
 
-# Imported now, before anything installs Ansible's collection finder (load_site does): after
-# that, new sitekit.core submodules can no longer be imported from sys.path.
-from ansible_collections.sitekit.core.plugins.module_utils import pve_client, pve_pvecm  # noqa: E402, F401
-from ansible_collections.sitekit.core.plugins.plugin_utils.site import loader, proxmox  # noqa: E402, F401
+# The plugins below (the actions too: run(via="action")) are imported now, before anything installs Ansible's
+# collection finder (load_site does): after that, new sitekit.core submodules can no longer be imported from sys.path.
 from ansible_collections.sitekit.core.plugins.action import (  # noqa: E402, F401
     pve_backup_job,
     pve_cluster_info,
@@ -35,7 +32,10 @@ from ansible_collections.sitekit.core.plugins.action import (  # noqa: E402, F40
     pve_storage,
     pve_vms,
 )
+from ansible_collections.sitekit.core.plugins.filter import proxmox as proxmox_filters  # noqa: E402, F401
+from ansible_collections.sitekit.core.plugins.module_utils import pve_client, pve_pvecm  # noqa: E402, F401
 from ansible_collections.sitekit.core.plugins.plugin_utils import in_process  # noqa: E402
+from ansible_collections.sitekit.core.plugins.plugin_utils.site import loader, proxmox  # noqa: E402, F401
 
 MODULES = ("pve_cluster_info", "pve_storage", "pve_backup_job", "pve_vms", "pve_ha", "pve_restore")
 
