@@ -107,3 +107,20 @@ attributes:
     membership:
       - sitekit.core.proxmox
 """
+
+    # Extended after ansible.builtin.action_common_attributes.flow (which describes these attributes): their support.
+    IN_WORKER = r"""
+options: {}
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller
+    support: full
+    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
+      in Ansible's worker, without a module process; elsewhere it runs the module.
+  async:
+    description: Supports being used with the C(async) keyword
+    support: none
+  bypass_host_loop:
+    description: Forces a 'global' task that does not execute per host
+    support: none
+"""

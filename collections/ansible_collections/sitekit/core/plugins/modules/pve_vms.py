@@ -63,18 +63,10 @@ options:
     default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
   - sitekit.core.proxmox
   - sitekit.core.proxmox.action_group
+  - sitekit.core.proxmox.in_worker
 attributes:
-  action:
-    support: full
-    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
-      in Ansible's worker, without a module process; elsewhere it runs the module.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:

@@ -92,7 +92,12 @@ class ControllerModuleAction(ActionBase):
     """The action of a module that a task may run on the controller: on a local connection without become (the
     module would run on this machine as this user) its ``run`` here, otherwise the module, as ansible-core's normal
     action runs one (no async: these modules do not support it). Subclasses set MODULE (its FQCN), VALIDATOR (its
-    spec) and ``run_module`` (``staticmethod(run)``)."""
+    spec), ``run_module`` (``staticmethod(run)``) and ``_VALID_ARGS`` (the spec's names: ActionBase refuses any
+    other before run()).
+
+    The pve_* modules (the API play: ``hosts: localhost``, ``connection: local``) talk to the Proxmox VE API over
+    HTTPS from wherever they run: here, on the controller; delegated to a jump host that alone reaches the API, there,
+    as modules."""
 
     TRANSFERS_FILES = False
     MODULE: str
