@@ -33,28 +33,31 @@ def test_bad_arguments_are_refused_in_the_modules_words(case, capsys):
     assert not os.path.exists(FILE["path"])
 
 
-def _action(transport: str, become: bool):
+def _action(transport: str, become: bool, environment=None):
     """The action as a task on that connection would get it; _execute_module recorded instead of run."""
     plugin = action.ActionModule.__new__(action.ActionModule)
     plugin._connection = SimpleNamespace(transport=transport, _shell=SimpleNamespace(tmpdir=None))
     plugin._play_context = SimpleNamespace(become=become)
-    plugin._task = SimpleNamespace(args={"files": [FILE]}, check_mode=True, diff=False, async_val=0)
+    plugin._task = SimpleNamespace(args={"files": [FILE]}, check_mode=True, diff=False, async_val=0,
+                                   environment=environment)
     plugin.executed = []
     plugin._execute_module = lambda **kw: plugin.executed.append(kw) or {"changed": False, "from": "module"}
     plugin._remove_tmp_path = lambda path: None
     return plugin
 
 
-@pytest.mark.parametrize(("transport", "become", "in_worker"), [
-    ("local", False, True),
-    ("ssh", False, False),            # a host
-    ("local", True, False),           # root (or another user) through become: the module, as that user
-    ("ansible.netcommon.network_cli", False, False),
+@pytest.mark.parametrize(("transport", "become", "environment", "in_worker"), [
+    ("local", False, None, True),
+    ("local", False, [{}, {}], True),     # the play's and the task's environment, both empty
+    ("ssh", False, None, False),          # a host
+    ("local", True, None, False),         # root (or another user) through become: the module, as that user
+    ("local", False, [{}, {"PROXMOX_HOST": "{{ api }}"}], False),  # environment: a module process gets it
+    ("ansible.netcommon.network_cli", False, None, False),
 ])
 def test_only_the_controllers_own_local_connection_without_become_runs_in_the_worker(monkeypatch, transport, become,
-                                                                                      in_worker):
+                                                                                      environment, in_worker):
     monkeypatch.setattr(action.in_process.ActionBase, "run", lambda self, tmp=None, task_vars=None: {})
-    plugin = _action(transport, become)
+    plugin = _action(transport, become, environment)
     result = plugin.run(task_vars={})
     if in_worker:
         assert plugin.executed == [] and result["changed"] is True and result["changed_paths"] == [FILE["path"]]

@@ -108,7 +108,11 @@ class ControllerModuleAction(ActionBase):
         raise NotImplementedError
 
     def in_worker(self) -> bool:
-        return self._connection.transport in LOCAL and not self._play_context.become
+        """A local connection, no become and no ``environment:`` (a module process would get it; this one has its own)."""
+        environments = self._task.environment
+        if not isinstance(environments, list):
+            environments = [environments]
+        return self._connection.transport in LOCAL and not self._play_context.become and not any(environments)
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
