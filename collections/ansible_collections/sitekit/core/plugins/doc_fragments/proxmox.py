@@ -115,8 +115,8 @@ attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller
     support: full
-    details: On a local connection without become (the API play on localhost) the action plugin runs the module's code
-      in Ansible's worker, without a module process; elsewhere it runs the module.
+    details: On a local connection without become or C(environment) (the API play on localhost) the action plugin
+      runs the module's code in Ansible's worker, without a module process; elsewhere it runs the module.
   async:
     description: Supports being used with the C(async) keyword
     support: none

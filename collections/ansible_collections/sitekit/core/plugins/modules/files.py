@@ -18,9 +18,10 @@ description:
     made first; a missing one fails the task, naming it. Files are handled in order; a failure stops at that file,
     and RV(changed_paths) lists what was already done.
   - "Run inside Ansible's worker on the controller, without a module process (0.4-0.6 s a task on 2 CPUs), when the
-    task's connection is local (ansible-core's, or mitogen's in its place) without become (a controller-side file, such as the devices'
-    rendered configurations): the action plugin of the same name runs this module's code there, with the same
-    argument checks, results and messages. On any other connection it runs as a module, as usual."
+    task's connection is local (ansible-core's, or mitogen's in its place) without become or C(environment) (a
+    controller-side file, such as the devices' rendered configurations): the action plugin of the same name runs
+    this module's code there, with the same argument checks, results and messages. On any other connection it runs
+    as a module, as usual."
   - "Gap filled: M(ansible.builtin.copy) and M(ansible.builtin.template) take one destination per call, and each
     loop item is two module runs (the action plugin's C(stat), then the module): 10 device files cost 4 s of the
     whole-site no-op. No collection bundled with the C(ansible) package writes several files in one call (checked:
@@ -86,7 +87,8 @@ extends_documentation_fragment:
 attributes:
   action:
     support: full
-    details: The action plugin runs the module, or its code in Ansible's worker on a C(local) connection without become.
+    details: The action plugin runs the module, or its code in Ansible's worker on a C(local) connection without become
+      or C(environment).
   async:
     support: none
   bypass_host_loop:
