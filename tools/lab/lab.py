@@ -83,16 +83,16 @@ def up(phases: Phases) -> tuple[dict, bool]:
         say(f"  PVE API simulator {sim} (port {daemons.info('pve-sim')['port']}), "
             f"IOS devices {peers} ({len(daemons.info('ios-peers')['devices'])})")
         endpoints.write(daemons.info("pve-sim"), daemons.info("ios-peers"))
-        already = not made and set(states.values()) == {"running"}
+        containers_ran = not made and set(states.values()) == {"running"}  # nothing created, started or connected
         prepared = prepared_id()
-        if already and PREPARED.exists() and PREPARED.read_text() == prepared and transport.KNOWN_HOSTS.exists():
+        if containers_ran and PREPARED.exists() and PREPARED.read_text() == prepared and transport.KNOWN_HOSTS.exists():
             say("  containers already prepared by this code (prepare.yml not run again)")
         else:
             PREPARED.unlink(missing_ok=True)
             prepare()
             PREPARED.write_text(prepared)
         say(f"  SSH on the administration network {containers.admin_network()['subnet']}; strategy {transport.STRATEGY}")
-    running = not made and set(states.values()) == {"running"} and sim == peers == "running"
+    running = containers_ran and sim == peers == "running"
     if not running:
         CONVERGED.unlink(missing_ok=True)  # something was (re)started: not the lab a pass left converged
     return states, running
