@@ -27,8 +27,9 @@ from ansible.utils.vars import merge_hash
 LOCAL = frozenset(("local",))
 
 
-class _Ended(Exception):
-    """exit_json or fail_json: the result, as the module would print it."""
+class _Ended(SystemExit):
+    """exit_json or fail_json: the result, as the module would print it. A SystemExit, as AnsibleModule's exit is:
+    a module's ``except Exception`` around its exit_json must not catch it."""
 
     def __init__(self, result: dict):
         super().__init__(result.get("msg", ""))
@@ -65,7 +66,8 @@ class TaskModule:
 def module_result(run: Callable, validator: ArgumentSpecValidator, args: dict, check_mode: bool, diff: bool,
                   name: str) -> dict:
     """What the module ``name`` prints for ``args``: ``run(module)`` on the validated arguments, secrets removed."""
-    validated = validator.validate(dict(args))
+    # The arguments as a module receives them: through JSON (a YAML date arrives as its ISO string).
+    validated = validator.validate(json.loads(json.dumps(args, default=str)))
     if validated.errors.errors:  # AnsibleModule's wording (basic.py, AnsibleModule.__init__)
         msg = validated.errors.msg
         if isinstance(validated.errors[0], UnsupportedError):
@@ -85,7 +87,7 @@ def module_result(run: Callable, validator: ArgumentSpecValidator, args: dict, c
     # then through JSON as a module's result travels (a dict keyed by numbers comes back keyed by strings).
     preserved = {k: v for k, v in result.items() if v is None or isinstance(v, bool)}
     result = {**remove_values(result, validated._no_log_values), **preserved}
-    return json.loads(json.dumps(result))
+    return json.loads(json.dumps(result, default=str))
 
 
 class ControllerModuleAction(ActionBase):

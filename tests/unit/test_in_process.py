@@ -1,0 +1,45 @@
+"""module_result (plugin_utils/in_process.py) ends and reads a module's run() as ansible-core's module process would."""
+
+from __future__ import annotations
+
+import datetime
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.sitekit.core.plugins.plugin_utils.in_process import module_result
+
+SPEC = {"items": {"type": "list", "elements": "dict", "default": []}, "secret": {"type": "str", "no_log": True}}
+
+
+def result_of(run, **args):
+    return module_result(run, ArgumentSpecValidator(SPEC), args, check_mode=False, diff=False, name="sitekit.core.x")
+
+
+def test_exit_json_inside_a_catch_all_ends_the_module_as_it_does_in_a_module_process():
+    """AnsibleModule.exit_json raises SystemExit, which `except Exception` does not catch (ios_remediate's read)."""
+    def run(module):
+        try:
+            module.exit_json(changed=False, running_config="hostname sw1")
+        except Exception as exc:  # noqa: BLE001 - what ios_remediate_run does around its session
+            module.fail_json(msg=f"caught {type(exc).__name__}")
+
+    result = result_of(run)
+    assert not result.get("failed"), result
+    assert result["running_config"] == "hostname sw1"
+
+
+def test_a_yaml_date_reaches_run_as_the_string_a_module_receives_and_the_result_is_json():
+    seen = {}
+
+    def run(module):
+        seen["comment"] = module.params["items"][0]["comment"]
+        module.exit_json(changed=True, echoed=module.params["items"])
+
+    result = result_of(run, items=[{"comment": datetime.date(2025, 1, 1)}], secret="s3cr3t-value")
+    assert seen["comment"] == "2025-01-01"
+    assert result["echoed"] == [{"comment": "2025-01-01"}] and result["changed"] is True
+    assert "s3cr3t-value" not in str(result)
+
+
+def test_fail_json_is_a_failed_result_with_its_message():
+    result = result_of(lambda module: module.fail_json(msg="refused", detail=1))
+    assert result["failed"] is True and result["msg"] == "refused" and result["detail"] == 1
