@@ -70,10 +70,11 @@ def lab_up():
 
 def _remove(states: dict, made_networks: list, sim: str, peers: str, was_up: bool) -> None:
     """Remove what the fixture started, nothing else."""
-    if states[DEBIAN] == "created":
-        containers.docker("rm", "-f", context.container_name(DEBIAN), check=False)
-    for net in made_networks:
-        containers.docker("network", "rm", net, check=False)
+    removed = [context.container_name(DEBIAN)] if states[DEBIAN] == "created" else []
+    if removed:
+        containers.docker("rm", "-f", *removed, check=False)
+    if made_networks:
+        containers.remove_networks(made_networks, removed)  # waits for the endpoints docker lets go of late
     if sim == "started":
         daemons.stop("pve-sim", daemons.PVE_MARKER)
     if peers == "started":

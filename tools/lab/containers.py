@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import subprocess
+import time
 
 from context import IMAGE, LAB_KEY, LABEL, PREFIX, REPO, REPO_KEY, REPO_LABEL, container_hosts, container_name, site
 
@@ -32,10 +33,17 @@ SYSTEMD_FLAGS = ["--cap-add", "SYS_ADMIN",
                  "--sysctl", "net.ipv6.conf.lo.disable_ipv6=0"]
 CONTROLLER_HOST = 250  # the bridge address inside each VLAN
 ADMIN_PREFIX = 27  # the administration network: the top /27 of an administrators' VLAN
+# After `docker rm -f`, the engine can hold a removed container's endpoint for a moment, and `docker network
+# rm` then fails with "has active endpoints" (seen once in CI, under load). How long down waits for them.
+ENDPOINT_RELEASE_SECONDS = 10
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+    """Run docker; with ``check``, a failure ends the run with docker's own words, not a traceback."""
+    result = subprocess.run(["docker", *args], capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise SystemExit(f"docker {' '.join(args)} failed (exit {result.returncode}): {result.stderr.strip()}")
+    return result
 
 
 def network_name(vlan: int) -> str:
@@ -182,11 +190,48 @@ def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
 def remove_all() -> list[str]:
     """Remove this checkout's containers and networks (both labels; another checkout's lab stays); the names removed."""
     mine = [o for o in lab_objects() if o["repo"] == str(REPO)]
-    for kind, command in (("container", ("rm", "-f")), ("network", ("network", "rm"))):
-        names = [o["name"] for o in mine if o["kind"] == kind]
-        if names:
-            docker(*command, *names)
+    removed = [o["name"] for o in mine if o["kind"] == "container"]
+    if removed:
+        docker("rm", "-f", *removed)
+    nets = [o["name"] for o in mine if o["kind"] == "network"]
+    if nets:
+        remove_networks(nets, removed)
     return [o["name"] for o in mine]
+
+
+def endpoints(network: str) -> list[str]:
+    """The names of the containers docker still counts on ``network``."""
+    found = docker("network", "inspect", "--format", "{{range .Containers}}{{.Name}} {{end}}", network, check=False)
+    return found.stdout.split() if found.returncode == 0 else []
+
+
+def remove_networks(names: list[str], removed: list[str]) -> None:
+    """``docker network rm`` each of ``names``. An endpoint left by a container just removed is waited for, then
+    forced off (``network disconnect -f``, docker's own remedy for a stale endpoint); an endpoint of any other
+    container is never touched: the network stays and the error names the container."""
+    deadline = time.monotonic() + ENDPOINT_RELEASE_SECONDS
+    left = list(names)
+    while True:
+        result = docker("network", "rm", *left, check=False)
+        if result.returncode == 0:
+            return
+        left = [n for n in left if docker("network", "inspect", "--format", "{{.Name}}", n, check=False).returncode == 0]
+        if not left:
+            return
+        held = {n: endpoints(n) for n in left}
+        foreign = {n: [c for c in held[n] if c not in removed] for n in left}
+        if any(foreign.values()):
+            users = "; ".join(f"{n}: {', '.join(c)}" for n, c in foreign.items() if c)
+            raise SystemExit(f"lab down: networks in use by containers the lab did not start, left in place ({users})")
+        if time.monotonic() >= deadline:
+            for network, stale in held.items():
+                for container in stale:
+                    docker("network", "disconnect", "-f", network, container, check=False)
+            final = docker("network", "rm", *left, check=False)
+            if final.returncode != 0:
+                raise SystemExit(f"lab down: docker would not remove {', '.join(left)}: {final.stderr.strip()}")
+            return
+        time.sleep(0.5)
 
 
 def ids() -> dict[str, str | None]:

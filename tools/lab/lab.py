@@ -155,11 +155,13 @@ def verify(phases: Phases) -> dict:
 
 def down() -> None:
     stopped = daemons.stop_all()
-    gone = containers.remove_all()
-    ENDPOINTS.unlink(missing_ok=True)
-    transport.KNOWN_HOSTS.unlink(missing_ok=True)
-    CONVERGED.unlink(missing_ok=True)
-    PREPARED.unlink(missing_ok=True)
+    try:
+        gone = containers.remove_all()
+    finally:  # whatever docker kept, these name a lab that is no longer whole; the next up writes them again
+        ENDPOINTS.unlink(missing_ok=True)
+        transport.KNOWN_HOSTS.unlink(missing_ok=True)
+        CONVERGED.unlink(missing_ok=True)
+        PREPARED.unlink(missing_ok=True)
     say(f"lab down: stopped {', '.join(stopped) or 'no process'}; removed {', '.join(gone) or 'no container'}")
     for line in containers.others(containers.lab_objects()):
         say(f"  left {line}")

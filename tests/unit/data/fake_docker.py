@@ -3,7 +3,13 @@ $FAKE_DOCKER_STATE; every call is logged to $FAKE_DOCKER_LOG (one JSON list a li
 
 Knows: ps -a / network ls with label filters (ANDed, as docker does) and -q (ids are names) or --format
 ({{.Names}}, {{.Name}}, {{.Label "key"}}); container/network inspect NAME; inspect --format {{.Name}} ID...;
-rm -f NAME...; network rm NAME...
+rm -f NAME...; network rm NAME...; network inspect --format '{{range .Containers}}{{.Name}} {{end}}' NAME;
+network disconnect -f NETWORK CONTAINER.
+
+Endpoints: the optional state key "endpoints" ({network: [container]}) lists endpoints docker still holds, which
+`rm -f` does not clear (a removed container's stale endpoint, or another container's); `network rm` of a network
+with endpoints fails as docker does ("has active endpoints") and removes the others it was given. "release_after"
+(optional) clears every endpoint once that many `network rm` calls have failed (docker releasing them late).
 """
 
 import json
@@ -46,12 +52,40 @@ def inspect(kind: str, name: str) -> None:
     )
 
 
+def save() -> None:
+    with open(STATE, "w") as handle:
+        json.dump(state, handle)
+
+
 def remove(kind: str, names: list[str]) -> None:
     for name in names:
         if state[kind].pop(name, None) is None:
             sys.exit(f"Error: No such {kind[:-1]}: {name}")
-    with open(STATE, "w") as handle:
-        json.dump(state, handle)
+    save()
+
+
+def remove_networks(names: list[str]) -> None:
+    held = state.get("endpoints", {})
+    busy = [n for n in names if held.get(n)]
+    for name in names:
+        if name not in busy:
+            state["networks"].pop(name, None)
+    if busy and "release_after" in state:
+        state["release_after"] -= 1
+        if state["release_after"] <= 0:
+            state["endpoints"] = {}
+    save()
+    if busy:
+        sys.exit("\n".join(f"Error response from daemon: error while removing network: network {n} has active endpoints"
+                           for n in busy))
+
+
+def disconnect(network: str, container: str) -> None:
+    held = state.get("endpoints", {}).get(network, [])
+    if container not in held:
+        sys.exit(f"Error response from daemon: container {container} is not connected to network {network}")
+    held.remove(container)
+    save()
 
 
 match ARGS:
@@ -65,11 +99,19 @@ match ARGS:
         inspect("networks", name)
     case ["inspect", "--format", "{{.Name}}", *names]:
         print("\n".join(f"/{n}" for n in names))
+    case ["network", "inspect", "--format", "{{range .Containers}}{{.Name}} {{end}}", name]:
+        if name not in state["networks"]:
+            sys.exit(f"Error: No such network: {name}")
+        print(" ".join(state.get("endpoints", {}).get(name, [])))
+    case ["network", "disconnect", "-f", network, container]:
+        disconnect(network, container)
     case ["network", "inspect", "--format", "{{.Name}}", *names]:
-        print("\n".join(names))
+        print("\n".join(n for n in names if n in state["networks"]))
+        if missing := [n for n in names if n not in state["networks"]]:
+            sys.exit("\n".join(f"Error: No such network: {n}" for n in missing))
     case ["rm", "-f", *names]:
         remove("containers", names)
     case ["network", "rm", *names]:
-        remove("networks", names)
+        remove_networks(names)
     case _:
         sys.exit(f"fake docker: unknown call {ARGS}")
