@@ -13,9 +13,12 @@ values masked, through JSON). ansible.netcommon runs its network modules in the 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
+from types import SimpleNamespace
 
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
@@ -55,11 +58,16 @@ class TaskModule:
         raise _Ended({**result, "failed": True, "msg": msg})
 
     def run_command(self, args: list[str]) -> tuple[int, str, str]:
-        """AnsibleModule.run_command for a list of arguments (no shell): rc, stdout, stderr."""
+        """AnsibleModule.run_command for a list of arguments (no shell): rc, stdout, stderr. As basic.py's: ``~`` and
+        environment variables expanded in each argument (expand_user_and_vars), and a command that cannot start fails
+        the module with "Error executing command." and the errno as rc (handle_exceptions)."""
+        args = [os.path.expanduser(os.path.expandvars(a)) for a in args if a is not None]
         try:
             done = subprocess.run(args, capture_output=True, text=True, errors="surrogateescape", check=False)
-        except OSError as exc:  # AnsibleModule.run_command: the command could not be started
-            return 2, "", str(exc)
+        except OSError as exc:
+            # the command line as AnsibleModule reports it (password arguments masked); no_log values go at the end
+            shown = AnsibleModule._clean_args(SimpleNamespace(_clean=None, no_log_values=()), args)
+            self.fail_json(rc=exc.errno, stdout="", stderr="", msg="Error executing command.", cmd=shown)
         return done.returncode, done.stdout, done.stderr
 
 
@@ -86,8 +94,11 @@ def module_result(run: Callable, validator: ArgumentSpecValidator, args: dict, c
     # As AnsibleModule._return_formatted: no_log values masked everywhere but in the top level's booleans and Nones,
     # then through JSON as a module's result travels (a dict keyed by numbers comes back keyed by strings).
     preserved = {k: v for k, v in result.items() if v is None or isinstance(v, bool)}
-    result = {**remove_values(result, validated._no_log_values), **preserved}
-    return json.loads(json.dumps(result, default=str))
+    result = json.loads(json.dumps({**remove_values(result, validated._no_log_values), **preserved}, default=str))
+    for stream in ("stdout", "stderr"):  # as ActionBase._execute_module splits a module's output into lines
+        if stream in result and f"{stream}_lines" not in result:
+            result[f"{stream}_lines"] = (result[stream] or "").splitlines()
+    return result
 
 
 class ControllerModuleAction(ActionBase):
@@ -110,7 +121,9 @@ class ControllerModuleAction(ActionBase):
         raise NotImplementedError
 
     def in_worker(self) -> bool:
-        """A local connection, no become and no ``environment:`` (a module process would get it; this one has its own)."""
+        """A local connection, no become and no ``environment:`` (a module process would get it; this one has its own).
+        ``ansible_python_interpreter`` is not consulted: these modules need only the standard library and ansible-core's
+        module_utils, which the worker has; another Python on this machine would give the same result."""
         environments = self._task.environment
         if not isinstance(environments, list):
             environments = [environments]
