@@ -29,7 +29,7 @@ BAD = {
 def test_bad_arguments_are_refused_in_the_modules_words(case, capsys):
     refused = action.module_result(BAD[case], check_mode=False, diff=False)
     as_module = run_module(capsys, load("files"), {**BAD[case], "_ansible_module_name": "sitekit.core.files"})
-    assert refused["failed"] and as_module["failed"] and refused["msg"] == as_module["msg"]
+    assert refused["failed"] and refused == as_module  # the module's message, and its invocation with it
     assert not os.path.exists(FILE["path"])
 
 
@@ -92,3 +92,25 @@ def test_a_play_on_localhost_writes_without_a_module_process(tmp_path):
     assert first["changed"] and (target / "sw.cfg").read_text() == "hostname sw\n"
     assert oct(target.stat().st_mode & 0o777) == "0o700" and oct((target / "sw.cfg").stat().st_mode & 0o777) == "0o600"
     assert not playbook()["changed"]
+
+
+def test_a_failure_in_the_worker_reads_as_the_modules(tmp_path):
+    """ansible-core prints a module's failure as "Module failed: ..." and an action's as "Action failed: ...": the
+    worker's run is the module's, and reads so (the second task runs the module: environment: starts a process)."""
+    def bad(name):  # each its own checker: ansible-core prints an error identical to the last one once
+        return {"files": [{"path": str(tmp_path / "x"), "content": "a", "mode": "0600",
+                           "validate": f"{tmp_path / name}-checker %s"}]}
+
+    tasks = [{"name": name, "sitekit.core.files": bad(name), "ignore_errors": True, **extra}
+             for name, extra in (("worker", {}), ("module", {"environment": {"SITEKIT_TEST": "1"}}))]
+    play = [{"hosts": "localhost", "gather_facts": False, "tasks": tasks,
+             "vars": {"ansible_connection": "local", "ansible_python_interpreter": str(REPO / ".venv/bin/python")}}]
+    (tmp_path / "play.yml").write_text(json.dumps(play))
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
+           "ANSIBLE_NOCOLOR": "1"}
+    proc = subprocess.run([str(REPO / ".venv/bin/ansible-playbook"), "-i", "localhost,", str(tmp_path / "play.yml")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    errors = [line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("[ERROR]: Task failed")]
+    assert len(errors) == 2 and errors[0] == errors[1].replace("module-checker", "worker-checker"), errors
+    assert errors[0].startswith("[ERROR]: Task failed: Module failed: Error executing command: [Errno 2] No such file")
+    assert not (tmp_path / "x").exists()

@@ -35,4 +35,4 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         # check mode and diff as ActionBase._update_module_args gives them to a module
         result.update(module_result(self._task.args, bool(self._task.check_mode), bool(self._task.diff)))
-        return result
+        return in_process.as_module_failure(result)

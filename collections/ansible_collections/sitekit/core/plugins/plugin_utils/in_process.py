@@ -55,19 +55,28 @@ class TaskModule:
         raise _Ended(result)
 
     def fail_json(self, msg: str, **result) -> None:
-        raise _Ended({**result, "failed": True, "msg": msg})
+        """AnsibleModule.fail_json itself, ended here: an ``exception=`` given carries its message chain to the
+        controller as a module's does ("Error executing command: [Errno 2] ...")."""
+        AnsibleModule.fail_json(self, msg, **result)
+
+    def do_cleanup_files(self) -> None:
+        """AnsibleModule.fail_json's first step: this run made no temporary files for the module to remove."""
+
+    def _return_formatted(self, result: dict) -> None:
+        """AnsibleModule.fail_json's second step: the result ends run() instead of being printed."""
+        raise _Ended(result)
 
     def run_command(self, args: list[str]) -> tuple[int, str, str]:
         """AnsibleModule.run_command for a list of arguments (no shell): rc, stdout, stderr. As basic.py's: ``~`` and
         environment variables expanded in each argument (expand_user_and_vars), and a command that cannot start fails
         the module with "Error executing command." and the errno as rc (handle_exceptions)."""
         args = [os.path.expanduser(os.path.expandvars(a)) for a in args if a is not None]
-        try:
-            done = subprocess.run(args, capture_output=True, text=True, errors="surrogateescape", check=False)
+        try:  # bytes, as basic.py gives them to Popen (an error names the path as it does: b'...')
+            done = subprocess.run([os.fsencode(a) for a in args], capture_output=True, text=True, errors="surrogateescape", check=False)
         except OSError as exc:
             # the command line as AnsibleModule reports it (password arguments masked); no_log values go at the end
             shown = AnsibleModule._clean_args(SimpleNamespace(_clean=None, no_log_values=()), args)
-            self.fail_json(rc=exc.errno, stdout="", stderr="", msg="Error executing command.", cmd=shown)
+            self.fail_json(rc=exc.errno, stdout="", stderr="", msg="Error executing command.", cmd=shown, exception=exc)
         return done.returncode, done.stdout, done.stderr
 
 
@@ -80,24 +89,41 @@ def module_result(run: Callable, validator: ArgumentSpecValidator, args: dict, c
         msg = validated.errors.msg
         if isinstance(validated.errors[0], UnsupportedError):
             msg = f"Unsupported parameters for ({name}) module: {msg}"
-        return {"failed": True, "msg": msg}
-    module = TaskModule(validated.validated_parameters, check_mode, diff)
-    try:
-        run(module)
-        result = {"failed": True, "msg": f"{name} ended without a result"}  # run() always ends in exit or fail
-    except _Ended as ended:
-        result = ended.result
-    result.setdefault("changed", False)
-    result.setdefault("invocation", {"module_args": module.params})
-    if module.warnings:
-        result["warnings"] = module.warnings
+        result = {"failed": True, "msg": msg, "invocation": {"module_args": validated.validated_parameters}}
+    else:
+        module = TaskModule(validated.validated_parameters, check_mode, diff)
+        try:
+            run(module)
+            result = {"failed": True, "msg": f"{name} ended without a result"}  # run() always ends in exit or fail
+        except _Ended as ended:
+            result = ended.result
+        result.setdefault("changed", False)
+        result.setdefault("invocation", {"module_args": module.params})
+        if module.warnings:
+            result["warnings"] = module.warnings
     # As AnsibleModule._return_formatted: no_log values masked everywhere but in the top level's booleans and Nones,
     # then through JSON as a module's result travels (a dict keyed by numbers comes back keyed by strings).
     preserved = {k: v for k, v in result.items() if v is None or isinstance(v, bool)}
-    result = json.loads(json.dumps({**remove_values(result, validated._no_log_values), **preserved}, default=str))
+    result = {**remove_values(result, validated._no_log_values), **preserved}
+    error = result.pop("exception", None)  # ansible-core's own error record (fail_json's exception=), kept as it is
+    result = json.loads(json.dumps(result, default=str))
+    if error is not None:
+        result["exception"] = error
     for stream in ("stdout", "stderr"):  # as ActionBase._execute_module splits a module's output into lines
         if stream in result and f"{stream}_lines" not in result:
             result[f"{stream}_lines"] = (result[stream] or "").splitlines()
+    return result
+
+
+def as_module_failure(result: dict) -> dict:
+    """``result`` with its failure recorded as a module's, as ActionBase._parse_returned_data records one (the error
+    reads "Module failed: ..." rather than "Action failed: ..."). That hook is ansible-core's internal API (2.19):
+    where it is missing, the result goes as it is."""
+    try:
+        from ansible._internal._errors._captured import AnsibleModuleCapturedError
+    except ImportError:
+        return result
+    AnsibleModuleCapturedError.normalize_result_exception(result)
     return result
 
 
@@ -133,8 +159,9 @@ class ControllerModuleAction(ActionBase):
         result = super().run(tmp, task_vars)
         if self.in_worker():
             # check mode and diff as ActionBase._update_module_args gives them to a module
-            return {**result, **module_result(self.run_module, self.VALIDATOR, self._task.args,
-                                              bool(self._task.check_mode), bool(self._task.diff), self.MODULE)}
+            return as_module_failure({**result, **module_result(self.run_module, self.VALIDATOR, self._task.args,
+                                                                bool(self._task.check_mode), bool(self._task.diff),
+                                                                self.MODULE)})
         result = merge_hash(result, self._execute_module(module_name=self.MODULE, task_vars=task_vars))
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
