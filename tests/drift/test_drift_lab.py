@@ -69,18 +69,19 @@ def lab_up():
 
 
 def _remove(states: dict, made_networks: list, sim: str, peers: str, was_up: bool) -> None:
-    """Remove what the fixture started, nothing else."""
-    removed = [context.container_name(DEBIAN)] if states[DEBIAN] == "created" else []
-    if removed:
-        containers.docker("rm", "-f", *removed, check=False)
-    if made_networks:
-        containers.remove_networks(made_networks, removed)  # waits for the endpoints docker lets go of late
-    if sim == "started":
-        daemons.stop("pve-sim", daemons.PVE_MARKER)
-    if peers == "started":
-        daemons.stop("ios-peers", daemons.PEERS_MARKER)
-    if not was_up:
-        context.ENDPOINTS.unlink(missing_ok=True)
+    """Remove what the fixture started, nothing else; the daemons stop even when docker keeps a network."""
+    try:
+        if states[DEBIAN] == "created":
+            containers.docker("rm", "-f", context.container_name(DEBIAN), check=False)
+        if made_networks:
+            containers.remove_networks(made_networks)  # waits for the endpoints docker lets go of late
+    finally:
+        if sim == "started":
+            daemons.stop("pve-sim", daemons.PVE_MARKER)
+        if peers == "started":
+            daemons.stop("ios-peers", daemons.PEERS_MARKER)
+        if not was_up:
+            context.ENDPOINTS.unlink(missing_ok=True)
 
 
 def drift(out) -> tuple[int, dict, str]:

@@ -156,7 +156,7 @@ def test_down_never_disconnects_a_container_it_did_not_start(docker, monkeypatch
     ours = lab_of(str(REPO))
     ours["containers"]["someones-debugger"] = {}
     docker.objects(**ours, endpoints={admin: ["someones-debugger"]})
-    with pytest.raises(SystemExit, match=f"in use by containers the lab did not start.*{admin}: someones-debugger"):
+    with pytest.raises(SystemExit, match=f"in use by containers that still exist.*{admin}: someones-debugger"):
         containers.remove_all()
     state = docker.state()
     assert set(state["networks"]) == {"bridge", admin}
@@ -172,3 +172,32 @@ def test_down_names_the_network_docker_will_not_remove(docker, monkeypatch):
     monkeypatch.setattr(containers, "endpoints", lambda network: [names[0]] if network == admin else [])  # ghost: unseen
     with pytest.raises(SystemExit, match=f"docker would not remove {admin}: .*has active endpoints"):
         containers.remove_all()
+
+
+def test_down_after_an_interrupted_down_forces_off_the_endpoints_of_containers_already_gone(docker, monkeypatch):
+    """A down killed between `rm -f` and `network rm` leaves this checkout's networks with endpoints of containers
+    docker no longer has; the next down removes them (the old rule called them foreign: not removed by this run)."""
+    monkeypatch.setattr(containers, "ENDPOINT_RELEASE_SECONDS", 0)
+    names = [spec["name"] for spec in containers.plan().values()]
+    ours = lab_of(str(REPO))
+    ours["containers"] = {"unrelated": {}}  # the lab's containers went in the interrupted run
+    docker.objects(**ours, endpoints=stale(names[:2]))
+    gone = containers.remove_all()
+    assert sorted(gone) == sorted(containers.networks())
+    assert docker.state()["networks"] == {"bridge": {}}
+    forced = [call for call in docker.calls() if call[:2] == ["network", "disconnect"]]
+    assert {call[4] for call in forced} == set(names[:2])
+
+
+def test_down_never_disconnects_a_container_that_exists_again_under_a_lab_name(docker, monkeypatch):
+    """A container made since, under a lab container's name (by hand, or another checkout's up), is live: kept."""
+    monkeypatch.setattr(containers, "ENDPOINT_RELEASE_SECONDS", 0)
+    admin = containers.admin_network()["name"]
+    names = [spec["name"] for spec in containers.plan().values()]
+    ours = lab_of(str(REPO))
+    ours["containers"] = {names[0]: labels(OTHER)}
+    docker.objects(**ours, endpoints={admin: [names[0]]})
+    with pytest.raises(SystemExit, match=f"in use by containers that still exist.*{admin}: {names[0]}"):
+        containers.remove_all()
+    assert docker.state()["endpoints"][admin] == [names[0]] and admin in docker.state()["networks"]
+    assert not [call for call in docker.calls() if call[:2] == ["network", "disconnect"]]

@@ -195,7 +195,7 @@ def remove_all() -> list[str]:
         docker("rm", "-f", *removed)
     nets = [o["name"] for o in mine if o["kind"] == "network"]
     if nets:
-        remove_networks(nets, removed)
+        remove_networks(nets)
     return [o["name"] for o in mine]
 
 
@@ -205,10 +205,15 @@ def endpoints(network: str) -> list[str]:
     return found.stdout.split() if found.returncode == 0 else []
 
 
-def remove_networks(names: list[str], removed: list[str]) -> None:
-    """``docker network rm`` each of ``names``. An endpoint left by a container just removed is waited for, then
-    forced off (``network disconnect -f``, docker's own remedy for a stale endpoint); an endpoint of any other
-    container is never touched: the network stays and the error names the container."""
+def exists(container: str) -> bool:
+    return docker("container", "inspect", container, check=False).returncode == 0
+
+
+def remove_networks(names: list[str]) -> None:
+    """``docker network rm`` each of ``names``. An endpoint whose container docker no longer has (one just removed,
+    or one an interrupted ``down`` removed earlier) is waited for, then forced off (``network disconnect -f``,
+    docker's own remedy for a stale endpoint). The endpoint of a container that exists is never touched: the
+    network stays and the error names the container."""
     deadline = time.monotonic() + ENDPOINT_RELEASE_SECONDS
     left = list(names)
     while True:
@@ -219,10 +224,10 @@ def remove_networks(names: list[str], removed: list[str]) -> None:
         if not left:
             return
         held = {n: endpoints(n) for n in left}
-        foreign = {n: [c for c in held[n] if c not in removed] for n in left}
-        if any(foreign.values()):
-            users = "; ".join(f"{n}: {', '.join(c)}" for n, c in foreign.items() if c)
-            raise SystemExit(f"lab down: networks in use by containers the lab did not start, left in place ({users})")
+        live = {n: [c for c in held[n] if exists(c)] for n in left}
+        if any(live.values()):
+            users = "; ".join(f"{n}: {', '.join(c)}" for n, c in live.items() if c)
+            raise SystemExit(f"lab down: networks in use by containers that still exist, left in place ({users})")
         if time.monotonic() >= deadline:
             for network, stale in held.items():
                 for container in stale:
