@@ -81,3 +81,25 @@ def test_output_is_split_into_lines_as_execute_module_splits_a_modules():
     result = result_of(lambda module: module.fail_json(msg="refused", stdout="a\nb\n", stderr=""))
     assert result["stdout_lines"] == ["a", "b"] and result["stderr_lines"] == []
     assert "stdout_lines" not in result_of(lambda module: module.exit_json(changed=False))
+
+
+def test_run_command_output_and_refused_arguments_as_ansible_module_gives_them(tmp_path, capsys):
+    """Output bytes as basic.py decodes them (\\r kept, invalid UTF-8 as surrogates); an argument Popen refuses (a
+    NUL byte: ValueError, not OSError) fails with rc 257."""
+    raw = ["printf", "a\\r\\nb\\377\\n"]
+    refused = ["echo", "nul\x00byte"]
+    read = {}
+
+    def run(module):
+        read["out"] = module.run_command(raw)
+        module.run_command(refused)
+        module.exit_json(started=True)
+
+    in_worker = result_of(run)
+    with patch_module_args({}), pytest.raises(SystemExit):
+        real = AnsibleModule(argument_spec={})
+        assert read["out"] == real.run_command(raw) == (0, "a\r\nb\udcff\n", "")
+        real.run_command(refused)
+    printed = json.loads(capsys.readouterr().out)
+    keys = ("failed", "msg", "rc", "stdout", "stderr", "cmd")
+    assert {k: in_worker[k] for k in keys} == {k: printed[k] for k in keys} and in_worker["rc"] == 257

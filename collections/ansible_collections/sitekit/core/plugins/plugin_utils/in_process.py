@@ -68,16 +68,19 @@ class TaskModule:
 
     def run_command(self, args: list[str]) -> tuple[int, str, str]:
         """AnsibleModule.run_command for a list of arguments (no shell): rc, stdout, stderr. As basic.py's: ``~`` and
-        environment variables expanded in each argument (expand_user_and_vars), and a command that cannot start fails
-        the module with "Error executing command." and the errno as rc (handle_exceptions)."""
+        environment variables expanded in each argument (expand_user_and_vars); output decoded as UTF-8 with
+        undecodable bytes kept as surrogates, line endings untouched; a command that cannot start fails the module
+        with "Error executing command." and the errno as rc, any other error with rc 257 (handle_exceptions)."""
         args = [os.path.expanduser(os.path.expandvars(a)) for a in args if a is not None]
         try:  # bytes, as basic.py gives them to Popen (an error names the path as it does: b'...')
-            done = subprocess.run([os.fsencode(a) for a in args], capture_output=True, text=True, errors="surrogateescape", check=False)
-        except OSError as exc:
+            done = subprocess.run([os.fsencode(a) for a in args], capture_output=True, check=False)
+        except Exception as exc:  # noqa: BLE001 - basic.py's own two handlers: OSError (its errno), anything else (257)
             # the command line as AnsibleModule reports it (password arguments masked); no_log values go at the end
             shown = AnsibleModule._clean_args(SimpleNamespace(_clean=None, no_log_values=()), args)
-            self.fail_json(rc=exc.errno, stdout="", stderr="", msg="Error executing command.", cmd=shown, exception=exc)
-        return done.returncode, done.stdout, done.stderr
+            rc = exc.errno if isinstance(exc, OSError) else 257
+            self.fail_json(rc=rc, stdout="", stderr="", msg="Error executing command.", cmd=shown, exception=exc)
+        return (done.returncode, done.stdout.decode("utf-8", "surrogateescape"),
+                done.stderr.decode("utf-8", "surrogateescape"))
 
 
 def module_result(run: Callable, validator: ArgumentSpecValidator, args: dict, check_mode: bool, diff: bool,
