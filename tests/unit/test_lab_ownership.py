@@ -62,6 +62,18 @@ def lab_of(repo: str | None) -> dict:
     }
 
 
+def run_files(monkeypatch, tmp_path) -> list:
+    """lab.down's run files, moved under tmp_path (written): a test never touches the real lab's."""
+    monkeypatch.setattr(lab.daemons, "stop_all", lambda: [])  # the daemons' pid files are this checkout's own
+    files = []
+    for owner, name in ((lab, "ENDPOINTS"), (lab.transport, "KNOWN_HOSTS"), (lab, "CONVERGED"), (lab, "PREPARED")):
+        path = tmp_path / name.lower()
+        path.write_text("run\n")
+        monkeypatch.setattr(owner, name, path)
+        files.append(path)
+    return files
+
+
 def test_down_leaves_the_lab_another_checkout_started(docker):
     theirs = lab_of(OTHER)
     docker.objects(**theirs)
@@ -86,10 +98,7 @@ def test_down_leaves_a_lab_from_before_the_checkout_label_and_says_how_to_remove
 ):
     old = lab_of(None)
     docker.objects(**old)
-    monkeypatch.setattr(lab.daemons, "stop_all", lambda: [])  # the daemons' pid files are this checkout's own
-    monkeypatch.setattr(lab, "ENDPOINTS", tmp_path / "endpoints.yml")
-    monkeypatch.setattr(lab.transport, "KNOWN_HOSTS", tmp_path / "known_hosts")
-    monkeypatch.setattr(lab, "CONVERGED", tmp_path / "converged")
+    run_files(monkeypatch, tmp_path)
     lab.down()
     assert {k: docker.state()[k] for k in old} == old
     out = capsys.readouterr().out
@@ -201,3 +210,16 @@ def test_down_never_disconnects_a_container_that_exists_again_under_a_lab_name(d
         containers.remove_all()
     assert docker.state()["endpoints"][admin] == [names[0]] and admin in docker.state()["networks"]
     assert not [call for call in docker.calls() if call[:2] == ["network", "disconnect"]]
+
+
+def test_down_removes_its_run_files_even_when_docker_keeps_a_network(docker, monkeypatch, tmp_path):
+    """The endpoints file and markers name a lab that is no longer whole: gone, whatever docker kept."""
+    monkeypatch.setattr(containers, "ENDPOINT_RELEASE_SECONDS", 0)
+    files = run_files(monkeypatch, tmp_path)
+    admin = containers.admin_network()["name"]
+    ours = lab_of(str(REPO))
+    ours["containers"]["someones-debugger"] = {}
+    docker.objects(**ours, endpoints={admin: ["someones-debugger"]})
+    with pytest.raises(SystemExit, match="in use by containers that still exist"):
+        lab.down()
+    assert not [f for f in files if f.exists()] and admin in docker.state()["networks"]
