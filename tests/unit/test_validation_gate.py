@@ -66,15 +66,17 @@ def recorder() -> Path:
     return path
 
 
-def isolated(tmp_path: Path, tool: str, inventory: Path, args: list[str],
+def isolated(tmp_path: Path, tool: str, inventory: Path | None, args: list[str],
              more_env: dict | None = None) -> tuple[subprocess.CompletedProcess, list]:
-    """Run an ansible tool in a namespace with no network; every connection goes to the recorder."""
+    """Run an ansible tool in a namespace with no network; every connection goes to the recorder. ``inventory``
+    None: no ``-i``, the configured default inventory."""
     log = tmp_path / "connections.log"
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "PATH": f"{BIN}:{os.environ['PATH']}",
            "ANSIBLE_NOCOLOR": "1", "SITEKIT_JOURNAL_DIR": str(tmp_path / "journal"), "GATE_TEST_CONNECTION_LOG": str(log),
            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_FACT_CACHING": "memory", **(more_env or {})}
     force = ["-e", "ansible_connection=ssh", "-e", f"ansible_ssh_executable={recorder()}", "-e", "ansible_port=22"]
-    cmd = ["unshare", "--net", str(BIN / tool), "-i", str(inventory), *args, *force]
+    sources = ["-i", str(inventory)] if inventory is not None else []
+    cmd = ["unshare", "--net", str(BIN / tool), *sources, *args, *force]
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, input="y\n" * 50)
     return done, (log.read_text().splitlines() if log.exists() else [])
 
@@ -98,6 +100,16 @@ def test_broken_inventory_is_refused_before_any_connection(tmp_path, broken, ent
     assert f"{edited}:{line}: {PROBLEM}" in out, out  # the wording of `make validate`
     assert "PLAY [" not in out and "TASK [" not in out and "Traceback" not in out, out
 
+
+
+@pytest.mark.parametrize("entry", ["site --limit host", "ad hoc"])
+def test_the_configured_default_inventory_is_gated_too(tmp_path, broken, entry):
+    """No ``-i``: the inventory ansible.cfg (or ANSIBLE_INVENTORY) names, a new user's first command."""
+    tool, args = ENTRIES[entry]
+    done, reached = isolated(tmp_path, tool, None, args, {"ANSIBLE_INVENTORY": str(broken)})
+    out = done.stdout + done.stderr
+    assert done.returncode != 0 and reached == [], out
+    assert PROBLEM in out and "PLAY [" not in out, out
 
 @pytest.mark.parametrize("entry", ["site --limit host", "site --start-at-task", "ad hoc"])
 def test_the_same_entries_on_a_valid_inventory_do_reach_the_hosts(tmp_path, entry):
