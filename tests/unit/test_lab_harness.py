@@ -19,6 +19,13 @@ import summary  # noqa: E402
 import windows_plan  # noqa: E402
 
 
+def verified() -> dict:
+    """A verification where one test of each verify file passed (summary.VERIFY_TIER: every tier but Windows)."""
+    return {"rc": 0, "log": "", "results": [{"file": f, "name": "test_x", "ok": True, "skipped": False, "msg": ""}
+                                            for f in summary.VERIFY_TIER]}
+
+
+
 def test_a_silent_step_still_prints_a_line_every_few_seconds(tmp_path, capsys):
     rc = progress.run([sys.executable, "-c", "import time; print('TASK [x] ***', flush=True); time.sleep(2.6)"], "step",
                       tmp_path / "log", every=1)
@@ -71,7 +78,7 @@ def test_summary_tells_changes_failures_unreachable_and_tiers_not_reached(monkey
                     {"pve1": {"changed": 1, "unreachable": 0}, "glpi01": {"changed": 0, "unreachable": 1}},
                     [{"name": "p", "tier": "proxmox", "seconds": 12.0}])
     second = _record([], {"pve1": {"changed": 0, "unreachable": 0}}, [{"name": "p", "tier": "proxmox", "seconds": 3.0}])
-    outcome = summary.build({}, first, second, {"rc": 0, "results": [], "log": ""}, {"converge": 12.0})
+    outcome = summary.build({}, first, second, verified(), {"converge": 12.0})
     text = summary.render(outcome)
     assert not outcome["ok"] and outcome["unreachable"] == ["glpi01"]
     assert "not reached: network, linux" in text and "NOT REACHED; network things" in text
@@ -86,7 +93,7 @@ def test_a_second_pass_that_changes_something_fails_the_lab(monkeypatch, tmp_pat
     plays = [{"name": t, "tier": t, "seconds": 1.0} for t in ("proxmox", "network", "linux")]
     second = _record([{"host": "ftp01", "task": "x", "role": "ftp_archive", "changed": True, "failed": False}],
                      {"ftp01": {"changed": 1, "unreachable": 0}}, plays)
-    outcome = summary.build({}, _record([], {}, plays), second, {"rc": 0, "results": [], "log": ""}, {})
+    outcome = summary.build({}, _record([], {}, plays), second, verified(), {})
     assert outcome["problems"] == ["second converge changed 1 task(s): not idempotent"]
     assert "NOT IDEMPOTENT" in summary.render(outcome)
 
@@ -204,3 +211,84 @@ def test_a_lab_run_gives_mitogen_the_plays_over_ssh_and_never_the_network_device
     assert not several_on_controller
     # The switches and routers play is the one that pushes; under SITEKIT_LAB_STRATEGY=linear all is linear.
     assert {p["strategy"] for p in _lab_plays("linear")} == {"linear"}
+
+
+def _reached(monkeypatch, tmp_path) -> dict:
+    """A first and a second pass that reached every tier and changed nothing."""
+    monkeypatch.setattr(summary, "BUILD", tmp_path)
+    monkeypatch.setattr(summary, "_exists", lambda: {t: "" for t in summary.TIERS[:-1]})
+    plays = [{"name": t, "tier": t, "seconds": 1.0} for t in ("proxmox", "network", "linux")]
+    return _record([], {"pve1": {"changed": 0, "unreachable": 0}}, plays)
+
+
+def test_every_verification_file_proves_a_tier_and_every_tier_but_windows_has_one():
+    files = {path.stem for path in (REPO / "tools/lab/verify").glob("test_*.py")}
+    assert files == set(summary.VERIFY_TIER)
+    assert set(summary.VERIFY_TIER.values()) == set(summary.TIERS) - {"windows"}
+
+
+@pytest.mark.parametrize("lost", ["test_devices", "test_debian"])
+def test_a_tier_no_verification_test_passed_for_fails_the_lab(monkeypatch, tmp_path, lost):
+    """A verify file renamed, emptied or deselected: pytest exits 0, and the tier is still not proved."""
+    done = _reached(monkeypatch, tmp_path)
+    checked = verified()
+    checked["results"] = [r for r in checked["results"] if r["file"] != lost]
+    outcome = summary.build({}, done, done, checked, {})
+    tier = summary.VERIFY_TIER[lost]
+    assert outcome["problems"] == [f"not verified: {tier} (no verification test of the tier passed)"]
+    assert "SITEKIT LAB — FAILED: not verified" in summary.render(outcome)
+    assert summary.build({}, done, done, verified(), {})["ok"]
+
+
+def test_skipped_verification_tests_fail_the_lab_and_are_named(monkeypatch, tmp_path):
+    junit = tmp_path / "verify.xml"
+    junit.write_text(
+        "<testsuites><testsuite>"
+        "<testcase classname='tools.lab.verify.test_devices' name='test_vlans'><skipped message='no peers'/></testcase>"
+        "<testcase classname='tools.lab.verify.test_devices' name='test_lacp'/>"
+        "</testsuite></testsuites>")
+    results = summary.junit_results(junit)
+    assert [(r["ok"], r["skipped"], r["msg"]) for r in results] == [(False, True, "skipped: no peers"), (True, False, "")]
+    done = _reached(monkeypatch, tmp_path)
+    checked = verified()
+    checked["results"] += results
+    outcome = summary.build({}, done, done, checked, {})
+    assert outcome["problems"] == ["verification skipped 1 test(s)"]
+    assert "  VERIFY test_devices::test_vlans: skipped: no peers" in summary.render(outcome)
+
+
+def test_an_unreachable_host_fails_the_lab_and_is_named_even_where_every_tier_was_reached(monkeypatch, tmp_path):
+    done = _reached(monkeypatch, tmp_path)
+    first = {**done, "rc": 4, "hosts": {**done["hosts"], "glpi01": {"changed": 0, "unreachable": 1}}}
+    outcome = summary.build({}, first, done, verified(), {})
+    assert outcome["problems"] == ["first converge exit 4", "unreachable: glpi01"]
+    text = summary.render(outcome)
+    assert "unreachable hosts: glpi01" in text and "SITEKIT LAB — FAILED: first converge exit 4; unreachable: glpi01" in text
+    # The journal's count alone is enough: a pass that exited 0 with a host unreachable (ignore_unreachable) fails too.
+    outcome = summary.build({}, {**first, "rc": 0}, done, verified(), {})
+    assert outcome["problems"] == ["unreachable: glpi01"]
+
+
+def test_the_index_links_the_windows_plan_page_which_marks_every_host_not_executed(monkeypatch, tmp_path):
+    done = _reached(monkeypatch, tmp_path)
+    summary.build({}, done, done, verified(), {})
+    index = (tmp_path / "index.html").read_text()
+    assert "<a href='windows-plan.html'>windows plan</a>" in index and "not executed: no Windows host" in index
+    page = (tmp_path / "windows-plan.html").read_text()
+    plan = windows_plan.plan()
+    assert page.count("not executed: no Windows host") == len(plan) + 1  # the title, then each host's heading
+    assert all(f"<h2>{host} — not executed: no Windows host</h2>" in page for host in plan)
+
+
+def test_a_daemon_slow_to_answer_still_gets_a_line_every_few_seconds(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(daemons, "RUN", tmp_path)
+    monkeypatch.setattr(daemons, "WAIT_LINE_SECONDS", 0.5)
+    answer = tmp_path / "slow.json"
+    script = f"import time, pathlib; time.sleep(1.7); pathlib.Path({str(answer)!r}).write_text('{{}}'); time.sleep(30)"
+    try:
+        assert daemons.start("slow", [sys.executable, "-c", script], "time.sleep(1.7)") == "started"
+        out = capsys.readouterr().out
+        assert out.count("  … waiting for slow (") >= 2, out
+    finally:
+        daemons.stop("slow", "time.sleep(1.7)")
+    assert not daemons.alive("slow", "time.sleep(1.7)")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,11 +187,34 @@ def test_containers_are_reached_by_container_name(lab_hostvars):
             assert v["ansible_host"] == "sitekit-lab-{{ inventory_hostname }}", host
 
 
+def test_no_lab_host_is_the_controller_with_the_endpoints_every_lab_run_adds(monkeypatch, tmp_path):
+    """Every lab run reads inventories/lab and build/lab/run/endpoints.yml (lab.py playbook_cmd): the merge too."""
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    sys.path.insert(0, str(REPO / "tools" / "lab"))
+    import endpoints
+
+    monkeypatch.setattr(endpoints, "ENDPOINTS", tmp_path / "endpoints.yml")
+    monkeypatch.setattr(endpoints, "glpi_standin", lambda: {"glpi_archive_path": "/x.tgz", "glpi_archive_sha256": "0" * 64})
+    endpoints.write({"port": 40001}, {"devices": {"sw-core": 40002}, "user": "netadmin"})
+    loader = DataLoader()
+    inventory = InventoryManager(loader=loader, sources=[str(LAB), str(tmp_path / "endpoints.yml")])
+    manager = VariableManager(loader=loader, inventory=inventory)
+    merged = {h.name: manager.get_vars(host=h, include_hostvars=False) for h in inventory.get_hosts()}
+    assert merged["sw-core"]["ansible_port"] == 40002 and merged["pve1"]["ansible_host"] != "pve1"  # the overlay read
+    assert [h for h, v in merged.items() if on_the_controller(v)[0]] == []
+    assert [h for h, v in merged.items() if on_the_controller(v)[1]
+            and v.get("ansible_connection") != "ansible.netcommon.network_cli"] == []
+
+
 def test_only_plays_on_localhost_run_locally():
     offenders = []
-    for path in sorted((REPO / "playbooks").glob("*.yml")):
+    for path in [*sorted((REPO / "playbooks").glob("*.yml")), *sorted((REPO / "tools" / "lab").glob("*.yml"))]:
         for play in yaml.safe_load(path.read_text()) or []:
-            local = play.get("connection") == "local" or (play.get("vars") or {}).get("ansible_connection") == "local"
+            local = (str(play.get("connection", "")) in LOCAL_CONNECTIONS
+                     or str((play.get("vars") or {}).get("ansible_connection", "")) in LOCAL_CONNECTIONS)
             if local and play.get("hosts") != "localhost":
                 offenders.append(f"{path.name}: {play.get('name')} on {play.get('hosts')}")
     assert offenders == []

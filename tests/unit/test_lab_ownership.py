@@ -223,3 +223,20 @@ def test_down_removes_its_run_files_even_when_docker_keeps_a_network(docker, mon
     with pytest.raises(SystemExit, match="in use by containers that still exist"):
         lab.down()
     assert not [f for f in files if f.exists()] and admin in docker.state()["networks"]
+
+
+def test_up_tells_each_container_as_it_comes_and_labels_it_this_checkouts(docker):
+    """A cold start creates the containers one by one (seconds each): a line per container, not a silent minute."""
+    docker.objects(containers={}, networks=lab_of(str(REPO))["networks"])
+    lines, calls_at_line = [], []
+
+    def report(line):
+        lines.append(line)
+        calls_at_line.append(len(docker.calls()))
+
+    states = containers.ensure_containers(report=report)
+    plan = containers.plan()
+    assert states == dict.fromkeys(plan, "created")
+    assert [line.split(" (")[0] for line in lines] == [f"{host}: created" for host in plan]
+    assert calls_at_line == sorted(set(calls_at_line)) and calls_at_line[0] < len(docker.calls())  # as they come
+    assert all(docker.state()["containers"][spec["name"]] == labels(str(REPO)) for spec in plan.values())

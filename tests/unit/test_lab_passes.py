@@ -15,6 +15,7 @@ import lab  # noqa: E402
 import progress  # noqa: E402
 import summary  # noqa: E402
 from ansible_collections.sitekit.core.plugins.plugin_utils import journal  # noqa: E402
+from test_lab_harness import verified  # noqa: E402
 
 TIER_PLAYS = [{"name": t, "tier": t, "seconds": 1.0} for t in ("proxmox", "network", "linux")]
 FOREIGN = {
@@ -51,6 +52,7 @@ def _converge_with(monkeypatch, tmp_path, outcome: str, rc: int) -> dict:
     monkeypatch.setattr(lab, "LOGS", tmp_path)
 
     def fake_run(cmd, label, log, env=None, **kw):
+        _converge_with.commands.append((cmd, kw.get("cwd")))
         own = (env or {}).get("SITEKIT_RUN_ID") or uuid.uuid4().hex  # as run_summary picks its id
         if outcome != "refused":
             journal.append({"run_id": own, "event": "start", "status": "started", "playbook": "site.yml"})
@@ -61,6 +63,7 @@ def _converge_with(monkeypatch, tmp_path, outcome: str, rc: int) -> dict:
         return rc
 
     monkeypatch.setattr(progress, "run", fake_run)
+    _converge_with.commands = []
     return lab.converge(progress.Phases(), "reconverge")
 
 
@@ -68,12 +71,16 @@ def _problems(monkeypatch, tmp_path, second: dict) -> list[str]:
     monkeypatch.setattr(summary, "BUILD", tmp_path)
     monkeypatch.setattr(summary, "_exists", lambda: {t: "" for t in summary.TIERS[:-1]})
     first = {"rc": 0, "status": "complete", "hosts": {}, "tasks": [], "plays": TIER_PLAYS}
-    return summary.build({}, first, second, {"rc": 0, "results": [], "log": ""}, {})["problems"]
+    return summary.build({}, first, second, verified(), {})["problems"]
 
 
 def test_a_pass_reads_its_own_record_not_the_last_one_appended(monkeypatch, tmp_path):
     record = _converge_with(monkeypatch, tmp_path, "complete", 0)
     assert record["playbook"] == "site.yml" and record["run_id"].startswith("lab-reconverge-")
+    [(cmd, cwd)] = _converge_with.commands  # one ansible-playbook: site.yml on the lab inventory, the whole site
+    assert cwd == REPO and cmd == [str(lab.VENV_BIN / "ansible-playbook"), "-i", "inventories/lab",
+                                   "-i", "build/lab/run/endpoints.yml", "playbooks/site.yml",
+                                   "--limit", "localhost:all:!windows", "--diff"]
     assert _problems(monkeypatch, tmp_path, record) == ["second converge changed 3 task(s): not idempotent"]
 
 
@@ -143,13 +150,13 @@ def make_lab(monkeypatch, tmp_path):
     prepared = []  # one entry per prepare.yml run
 
     monkeypatch.setattr(lab, "prepare", lambda: prepared.append(True))
-    monkeypatch.setattr(lab, "verify", lambda phases: {"rc": 0, "results": [], "log": ""})
+    monkeypatch.setattr(lab, "verify", lambda phases: verified())
     hosts = ("pve1", "glpi01", "ftp01")
     ran = []  # the passes of the last run: (label, mode)
 
     def run(started: str, first: dict | None = None, second: dict | None = None, code: str = "code-1", action="all",
             check: dict | None = None, container_ids: str = "id-1"):
-        monkeypatch.setattr(lab.containers, "ensure_containers", lambda: dict.fromkeys(hosts, started))
+        monkeypatch.setattr(lab.containers, "ensure_containers", lambda **kw: dict.fromkeys(hosts, started))
         monkeypatch.setattr(lab.containers, "ids", lambda: {h: f"{container_ids}-{h}" for h in hosts}, raising=False)
         monkeypatch.setattr(lab.daemons, "start_pve_sim", lambda: started if started == "running" else "started")
         monkeypatch.setattr(lab.daemons, "start_peers", lambda: started if started == "running" else "started")
@@ -212,7 +219,7 @@ def test_a_failure_a_rescue_handled_is_not_listed_as_failed(monkeypatch, tmp_pat
     first = {**_record([]), "tasks": [rescued, failed]}
     monkeypatch.setattr(summary, "BUILD", tmp_path)
     monkeypatch.setattr(summary, "_exists", lambda: {t: "" for t in summary.TIERS[:-1]})
-    outcome = summary.build({}, first, _record([]), {"rc": 0, "results": [], "log": ""}, {})
+    outcome = summary.build({}, first, _record([]), verified(), {})
     assert outcome["passes"]["first"]["linux"]["failed"] == ["glpi01: Install"]
     assert "FAILED (1st) glpi01: Probe" not in summary.render(outcome)
 

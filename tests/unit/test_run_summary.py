@@ -329,3 +329,20 @@ def test_the_report_of_an_interrupted_run_says_so():
               "hosts": {}, "when": "2026-12-04T00:00:00Z", "who": "op@host", "limit": None, "tags": {}}
     assert "site.yml on inventories/lab: apply, INTERRUPTED before its end" in run_report.render(record, [])
     assert "exit 0" in run_report.render({**record, "exit": 0, "status": "complete"}, [])
+
+
+def test_make_clean_keeps_the_journal(tmp_path, monkeypatch):
+    """`make clean` in a checkout: the caches go, the default journal (beside ansible.cfg) stays."""
+    import shutil
+    import subprocess
+
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    shutil.copy(REPO / "ansible.cfg", tmp_path / "ansible.cfg")
+    monkeypatch.delenv("SITEKIT_JOURNAL_DIR", raising=False)
+    monkeypatch.delenv("SITEKIT_RUN_LOG_DIR", raising=False)
+    kept = journal.journal_file(str(tmp_path / "ansible.cfg"))
+    kept.parent.mkdir(parents=True)
+    kept.write_text('{"event": "end"}\n')
+    (tmp_path / ".cache" / "site_gate").mkdir(parents=True)
+    subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, capture_output=True)
+    assert not (tmp_path / ".cache").exists() and kept.read_text() == '{"event": "end"}\n'

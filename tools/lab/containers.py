@@ -22,6 +22,7 @@ import ipaddress
 import json
 import subprocess
 import time
+from collections.abc import Callable
 
 from context import IMAGE, LAB_KEY, LABEL, PREFIX, REPO, REPO_KEY, REPO_LABEL, container_hosts, container_name, site
 
@@ -162,10 +163,12 @@ def state(name: str) -> dict | None:
             "networks": sorted((data["NetworkSettings"].get("Networks") or {}).keys())}
 
 
-def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
-    """Start what is missing or stopped (of ``only`` when given); {host: created|started|running}."""
+def ensure_containers(only: list[str] | None = None, report: Callable[[str], None] | None = None) -> dict[str, str]:
+    """Start what is missing or stopped (of ``only`` when given); {host: created|started|running}. ``report``: told
+    each container's outcome as it comes (a cold start takes seconds per container: never a silent minute)."""
     out = {}
     for host, spec in plan().items():
+        began = time.monotonic()
         if only is not None and host not in only:
             continue
         current = state(spec["name"])
@@ -184,6 +187,8 @@ def ensure_containers(only: list[str] | None = None) -> dict[str, str]:
             docker("network", "connect", "--ip", spec["admin_ip"], admin_network()["name"], spec["name"])
             docker("start", spec["name"])
             out[host] = "created"
+        if report is not None:
+            report(f"{host}: {out[host]} ({time.monotonic() - began:.1f} s)")
     return out
 
 

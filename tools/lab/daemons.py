@@ -19,6 +19,8 @@ from pathlib import Path
 from context import REPO, RUN, VENV_BIN, secret, site
 from progress import say
 
+WAIT_LINE_SECONDS = 5  # while a daemon starts, a line this often
+
 
 def _paths(name: str) -> dict[str, Path]:
     return {k: RUN / f"{name}.{k}" for k in ("pid", "log", "json", "digest")}
@@ -58,7 +60,7 @@ def start(name: str, cmd: list[str], marker: str, env: dict | None = None, diges
             raise SystemExit(f"{name} stopped at start (exit {proc.returncode}); see {p['log']}:\n{p['log'].read_text()[-2000:]}")
         if time.monotonic() - t0 > wait_s:
             raise SystemExit(f"{name} did not answer within {wait_s:.0f} s; see {p['log']}")
-        if time.monotonic() - last >= 5:
+        if time.monotonic() - last >= WAIT_LINE_SECONDS:
             say(f"  … waiting for {name} ({int(time.monotonic() - t0)} s)")
             last = time.monotonic()
         time.sleep(0.2)

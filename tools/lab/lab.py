@@ -76,7 +76,7 @@ def up(phases: Phases) -> tuple[dict, bool]:
             if tool == "tools/ensure-docker.sh":
                 containers.refuse_others()  # another checkout's lab: before anything is built or started
         made = containers.ensure_networks()
-        states = containers.ensure_containers()
+        states = containers.ensure_containers(report=lambda line: say(f"  container {line}"))
         say(f"  containers: {', '.join(f'{h} {s}' for h, s in states.items())}" + (f"; networks created: {made}" if made else ""))
         sim = daemons.start_pve_sim()
         peers = daemons.start_peers()

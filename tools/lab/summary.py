@@ -29,9 +29,11 @@ def junit_results(path: Path) -> list[dict]:
     out = []
     for case in ET.parse(path).getroot().iter("testcase"):
         bad = case.find("failure") if case.find("failure") is not None else case.find("error")
+        skipped = case.find("skipped")
         out.append({"file": case.get("classname", "").split(".")[-1], "name": case.get("name"),
-                    "ok": bad is None and case.find("skipped") is None,
-                    "msg": (bad.get("message") or "")[:300] if bad is not None else ""})
+                    "ok": bad is None and skipped is None, "skipped": bad is None and skipped is not None,
+                    "msg": (bad.get("message") or "")[:300] if bad is not None
+                    else f"skipped: {skipped.get('message') or ''}"[:300] if skipped is not None else ""})
     return out
 
 
@@ -142,8 +144,16 @@ def build(states: dict, first: dict, second: dict | None, checked: dict, phases:
     not_reached = [t for t in TIERS if t != "windows" and not passes["first"][t]["plays"]]
     if not_reached:
         problems.append(f"not reached: {', '.join(not_reached)} (the run stopped where every host of a play failed)")
+    if unreachable:
+        problems.append(f"unreachable: {', '.join(unreachable)}")
     if checked["rc"]:
         problems.append(f"verification failed ({sum(1 for r in checked['results'] if not r['ok'])} test(s))")
+    elif skipped := sum(1 for r in checked["results"] if r.get("skipped")):
+        problems.append(f"verification skipped {skipped} test(s)")
+    # Every tier but Windows (plan only) is proved by a verification test that passed, or the lab is not OK.
+    unverified = [t for t in TIERS if t != "windows" and not verify[t][0]]
+    if unverified:
+        problems.append(f"not verified: {', '.join(unverified)} (no verification test of the tier passed)")
     outcome = {"ok": not problems, "problems": problems, "not_reached": not_reached, "extra_args": os.environ.get("LAB_ARGS", ""), "exists": exists, "passes": passes, "verify": verify,
                "unreachable": unreachable, "second_changed": second_changed, "phases": phases, "containers": states,
                "warm": warm, "second_ran": second_ran, "first_changed": first_changed, "unexpected_changes": unexpected, "check": check_outcome,

@@ -4,7 +4,8 @@ $FAKE_DOCKER_STATE; every call is logged to $FAKE_DOCKER_LOG (one JSON list a li
 Knows: ps -a / network ls with label filters (ANDed, as docker does) and -q (ids are names) or --format
 ({{.Names}}, {{.Name}}, {{.Label "key"}}); container/network inspect NAME; inspect --format {{.Name}} ID...;
 rm -f NAME...; network rm NAME...; network inspect --format '{{range .Containers}}{{.Name}} {{end}}' NAME;
-network disconnect -f NETWORK CONTAINER.
+network disconnect -f NETWORK CONTAINER; create --name NAME [--label K=V]... (the container, with its labels);
+network connect and start of a known container (logged only).
 
 Endpoints: the optional state key "endpoints" ({network: [container]}) lists endpoints docker still holds, which
 `rm -f` does not clear (a removed container's stale endpoint, or another container's); `network rm` of a network
@@ -88,6 +89,21 @@ def disconnect(network: str, container: str) -> None:
     save()
 
 
+def create(rest: list[str]) -> None:
+    name = rest[rest.index("--name") + 1]
+    if name in state["containers"]:
+        sys.exit(f'Error response from daemon: Conflict. The container name "/{name}" is already in use')
+    labels = [value.partition("=") for flag, value in zip(rest, rest[1:], strict=False) if flag == "--label"]
+    state["containers"][name] = {key: value for key, _, value in labels}
+    save()
+    print(name)
+
+
+def known(name: str) -> None:
+    if name not in state["containers"]:
+        sys.exit(f"Error response from daemon: No such container: {name}")
+
+
 match ARGS:
     case ["ps", "-a", *rest] | ["ps", "-aq", *rest]:
         listing("containers", rest)
@@ -113,5 +129,11 @@ match ARGS:
         remove("containers", names)
     case ["network", "rm", *names]:
         remove_networks(names)
+    case ["create", *rest]:
+        create(rest)
+    case ["network", "connect", *_, container]:
+        known(container)
+    case ["start", name]:
+        known(name)
     case _:
         sys.exit(f"fake docker: unknown call {ARGS}")
