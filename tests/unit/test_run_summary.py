@@ -209,8 +209,11 @@ def test_a_rescued_failure_is_no_failure_of_the_run(tmp_path):
     assert record["exit"] == 0 and record["hosts"]["here"]["failed"] == 0
     assert [(t["task"], t["failed"], t["rescued"]) for t in record["tasks"]] == [("Fail on purpose", False, True)]
     failing_rescue = RESCUED.replace("ansible.builtin.debug: {msg: recovered}", "ansible.builtin.fail: {msg: no way}")
-    out = run(tmp_path, "--limit", "here", play=failing_rescue)
+    out = run(tmp_path, "--limit", "here", play=failing_rescue,
+              env_extra={"SITEKIT_REPORT_HTML": str(tmp_path / "report.html")})
     assert out.returncode == 2 and "1 failure(s) on 1 host(s)" in out.stdout
+    page = (tmp_path / "report.html").read_text()  # an ordinary failure, named in the report, the rescued one not
+    assert "FAILED here: Recover" in page and "FAILED here: Fail on purpose" not in page
     assert [(t["task"], t["failed"], t["rescued"]) for t in ended(tmp_path)[-1]["tasks"]] == \
         [("Fail on purpose", False, True), ("Recover", True, False)]
 
