@@ -9,15 +9,8 @@ if [ "${1:-}" = down ]; then
   exec .venv/bin/python tools/lab/lab.py down
 fi
 # A line every few seconds while a long step runs (package installs say nothing for minutes).
-with_progress() {
-  local label=$1; shift
-  "$@" & local pid=$! t0=$SECONDS
-  while kill -0 "${pid}" 2>/dev/null; do
-    sleep 5
-    kill -0 "${pid}" 2>/dev/null && echo "  … ${label}: $((SECONDS - t0)) s"
-  done
-  wait "${pid}"
-}
+# shellcheck source=tools/lab/with-progress.sh
+. tools/lab/with-progress.sh
 echo "=== system packages and the pinned toolchain"
 if [ "$(id -u)" -eq 0 ]; then
   with_progress "system packages (tools/bootstrap-host.sh)" tools/bootstrap-host.sh

@@ -292,3 +292,21 @@ def test_a_daemon_slow_to_answer_still_gets_a_line_every_few_seconds(monkeypatch
     finally:
         daemons.stop("slow", "time.sleep(1.7)")
     assert not daemons.alive("slow", "time.sleep(1.7)")
+
+
+@pytest.mark.parametrize(("command", "lines", "status"), [("sleep 2.3", 2, 0), ("true", 0, 0), ("exit 3", 0, 3)])
+def test_make_labs_setup_steps_print_while_they_run_and_end_with_their_command(command, lines, status):
+    """tools/lab.sh's wrapper around the package installs and make setup: a line a second here (every 5 s in make
+    lab), none for a command that ends at once, which costs no wait; the command's exit status."""
+    import time
+
+    script = f'. tools/lab/with-progress.sh; with_progress step bash -c "{command}"; echo "rc=$?"'
+    began = time.monotonic()
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True, timeout=30,
+                          env={"PATH": "/usr/bin:/bin", "WITH_PROGRESS_SECONDS": "1"})
+    elapsed = time.monotonic() - began
+    out = done.stdout.splitlines()
+    printed = sum(line.startswith("  … step: ") for line in out)  # SECONDS ticks whole seconds: 2 or 3 for 2.3 s
+    assert out[-1] == f"rc={status}" and (printed >= lines if lines else printed == 0), out
+    if lines == 0:
+        assert elapsed < 2.5, elapsed  # returned at once (the old wrapper slept 5 s before it looked)
