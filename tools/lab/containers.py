@@ -165,7 +165,7 @@ def state(name: str) -> dict | None:
 
 def ensure_containers(only: list[str] | None = None, report: Callable[[str], None] | None = None) -> dict[str, str]:
     """Start what is missing or stopped (of ``only`` when given); {host: created|started|running}. ``report``: told
-    each container's outcome as it comes (a cold start takes seconds per container: never a silent minute)."""
+    each container it creates or starts as it comes (a cold start takes seconds per container: never a silent minute)."""
     out = {}
     for host, spec in plan().items():
         began = time.monotonic()
@@ -187,7 +187,7 @@ def ensure_containers(only: list[str] | None = None, report: Callable[[str], Non
             docker("network", "connect", "--ip", spec["admin_ip"], admin_network()["name"], spec["name"])
             docker("start", spec["name"])
             out[host] = "created"
-        if report is not None:
+        if report is not None and out[host] != "running":
             report(f"{host}: {out[host]} ({time.monotonic() - began:.1f} s)")
     return out
 
