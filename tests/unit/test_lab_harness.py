@@ -110,15 +110,21 @@ def test_stop_never_signals_a_pid_that_is_not_the_daemon(monkeypatch, tmp_path):
         other.kill()
 
 
-def test_endpoints_hold_connection_settings_only(monkeypatch, tmp_path):
-    import containers
+def endpoints_overlay(monkeypatch, tmp_path):
+    """build/lab/run/endpoints.yml as lab.py writes it (simulator on 40001, sw-core on 40002), under tmp_path."""
     import endpoints
-    import transport
 
     monkeypatch.setattr(endpoints, "ENDPOINTS", tmp_path / "endpoints.yml")
     monkeypatch.setattr(endpoints, "glpi_standin", lambda: {"glpi_archive_path": "/x.tgz", "glpi_archive_sha256": "0" * 64})
     endpoints.write({"port": 40001}, {"devices": {"sw-core": 40002}, "user": "netadmin"})
-    data = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
+    return tmp_path / "endpoints.yml"
+
+
+def test_endpoints_hold_connection_settings_only(monkeypatch, tmp_path):
+    import containers
+    import transport
+
+    data = yaml.safe_load(endpoints_overlay(monkeypatch, tmp_path).read_text())
     hosts = data["all"]["hosts"]
     assert data["all"]["vars"] == {"proxmox_api_override": {"api_port": 40001}}
     assert hosts["sw-core"] == {"ansible_port": 40002}

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -192,15 +191,10 @@ def test_no_lab_host_is_the_controller_with_the_endpoints_every_lab_run_adds(mon
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
     from ansible.vars.manager import VariableManager
+    from test_lab_harness import endpoints_overlay
 
-    sys.path.insert(0, str(REPO / "tools" / "lab"))
-    import endpoints
-
-    monkeypatch.setattr(endpoints, "ENDPOINTS", tmp_path / "endpoints.yml")
-    monkeypatch.setattr(endpoints, "glpi_standin", lambda: {"glpi_archive_path": "/x.tgz", "glpi_archive_sha256": "0" * 64})
-    endpoints.write({"port": 40001}, {"devices": {"sw-core": 40002}, "user": "netadmin"})
     loader = DataLoader()
-    inventory = InventoryManager(loader=loader, sources=[str(LAB), str(tmp_path / "endpoints.yml")])
+    inventory = InventoryManager(loader=loader, sources=[str(LAB), str(endpoints_overlay(monkeypatch, tmp_path))])
     manager = VariableManager(loader=loader, inventory=inventory)
     merged = {h.name: manager.get_vars(host=h, include_hostvars=False) for h in inventory.get_hosts()}
     assert merged["sw-core"]["ansible_port"] == 40002 and merged["pve1"]["ansible_host"] != "pve1"  # the overlay read

@@ -168,9 +168,9 @@ def ensure_containers(only: list[str] | None = None, report: Callable[[str], Non
     each container it creates or starts as it comes (a cold start takes seconds per container: never a silent minute)."""
     out = {}
     for host, spec in plan().items():
-        began = time.monotonic()
         if only is not None and host not in only:
             continue
+        began = time.monotonic()
         current = state(spec["name"])
         if current:
             _check_ours("container", spec["name"], current["labels"])
@@ -210,10 +210,6 @@ def endpoints(network: str) -> list[str]:
     return found.stdout.split() if found.returncode == 0 else []
 
 
-def exists(container: str) -> bool:
-    return docker("container", "inspect", container, check=False).returncode == 0
-
-
 def remove_networks(names: list[str]) -> None:
     """``docker network rm`` each of ``names``. An endpoint whose container docker no longer has (one just removed,
     or one an interrupted ``down`` removed earlier) is waited for, then forced off (``network disconnect -f``,
@@ -229,7 +225,7 @@ def remove_networks(names: list[str]) -> None:
         if not left:
             return
         held = {n: endpoints(n) for n in left}
-        live = {n: [c for c in held[n] if exists(c)] for n in left}
+        live = {n: [c for c in held[n] if state(c) is not None] for n in left}
         if any(live.values()):
             users = "; ".join(f"{n}: {', '.join(c)}" for n, c in live.items() if c)
             raise SystemExit(f"lab down: networks in use by containers that still exist, left in place ({users})")
