@@ -56,6 +56,17 @@ def test_negations_in_the_form_ios_takes(running, intended, expected):
     assert ios_remediation.remediate(running, intended)[0] == expected
 
 
+def test_storm_control_actions_are_lines_of_their_own():
+    """`storm-control action trap` and `action shutdown` coexist on IOS (Catalyst 2960 Command Reference): the
+    intended one is added and the other removed, neither replaces the other; a level is replaced in place."""
+    running = "interface Gi1/0/1\n storm-control broadcast level 5.00\n storm-control action trap\n"
+    intended = "interface Gi1/0/1\n storm-control broadcast level 1.00\n storm-control action shutdown\n"
+    commands = ios_remediation.remediate(running, intended)[0]
+    assert sorted(commands[1:-1]) == [" no storm-control action trap", " storm-control action shutdown",
+                                      " storm-control broadcast level 1.00"]
+    assert (commands[0], commands[-1]) == ("interface Gi1/0/1", " exit")
+
+
 def test_a_priority_line_replaced_in_place_resets_the_vlans_it_drops():
     commands = ios_remediation.remediate("spanning-tree vlan 1,10,20 priority 4096\n",
                                          "spanning-tree vlan 10,25 priority 4096\n")[0]

@@ -13,7 +13,20 @@ Rules and sources:
   -> ``edge trunk``) on 15.2(2)E+, with the PortFast warnings (NED warning
   "portfast has been configured on", code-corpus file 18293421730).
 * ``channel-group N`` creates Port-channelN: "Creating a port-channel interface Port-channel N"
-  (same NED list).
+  (same NED list). One group runs one protocol: LACP (``active``/``passive``), PAgP (``auto``/
+  ``desirable``) or ``on`` ("Do not configure an EtherChannel in both the PAgP and LACP modes",
+  Catalyst 2960 Software Configuration Guide 78-16881-01, p. 30-10); a port of another protocol is
+  refused "Command rejected (Port-channelN, Gi1/0/2): Invalid etherchnl mode", and PAgP ports on two
+  stack members first get "%With PAgP enabled, all ports in the Channel should belong to the same
+  switch" (cross-stack EtherChannel is LACP or on only; the device transcript in code-corpus file
+  38174337297: ``Command rejected (Port-channel3, Gi2/0/20): Invalid etherchnl mode``).
+* ``storm-control {broadcast|multicast|unicast} level L [L-low]`` takes a percentage 0.00-100.00 and
+  prints it with two decimals; the falling level is at most the rising one (Catalyst 2960 Software
+  Configuration Guide OL-8603-04, p. 19-4); ``level bps|pps R [R-low]`` keeps the rate as typed.
+  ``storm-control action shutdown`` and ``action trap`` are two lines ("The trap and shutdown options
+  are independent of each other", Catalyst 2960 Command Reference, storm-control); a running-config
+  prints ``storm-control broadcast level 5.00`` then ``action shutdown`` then ``action trap``
+  (code-corpus file 21901716209).
 * ``ip address`` on a sub-interface without ``encapsulation dot1Q`` is refused with "%
   Configuring IP routing on a LAN subinterface is only allowed if that subinterface is
   already configured as part of an IEEE 802.10, IEEE 802.1Q, or ISL vLAN." (transcripts in
@@ -25,8 +38,9 @@ Rules and sources:
 * GLBP defaults not printed: ``priority 100``, ``load-balancing round-robin``, ``timers 3 10``,
   ``weighting 100`` (1941 15.4 configs print only ``glbp N ip``, ``priority``, ``preempt``).
   ``glbp N weighting M lower L upper U`` is printed whole, and ``glbp N weighting track T
-  decrement D`` lines are kept apart from it (one per tracked object), after the group's other
-  lines (a router's running-config, code-corpus file 29359894589: ``glbp 1 weighting 140 lower
+  decrement D`` lines are kept apart from it (one per tracked object: ``no glbp N weighting track T``
+  removes that object's line only; Cisco's GLBP configuration example tracks objects 1 and 2 in one
+  group), after the group's other lines (a router's running-config, code-corpus file 29359894589: ``glbp 1 weighting 140 lower
   100 upper 115`` ... ``glbp 1 weighting track 1 decrement 30``); the thresholds default to
   lower 1 and upper = the weight (Cisco IOS First Hop Redundancy Protocols Configuration Guide,
   "GLBP": ``glbp weighting maximum [lower lower] [upper upper]``).
@@ -41,6 +55,7 @@ import re
 
 from .context import Ctx, refuse
 from .grammar import INVALID, CliError, Mode
+from .names import short
 from .render import compress
 from .tree import Node
 
@@ -206,16 +221,58 @@ def _channel_group(ctx: Ctx, a: dict, no: bool) -> None:
     node = _node(ctx)
     if ctx.target.startswith("Port-channel"):
         raise CliError(INVALID)
-    node.remove("channel-group")
     if no:
+        node.remove("channel-group")
         return
-    if a["mode"] not in ("active", "passive", "on", "auto", "desirable"):
-        raise CliError(INVALID)
-    number = a["group"]
+    number, protocol = a["group"], _CHANNEL_PROTOCOL[a["mode"]]
+    member = re.compile(rf"^channel-group {number} mode ")
+    modes = {name: line.text.split()[-1] for name, other in ctx.device.interfaces()
+             if name != ctx.target and (line := other.find(member))}
+    rejected = f"Command rejected (Port-channel{number}, {short(ctx.target)}): Invalid etherchnl mode"
+    for name, theirs in modes.items():
+        if _CHANNEL_PROTOCOL[theirs] != protocol:
+            raise refuse(rejected)
+        if protocol == "PAgP" and _stack_member(name) != _stack_member(ctx.target):
+            raise refuse("%With PAgP enabled, all ports in the Channel should belong to the same switch\n" + rejected)
+    node.remove("channel-group")
     if ctx.device.interface(f"Port-channel{number}") is None:
         ctx.say(f"Creating a port-channel interface Port-channel {number}")
         create(ctx.device, f"Port-channel{number}")
     node.child(f"channel-group {number} mode {a['mode']}")
+
+
+_CHANNEL_PROTOCOL = {"active": "LACP", "passive": "LACP", "auto": "PAgP", "desirable": "PAgP", "on": "on"}
+
+
+def _stack_member(name: str) -> str:
+    """A 2960 stack port's member number (GigabitEthernet2/0/20 -> "2")."""
+    return re.match(r"^\D+(\d+)/", name).group(1) if re.match(r"^\D+\d+/\d+/", name) else "1"
+
+
+def _storm_level(ctx: Ctx, a: dict, no: bool) -> None:
+    """``storm-control KIND level ...``: one line per traffic kind, a percentage printed with two decimals."""
+    node, kind = _node(ctx), a["kind"]
+    if no:
+        node.remove(f"storm-control {kind}")
+        return
+    given = [key for key in ("rate", "low") if a.get(key)]
+    rate = r"\d+(\.\d+)?[kmg]?" if a.get("unit") else r"\d{1,3}(\.\d{1,2})?"
+    bad = [key for key in given if not re.fullmatch(rate, a[key]) or (not a.get("unit") and float(a[key]) > 100)]
+    if bad:
+        raise CliError(INVALID, a[bad[0] + "@col"])
+    if not a.get("unit") and len(given) == 2 and float(a["low"]) > float(a["rate"]):
+        raise CliError(INVALID, a["low@col"])
+    values = [a[key] if a.get("unit") else f"{float(a[key]):.2f}" for key in given]
+    node.remove(f"storm-control {kind}")
+    node.child(" ".join([f"storm-control {kind} level", *([a["unit"]] if a.get("unit") else []), *values]))
+
+
+def _glbp_track(ctx: Ctx, a: dict, no: bool) -> None:
+    """``glbp N weighting track T [decrement D]``: one line per tracked object."""
+    node, prefix = _node(ctx), f"glbp {a['group']} weighting track {a['track']}"
+    node.remove(prefix)
+    if not no:
+        node.child(prefix + (f" decrement {a['decrement']}" if "decrement" in a else ""))
 
 
 def _prefix_line(prefix: str):
@@ -382,8 +439,17 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("spanning-tree portfast edge trunk", _only(sp, lambda c, a, n: _portfast(c, {"kind": "trunk"}, n)))
     for feature in ("bpduguard", "bpdufilter", "guard", "link-type", "cost", "port-priority"):
         i.add(f"spanning-tree {feature} | <rest:line>", _only(sp, _prefix_line(f"spanning-tree {feature}")))
-    i.add("storm-control <rest:line>", _only(sp, lambda c, a, n: _prefix_line(
-        "storm-control " + a["rest"].split()[0])(c, {"rest": " ".join(a["rest"].split()[1:])}, n)))
+    for kind in ("broadcast", "multicast", "unicast"):
+        i.add(f"storm-control {kind} level | <rate:word>", _only(sp, lambda c, a, n, k=kind: _storm_level(c, {**a, "kind": k}, n)))
+        i.add(f"storm-control {kind} level <rate:word> <low:word>", _only(sp, lambda c, a, n, k=kind: _storm_level(
+            c, {**a, "kind": k}, n)))
+        for unit in ("bps", "pps"):
+            i.add(f"storm-control {kind} level {unit} <rate:word>", _only(sp, lambda c, a, n, k=kind, u=unit: _storm_level(
+                c, {**a, "kind": k, "unit": u}, n)))
+            i.add(f"storm-control {kind} level {unit} <rate:word> <low:word>", _only(
+                sp, lambda c, a, n, k=kind, u=unit: _storm_level(c, {**a, "kind": k, "unit": u}, n)))
+    for action in ("shutdown", "trap"):
+        i.add(f"storm-control action {action}", _only(sp, _prefix_line(f"storm-control action {action}")))
     i.add("channel-group | <group:int:1-48> mode <mode:choice:active|passive|on|auto|desirable>", _only(sp, _channel_group))
     i.add("ip dhcp snooping trust", _only(sp, _prefix_line("ip dhcp snooping trust")))
     i.add("bandwidth | <rest:line>", _only(_router, _prefix_line("bandwidth")))
@@ -412,8 +478,9 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("glbp <group:int:0-1023> weighting <value:int:1-254> upper <upper:int:1-254>", _only(_router, _glbp_weighting))
     i.add("glbp <group:int:0-1023> weighting <value:int:1-254> lower <lower:int:1-254> upper <upper:int:1-254>",
           _only(_router, _glbp_weighting))
-    i.add("glbp <group:int:0-1023> weighting track <rest:line>", _only(_router, lambda c, a, n: _glbp(
-        "weighting track")(c, {**a, "value": a["rest"]}, n)))
+    i.add("glbp <group:int:0-1023> weighting track <track:int:1-1000>", _only(_router, _glbp_track))
+    i.add("glbp <group:int:0-1023> weighting track <track:int:1-1000> decrement <decrement:int:1-254>",
+          _only(_router, _glbp_track))
     i.add("glbp <group:int:0-1023>", _only(_router, _glbp_remove))
     i.add("duplex | <value:choice:auto|full|half>", _only(_router, _duplex_speed("duplex", ("auto", "full", "half"))))
     i.add("speed | <value:choice:auto|10|100|1000>", _only(_router, _duplex_speed("speed", ("auto", "10", "100", "1000"))))

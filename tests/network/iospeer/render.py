@@ -23,6 +23,7 @@ _INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^sw
                     r"^encapsulation", r"^(no )?ip address", r"^ip helper-address", r"^ip nat", r"^ip virtual-reassembly",
                     r"^glbp", r"^shutdown", r"^duplex", r"^speed", r"^storm-control", r"^channel-group",
                     r"^spanning-tree", r"^ip dhcp snooping"]
+_STORM_ORDER = ["broadcast", "multicast", "unicast", "action"]
 _GLBP_ORDER = ["ip", "priority", "preempt", "weighting", "load-balancing", "authentication", "timers"]
 _LINE_ORDER = [r"^access-class", r"^exec-timeout", r"^privilege", r"^password", r"^logging synchronous", r"^login",
                r"^no activation", r"^no exec", r"^transport preferred", r"^transport input", r"^transport output",
@@ -75,8 +76,13 @@ def _child_key(parent: str, child: Node, index: int) -> tuple:
     if parent.startswith("interface "):
         m = re.match(r"^glbp (\d+) (\S+)", text)
         glbp = (int(m.group(1)), _GLBP_ORDER.index(m.group(2)) if m.group(2) in _GLBP_ORDER else 99) if m else (0, 0)
-        if re.match(r"^glbp \d+ weighting track ", text):  # after the group's other lines (code-corpus 29359894589)
-            glbp = (glbp[0], 100)
+        track = re.match(r"^glbp \d+ weighting track (\d+)", text)
+        if track:  # after the group's other lines, by object (code-corpus 29359894589)
+            glbp = (glbp[0], 100, int(track.group(1)))
+        storm = re.match(r"^storm-control (\S+)(?: (\S+))?", text)
+        if storm:  # the levels, then action shutdown, then action trap (code-corpus 21901716209)
+            glbp = (_STORM_ORDER.index(storm.group(1)) if storm.group(1) in _STORM_ORDER else 9,
+                    ("shutdown", "trap").index(storm.group(2)) if storm.group(1) == "action" else 0)
         return _rank(_INTERFACE_ORDER, text), glbp, index
     if parent == "archive":
         return _rank(_ARCHIVE_ORDER, text), 0, index

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .grammar import INVALID
+from .grammar import INCOMPLETE, INVALID
 
 
 def test_tracking_an_existing_interface_enters_its_mode_and_prints_before_the_interfaces(router):
@@ -37,3 +37,22 @@ def test_glbp_thresholds_out_of_order_are_refused(router):
     assert INVALID in router("glbp 10 weighting 100 lower 99 upper 95")
     assert INVALID in router("glbp 10 weighting 90 lower 50 upper 95")
     assert "weighting" not in router.running()
+
+
+def test_each_tracked_object_has_its_own_weighting_line(router):
+    router("interface GigabitEthernet0/0.10", "encapsulation dot1Q 10", "glbp 10 ip 10.0.10.1")
+    assert router("glbp 10 weighting track 2 decrement 20", "glbp 10 weighting track 1 decrement 30") == ""
+    assert router.block("interface GigabitEthernet0/0.10")[-2:] == [
+        "glbp 10 weighting track 1 decrement 30", "glbp 10 weighting track 2 decrement 20"]
+    assert router("no glbp 10 weighting track 1") == ""
+    assert router.block("interface GigabitEthernet0/0.10")[-1] == "glbp 10 weighting track 2 decrement 20"
+    assert "weighting track 1" not in router.running()
+
+
+def test_a_weighting_track_line_ios_does_not_parse_is_refused(router):
+    router("interface GigabitEthernet0/0.10", "encapsulation dot1Q 10", "glbp 10 ip 10.0.10.1")
+    for line in ("glbp 10 weighting track bogus", "glbp 10 weighting track 1 decrement 999",
+                 "glbp 10 weighting track 1001", "glbp 10 weighting track 1 decrement"):
+        answer = router(line)
+        assert INVALID in answer or answer == INCOMPLETE + "\n", line
+    assert "weighting track" not in router.running()

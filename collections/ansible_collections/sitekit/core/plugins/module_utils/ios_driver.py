@@ -39,7 +39,9 @@ IDEMPOTENT = [
     (r"^interface ", r"^encapsulation dot1Q "), (r"^interface ", r"^glbp (\d+) (ip) "),
     (r"^interface ", r"^glbp (\d+) (priority) "), (r"^interface ", r"^glbp (\d+) (load-balancing) "),
     (r"^interface ", r"^glbp (\d+) (weighting) \d"), (r"^interface ", r"^glbp (\d+) weighting track (\d+) "),
-    (r"^interface ", r"^storm-control (broadcast|multicast|unicast) level "), (r"^interface ", r"^storm-control (action) "),
+    # One level line per traffic kind; `action shutdown` and `action trap` are two lines, not one value ("The trap and
+    # shutdown options are independent of each other", Catalyst 2960 Command Reference, storm-control).
+    (r"^interface ", r"^storm-control (broadcast|multicast|unicast) level "),
     (r"^interface ", r"^spanning-tree (portfast)\b"),
     (r"^line ", r"^exec-timeout "), (r"^line ", r"^access-class \S+ (in|out)"), (r"^line ", r"^transport (input) "),
     (r"^line ", r"^transport (output) "), (r"^line ", r"^(login)\b"),

@@ -1,0 +1,35 @@
+"""Channel groups on a 2960-X stack (cmd_interface.py): one protocol per group, PAgP on one stack member only."""
+
+from __future__ import annotations
+
+REJECTED = "Command rejected (Port-channel1, Gi2/0/49): Invalid etherchnl mode\n"
+
+
+def test_a_cross_stack_lacp_bundle_is_accepted(switch):
+    assert switch("interface GigabitEthernet1/0/49", "channel-group 1 mode active") == \
+        "Creating a port-channel interface Port-channel 1"
+    assert switch("interface GigabitEthernet2/0/49", "channel-group 1 mode passive") == ""
+    assert switch.block("interface GigabitEthernet2/0/49") == ["channel-group 1 mode passive"]
+
+
+def test_a_port_of_another_protocol_is_refused_and_keeps_its_configuration(switch):
+    switch("interface GigabitEthernet1/0/49", "channel-group 1 mode active", "exit")
+    switch("interface GigabitEthernet2/0/49", "channel-group 2 mode on")
+    for mode in ("desirable", "auto", "on"):
+        assert switch(f"channel-group 1 mode {mode}") == REJECTED, mode
+    assert switch.block("interface GigabitEthernet2/0/49") == ["channel-group 2 mode on"]
+
+
+def test_pagp_across_stack_members_is_refused_and_on_one_member_accepted(switch):
+    switch("interface GigabitEthernet1/0/20", "channel-group 1 mode desirable", "exit")
+    assert switch("interface GigabitEthernet1/0/21", "channel-group 1 mode auto") == ""
+    assert switch("interface GigabitEthernet2/0/20", "channel-group 1 mode desirable") == (
+        "%With PAgP enabled, all ports in the Channel should belong to the same switch\n"
+        "Command rejected (Port-channel1, Gi2/0/20): Invalid etherchnl mode\n")
+    assert switch.block("interface GigabitEthernet2/0/20") == []
+
+
+def test_the_only_member_changes_protocol(switch):
+    switch("interface GigabitEthernet1/0/49", "channel-group 1 mode desirable")
+    assert switch("channel-group 1 mode active") == ""
+    assert switch.block("interface GigabitEthernet1/0/49") == ["channel-group 1 mode active"]
