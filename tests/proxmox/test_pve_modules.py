@@ -136,6 +136,21 @@ def test_failed_migration_removes_the_fresh_clone(fresh_sim, rcr_desired):
 
 
 @NINE
+def test_failed_migration_removes_a_fresh_clone_protected_by_its_template(fresh_sim, rcr_desired):
+    """A clone copies the template's protection and PVE refuses to destroy a protected VM: the rollback clears the
+    clone's protection (the template keeps its own) before it destroys the clone."""
+    sim = fresh_sim
+    _storages(sim, rcr_desired)
+    dc02 = _vm(rcr_desired, "dc02")
+    sim.cluster.vms[int(dc02["template"])]["config"]["protection"] = "1"
+    sim.tasks.fail(type="qmigrate", message="migration aborted")
+    with pytest.raises(ModuleFailed, match="offline migration of the new VM 102 .dc02. from pve1 to pve2 failed: migration aborted"):
+        run(sim, "pve_vms", {"vms": [dc02]})
+    assert 102 not in sim.cluster.vms and sim.counts["PUT /nodes/{node}/qemu/{vmid}/config"] == 1
+    assert sim.cluster.vms[int(dc02["template"])]["config"]["protection"] == "1"
+
+
+@NINE
 def test_failed_reboot_fails_the_run(fresh_sim, rcr_desired):
     sim = fresh_sim
     _storages(sim, rcr_desired)

@@ -101,6 +101,12 @@ class Cluster:
     def ha_groups_migrated(self, value):
         self._groups_flag = value
 
+    def ha_state(self, sid: str) -> str:
+        """The state the CRM works with: resources.cfg's, else 'started' ('enabled' is read as 'started'),
+        pve-ha-manager src/PVE/HA/Config.pm read_and_check_resources_config (the API shows only what is written)."""
+        state = self.ha_resources[sid].get("state", "started")
+        return "started" if state == "enabled" else state
+
     # ---- guests ------------------------------------------------------------------------------
     def add_vm(self, vmid: int, node: str, config: dict, status: str = "stopped"):
         self.vms[vmid] = {"node": node, "config": dict(config), "status": status, "pending": {}, "writes": 0}

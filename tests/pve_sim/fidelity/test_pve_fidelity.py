@@ -107,6 +107,10 @@ def _subset(expected, actual, where="data"):
             else:
                 assert key in actual, f"{where}.{key} missing in {actual!r}"
                 _subset(value, actual[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), f"{where}: {actual!r} has not {len(expected)} items"
+        for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            _subset(want, got, f"{where}[{i}]")
     else:
         assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 

@@ -91,7 +91,7 @@ def resources(c: Cluster, p, user):
                      "template": 1 if str(cfg.get("template", 0)) == "1" else 0, "maxcpu": int(cfg.get("cores", 1)),
                      "maxmem": _memory_mb(cfg) * 1024 * 1024, "maxdisk": 0, "uptime": 0}
             if f"vm:{vmid}" in c.ha_resources:
-                entry["hastate"] = c.ha_resources[f"vm:{vmid}"]["state"]
+                entry["hastate"] = c.ha_state(f"vm:{vmid}")
             if cfg.get("lock"):
                 entry["lock"] = cfg["lock"]
             out.append(entry)

@@ -321,6 +321,7 @@ def _resource_values(c: Cluster, p: dict) -> dict:
 
 
 def _resource_out(c: Cluster, r: dict) -> dict:
+    """Resources.pm $api_copy_config: what resources.cfg holds (no defaults), its sid and the file's digest."""
     out = dict(r)
     if c.version >= 9 and c.ha_groups_migrated:
         out.pop("group", None)  # Resources.pm $api_copy_config($exclude_group_property)
@@ -329,7 +330,12 @@ def _resource_out(c: Cluster, r: dict) -> dict:
 
 @api("GET", "/cluster/ha/resources")
 def ha_resources(c: Cluster, p, user):
-    return [_resource_out(c, r) for _, r in sorted(c.ha_resources.items()) if not p.get("type") or r["type"] == p["type"]]
+    """Resources.pm index: a resource naming a group that does not exist carries ``errors.group``."""
+    out = [_resource_out(c, r) for _, r in sorted(c.ha_resources.items()) if not p.get("type") or r["type"] == p["type"]]
+    for resource in out:
+        if resource.get("group") and resource["group"] not in c.ha_groups:
+            resource["errors"] = {"group": f"group '{resource['group']}' does not exist"}
+    return out
 
 
 @api("GET", "/cluster/ha/resources/{sid}")
@@ -353,9 +359,11 @@ def ha_resource_create(c: Cluster, p, user):
     opts = _resource_values(c, p)
     if sid in c.ha_resources:
         raise locked("create resource failed", die(f"resource ID '{sid}' already defined"))
-    c.ha_resources[sid] = {"sid": sid, "type": kind, "state": "started", "max_restart": 1, "max_relocate": 1, **opts}
+    # Resources.pm create writes the options given, nothing else (the CRM applies the defaults when it reads them);
+    # the group is not checked there (only on update).
+    c.ha_resources[sid] = {"sid": sid, "type": kind, **opts}
     c.touch("ha/resources.cfg")
-    if c.ha_resources[sid]["state"] in ("started", "enabled"):  # the CRM starts it
+    if c.ha_state(sid) == "started":  # the CRM starts it
         c.vms[int(name)]["status"] = "running"
 
 
@@ -405,5 +413,5 @@ def ha_resource_delete(c: Cluster, p, user):
 @api("GET", "/cluster/ha/status/current")
 def ha_status(c: Cluster, p, user):
     return [{"id": "quorum", "type": "quorum", "status": "OK", "quorate": 1, "node": c.nodes[0]}] + [
-        {"id": f"service:{sid}", "type": "service", "sid": sid, "state": r["state"], "node": c.vms[int(sid[3:])]["node"]}
-        for sid, r in sorted(c.ha_resources.items()) if int(sid[3:]) in c.vms]
+        {"id": f"service:{sid}", "type": "service", "sid": sid, "state": c.ha_state(sid), "node": c.vms[int(sid[3:])]["node"]}
+        for sid in sorted(c.ha_resources) if int(sid[3:]) in c.vms]

@@ -189,7 +189,7 @@ def qemu_resize(c: Cluster, p, user):
 def qemu_current(c: Cluster, p, user):
     vm = c.vm(p["node"], p["vmid"])
     sid = f"vm:{p['vmid']}"
-    ha = {"managed": 1, "state": c.ha_resources[sid]["state"]} if sid in c.ha_resources else {"managed": 0}
+    ha = {"managed": 1, "state": c.ha_state(sid)} if sid in c.ha_resources else {"managed": 0}
     cfg = current_config(vm, with_pending=False)
     out = {"vmid": int(p["vmid"]), "name": cfg.get("name", ""), "status": vm["status"], "qmpstatus": vm["status"],
            "cpus": int(cfg.get("cores", 1)), "maxmem": int(str(cfg.get("memory", 512)).split(",")[0]) * 2**20,

@@ -118,7 +118,7 @@ def _restore(c: Cluster, p, user):
         raise _exists_error(c, vmid, "restore")
     vol = next((v for vols in c.content.values() for v in vols if v["volid"] == p["archive"]), None)
     if vol is None:
-        raise die(f"unable to restore VM {vmid} - volume '{p['archive']}' does not exist")
+        raise die(f"can't find file '{p['archive']}'")  # pve-storage Storage.pm abs_filesystem_path
     if p.get("storage"):
         qr.storage_check_enabled(c, p["storage"], node)
     c.add_vm(vmid, node, {"lock": "create"})
@@ -291,7 +291,14 @@ def qemu_migrate(c: Cluster, p, user):
 
 @api("DELETE", "/nodes/{node}/qemu/{vmid}")
 def qemu_delete(c: Cluster, p, user):
+    """destroy_vm's $early_checks (qemu-server PVE/API2/Qemu.pm): protection (pve-guest-common AbstractConfig.pm
+    check_protection), an HA resource without ``purge``, then a running VM."""
     vm = c.vm(p["node"], p["vmid"])
+    purge = str(p.get("purge", "0")) == "1"
+    if str(vm["config"].get("protection", "0")) == "1":
+        raise die(f"can't remove VM {p['vmid']} - protection mode enabled")
+    if f"vm:{p['vmid']}" in c.ha_resources and not purge:
+        raise die(f"unable to remove VM {p['vmid']} - used in HA resources and purge parameter not set.")
     if vm["config"].get("lock"):
         raise die(f"VM is locked ({vm['config']['lock']})")
     if vm["status"] == "running":
@@ -304,9 +311,9 @@ def qemu_delete(c: Cluster, p, user):
 
     def destroy():
         c.vms.pop(int(p["vmid"]), None)
-        if str(p.get("purge", "0")) == "1" or c.version < 9:
+        if purge:
             c.ha_resources.pop(f"vm:{p['vmid']}", None)
         for job in c.backup_jobs.values():
-            if str(p.get("purge", "0")) == "1" and job.get("vmid"):
+            if purge and job.get("vmid"):
                 job["vmid"] = ",".join(v for v in split_list(job["vmid"]) if v != str(p["vmid"]))
     return c.task(p["node"], "qmdestroy", str(p["vmid"]), user, destroy)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.sitekit.core.plugins.module_utils.pve_client import POLL_FIRST, POLL_MAX, PveClient
+from ansible_collections.sitekit.core.plugins.module_utils.pve_remove import remove_created_vm
 from ansible_collections.sitekit.core.plugins.module_utils.pve_vms_plan import (
     compare,
     is_shared,
@@ -88,8 +89,8 @@ class Converger:
 
     def remove_new_vm(self, node: str, vmid: int, cause: str):
         """Rollback of a creation that could not finish: the fresh clone (never started, nothing on it) goes."""
-        self.client.wait_task(self.client.delete(f"nodes/{node}/qemu/{vmid}", purge=1), self.timeout,
-                              what=f"removal of the unfinished clone {vmid} on {node} (after: {cause})")
+        remove_created_vm(self.client, node, vmid, self.timeout,
+                          what=f"removal of the unfinished clone {vmid} on {node} (after: {cause})")
 
     # ---- an existing VM ------------------------------------------------------------------------
     def converge(self, vm: dict, have: dict):

@@ -134,6 +134,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     PveClient,
     pve_argument_spec,
 )
+from ansible_collections.sitekit.core.plugins.module_utils.pve_remove import remove_created_vm  # noqa: E402
 
 
 def latest(volumes: list[dict], vmid: int) -> dict | None:
@@ -144,8 +145,7 @@ def latest(volumes: list[dict], vmid: int) -> dict | None:
 def remove_partial_copy(client, node: str, vmid: int, cause: str, timeout: int):
     """A restore that failed leaves its VM "NOT cleaned up" (qemu-server PVE/API2/Qemu.pm create_vm, qmrestore
     worker). The VMID was free before the drill, so what is there is the drill's partial copy: it goes."""
-    client.wait_task(client.delete(f"nodes/{node}/qemu/{vmid}", purge=1), timeout,
-                     what=f"removal of the partial copy {vmid} on {node} (after: {cause})")
+    remove_created_vm(client, node, vmid, timeout, what=f"removal of the partial copy {vmid} on {node} (after: {cause})")
 
 
 def connected(value: str) -> str:
