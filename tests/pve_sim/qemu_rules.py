@@ -187,3 +187,15 @@ def hotpluggable(config: dict, key: str) -> bool:
     if key == "vcpus":
         return "cpu" in features
     return False
+
+
+def missing_bridges(c, node: str, config: dict, keys=None) -> dict[str, str]:
+    """{netN: bridge} of the network devices whose bridge ``node`` does not have: qemu-server's pve-bridge script
+    (tap_create) dies "bridge '<bridge>' does not exist" (pve-common src/PVE/Network.pm read_bridge_mtu)."""
+    out = {}
+    for key, value in config.items():
+        if re.fullmatch(r"net\d+", key) and (keys is None or key in keys) and value is not None:
+            bridge = dict(part.partition("=")[::2] for part in str(value).split(",")[1:]).get("bridge")
+            if bridge and bridge not in c.bridges.get(node, set()):
+                out[key] = bridge
+    return out

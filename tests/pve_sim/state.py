@@ -62,6 +62,8 @@ class Cluster:
             "local": {"type": "dir", "path": "/var/lib/vz", "content": "backup,iso,vztmpl"},
             template_storage: {"type": "lvmthin", "thinpool": "data", "vgname": "pve", "content": "images,rootdir"},
         }
+        # A fresh installation's network: one bridge, vmbr0 (the installer's /etc/network/interfaces); a test adds others.
+        self.bridges: dict[str, set[str]] = {node: {"vmbr0"} for node in self.nodes}
         self.content: dict[str, list[dict]] = {}  # storage -> backup archives and other files
         self.backup_jobs: dict[str, dict] = {}
         self.ha_groups: dict[str, dict] = {}

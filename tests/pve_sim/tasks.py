@@ -170,6 +170,7 @@ class TaskManager:
                 try:
                     task.on_ok()
                 except TaskFailed as exc:  # the work itself failed (e.g. a storage error)
+                    task.log.extend(exc.log)
                     task.outcome, task.message, task.on_fail = "error", str(exc), None
                     return self._finish(task)
             if task.outcome == "warnings":
@@ -183,4 +184,8 @@ class TaskManager:
 
 
 class TaskFailed(Exception):
-    """Raised by a task's work: the task ends with this error (state untouched)."""
+    """Raised by a task's work: the task ends with this error (state untouched), ``log`` printed before it."""
+
+    def __init__(self, message: str, log: list[str] | None = None):
+        super().__init__(message)
+        self.log = list(log or [])

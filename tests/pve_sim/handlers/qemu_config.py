@@ -104,8 +104,13 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
     for key in delete:
         vm["pending"][key] = None
     running = vm["status"] == "running"
+    # A NIC hot-plugged on a bridge the node lacks fails and stays pending; the errors end the update
+    # (QemuServer.pm vmconfig_hotplug_pending $add_error "hotplug problem - ...", Qemu.pm $update_vm_api raise_param_exc).
+    unplugged = qr.missing_bridges(c, vm["node"], vm["pending"]) if running else {}
+    errors = {key: f"hotplug problem - bridge '{bridge}' does not exist\n" for key, bridge in unplugged.items()
+              if qr.hotpluggable(vm["config"], key)}
     for key in list(vm["pending"]):
-        if running and not qr.hotpluggable(vm["config"], key):
+        if running and (not qr.hotpluggable(vm["config"], key) or key in errors):
             continue
         value = vm["pending"].pop(key)
         if value is None:
@@ -113,6 +118,8 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
         else:
             vm["config"][key] = value
     c.write_vm(vm)
+    if errors:
+        raise param_error(errors)
 
 
 def _update(c: Cluster, p, user, sync: bool):
@@ -221,6 +228,10 @@ def qemu_start(c: Cluster, p, user):
                 vm["config"].pop(key, None)
             else:
                 vm["config"][key] = value
+        missing = qr.missing_bridges(c, vm["node"], vm["config"])
+        if missing:  # the pve-bridge script fails, QEMU exits (QemuServer.pm vm_start "start failed: $err")
+            raise TaskFailed("start failed: QEMU exited with code 1",
+                             [f"bridge '{bridge}' does not exist" for bridge in sorted(set(missing.values()))])
         vm["status"] = "running"
         if sid in c.ha_resources:
             c.ha_resources[sid]["state"] = "started"
@@ -269,4 +280,6 @@ def qemu_reboot(c: Cluster, p, user):
             else:
                 vm["config"][key] = value
         c.write_vm(vm)
+        if qr.missing_bridges(c, vm["node"], vm["config"]):  # qmeventd's start fails as a start does: it stays off
+            vm["status"] = "stopped"
     return c.task(p["node"], "qmreboot", str(p["vmid"]), user, reboot)
