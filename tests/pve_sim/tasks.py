@@ -184,7 +184,8 @@ class TaskManager:
 
 
 class TaskFailed(Exception):
-    """Raised by a task's work: the task ends with this error (state untouched), ``log`` printed before it."""
+    """Raised by a task's work: the task ends with this error (what the work changed before stays), ``log`` printed
+    before it."""
 
     def __init__(self, message: str, log: list[str] | None = None):
         super().__init__(message)

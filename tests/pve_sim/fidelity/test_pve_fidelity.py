@@ -78,6 +78,11 @@ def given_running_vm(sim, api):
     _vm(sim, 120, "pve1", status="running", scsi0=_disk(120, "san-lvm", 32))
 
 
+def given_pending_nic_on_missing_bridge(sim, api):
+    """VM 120 (running) keeps a NIC move that failed to hot-plug pending (after given: running-vm)."""
+    sim.cluster.vms[120]["pending"]["net0"] = "virtio=BC:24:11:00:01:14,bridge=vmbr99"
+
+
 def given_archive(sim, api):
     """A vzdump archive of VM 120 (on san-lvm) on the NAS, as a nightly job leaves it."""
     from tests.pve_sim.handlers.backup import make_archive

@@ -228,13 +228,16 @@ def qemu_start(c: Cluster, p, user):
                 vm["config"].pop(key, None)
             else:
                 vm["config"][key] = value
+        c.write_vm(vm)
+        if sid in c.ha_resources:
+            c.ha_resources[sid]["state"] = "started"
         missing = qr.missing_bridges(c, vm["node"], vm["config"])
+        if missing and sid in c.ha_resources:  # 'hastart' only asks the HA stack, whose start then fails: it stays off
+            return
         if missing:  # the pve-bridge script fails, QEMU exits (QemuServer.pm vm_start "start failed: $err")
             raise TaskFailed("start failed: QEMU exited with code 1",
                              [f"bridge '{bridge}' does not exist" for bridge in sorted(set(missing.values()))])
         vm["status"] = "running"
-        if sid in c.ha_resources:
-            c.ha_resources[sid]["state"] = "started"
     return c.task(p["node"], "hastart" if sid in c.ha_resources else "qmstart", str(p["vmid"]), user, start)
 
 
