@@ -151,6 +151,29 @@ def test_failed_migration_removes_a_fresh_clone_protected_by_its_template(fresh_
 
 
 @NINE
+def test_refused_rollback_names_itself_and_the_error_it_follows(fresh_sim, rcr_desired, monkeypatch):
+    """The rollback's own calls can be refused (here a backup job locks the clone meanwhile): the error names the
+    rollback and the migration's error, which the operator would otherwise never see."""
+    sim = fresh_sim
+    _storages(sim, rcr_desired)
+    dc02 = _vm(rcr_desired, "dc02")
+    sim.cluster.vms[int(dc02["template"])]["config"]["protection"] = "1"
+    sim.tasks.fail(type="qmigrate", message="migration aborted")
+    handle = sim.handle
+
+    def backup_starts_first(method, path, params, headers):
+        if method == "PUT" and path == "/nodes/pve1/qemu/102/config":
+            sim.cluster.vms[102]["config"]["lock"] = "backup"
+        return handle(method, path, params, headers)
+    monkeypatch.setattr(sim, "handle", backup_starts_first)
+    with pytest.raises(ModuleFailed, match=r"^pve_vms failed: removal of the unfinished clone 102 on pve1 \(after: offline migration of the "
+                                           r"new VM 102 \(dc02\) from pve1 to pve2 failed: migration aborted .*\): "
+                                           r"PUT /nodes/pve1/qemu/102/config failed: 500 VM is locked \(backup\)"):
+        run(sim, "pve_vms", {"vms": [dc02]})
+    assert 102 in sim.cluster.vms  # left for the operator, with the reason
+
+
+@NINE
 def test_failed_reboot_fails_the_run(fresh_sim, rcr_desired):
     sim = fresh_sim
     _storages(sim, rcr_desired)

@@ -35,12 +35,25 @@ def param_error(errors: dict) -> ApiError:
     return ApiError(400, "Parameter verification failed.\n", errors)
 
 
+def exception_text(exc: Exception) -> str:
+    """An error as Perl prints it: a PVE::Exception with errors stringified (pve-common src/PVE/Exception.pm
+    stringify: code, message, then one "key: error" line each), else the die text."""
+    text = exc.message if isinstance(exc, ApiError) else str(exc)
+    if isinstance(exc, ApiError) and exc.status == 400 and exc.errors:
+        text = "400 " + text + "".join(f"{k}: {v}\n" for k, v in exc.errors.items())
+    return text
+
+
+def worker_error(exc: Exception) -> str:
+    """What a task's 'TASK ERROR:' line carries when its work dies: pve-common src/PVE/RESTEnvironment.pm fork_worker
+    chomps the error and turns each newline into a space."""
+    text = exception_text(exc)
+    return (text[:-1] if text.endswith("\n") else text).replace("\n", " ")
+
+
 def locked(prefix: str, exc: Exception) -> ApiError:
     """A die inside cfs_lock_file / lock_ha_domain with an error prefix ("create storage failed:")."""
-    text = exc.message if isinstance(exc, ApiError) else str(exc)
-    if isinstance(exc, ApiError) and exc.status == 400 and exc.errors:  # a stringified PVE::Exception
-        text = "400 " + text + "".join(f"{k}: {v}\n" for k, v in exc.errors.items())
-    return die(f"{prefix}: {text}")
+    return die(f"{prefix}: {exception_text(exc)}")
 
 
 def sha1(obj) -> str:

@@ -14,7 +14,7 @@ import re
 from .. import qemu_rules as qr
 from .. import storage_plugins as sp
 from ..formats import split_list
-from ..state import ApiError, Cluster, die, param_error
+from ..state import ApiError, Cluster, die, param_error, worker_error
 from ..tasks import TaskFailed
 from .qemu_guest import net_with_mac
 from .registry import api
@@ -143,7 +143,7 @@ def _update(c: Cluster, p, user, sync: bool):
         try:
             _apply(c, vm, vmid, params, delete)
         except ApiError as exc:
-            raise TaskFailed(exc.message.strip()) from None
+            raise TaskFailed(worker_error(exc)) from None
     return c.task(p["node"], "qmconfig", str(vmid), user, work, [f"update VM {vmid}: " + " ".join(
         f"-{k} {v}" for k, v in sorted(params.items()))])
 

@@ -126,6 +126,7 @@ class PveClient:
         self._error_message = None
         self._version = None
         self.polls = 0  # task status reads, for the caller's figures
+        self._doing = None  # set by doing(): what a refused call's error names first
 
     def _keep_error_message(self, response, *args, **kwargs):
         """PVE puts only the first line of an error in the HTTP status line, which is all proxmoxer keeps
@@ -147,10 +148,23 @@ class PveClient:
             detail = f"{exc.status_code} {text}" if text else str(exc)
             if text and errors:
                 detail += f" - {errors}"
-            self.module.fail_json(msg=f"{method} /{path.strip('/')} failed: {detail}", api_errors=errors,
-                                  status_code=getattr(exc, "status_code", None))
+            self.module.fail_json(msg=f"{self._context()}{method} /{path.strip('/')} failed: {detail}",
+                                  api_errors=errors, status_code=getattr(exc, "status_code", None))
         except Exception as exc:  # connection refused, TLS, timeouts (requests exceptions)
-            self.module.fail_json(msg=f"{method} /{path.strip('/')}: cannot reach the Proxmox VE API: {exc}")
+            self.module.fail_json(msg=f"{self._context()}{method} /{path.strip('/')}: cannot reach the Proxmox VE API: {exc}")
+
+    @contextlib.contextmanager
+    def doing(self, what: str):
+        """Inside, a refused call's error starts with ``what``: a rollback's own failure names the rollback and the
+        error that caused it, which would otherwise be lost."""
+        outer, self._doing = self._doing, what
+        try:
+            yield
+        finally:
+            self._doing = outer
+
+    def _context(self) -> str:
+        return f"{self._doing}: " if self._doing else ""
 
     def get(self, path: str, **params):
         return self.call("GET", path, **params)
