@@ -10,14 +10,21 @@ from __future__ import annotations
 import pytest
 
 LINES = ["10.0.20", "11.0.1"]
-ACTIVATED, NOTACTIVATED, TOBECLEANED = "1", "4", "5"
+ACTIVATED, TOBECONFIGURED, NOTACTIVATED, TOBECLEANED, NOTUPDATED = "1", "3", "4", "5", "6"
 
 
-def add_plugin(glpi, key: str, state: str = ACTIVATED, files: bool = True) -> None:
+def setup_php(key: str, version: str = "1.0.0", requirements: str = "", csrf: bool = True, extra: str = "") -> str:
+    """A plugin's setup.php as GLPI's plugin template writes it: version (and requirements), init with hooks."""
+    hooks = f"$PLUGIN_HOOKS['csrf_compliant']['{key}'] = true;" if csrf else ""
+    return (f"<?php\nfunction plugin_version_{key}() {{ return ['name' => '{key}', 'version' => '{version}'{requirements}]; }}\n"
+            f"function plugin_init_{key}() {{ global $PLUGIN_HOOKS; {hooks} }}\n{extra}")
+
+
+def add_plugin(glpi, key: str, state: str = ACTIVATED, files: bool = True, **setup) -> None:
     if files:
         folder = glpi.root / "marketplace" / key
         folder.mkdir(parents=True)
-        (folder / "setup.php").write_text(f"<?php\nfunction plugin_version_{key}() {{ return ['name' => '{key}', 'version' => '1.0.0']; }}\n")
+        (folder / "setup.php").write_text(setup_php(key, **setup))
         glpi.give(folder)
     glpi.sql(f"INSERT INTO glpi_plugins (directory, name, version, state) VALUES ('{key}', '{key}', '1.0.0', {state})")
 
@@ -69,3 +76,59 @@ def test_other_refusals_and_the_all_option(make_standin, version):
     every = glpi.run("plugin:activate", "--all", "-n")
     assert every.returncode == 0, every.stdout + every.stderr
     assert state(glpi, "waiting") == ACTIVATED and state(glpi, "unconfigured") == "3"
+
+
+# ---- the 10.0.x console checks the active plugins at start (src/Console/Application.php, Plugin::init) ----------
+def test_console_start_deactivates_an_active_plugin_the_release_no_longer_suits(make_standin):
+    glpi = make_standin("10.0.20")
+    assert glpi.install().returncode == 0
+    add_plugin(glpi, "legacy", requirements=", 'requirements' => ['glpi' => ['min' => '9.5', 'max' => '10.0.20']]")
+    add_plugin(glpi, "picky", extra="function plugin_picky_check_prerequisites() { echo 'needs GLPI 9'; return false; }\n")
+    add_plugin(glpi, "moved", version="2.0.0")
+    add_plugin(glpi, "unset", extra="function plugin_unset_check_config() { return false; }\n")
+    add_plugin(glpi, "fine", requirements=", 'requirements' => ['glpi' => ['min' => '10.0.0', 'max' => '10.0.99']]")
+    run = glpi.run("system:check_requirements")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert state(glpi, "legacy") == NOTACTIVATED and state(glpi, "picky") == NOTACTIVATED
+    assert 'Plugin "legacy" prerequisites are not matched. It has been deactivated.' in run.stderr
+    assert state(glpi, "moved") == NOTUPDATED
+    assert glpi.sql("SELECT version FROM glpi_plugins WHERE directory = 'moved'") == [["2.0.0"]]
+    assert 'Plugin "moved" version changed. It has been deactivated as its update process has to be launched.' in run.stderr
+    assert state(glpi, "unset") == TOBECONFIGURED and 'Plugin "unset" must be configured.' in run.stderr
+    assert state(glpi, "fine") == ACTIVATED
+
+
+def test_commands_that_force_no_plugins_and_no_plugins_leave_the_states(make_standin):
+    glpi = make_standin("10.0.20")
+    assert glpi.install().returncode == 0
+    add_plugin(glpi, "legacy", requirements=", 'requirements' => ['glpi' => ['max' => '10.0.0']]")
+    assert glpi.run("system:check_requirements", "--no-plugins").returncode == 0
+    assert glpi.run("plugin:activate", "legacy", "-n").returncode == 1  # already active: plugin:* start no plugin
+    assert state(glpi, "legacy") == ACTIVATED
+    assert glpi.run("maintenance:enable", "-n").returncode == 0
+    assert state(glpi, "legacy") == NOTACTIVATED
+
+
+# ---- plugin:activate goes through Plugin::activate() -------------------------------------------------------------
+@pytest.mark.parametrize("version", LINES)
+def test_activation_refused_by_the_plugins_own_prerequisites(make_standin, version):
+    glpi = make_standin(version)
+    assert glpi.install().returncode == 0
+    add_plugin(glpi, "picky", state=NOTACTIVATED,
+               extra="function plugin_picky_check_prerequisites() { echo 'This plugin requires GLPI 9.5'; return false; }\n")
+    refused = glpi.run("plugin:activate", "picky", "-n")
+    assert refused.returncode == 1
+    assert 'Plugin "picky" activation failed.' in refused.stdout
+    assert "Plugin prerequisites are not matching, it cannot be activated. This plugin requires GLPI 9.5" in refused.stdout
+    assert state(glpi, "picky") == NOTACTIVATED
+
+
+def test_activation_refused_for_a_plugin_not_csrf_compliant_on_10_0(make_standin):
+    glpi = make_standin("10.0.20")
+    assert glpi.install().returncode == 0
+    add_plugin(glpi, "oldstyle", state=NOTACTIVATED, csrf=False)
+    add_plugin(glpi, "modern", state=NOTACTIVATED)
+    refused = glpi.run("plugin:activate", "oldstyle", "modern", "-n")
+    assert refused.returncode == 1
+    assert "Plugin oldstyle is not CSRF compliant!" in refused.stdout
+    assert state(glpi, "oldstyle") == NOTACTIVATED and state(glpi, "modern") == ACTIVATED

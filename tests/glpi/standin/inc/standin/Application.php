@@ -13,6 +13,8 @@
  *    one exits ERROR_DB_OUTDATED (10.0.x: also when the database is unreachable, its dbversion being unknown;
  *    11.0.x: only when reachable), missing mandatory requirements exit 128, a configuration file the command
  *    must write but cannot exits 129;
+ *  - 10.0.x: with a database, the active plugins are checked at start (Plugin::init(), Plugins.php) unless the
+ *    command forces no plugins (db:install, db:configure, db:update, plugin:*) or --no-plugins is given;
  *  - an exception is rendered on stderr and exits with its code, 1 when it has none (symfony/console run()).
  * The constructor's own failures (sessions directory not writable, unsupported database engine) are uncaught
  * exceptions in GLPI: PHP exits 255.
@@ -47,6 +49,29 @@ final class Application
         }
         $this->definition = $this->defaultDefinition();
         $this->registerCommands();
+        if ($this->usePlugins()) {
+            Plugins::checkActivated($this->db);
+        }
+    }
+
+    /**
+     * 10.0.x usePlugins(): with a database, unless the command forces no plugins or --no-plugins is given. The
+     * 11.0.x console's plugin start is not modelled (unverified).
+     */
+    private function usePlugins(): bool
+    {
+        if (Release::isEleven() || $this->db === null) {
+            return false;
+        }
+        try {
+            $name = $this->input->firstArgument($this->definition);
+            if ($this->find(preg_replace('/^glpi:/', '', $name ?? 'list'))->forcesNoPlugins) {
+                return false;
+            }
+        } catch (ConsoleException) {
+            // an unknown command: GLPI looks for it among the plugins' commands
+        }
+        return !$this->input->hasParameterOption(['--no-plugins'], true);
     }
 
     public function run(): int

@@ -22,6 +22,8 @@ use Standin\Release;
 
 abstract class AbstractConfigure extends Command
 {
+    public bool $forcesNoPlugins = true;
+
     public const ERROR_DB_CONNECTION_FAILED = 1;
     public const ERROR_DB_ENGINE_UNSUPPORTED = 2;
     public const ERROR_DB_CONFIG_ALREADY_SET = 3;

@@ -33,6 +33,8 @@ abstract class Command
     public bool $requiresDb = true;
     public bool $requiresDbUpToDate = true;
     public bool $checksMandatoryRequirements = true;
+    /** ForceNoPluginsOptionCommandInterface with getNoPluginsOptionValue() true: the console starts no plugin. */
+    public bool $forcesNoPlugins = false;
     public array $aliases = [];
     public InputDefinition $definition;
 

@@ -11,8 +11,12 @@
  *    no setup.php with plugin_version_<key>() under GLPI_MARKETPLACE_DIR or GLPI_ROOT/plugins, the
  *    PLUGINS_DIRECTORIES of inc/based_config.php), "is not yet installed", "is already active", "have to be
  *    installed and configured prior to activation" (any state but NOTACTIVATED); then activate;
+ *    then Plugin::activate() (Plugins.php: CSRF compliance on 10.0.x, check_prerequisites, check_config); a
+ *    refusal prints 'Plugin "%s" activation failed.' and the session's warning and error messages;
  *  - exit 1 (ERROR_PLUGIN_ACTIVATION_FAILED) when any directory failed, 0 otherwise.
- * Plugin states (src/Plugin.php): ACTIVATED 1, NOTINSTALLED 2, TOBECONFIGURED 3, NOTACTIVATED 4, TOBECLEANED 5.
+ * The command forces no plugins (AbstractPluginCommand implements ForceNoPluginsOptionCommandInterface).
+ * Plugin states (src/Plugin.php): ACTIVATED 1, NOTINSTALLED 2, TOBECONFIGURED 3, NOTACTIVATED 4, TOBECLEANED 5,
+ * NOTUPDATED 6.
  * db:update deactivates every active plugin (ACTIVATED -> NOTACTIVATED, Schema::migrate): this is how they
  * come back.
  */
@@ -20,13 +24,15 @@ namespace Standin\Command;
 
 use Standin\ConsoleException;
 use Standin\InputOption;
+use Standin\Plugins;
 
 final class PluginActivate extends Command
 {
     public const ERROR_PLUGIN_ACTIVATION_FAILED = 1;
-    private const ACTIVATED = 1;
-    private const NOTACTIVATED = 4;
-    private const TOBECLEANED = 5;
+    private const ACTIVATED = Plugins::ACTIVATED;
+    private const NOTACTIVATED = Plugins::NOTACTIVATED;
+    private const TOBECLEANED = Plugins::TOBECLEANED;
+    public bool $forcesNoPlugins = true;
 
     public function name(): string
     {
@@ -79,7 +85,15 @@ final class PluginActivate extends Command
                 $failed = true;
                 continue;
             }
-            $this->setState((int) $row['id'], self::ACTIVATED);
+            $refused = Plugins::activate($this->app->db(), (int) $row['id'], $directory, (string) ($row['name'] ?? $directory));
+            if ($refused !== null) {
+                $this->output->writeln(sprintf('<error>Plugin "%s" activation failed.</error>', $directory), \Standin\Output::QUIET);
+                foreach ($refused as $message) {
+                    $this->output->writeln("<error>$message</error>", \Standin\Output::QUIET);
+                }
+                $failed = true;
+                continue;
+            }
             $this->output->writeln(sprintf('<info>Plugin "%1$s" has been activated.</info>', $directory));
         }
         return $failed ? self::ERROR_PLUGIN_ACTIVATION_FAILED : 0;
@@ -92,21 +106,10 @@ final class PluginActivate extends Command
         }
     }
 
-    /** Plugin::getInformationsFromDirectory(): plugin_version_<key>() of the first plugin directory holding it. */
+    /** Plugin::getInformationsFromDirectory(). */
     public static function information(string $directory): ?array
     {
-        if (!preg_match('/^[a-z0-9]+$/i', $directory)) {
-            return null;
-        }
-        foreach ([GLPI_MARKETPLACE_DIR, GLPI_ROOT . '/plugins'] as $base) {
-            $setup = "$base/$directory/setup.php";
-            if (is_file($setup)) {
-                include_once $setup;
-                $function = "plugin_version_$directory";
-                return function_exists($function) ? (array) $function() : null;
-            }
-        }
-        return null;
+        return Plugins::information($directory);
     }
 
     /** Plugin::checkPluginState(), the part that concerns a known plugin whose files are gone. */
@@ -121,7 +124,7 @@ final class PluginActivate extends Command
 
     private function row(string $directory): ?array
     {
-        $stmt = $this->app->db()->prepare('SELECT id, state FROM glpi_plugins WHERE directory = ?');
+        $stmt = $this->app->db()->prepare('SELECT id, name, state FROM glpi_plugins WHERE directory = ?');
         $stmt->bind_param('s', $directory);
         $stmt->execute();
         return $stmt->get_result()->fetch_assoc() ?: null;

@@ -19,6 +19,8 @@ use Standin\Schema;
 
 final class Update extends Command
 {
+    public bool $forcesNoPlugins = true;
+
     public const ERROR_NO_UNSTABLE_UPDATE = 1;
     public const ERROR_MISSING_SECURITY_KEY_FILE = 2;
     public const ERROR_INVALID_DATABASE = 3;
