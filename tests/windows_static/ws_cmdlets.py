@@ -147,6 +147,20 @@ def _literal_argument(element: ps.Element) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_BINDER_CHECKED = ("bool", "boolean", "int", "int32", "long", "int64", "uint32")
+
+
+def _argument_problem(parameter: Parameter, element: ps.Element) -> str | None:
+    """The binder's refusal of a literal argument for a Boolean or integer parameter (a bare word is a string, a bare
+    number a number: about_Parsing, argument mode); variables and expressions are not judged."""
+    if parameter.switch or parameter.type.lower() not in _BINDER_CHECKED or element.node is None:
+        return None
+    value = element.value if element.node.type == "generic_token" else ps.literal(element.node)
+    if value is ps.UNKNOWN or (isinstance(value, str) and value.startswith("$")):
+        return None
+    return _conversion_problem(parameter.type, value)
+
+
 def bind(command: Command, call: ps.CommandCall, splats: dict[str, set[str] | None]) -> list[str]:
     """Findings of one call of `command`."""
     findings: list[str] = []
@@ -201,6 +215,9 @@ def bind(command: Command, call: ps.CommandCall, splats: dict[str, set[str] | No
                     value.lower() not in {v.lower() for v in parameter.accepted_values}:
                 findings.append(f"[bad-value] {command.name} -{parameter.name} {value}: not one of "
                                 f"{', '.join(parameter.accepted_values)} (ValidateSet)")
+            problem = _argument_problem(parameter, argument)
+            if problem:
+                findings.append(f"[bad-argument] {command.name} -{parameter.name} [{parameter.type}]: {problem}")
     candidates = set(command.sets)
     for parameter in bound.values():
         if not parameter.common:

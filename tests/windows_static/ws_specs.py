@@ -165,7 +165,20 @@ def _merge_fragment(spec: dict, fragment: dict) -> None:
             spec[key] = list(spec[key]) + list(value)
 
 
-def basic_spec(path: Path) -> tuple[dict[str, Option], dict[str, Any]]:
+def _documented_choices(options: dict, documented: dict[str, Option] | None) -> None:
+    """An option whose choices the module computes at run time (win_package: `$providerInfo.Keys + "auto"`) takes
+    the documented choices; the rest of the spec stays the code's (required_if, required_by…)."""
+    for name, raw in options.items():
+        if not isinstance(raw, dict):
+            continue
+        doc = (documented or {}).get(name)
+        if raw.get("choices") is ps.UNKNOWN and doc is not None and doc.choices:
+            raw["choices"] = list(doc.choices)
+        if isinstance(raw.get("options"), dict):
+            _documented_choices(raw["options"], doc.options if doc is not None else None)
+
+
+def basic_spec(path: Path, documented: dict[str, Option] | None = None) -> tuple[dict[str, Option], dict[str, Any]]:
     tree, _ = _parsed(path)
     creates = [c for c in ps.walk(tree.root_node) if c.type == "invokation_expression"
                and "AnsibleModule]::Create" in ps.text(c)]
@@ -176,6 +189,7 @@ def basic_spec(path: Path) -> tuple[dict[str, Option], dict[str, Any]]:
     raw = ps.literal(nodes[0]) if len(nodes) == 1 else None
     if not isinstance(raw, dict) or "options" not in raw:
         raise ValueError("no single literal `$spec = @{options = …}`")
+    _documented_choices(raw["options"], documented)
     _check_literal(raw, f"{path.name} $spec")
     for function in re.findall(r"Get-[\w-]+", arguments):
         _merge_fragment(raw, _fragment(path, function))
@@ -312,7 +326,7 @@ def _code_spec(fqcn: str, path: Path, source: str, documented: dict[str, Option]
         options, constraints = adobject_spec(path)
         engine, how = "Ansible.Basic", "PropertyInfo + _ADObject.psm1 $spec"
     elif "AnsibleModule]::Create" in source:
-        options, constraints = basic_spec(path)
+        options, constraints = basic_spec(path, documented)
         engine, how = "Ansible.Basic", "$spec"
     elif "Parse-Args" in source:
         options, constraints = legacy_spec(path, documented)

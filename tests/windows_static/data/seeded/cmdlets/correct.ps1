@@ -17,3 +17,5 @@ Add-RDServer -Server rdgw01 -Role RDS-GATEWAY -ConnectionBroker rdcb01 @Extra  #
 Add-DhcpServerv4Scope -Name clients -StartRange 10.0.40.10 -EndRange 10.0.40.200 -SubnetMask 255.255.255.0 -State Active
 & klist.exe -li 0x3e7 purge
 if ($PSCmdlet.ShouldProcess($Path, 'Set-Acl')) { Set-Acl -LiteralPath $Path -AclObject $acl -WhatIf }
+Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -AutoStateTransition $true -LoadBalancePercent 50
+Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -AutoStateTransition 1 -LoadBalancePercent '50'

@@ -17,3 +17,5 @@ function Add-Server {
 }
 Add-Server -Role RDS-RD-SERVER  # missing-mandatory (Server)
 Add-Server rdsh01 RDS-RD-SERVER extra  # positional
+Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -AutoStateTransition yes  # bad-argument (Boolean: a bare word is a string)
+Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -LoadBalancePercent abc  # bad-argument (UInt32)
