@@ -273,12 +273,28 @@ def _conversion_problem(type_name: str, value: Any) -> str | None:
     return None
 
 
+def _empty_mandatory(parameter: ps.ScriptParameter | None, value: Any) -> str | None:
+    """A Mandatory parameter refuses null, an empty string and an empty collection unless it carries AllowNull,
+    AllowEmptyString or AllowEmptyCollection (about_Functions_Advanced_Parameters; the binder's
+    ParameterArgumentValidationError*NotAllowed)."""
+    if parameter is None or not parameter.mandatory or isinstance(value, Unrendered):
+        return None
+    if value is None and "allownull" not in parameter.allows:
+        return f"Cannot bind argument to parameter '{parameter.name}' because it is null"
+    if value == "" and "allowemptystring" not in parameter.allows:
+        return f"Cannot bind argument to parameter '{parameter.name}' because it is an empty string"
+    if isinstance(value, list | dict) and not value and "allowemptycollection" not in parameter.allows:
+        return f"Cannot bind argument to parameter '{parameter.name}' because it is an empty collection"
+    return None
+
+
 def bind_script_parameters(name: str, signature: ps.Signature, parameters: dict | Unrendered | None,
                            sensitive: list[str]) -> list[str]:
     """Findings of win_powershell's `parameters` (+ sensitive_parameters) against a script's param()."""
     if isinstance(parameters, Unrendered):
         return []
     command = from_signature(name, signature)
+    declared = {p.name: p for p in signature.parameters}
     findings, bound = [], set()
     given = dict(parameters or {})
     for key in sensitive:
@@ -292,7 +308,8 @@ def bind_script_parameters(name: str, signature: ps.Signature, parameters: dict 
                             "[CmdletBinding()]: the value lands in $args, unbound")
             continue
         bound.add(parameter.name)
-        problem = None if key in sensitive else _conversion_problem(parameter.type, value)
+        problem = None if key in sensitive else (_empty_mandatory(declared.get(parameter.name), value)
+                                                  or _conversion_problem(parameter.type, value))
         if problem:
             findings.append(f"[bad-argument] {name} -{parameter.name} [{parameter.type}]: {problem}")
     missing = [p.name for p in command.parameters.values() if ALL in p.mandatory_in and p.name not in bound]
@@ -302,12 +319,33 @@ def bind_script_parameters(name: str, signature: ps.Signature, parameters: dict 
 
 
 # ---- every call of a script ------------------------------------------------------------------------------
+_ADDED_KEY = re.compile(r"""^\$(\w+)(?:\[\s*(?:'([^']*)'|"([^"$]*)"|(.*))\s*\]|\.(\w+))$""", re.S)
+_ADD_CALL = re.compile(r"""^\$(\w+)\.add\(\s*(?:'([^']*)'|"([^"$]*)"|([^,]*))\s*,""", re.I | re.S)
+
+
+def _add_key(out: dict[str, set[str] | None], name: str, key: str | None) -> None:
+    """A key added to a hashtable after its literal (`$p['K'] = v`, `$p.K = v`, `$p.Add('K', v)`): known when literal,
+    else the hashtable's keys are no longer known."""
+    if name in out and out[name] is not None:
+        out[name] = None if key is None else out[name] | {key}
+
+
 def splatted_keys(tree) -> dict[str, set[str] | None]:
-    """Keys of the hashtables assigned to each variable (by lower-case name); None if one is not literal."""
+    """Keys of the hashtables assigned to each variable (by lower-case name), with the keys added to them later;
+    None when one is not literal."""
     out: dict[str, set[str] | None] = {}
     for node in ps.walk(tree.root_node):
+        if node.type == "invokation_expression":
+            added = _ADD_CALL.match(ps.text(node).strip())
+            if added:
+                _add_key(out, added.group(1).lower(), None if added.group(4) is not None else added.group(2) or added.group(3))
         if node.type == "assignment_expression":
             left = ps.text(node.children[0]).strip().lower()
+            added = _ADDED_KEY.match(ps.text(node.children[0]).strip())
+            if added:
+                literal_key = added.group(2) if added.group(2) is not None else added.group(3)
+                _add_key(out, added.group(1).lower(), literal_key if literal_key is not None else added.group(5))
+                continue
             if left.startswith("$"):
                 value = ps.literal(node.children[-1])
                 name = left[1:]

@@ -297,6 +297,7 @@ class ScriptParameter:
     position: int | None
     aliases: list[str] = field(default_factory=list)
     has_default: bool = False
+    allows: set[str] = field(default_factory=set)  # allownull, allowemptystring, allowemptycollection
 
 
 @dataclass
@@ -328,7 +329,7 @@ def _signature(param_list: Node | None, attributes: list[Node]) -> Signature:
     advanced = binding is not None
     for node in (p for p in (param_list.named_children if param_list else []) if p.type == "script_parameter"):
         variable = next(c for c in node.named_children if c.type == "variable")
-        type_name, mandatory, position, aliases = "", False, None, []
+        type_name, mandatory, position, aliases, allows = "", False, None, [], set()
         attribute_list = next((c for c in node.named_children if c.type == "attribute_list"), None)
         for attribute in (attribute_list.named_children if attribute_list else []):
             literal_type = next((c for c in attribute.named_children if c.type == "type_literal"), None)
@@ -343,8 +344,10 @@ def _signature(param_list: Node | None, attributes: list[Node]) -> Signature:
                 position = named.get("position") if isinstance(named.get("position"), int) else None
             elif attribute_name == "alias":
                 aliases = [a for a in positional if isinstance(a, str)]
+            elif attribute_name in ("allownull", "allowemptystring", "allowemptycollection"):
+                allows.add(attribute_name)
         has_default = any(c.type == "script_parameter_default" for c in node.named_children)
-        parameters.append(ScriptParameter(text(variable)[1:], type_name, mandatory, position, aliases, has_default))
+        parameters.append(ScriptParameter(text(variable)[1:], type_name, mandatory, position, aliases, has_default, allows))
     # CommandMetadata.PositionalBinding (default true): positions are generated in declaration order,
     # switches excepted, unless a parameter sets its Position explicitly.
     binding_args = _attribute_arguments(binding)[0] if binding is not None else {}

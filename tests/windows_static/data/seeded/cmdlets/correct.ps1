@@ -19,3 +19,7 @@ Add-DhcpServerv4Scope -Name clients -StartRange 10.0.40.10 -EndRange 10.0.40.200
 if ($PSCmdlet.ShouldProcess($Path, 'Set-Acl')) { Set-Acl -LiteralPath $Path -AclObject $acl -WhatIf }
 Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -AutoStateTransition $true -LoadBalancePercent 50
 Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -AutoStateTransition 1 -LoadBalancePercent '50'
+$later = @{ Server = 'rdgw01'; Role = 'RDS-GATEWAY' }
+$later['ConnectionBroker'] = 'rdcb01'
+$later.Add('GatewayExternalFqdn', 'rds.example.org')
+Add-RDServer @later  # keys added after the literal, each a parameter

@@ -19,3 +19,12 @@ Add-Server -Role RDS-RD-SERVER  # missing-mandatory (Server)
 Add-Server rdsh01 RDS-RD-SERVER extra  # positional
 Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -AutoStateTransition yes  # bad-argument (Boolean: a bare word is a string)
 Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -LoadBalancePercent abc  # bad-argument (UInt32)
+$byIndex = @{ Server = 'rdgw01'; Role = 'RDS-GATEWAY'; ConnectionBroker = 'rdcb01' }
+$byIndex['Rolez'] = 'RDS-GATEWAY'
+Add-RDServer @byIndex  # unknown-parameter (a key added by index after the literal)
+$byMember = @{ Server = 'rdgw01'; Role = 'RDS-GATEWAY'; ConnectionBroker = 'rdcb01' }
+$byMember.Gatewayz = 'rds.example.org'
+Add-RDServer @byMember  # unknown-parameter (a key added as a member)
+$byAdd = @{ Server = 'rdgw01'; Role = 'RDS-GATEWAY'; ConnectionBroker = 'rdcb01' }
+$byAdd.Add('Brokerz', 'rdcb01')
+Add-RDServer @byAdd  # unknown-parameter (a key added with .Add)
