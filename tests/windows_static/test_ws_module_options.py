@@ -5,13 +5,15 @@ Ansible.Basic / Legacy rules)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import ws_findings
 import yaml
 from sitekit_paths import REPO
 from ws_argcheck import Unrendered, check_call
-from ws_specs import module_spec
+from ws_ansible import loaders
+from ws_specs import legacy_rules, module_spec
 from ws_tasks import load, rcr_windows_task, rcr_windows_task_list, rcr_windows_tasks
 
 SEEDED = "tests/windows_static/data/seeded/module_options.yml"
@@ -110,7 +112,17 @@ def test_seeded_fault_is_reported_and_correct_form_accepted(task):
 def test_seeded_faults_cover_every_rule():
     rules = {t.name.split()[1] for t in SEEDED_TASKS if t.name.startswith("fault")}
     assert rules == {"unsupported-option", "bad-choice", "bad-type", "missing-required", "mutually-exclusive",
-                     "required-one-of", "required-together", "required-if", "required-by"}
+                     "required-one-of", "required-together", "required-if", "required-by", "bad-element"}
+
+
+def test_legacy_rules_follow_lines_still_in_the_installed_modules():
+    """data/legacy_rules.yml quotes the code line each rule follows: a collection update that changes it is noticed."""
+    module_loader = loaders()[0]
+    for fqcn, rules in legacy_rules().items():
+        source = Path(module_loader.find_plugin_with_context(fqcn, mod_type=".ps1").plugin_resolved_path).read_text(
+            encoding="utf-8-sig")
+        for rule in rules:
+            assert rule["code"] in source, f"{fqcn}: {rule['code']!r} is no longer in the module"
 
 
 def test_seeded_value_comes_from_the_inventory():

@@ -225,7 +225,7 @@ def check_options(options: dict[str, Option], constraints: dict, args: dict, con
         if value is None or isinstance(value, Unrendered):
             converted[name] = value
             continue
-        if legacy and option.choices and dotnet_str(value).lower() not in {dotnet_str(c).lower() for c in option.choices}:
+        if legacy and option.choices and option.type != "list" and dotnet_str(value).lower() not in {dotnet_str(c).lower() for c in option.choices}:
             findings.append(Finding("bad-choice", f"{where}{name}: needs to be one of {', '.join(map(str, option.choices))}"
                                     f" but was {dotnet_str(value)}"))
         try:
@@ -242,13 +242,26 @@ def check_options(options: dict[str, Option], constraints: dict, args: dict, con
                 except ConversionError as error:
                     findings.append(Finding("bad-type", f"{where}{name}: list entry of type {option.elements}: {error}"))
             value = elements
-        if option.choices and not legacy:
+        if option.choices and (not legacy or option.type == "list"):
             values = value if option.type == "list" else [value]
             bad = _choices_ok(values, option.choices, legacy)
             if bad:
                 findings.append(Finding("bad-choice", f"{where}{name}: value must be one of "
                                         f"{', '.join(map(str, option.choices))}. Got no match for: {', '.join(bad)}"))
         converted[name] = value
+    for name, rule in (constraints.get("elements") or {}).items():
+        value = converted.get(name)
+        if not isinstance(value, list):
+            continue
+        low, high = rule.get("integers", [None, None])
+        for element in value:
+            if isinstance(element, Unrendered):
+                continue
+            word = isinstance(element, str) and element.lower() in {w.lower() for w in rule.get("words", [])}
+            number = isinstance(element, int) and not isinstance(element, bool) and low is not None and low <= element <= high
+            if not (word or number):
+                findings.append(Finding("bad-element", f"{where}{name}: {element!r} is refused by the module (each entry: "
+                                        f"{' or '.join(map(repr, rule.get('words', [])))} or an integer {low}-{high})"))
     for group in constraints.get("required_together", []) or []:
         present = [name in params for name in group]
         if any(present) and not all(present):

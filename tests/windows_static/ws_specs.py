@@ -19,6 +19,7 @@ only in the code, so they come from the code.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import ws_powershell as ps
+import yaml
 from ws_ansible import loaders
 
 CONSTRAINTS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
@@ -286,6 +288,26 @@ def legacy_spec(path: Path, documented: dict[str, Option]) -> tuple[dict[str, Op
     return options, {}
 
 
+LEGACY_RULES = Path(__file__).parent / "data" / "legacy_rules.yml"
+
+
+@functools.cache
+def legacy_rules() -> dict[str, list[dict]]:
+    return yaml.safe_load(LEGACY_RULES.read_text())
+
+
+def _with_legacy_rules(fqcn: str, options: dict[str, Option], constraints: dict[str, Any]) -> dict[str, Any]:
+    """The rules a Legacy module checks in its code (data/legacy_rules.yml) added to what Get-AnsibleParam says."""
+    constraints = dict(constraints)
+    for rule in legacy_rules().get(fqcn, []):
+        for kind in ("required_if", "required_one_of"):
+            constraints[kind] = list(constraints.get(kind, [])) + list(rule.get(kind, []))
+        for name, choices in (rule.get("element_choices") or {}).items():
+            options[name] = dataclasses.replace(options[name], choices=list(choices))
+        constraints["elements"] = {**constraints.get("elements", {}), **(rule.get("elements") or {})}
+    return constraints
+
+
 # ---- action plugins -------------------------------------------------------------------------------
 def action_valid_args(fqcn: str) -> frozenset[str] | None:
     """ActionBase._VALID_ARGS of the module's action plugin (ansible-core plugins/action/__init__.py:
@@ -330,7 +352,8 @@ def _code_spec(fqcn: str, path: Path, source: str, documented: dict[str, Option]
         engine, how = "Ansible.Basic", "$spec"
     elif "Parse-Args" in source:
         options, constraints = legacy_spec(path, documented)
-        engine, how = "Legacy", "Get-AnsibleParam calls"
+        constraints = _with_legacy_rules(fqcn, options, constraints)
+        engine, how = "Legacy", "Get-AnsibleParam calls + data/legacy_rules.yml"
     else:
         raise ValueError(f"{path}: neither Ansible.Basic nor Legacy")
     return ModuleSpec(fqcn, engine, f"{relative(path)} ({how})", options, constraints, documented, doc_source)
