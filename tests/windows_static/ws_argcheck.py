@@ -222,6 +222,9 @@ def check_options(options: dict[str, Option], constraints: dict, args: dict, con
     converted: dict[str, Any] = {}
     for name, value in params.items():
         option = options[name]
+        if value is None and legacy and option.choices:  # Get-AnsibleParam: $ValidateSet -contains $null is false
+            findings.append(Finding("bad-choice", f"{where}{name}: needs to be one of {', '.join(map(str, option.choices))}"
+                                    " but was null (an explicit null fails Get-AnsibleParam's ValidateSet)"))
         if value is None or isinstance(value, Unrendered):
             converted[name] = value
             continue
