@@ -112,7 +112,7 @@ def test_seeded_fault_is_reported_and_correct_form_accepted(task):
 def test_seeded_faults_cover_every_rule():
     rules = {t.name.split()[1] for t in SEEDED_TASKS if t.name.startswith("fault")}
     assert rules == {"unsupported-option", "bad-choice", "bad-type", "missing-required", "mutually-exclusive",
-                     "required-one-of", "required-together", "required-if", "required-by", "bad-element"}
+                     "required-one-of", "required-together", "required-if", "required-by", "bad-element", "bad-entry"}
 
 
 def test_legacy_rules_follow_lines_still_in_the_installed_modules():

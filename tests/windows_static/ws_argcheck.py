@@ -189,6 +189,37 @@ def _choices_ok(values: list, choices: list, legacy: bool) -> list[str]:
     return [dotnet_str(v) for v in values if not isinstance(v, Unrendered) and dotnet_str(v).lower() not in allowed]
 
 
+def _entry_findings(where: str, entries: Any, rule: dict) -> list[Finding]:
+    """A Legacy list of dicts checked by the module's code: its type key, each type's mandatory keys, word lists."""
+    if not isinstance(entries, list):
+        return []
+    findings, key = [], rule["type_key"]
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        kind = entry.get(key)
+        if isinstance(kind, Unrendered):
+            continue
+        if kind is None or str(kind) not in rule["mandatory"]:
+            findings.append(Finding("bad-entry", f"{where}[{index}]: '{key}' must be one of "
+                                    f"{', '.join(rule['mandatory'])} (was {kind!r})"))
+            continue
+        absent = [k for k in rule["mandatory"][str(kind)] if k not in entry]
+        if absent:
+            findings.append(Finding("bad-entry", f"{where}[{index}]: mandatory key(s) {', '.join(absent)} for a "
+                                    f"{kind} entry not set"))
+        for word_key, words in (rule.get("words") or {}).items():
+            value = entry.get(word_key)
+            if value is None or isinstance(value, Unrendered):
+                continue
+            values = [v.strip() for v in value.split(",")] if isinstance(value, str) else value if isinstance(value, list) else [value]
+            bad = [v for v in values if str(v).lower() not in words]
+            if bad:
+                findings.append(Finding("bad-entry", f"{where}[{index}].{word_key}: {', '.join(map(str, bad))} not one of "
+                                        f"{', '.join(words)}"))
+    return findings
+
+
 def check_options(options: dict[str, Option], constraints: dict, args: dict, context: str, engine: str,
                   documented: dict[str, Option] | None) -> list[Finding]:
     """Findings of `args` against `options`; `context` names the parent option of sub-options."""
@@ -265,6 +296,8 @@ def check_options(options: dict[str, Option], constraints: dict, args: dict, con
             if not (word or number):
                 findings.append(Finding("bad-element", f"{where}{name}: {element!r} is refused by the module (each entry: "
                                         f"{' or '.join(map(repr, rule.get('words', [])))} or an integer {low}-{high})"))
+    for name, rule in (constraints.get("entries") or {}).items():
+        findings += _entry_findings(f"{where}{name}", converted.get(name), rule)
     for group in constraints.get("required_together", []) or []:
         present = [name in params for name in group]
         if any(present) and not all(present):

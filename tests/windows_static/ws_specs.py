@@ -300,11 +300,12 @@ def _with_legacy_rules(fqcn: str, options: dict[str, Option], constraints: dict[
     """The rules a Legacy module checks in its code (data/legacy_rules.yml) added to what Get-AnsibleParam says."""
     constraints = dict(constraints)
     for rule in legacy_rules().get(fqcn, []):
-        for kind in ("required_if", "required_one_of"):
+        for kind in ("required_if", "required_one_of", "mutually_exclusive"):
             constraints[kind] = list(constraints.get(kind, [])) + list(rule.get(kind, []))
         for name, choices in (rule.get("element_choices") or {}).items():
             options[name] = dataclasses.replace(options[name], choices=list(choices))
         constraints["elements"] = {**constraints.get("elements", {}), **(rule.get("elements") or {})}
+        constraints["entries"] = {**constraints.get("entries", {}), **(rule.get("entries") or {})}
     return constraints
 
 
