@@ -298,12 +298,15 @@ def check_options(options: dict[str, Option], constraints: dict, args: dict, con
                                         f"{' or '.join(map(repr, rule.get('words', [])))} or an integer {low}-{high})"))
     for name, rule in (constraints.get("entries") or {}).items():
         findings += _entry_findings(f"{where}{name}", converted.get(name), rule)
+    # Ansible.Basic.cs CheckArguments: CheckRequiredArguments sets the defaults before required_together, _one_of,
+    # _if and _by are checked, so an option with a default counts as given; Legacy code sees only what was given.
+    given = set(params) | (set() if legacy else {n for n, o in options.items() if o.default is not None})
     for group in constraints.get("required_together", []) or []:
-        present = [name in params for name in group]
+        present = [name in given for name in group]
         if any(present) and not all(present):
             findings.append(Finding("required-together", f"{scope}parameters are required together: {', '.join(group)}"))
     for group in constraints.get("required_one_of", []) or []:
-        if not any(name in params for name in group):
+        if not any(name in given for name in group):
             findings.append(Finding("required-one-of", f"{scope}one of the following is required: {', '.join(group)}"))
     for rule in constraints.get("required_if", []) or []:
         key, wanted, requirements = rule[0], rule[1], rule[2]
@@ -311,13 +314,13 @@ def check_options(options: dict[str, Option], constraints: dict, args: dict, con
         current = converted.get(key, options[key].default if key in options else None)
         if current is None or isinstance(current, Unrendered) or dotnet_str(current) != dotnet_str(wanted):
             continue
-        absent = [name for name in requirements if name not in params]
+        absent = [name for name in requirements if name not in given]
         if len(absent) >= (len(requirements) if any_of else 1):
             findings.append(Finding("required-if", f"{scope}{key} is {dotnet_str(wanted)} but "
                                     f"{'any' if any_of else 'all'} of the following are missing: {', '.join(absent)}"))
     for key, requires in (constraints.get("required_by") or {}).items():
-        if key in params:
-            absent = [name for name in ([requires] if isinstance(requires, str) else requires) if name not in params]
+        if key in given:
+            absent = [name for name in ([requires] if isinstance(requires, str) else requires) if name not in given]
             if absent:
                 findings.append(Finding("required-by", f"{scope}missing parameter(s) required by '{key}': {', '.join(absent)}"))
     for name, option in options.items():
