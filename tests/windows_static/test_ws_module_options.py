@@ -11,8 +11,8 @@ import pytest
 import ws_findings
 import yaml
 from sitekit_paths import REPO
-from ws_argcheck import Unrendered, check_call
 from ws_ansible import loaders
+from ws_argcheck import Unrendered, check_call
 from ws_specs import legacy_rules, module_spec
 from ws_tasks import load, rcr_windows_task, rcr_windows_task_list, rcr_windows_tasks
 
