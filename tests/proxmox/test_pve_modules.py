@@ -277,6 +277,20 @@ def test_rules_left_by_an_earlier_version_are_rewritten_whole(fresh_sim, rcr_des
 
 
 @NINE
+def test_a_rule_disabled_by_hand_is_enabled_again_and_stays_so(fresh_sim, rcr_desired):
+    """update_rule drops disable=0, so sending it left the rule disabled and the module changed on every run: the
+    module deletes the key instead."""
+    sim = fresh_sim
+    converge(sim, rcr_desired)
+    sim.cluster.ha_rules["sitekit-pve1"]["disable"] = 1  # an operator paused it in the GUI
+    desired = copy.deepcopy(rcr_desired)
+    next(r for r in desired["ha_rules"] if r["rule"] == "sitekit-pve1")["disable"] = 0
+    assert run(sim, "pve_ha", ha_args(desired))["changed"]
+    assert "disable" not in sim.cluster.ha_rules["sitekit-pve1"]
+    assert not run(sim, "pve_ha", ha_args(desired))["changed"]
+
+
+@NINE
 def test_a_refused_rule_fails_with_pves_reason(fresh_sim, rcr_desired):
     sim = fresh_sim
     converge(sim, rcr_desired)

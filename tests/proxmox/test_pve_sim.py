@@ -174,19 +174,29 @@ def test_pve9_rules_wait_for_group_migration():
         s.trust_env, s.verify, s.headers["Authorization"] = False, sim.certfile, f"PVEAPIToken={sim.token}"
         sim.cluster.ha_groups["g1"] = {"nodes": "pve1:2,pve2", "nofailback": 1}  # an upgraded PVE 8 cluster
         assert s.post(f"{sim.url}/cluster/ha/resources", data={"sid": "vm:9010", "group": "g1"}).status_code == 200
+        sim.cluster.add_vm(9011, "pve2", {"name": "outside", "memory": "512"})
+        assert s.post(f"{sim.url}/cluster/ha/resources", data={"sid": "vm:9011"}).status_code == 200  # in no group
         assert s.get(f"{sim.url}/cluster/ha/groups").status_code == 200
         rule = {"rule": "r1", "type": "node-affinity", "nodes": "pve1", "resources": "vm:9010"}
         r = s.post(f"{sim.url}/cluster/ha/rules", data=rule)
         assert (r.status_code, r.json()["message"]) == (500, "cannot create ha rule: ha groups have not been migrated yet\n")
         listed = {x["rule"]: x for x in s.get(f"{sim.url}/cluster/ha/rules").json()["data"]}
         assert listed["ha-group-g1"]["resources"] == "vm:9010"  # shown as rules before the migration
+        assert "strict" not in listed["ha-group-g1"]  # restricted unset: undef; set_rule_defaults skips a false default
         assert requests.post(f"https://127.0.0.1:{sim.port}/_sim/ha-migrate-groups", verify=False).ok
         assert s.get(f"{sim.url}/cluster/ha/groups").status_code == 500  # refused from now on
         assert s.get(f"{sim.url}/cluster/ha/resources/vm:9010").json()["data"]["failback"] == 0
+        # Manager.pm writes failback on every resource, grouped or not (1 unless the group had nofailback)
+        assert s.get(f"{sim.url}/cluster/ha/resources/vm:9011").json()["data"]["failback"] == 1
         r = s.post(f"{sim.url}/cluster/ha/rules", data=rule)  # vm:9010 is in ha-group-g1 already
         assert "resource 'vm:9010' is already used in another node affinity rule" in r.json()["message"]
         assert s.delete(f"{sim.url}/cluster/ha/rules/ha-group-g1").status_code == 200
         assert s.post(f"{sim.url}/cluster/ha/rules", data=rule).status_code == 200
+        second = {"rule": "r2", "type": "node-affinity", "nodes": "pve2", "resources": "vm:9011"}
+        assert s.post(f"{sim.url}/cluster/ha/rules", data=second).status_code == 200
+        # get_next_ordinal gives lowest + 1 (2 twice); the file is rewritten and re-read in order: 1..n
+        orders = {x["rule"]: x["order"] for x in s.get(f"{sim.url}/cluster/ha/rules").json()["data"]}
+        assert sorted(orders.values()) == [1, 2]
     finally:
         sim.stop()
 

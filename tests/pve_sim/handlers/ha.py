@@ -25,15 +25,27 @@ RULE_OPTIONS = {  # Rules/NodeAffinity.pm and Rules/ResourceAffinity.pm options(
     "node-affinity": {"resources": False, "nodes": False, "strict": True, "disable": True, "comment": True},
     "resource-affinity": {"resources": False, "affinity": False, "disable": True, "comment": True},
 }
-RESOURCE_OPTIONS = {"state", "group", "max_restart", "max_relocate", "comment", "failback"}
-# pve-ha-manager 5.0.8/5.1.0 API2/HA/Rules.pm line 50, $assert_resources_are_configured: `keys %$resources`
-# on an update without `resources` (fixed in 5.2.0, commit 9e28141).
-UNDEF_RESOURCES = "Can't use an undefined value as a HASH reference at /usr/share/perl5/PVE/API2/HA/Rules.pm line 50.\n"
+RESOURCE_OPTIONS = {"state", "group", "max_restart", "max_relocate", "comment", "failback"}  # failback: PVE 9
 
 
-def _sid(value: str) -> str:
-    """Config.pm parse_sid: a bare VMID is a VM."""
-    return value if ":" in value else f"vm:{value}"
+def _resource_options(c: Cluster) -> set[str]:
+    """Resources/PVEVM.pm options(): 4.0.7 (PVE 8) has no failback."""
+    return RESOURCE_OPTIONS if c.version >= 9 else RESOURCE_OPTIONS - {"failback"}
+
+
+def _no_line_feed(params: dict) -> None:
+    """pve-common SectionConfig.pm check_value: "property contains a line feed" (rules, resources, groups)."""
+    if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in params.values()):
+        raise die("property contains a line feed")
+
+
+def _sid(c: Cluster, value: str) -> str:
+    """Config.pm parse_sid: a bare VMID names the guest that has it (here VMs only), else it is refused."""
+    if ":" in value:
+        return value
+    if value.isdigit() and int(value) in c.vms:
+        return f"vm:{value}"
+    raise die(f"unable do detect SID from VMID - VM/CT {value} does not exist")
 
 
 # ---- groups ------------------------------------------------------------------------------------
@@ -61,6 +73,7 @@ def ha_group_get(c: Cluster, p, user):
 
 
 def _group_values(p: dict) -> dict:
+    _no_line_feed(p)
     out = {}
     for key, value in p.items():
         if key in ("group", "type", "digest", "delete"):
@@ -129,15 +142,16 @@ def migrate_groups(c: Cluster, rules: dict | None = None, persist: bool = True) 
         rules[f"ha-group-{name}"] = {
             "type": "node-affinity", "resources": ",".join(sorted(sids)),
             "nodes": ha_rules.encode_nodes(ha_rules.parse_nodes(group["nodes"])),
-            "strict": int(group.get("restricted", 0)),
+            **({"strict": int(group["restricted"])} if "restricted" in group else {}),  # undef unless set
             "comment": group.get("comment") or f"Generated from HA group '{name}'.",
             "order": _next_ordinal(rules)}
-    if persist:
+    if persist:  # Manager.pm: update_service_config writes failback on every resource
         for res in c.ha_resources.values():
-            if res.get("group"):
-                res["failback"] = 0 if int(c.ha_groups.get(res["group"], {}).get("nofailback", 0)) else 1
-                res.pop("group")
+            group = c.ha_groups.get(res.get("group") or "", {})
+            res["failback"] = 0 if int(group.get("nofailback", 0)) else 1
+            res.pop("group", None)
         c.ha_groups.clear()
+        _renumber(rules)
         c.touch("ha/groups.cfg")
         c.touch("ha/rules.cfg")
         c.touch("ha/resources.cfg")
@@ -145,6 +159,13 @@ def migrate_groups(c: Cluster, rules: dict | None = None, persist: bool = True) 
 
 
 # ---- rules (PVE 9) --------------------------------------------------------------------------------
+def _renumber(rules: dict) -> None:
+    """SectionConfig.pm write_config writes the rules sorted by order and parse_config numbers them 1..n by position:
+    what GET shows after any write (ties keep their order here; Perl's hash order decides upstream)."""
+    for number, rid in enumerate(sorted(rules, key=lambda r: rules[r].get("order", 0)), 1):
+        rules[rid]["order"] = number
+
+
 def _next_ordinal(rules: dict) -> int:
     """Rules.pm get_next_ordinal: the lowest order + 1 (sic)."""
     orders = [r.get("order", 0) for r in rules.values()]
@@ -172,8 +193,7 @@ def _errors(c: Cluster, rules: dict) -> dict:
 def _rule_out(c: Cluster, rid: str, rule: dict, errors: dict | None) -> dict:
     out = {k: v for k, v in rule.items()}
     out.update(rule=rid, digest=c.digest("ha/rules.cfg", sorted(c.ha_rules)))
-    if rule["type"] == "node-affinity":
-        out.setdefault("strict", 0)  # Rules.pm set_rule_defaults
+    # Rules.pm set_rule_defaults skips a default that is false (`next if !...->{default}`): strict 0 stays absent.
     if errors:
         out["errors"] = {opt: msgs for opt, msgs in errors.items()}
     return out
@@ -204,6 +224,7 @@ def ha_rule_get(c: Cluster, p, user):
 def _check_config(kind: str, params: dict, create: bool) -> dict:
     """SectionConfig.pm check_config for a rule type (keys of the type, required ones)."""
     options = RULE_OPTIONS[kind]
+    _no_line_feed(params)
     out = {}
     for key, value in params.items():
         if key == "type" and value == kind:
@@ -261,6 +282,7 @@ def ha_rule_create(c: Cluster, p, user):
     except ApiError as exc:
         raise locked("create ha rule failed", exc) from None
     c.ha_rules[rid] = rules[rid]
+    _renumber(c.ha_rules)
     c.touch("ha/rules.cfg")
 
 
@@ -280,9 +302,7 @@ def ha_rule_update(c: Cluster, p, user):
         if rule is None:
             raise die(f"HA rule '{rid}' does not exist")
         opts = _check_config(rule["type"], params, False)
-        if "resources" not in opts:
-            raise die(UNDEF_RESOURCES)
-        _assert_references(c, opts)
+        _assert_references(c, opts)  # an update without resources checks none (`keys %$undef` is empty)
         options = RULE_OPTIONS[rule["type"]]
         for key in delete:  # SectionConfig.pm delete_from_config
             if key not in options:
@@ -299,22 +319,25 @@ def ha_rule_update(c: Cluster, p, user):
     except ApiError as exc:
         raise locked("update HA rules failed", exc) from None
     c.ha_rules[rid] = new
+    _renumber(c.ha_rules)
     c.touch("ha/rules.cfg")
 
 
 @api("DELETE", "/cluster/ha/rules/{rule}")
 def ha_rule_delete(c: Cluster, p, user):
     c.ha_rules.pop(p["rule"], None)
+    _renumber(c.ha_rules)
     c.touch("ha/rules.cfg")
 
 
 # ---- resources -----------------------------------------------------------------------------------
 def _resource_values(c: Cluster, p: dict) -> dict:
+    _no_line_feed(p)
     out = {}
     for key, value in p.items():
         if key in ("sid", "type", "digest", "delete"):
             continue
-        if key not in RESOURCE_OPTIONS or (key == "failback" and c.version < 9):
+        if key not in _resource_options(c):
             raise die(f"unexpected property '{key}'")
         out[key] = int(value) if key in ("max_restart", "max_relocate", "failback") else str(value)
     return out
@@ -340,7 +363,7 @@ def ha_resources(c: Cluster, p, user):
 
 @api("GET", "/cluster/ha/resources/{sid}")
 def ha_resource_get(c: Cluster, p, user):
-    sid = _sid(p["sid"])
+    sid = _sid(c, p["sid"])
     if sid not in c.ha_resources:
         raise die(f"no such resource '{sid}'")
     return _resource_out(c, c.ha_resources[sid])
@@ -348,7 +371,7 @@ def ha_resource_get(c: Cluster, p, user):
 
 @api("POST", "/cluster/ha/resources")
 def ha_resource_create(c: Cluster, p, user):
-    sid = _sid(p["sid"])
+    sid = _sid(c, p["sid"])
     kind, name = sid.split(":", 1)
     if p.get("type") and p["type"] != kind:
         raise die("types does not match")
@@ -369,7 +392,7 @@ def ha_resource_create(c: Cluster, p, user):
 
 @api("PUT", "/cluster/ha/resources/{sid}")
 def ha_resource_update(c: Cluster, p, user):
-    sid = _sid(p["sid"])
+    sid = _sid(c, p["sid"])
     if p.get("group"):
         if c.version >= 9 and c.ha_groups_migrated:
             raise die("invalid parameter 'group': ha groups have been migrated to rules")
@@ -383,7 +406,7 @@ def ha_resource_update(c: Cluster, p, user):
             raise die(f"no such resource '{sid}'")
         opts = _resource_values(c, p)
         for key in split_list(p.get("delete")):
-            if key not in RESOURCE_OPTIONS:
+            if key not in _resource_options(c):
                 raise die(f"no such option '{key}'")
     except ApiError as exc:
         raise locked("update resources config failed", exc) from None
@@ -395,7 +418,7 @@ def ha_resource_update(c: Cluster, p, user):
 
 @api("DELETE", "/cluster/ha/resources/{sid}")
 def ha_resource_delete(c: Cluster, p, user):
-    sid = _sid(p["sid"])
+    sid = _sid(c, p["sid"])
     if sid not in c.ha_resources:
         raise die(f"cannot delete service '{sid}', not HA managed!")
     del c.ha_resources[sid]

@@ -28,8 +28,9 @@ description:
     rule set on every write) - rules that lose resources drop them first (a rule that would keep too few is
     deleted and created again), then node-affinity rules are updated and created, then resource-affinity rules.
     A VM whose preferred node changes thus leaves its old rule before it joins the new one.
-  - Every rule update sends the whole rule's C(type) and C(resources) with the keys that differ (pve-ha-manager
-    5.0 and 5.1 fail an update without C(resources)).
+  - Every rule update sends the whole rule's C(type) and C(resources) with the keys that differ (some
+    pve-ha-manager 5.1 releases fail an update without C(resources)). A rule to enable again loses its C(disable)
+    (C(disable=0) is dropped by the API).
   - "A refused rule fails the task with PVE's whole reason, e.g. C(create ha rule failed: 400 Rule 'x' is invalid.)
     followed by the option and the feasibility check's message."
   - HA resources are created and updated, never removed.
@@ -195,9 +196,9 @@ def rule_calls(current: dict, want: list[dict], create: list[dict], update: dict
        created again later;
     3. node-affinity rules are updated and created, then resource-affinity rules.
 
-    Every update sends the whole rule: ``type`` and ``resources`` always (pve-ha-manager 5.0.x-5.1.x
-    API2/HA/Rules.pm $assert_resources_are_configured fails on an update without ``resources``; fixed
-    in 5.2.0), with the other keys that differ.
+    Every update sends the whole rule: ``type`` and ``resources`` always (5.1.0 accepts an update without
+    ``resources``, but a later 5.1.x ``die ... if !%$resources`` fails on one until commit 9e28141), with the
+    other keys that differ.
     """
     by_id = {w["rule"]: w for w in want}
     gone = list(remove) + [w["rule"] for w in recreate]
@@ -215,6 +216,10 @@ def rule_calls(current: dict, want: list[dict], create: list[dict], update: dict
                 later.append(by_id[rid])
                 continue
         grow[rid] = {"type": rule_type, "resources": by_id[rid]["resources"], **changes}
+        if "disable" in changes and not as_flag(changes["disable"]):
+            # update_rule drops disable=0 (the rule would stay disabled, changed on every run): delete it instead
+            del grow[rid]["disable"]
+            grow[rid]["delete"] = "disable"
     calls = [("DELETE", f"cluster/ha/rules/{r}", {}) for r in gone] + shrink
     for kind in ("node-affinity", "resource-affinity"):
         calls += [("PUT", f"cluster/ha/rules/{rid}", params) for rid, params in grow.items() if params["type"] == kind]
