@@ -437,8 +437,14 @@ def register(modes: dict[str, Mode]) -> None:
     for kind in ("trunk", "disable", "network"):
         i.add(f"spanning-tree portfast {kind}", _only(sp, lambda c, a, n, k=kind: _portfast(c, {"kind": k}, n)))
     i.add("spanning-tree portfast edge trunk", _only(sp, lambda c, a, n: _portfast(c, {"kind": "trunk"}, n)))
-    for feature in ("bpduguard", "bpdufilter", "guard", "link-type", "cost", "port-priority"):
-        i.add(f"spanning-tree {feature} | <rest:line>", _only(sp, _prefix_line(f"spanning-tree {feature}")))
+    # Their arguments as IOS takes them (Catalyst 2960-X 15.2 command reference; cisco.com optional spanning-tree
+    # features guide): anything else is "% Invalid input detected at '^' marker.".
+    for feature, argument in (("bpduguard", "<value:choice:enable|disable>"), ("bpdufilter", "<value:choice:enable|disable>"),
+                              ("guard", "<value:choice:loop|root|none>"),
+                              ("link-type", "<value:choice:point-to-point|shared>"),
+                              ("cost", "<value:int:1-200000000>"), ("port-priority", "<value:int:0-240>")):
+        i.add(f"spanning-tree {feature} | {argument}", _only(sp, lambda c, a, n, f=feature: _prefix_line(
+            f"spanning-tree {f}")(c, {"rest": str(a["value"])} if "value" in a else {}, n)))
     for kind in ("broadcast", "multicast", "unicast"):
         i.add(f"storm-control {kind} level | <rate:word>", _only(sp, lambda c, a, n, k=kind: _storm_level(c, {**a, "kind": k}, n)))
         i.add(f"storm-control {kind} level <rate:word> <low:word>", _only(sp, lambda c, a, n, k=kind: _storm_level(

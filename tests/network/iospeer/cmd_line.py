@@ -134,8 +134,9 @@ def register(modes: dict[str, Mode]) -> None:
     line.add("login", _login)
     line.add("login local", lambda c, a, n: _login(c, {"local": 1}, n))
     line.add("transport input | <rest:line>", _transport_input_handler)
-    line.add("transport output | <rest:line>", _set("transport output"))
-    line.add("transport preferred | <rest:line>", _set("transport preferred"))
+    # Same protocol keywords as transport input (anything else: "% Invalid input detected").
+    line.add("transport output | <rest:line>", _set("transport output", None, _transport_input))
+    line.add("transport preferred | <rest:line>", _set("transport preferred", None, _transport_input))
     line.add("access-class <acl:word> | <direction:choice:in|out>", _set("access-class", None, _access_class))
     line.add("password | <rest:line>", _password)
     line.add("privilege level | <level:int:0-15>", _set("privilege level", "1", lambda c, a: str(a["level"])))

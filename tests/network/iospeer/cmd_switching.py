@@ -47,6 +47,8 @@ def commit_vlans(ctx: Ctx, pending: dict) -> None:
 
 def _vlan_name(ctx: Ctx, a: dict, no: bool) -> None:
     name = a.get("name")
+    if 1 in ctx.target and not no:  # the default VLAN keeps its name (device output, code-corpus 15162907321)
+        raise refuse("%Default VLAN 1 may not have its name changed.")
     if name and len(name) > 32 and ctx.device.vlans.mode != "off":
         raise refuse("%You must disable VTPv1 and VTPv2 or switch to VTPv3 before configuring a VLAN name "
                      "longer than 32 characters")

@@ -18,7 +18,7 @@ import time
 from .names import sort_key
 from .tree import Node
 
-_INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^switchport trunk allowed", r"^switchport trunk native",
+_INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^switchport trunk native", r"^switchport trunk allowed",
                     r"^switchport mode", r"^switchport nonegotiate", r"^switchport voice", r"^switchport port-security",
                     r"^encapsulation", r"^(no )?ip address", r"^ip helper-address", r"^ip nat", r"^ip virtual-reassembly",
                     r"^glbp", r"^shutdown", r"^duplex", r"^speed", r"^storm-control", r"^channel-group",
@@ -83,6 +83,8 @@ def _child_key(parent: str, child: Node, index: int) -> tuple:
         if storm:  # the levels, then action shutdown, then action trap (code-corpus 21901716209)
             glbp = (_STORM_ORDER.index(storm.group(1)) if storm.group(1) in _STORM_ORDER else 9,
                     ("shutdown", "trap").index(storm.group(2)) if storm.group(1) == "action" else 0)
+        if text.startswith("spanning-tree "):  # built from state: portfast first (configs/c2960x-24ps-access-15.2.cfg)
+            glbp = (0 if text.startswith("spanning-tree portfast") else 1, 0)
         return _rank(_INTERFACE_ORDER, text), glbp, index
     if parent == "archive":
         return _rank(_ARCHIVE_ORDER, text), 0, index
