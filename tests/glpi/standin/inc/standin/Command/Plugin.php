@@ -65,7 +65,7 @@ final class PluginActivate extends Command
             $this->output->writeln(sprintf('<info>Processing plugin "%s"...</info>', $directory));
             $this->checkPluginState($directory);
             $row = $this->row($directory);
-            if (self::information($directory) === null) {
+            if (Plugins::information($directory) === null) {
                 $this->output->writeln(sprintf('<error>Invalid plugin directory "%s".</error>', $directory), \Standin\Output::QUIET);
                 $failed = true;
                 continue;
@@ -106,19 +106,13 @@ final class PluginActivate extends Command
         }
     }
 
-    /** Plugin::getInformationsFromDirectory(). */
-    public static function information(string $directory): ?array
-    {
-        return Plugins::information($directory);
-    }
-
     /** Plugin::checkPluginState(), the part that concerns a known plugin whose files are gone. */
     private function checkPluginState(string $directory): void
     {
         $row = $this->row($directory);
-        if ($row !== null && self::information($directory) === null) {
+        if ($row !== null && Plugins::information($directory) === null) {
             trigger_error(sprintf('Unable to load plugin "%s" information.', $directory), E_USER_WARNING);
-            $this->setState((int) $row['id'], self::TOBECLEANED);
+            Plugins::setState($this->app->db(), (int) $row['id'], self::TOBECLEANED);
         }
     }
 
@@ -128,11 +122,6 @@ final class PluginActivate extends Command
         $stmt->bind_param('s', $directory);
         $stmt->execute();
         return $stmt->get_result()->fetch_assoc() ?: null;
-    }
-
-    private function setState(int $id, int $state): void
-    {
-        $this->app->db()->query(sprintf('UPDATE glpi_plugins SET state = %d WHERE id = %d', $state, $id));
     }
 
     private function notActivated(): array
