@@ -194,9 +194,13 @@ def test_pve9_rules_wait_for_group_migration():
         assert s.post(f"{sim.url}/cluster/ha/rules", data=rule).status_code == 200
         second = {"rule": "r2", "type": "node-affinity", "nodes": "pve2", "resources": "vm:9011"}
         assert s.post(f"{sim.url}/cluster/ha/rules", data=second).status_code == 200
-        # get_next_ordinal gives lowest + 1 (2 twice); the file is rewritten and re-read in order: 1..n
+        sim.cluster.add_vm(9012, "pve3", {"name": "third", "memory": "512"})
+        assert s.post(f"{sim.url}/cluster/ha/resources", data={"sid": "vm:9012"}).status_code == 200
+        third = {"rule": "r3", "type": "node-affinity", "nodes": "pve3", "resources": "vm:9012"}
+        assert s.post(f"{sim.url}/cluster/ha/rules", data=third).status_code == 200
+        # get_next_ordinal gives lowest + 1 (2 for r2 and r3); the file is rewritten and re-read in order: 1..n
         orders = {x["rule"]: x["order"] for x in s.get(f"{sim.url}/cluster/ha/rules").json()["data"]}
-        assert sorted(orders.values()) == [1, 2]
+        assert orders == {"r1": 1, "r2": 2, "r3": 3}
     finally:
         sim.stop()
 
