@@ -129,7 +129,7 @@ class Cli:
         for depth in range(len(self.stack), 0, -1):
             mode, target = self.stack[depth - 1]
             try:
-                handler, args, no = MODES[mode].parse(line, self)
+                handler, args, no = MODES[mode].parse(line, self._ctx(target))
             except CliError as exc:
                 errors.append(exc)
                 continue

@@ -8,13 +8,18 @@ Printed as IOS 15.x prints them (configs/ and FlagHunter01/school docs/projet.md
 * the address is masked by the wildcard (``permit 10.0.20.5 0.0.0.255`` is kept as
   ``10.0.20.0 0.0.0.255``); sequence numbers order the entries and are not printed;
 * numbered lists: 1-99 and 1300-1999 standard, 100-199 and 2000-2699 extended.
+* a standard list prints its host entries before its range entries ("host statements followed by range
+  statements", Cisco NetAcad CCNA R&S 9.2.2.6; a device's ``show access-lists``: ``10 permit 10.10.1.10``,
+  ``24 permit 10.10.2.20``, then ``20 deny ...``), and refuses a host entry after a range (or ``any``) that
+  holds it: ``% Access rule can't be configured at higher sequence num as it is part of the existing rule at
+  sequence num 30`` (device transcript of ``access-list 10 permit host 10.10.2.20``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from .context import Ctx
+from .context import Ctx, refuse
 from .grammar import INVALID, CliError, Mode, _ipv4
 from .tree import Node
 
@@ -79,6 +84,33 @@ def entry(text: str, standard: bool) -> str:
     return " ".join([action, source] + rest)
 
 
+def standard_host(text: str) -> str | None:
+    """The host of a standard entry (``permit 10.0.10.80 [log]``), None for a range, ``any`` or a remark."""
+    words = text.split()
+    return words[1] if words[0] in ("permit", "deny") and len(words) > 1 and _ipv4(words[1]) and \
+        (len(words) == 2 or words[2] == "log") else None
+
+
+def _holds(text: str, host: str) -> bool:
+    """Whether the standard range entry ``text`` (``any`` or ``A W``) matches ``host``."""
+    words = text.split()
+    if words[0] not in ("permit", "deny") or standard_host(text):
+        return False
+    if words[1] == "any":
+        return True
+    address, wildcard = (int(ipaddress.IPv4Address(x)) for x in words[1:3])
+    return int(ipaddress.IPv4Address(host)) & ~wildcard & 0xFFFFFFFF == address
+
+
+def check_host(canonical: str, seq: int, entries: list[tuple[int, str]]) -> None:
+    """Refuse a standard host entry at ``seq`` after a range entry that holds it."""
+    host = standard_host(canonical)
+    held = sorted(n for n, text in entries if host and n < seq and _holds(text, host))
+    if held:
+        raise refuse("% Access rule can't be configured at higher sequence num as it is part of the existing rule "
+                     f"at sequence num {held[0]}")
+
+
 def _acl_enter(kind: str):
     def handler(ctx: Ctx, a: dict, no: bool) -> None:
         text = f"ip access-list {kind} {a['name']}"
@@ -106,6 +138,8 @@ def _acl_entry(standard: bool):
         seq = seq or (max((n.seq for n in acl.children), default=0) + 10)
         if any(n.seq == seq for n in acl.children):
             raise CliError("% Duplicate sequence number")
+        if standard:
+            check_host(canonical, seq, [(n.seq, n.text) for n in acl.children])
         acl.children.append(Node(canonical, seq=seq))
         acl.children.sort(key=lambda n: n.seq)
     return handler
@@ -124,6 +158,9 @@ def _numbered(ctx: Ctx, a: dict, no: bool) -> None:
     if no:
         ctx.device.root.remove(lambda n: n.text == text)
     elif not ctx.device.root.find(lambda n: n.text == text):
+        if standard:  # numbered entries are numbered 10, 20, ... in the order they were typed
+            mine = [n.text.removeprefix(prefix + " ") for n in ctx.device.root.children if n.text.startswith(prefix + " ")]
+            check_host(text.removeprefix(prefix + " "), 10 * (len(mine) + 1), [(10 * (i + 1), x) for i, x in enumerate(mine)])
         ctx.device.root.children.append(Node(text))
 
 

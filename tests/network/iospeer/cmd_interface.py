@@ -20,6 +20,8 @@ Rules and sources:
   stack members first get "%With PAgP enabled, all ports in the Channel should belong to the same
   switch" (cross-stack EtherChannel is LACP or on only; the device transcript in code-corpus file
   38174337297: ``Command rejected (Port-channel3, Gi2/0/20): Invalid etherchnl mode``).
+* Switchport lines typed on Port-channelN (mode, access VLAN, trunk allowed/native) apply to its
+  member ports as well (Catalyst 2960/2960-S Software Configuration Guide OL-8603-09, p. 37-5).
 * ``storm-control {broadcast|multicast|unicast} level L [L-low]`` takes a percentage 0.00-100.00 and
   prints it with two decimals; the falling level is at most the rising one (Catalyst 2960 Software
   Configuration Guide OL-8603-04, p. 19-4); ``level bps|pps R [R-low]`` keeps the rate as typed.
@@ -45,13 +47,18 @@ Rules and sources:
   lower 1 and upper = the weight (Cisco IOS First Hop Redundancy Protocols Configuration Guide,
   "GLBP": ``glbp weighting maximum [lower lower] [upper upper]``).
 * Router ports print ``duplex auto`` / ``speed auto`` (the default is printed); ``no duplex``
-  restores ``duplex auto``.
+  restores ``duplex auto``. A sub-interface has neither (they are the port's); ``bandwidth`` is
+  1-10000000 kbit/s; ``ip access-group ACL`` takes ``in`` or ``out``, one list per direction (Cisco IOS
+  Interface and Hardware Component / Security command references).
+* A keyword only the other platform has (``switchport``, ``channel-group`` on a 1941) is invalid input at
+  that word, not an incomplete command, as on a router that lacks it (``_only`` gates, grammar.Mode.add).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import replace
 
 from .context import Ctx, refuse
 from .grammar import INVALID, CliError, Mode
@@ -80,16 +87,37 @@ def _router(ctx: Ctx) -> bool:
     return ctx.device.platform.kind == "router" and not ctx.target.startswith("Embedded-Service-Engine")
 
 
+def _router_port(ctx: Ctx) -> bool:
+    """A router's Ethernet port itself: a sub-interface has no ``duplex``/``speed`` (the port's)."""
+    return _router(ctx) and bool(re.fullmatch(r"GigabitEthernet\d+/\d+", ctx.target))
+
+
 def _only(test, handler):
     def gated(ctx: Ctx, a: dict, no: bool):
         if not test(ctx):
             raise CliError(INVALID)
         return handler(ctx, a, no)
+    gated.gate = test  # the parser refuses the keyword itself where the test fails (grammar.Mode.add)
     return gated
 
 
 def _node(ctx: Ctx) -> Node:
     return ctx.device.interface(ctx.target)
+
+
+def _members(handler):
+    """A switchport line typed on Port-channelN is applied to its member ports too ("configuration changes applied
+    to the port-channel interface apply to all the physical ports assigned to the port-channel interface", Catalyst
+    2960/2960-S Software Configuration Guide OL-8603-09, p. 37-5). Kept to the switchport lines (mode, access VLAN,
+    trunk allowed/native): the other lines stay on the interface they were typed on."""
+    def run(ctx: Ctx, a: dict, no: bool):
+        handler(ctx, a, no)
+        if ctx.target.startswith("Port-channel"):
+            member = re.compile(rf"^channel-group {ctx.target.removeprefix('Port-channel')} mode ")
+            for name, node in ctx.device.interfaces():
+                if node.find(member):
+                    handler(replace(ctx, target=name, out=[]), a, no)
+    return run
 
 
 # ---- interface / no interface -------------------------------------------------------
@@ -402,6 +430,14 @@ def _glbp_remove(ctx: Ctx, a: dict, no: bool) -> None:
     _node(ctx).remove(re.compile(rf"^glbp {a['group']} "))
 
 
+def _access_group(ctx: Ctx, a: dict, no: bool) -> None:
+    """``ip access-group ACL in|out``: one list per direction, the new one replacing the old."""
+    node = _node(ctx)
+    node.remove(re.compile(rf"^ip access-group \S+ {a['way']}$"))
+    if not no:
+        node.child(f"ip access-group {a['acl']} {a['way']}")
+
+
 def _duplex_speed(field: str, values: tuple):
     def handler(ctx: Ctx, a: dict, no: bool) -> None:
         value = "auto" if no else a["value"]
@@ -417,17 +453,18 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("description | <text:line>", _description)
     i.add("shutdown", _shutdown)
     sp = _switchport
-    i.add("switchport mode | <mode:choice:access|trunk>", _only(sp, _switchport_mode))
-    i.add("switchport mode dynamic <dynamic:choice:auto|desirable>", _only(sp, lambda c, a, n: _switchport_mode(
+    mode, access, allowed, native = (_members(h) for h in (_switchport_mode, _access_vlan, _allowed, _native))
+    i.add("switchport mode | <mode:choice:access|trunk>", _only(sp, mode))
+    i.add("switchport mode dynamic <dynamic:choice:auto|desirable>", _only(sp, lambda c, a, n: mode(
         c, {"mode": "dynamic", "dynamic": a["dynamic"]}, n)))
-    i.add("switchport access vlan | <vid:int:1-4094>", _only(sp, _access_vlan))
-    i.add("switchport trunk allowed vlan | <vlans:vlanlist>", _only(sp, _allowed))
+    i.add("switchport access vlan | <vid:int:1-4094>", _only(sp, access))
+    i.add("switchport trunk allowed vlan | <vlans:vlanlist>", _only(sp, allowed))
     for action in ("add", "remove", "except"):
         i.add(f"switchport trunk allowed vlan {action} <vlans:vlanlist>",
-              _only(sp, lambda c, a, n, x=action: _allowed(c, {**a, "action": x}, n)))
+              _only(sp, lambda c, a, n, x=action: allowed(c, {**a, "action": x}, n)))
     for action in ("all", "none"):
-        i.add(f"switchport trunk allowed vlan {action}", _only(sp, lambda c, a, n, x=action: _allowed(c, {"action": x}, n)))
-    i.add("switchport trunk native vlan | <vid:int:1-4094>", _only(sp, _native))
+        i.add(f"switchport trunk allowed vlan {action}", _only(sp, lambda c, a, n, x=action: allowed(c, {"action": x}, n)))
+    i.add("switchport trunk native vlan | <vid:int:1-4094>", _only(sp, native))
     i.add("switchport nonegotiate", _only(sp, _prefix_line("switchport nonegotiate")))
     i.add("switchport voice vlan | <rest:line>", _only(sp, _prefix_line("switchport voice vlan")))
     i.add("switchport port-security | <rest:line>", _only(sp, _port_security))
@@ -458,7 +495,7 @@ def register(modes: dict[str, Mode]) -> None:
         i.add(f"storm-control action {action}", _only(sp, _prefix_line(f"storm-control action {action}")))
     i.add("channel-group | <group:int:1-48> mode <mode:choice:active|passive|on|auto|desirable>", _only(sp, _channel_group))
     i.add("ip dhcp snooping trust", _only(sp, _prefix_line("ip dhcp snooping trust")))
-    i.add("bandwidth | <rest:line>", _only(_router, _prefix_line("bandwidth")))
+    i.add("bandwidth | <rest:int:1-10000000>", _only(_router, _prefix_line("bandwidth")))  # kbit/s
     rt = _routed
     i.add("ip address <ip:ip> <mask:ip>", _only(rt, _ip_address))
     i.add("ip address <ip:ip> <mask:ip> secondary", _only(rt, lambda c, a, n: _ip_address(c, {**a, "secondary": 1}, n)))
@@ -466,8 +503,7 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("ip helper-address | <ip:ip>", _only(rt, _helper))
     i.add("ip nat <side:choice:inside|outside>", _only(_router, _nat))
     i.add("ip virtual-reassembly in", _only(_router, _prefix_line("ip virtual-reassembly in")))
-    i.add("ip access-group <rest:line>", _only(rt, lambda c, a, n: _prefix_line(
-        "ip access-group " + a["rest"].split()[0])(c, {"rest": " ".join(a["rest"].split()[1:])}, n)))
+    i.add("ip access-group <acl:word> <way:choice:in|out>", _only(rt, _access_group))
     i.add("encapsulation dot1q | <vid:int:1-4094>", _only(_router, _encapsulation))
     i.add("encapsulation dot1q <vid:int:1-4094> native", _only(_router, lambda c, a, n: _encapsulation(
         c, {**a, "native": 1}, n)))
@@ -488,5 +524,5 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("glbp <group:int:0-1023> weighting track <track:int:1-1000> decrement <decrement:int:1-254>",
           _only(_router, _glbp_track))
     i.add("glbp <group:int:0-1023>", _only(_router, _glbp_remove))
-    i.add("duplex | <value:choice:auto|full|half>", _only(_router, _duplex_speed("duplex", ("auto", "full", "half"))))
-    i.add("speed | <value:choice:auto|10|100|1000>", _only(_router, _duplex_speed("speed", ("auto", "10", "100", "1000"))))
+    i.add("duplex | <value:choice:auto|full|half>", _only(_router_port, _duplex_speed("duplex", ("auto", "full", "half"))))
+    i.add("speed | <value:choice:auto|10|100|1000>", _only(_router_port, _duplex_speed("speed", ("auto", "10", "100", "1000"))))

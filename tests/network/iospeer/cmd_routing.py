@@ -17,9 +17,10 @@ must exist on the device.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from .context import Ctx, refuse
-from .grammar import INVALID, CliError, Mode, _ipv4
+from .grammar import INCOMPLETE, INVALID, CliError, Mode, _ipv4, ambiguous
 from .names import split
 
 
@@ -45,45 +46,133 @@ def _default_gateway(ctx: Ctx, a: dict, no: bool) -> None:
         ctx.device.root.child(f"ip default-gateway {a['ip']}")
 
 
+class _Words:
+    """The words after a command's fixed keywords, read one by one with their columns (for the caret)."""
+
+    def __init__(self, a: dict):
+        self.items = [(m.group(), a.get("rest@col", 0) + m.start()) for m in re.finditer(r"\S+", a.get("rest", ""))]
+        self.i = 0
+
+    def more(self) -> bool:
+        return self.i < len(self.items)
+
+    def take(self, check) -> str:
+        """The next word as ``check`` reads it; incomplete when none is left, invalid when ``check`` gives None."""
+        if not self.more():
+            raise CliError(INCOMPLETE)
+        text, col = self.items[self.i]
+        value = check(text)
+        if value is None:
+            raise CliError(INVALID, col)
+        self.i += 1
+        return value
+
+    def keyword(self, *options: str) -> str | None:
+        """The next word when it abbreviates one of ``options`` (consumed), else None."""
+        if not self.more():
+            return None
+        text = self.items[self.i][0].lower()
+        found = [o for o in options if o == text] or [o for o in options if o.startswith(text)]
+        if len(found) > 1:
+            raise ambiguous(self.items[self.i][0])
+        if found:
+            self.i += 1
+        return found[0] if found else None
+
+    def interface(self, ctx: Ctx) -> str | None:
+        """An interface of the device (``Gi0/1``, ``gi 0/1``) as IOS prints it, consumed; None when the next words are not one."""
+        found = split([t for t, _ in self.items[self.i:self.i + 2]], list(ctx.device.platform.interface_types))
+        if not found or not found[1] or ctx.device.interface(found[0] + found[1]) is None:
+            return None
+        self.i += found[2]
+        return found[0] + found[1]
+
+    def fail(self) -> None:
+        """Refuse at the next word: incomplete when there is none."""
+        self.take(lambda text: None)
+
+    def end(self) -> None:
+        if self.more():
+            raise CliError(INVALID, self.items[self.i][1])
+
+
+def _number(lo: int, hi: int):
+    return lambda text: text if text.isdigit() and lo <= int(text) <= hi else None
+
+
 def _route(ctx: Ctx, a: dict, no: bool) -> None:
+    """``ip route NET MASK {HOP | IF [HOP]} [dhcp] [DISTANCE] [name NAME] [permanent | track N] [tag TAG]``, in that
+    order (Cisco IOS IP Routing: Protocol-Independent Command Reference, ip route); ``dhcp`` after an interface as a
+    C891F 15.4(3)M3 prints it (``ip route 0.0.0.0 0.0.0.0 GigabitEthernet8 dhcp``)."""
     network, mask = ipaddress.IPv4Address(a["net"]), ipaddress.IPv4Address(a["mask"])
     if int(network) & ~int(mask) & 0xFFFFFFFF:
         raise refuse("%Inconsistent address and mask")
-    words = a.get("rest", "").split()
-    if not words:
+    words = _Words(a)
+    if not words.more():
         if no:
             ctx.device.root.remove(lambda n: n.text.split()[:4] == ["ip", "route", a["net"], a["mask"]])
             return
-        raise CliError("% Incomplete command.")
-    hop = _ipv4(words[0])
-    used = 1
-    if hop is None:
-        found = split(words[:2], list(ctx.device.platform.interface_types))
-        if not found or not found[1] or ctx.device.interface(found[0] + found[1]) is None:
-            raise CliError(INVALID)
-        hop, used = found[0] + found[1], found[2]
-        if len(words) > used and _ipv4(words[used]):
-            hop, used = f"{hop} {words[used]}", used + 1
-    tail = words[used:]
-    if tail and not (tail[0].isdigit() and 1 <= int(tail[0]) <= 255 or tail[0] in ("name", "permanent", "tag")):
-        raise CliError(INVALID)
-    text = " ".join(["ip route", a["net"], a["mask"], hop] + tail)
+        raise CliError(INCOMPLETE)
+    interface = words.interface(ctx)
+    hop = [interface] if interface else [words.take(_ipv4)]
+    if interface and words.more() and _ipv4(words.items[words.i][0]):
+        hop.append(words.take(_ipv4))
+    tail = ["dhcp"] if interface and words.keyword("dhcp") else []
+    if words.more() and words.items[words.i][0].isdigit():
+        tail.append(words.take(_number(1, 255)))
+    stage, stages = 0, {"name": 0, "permanent": 1, "track": 1, "tag": 2}
+    values = {"name": lambda t: t, "track": _number(1, 1000), "tag": _number(1, 4294967295)}
+    while found := words.keyword(*[k for k, n in stages.items() if n >= stage]):
+        stage = stages[found] + 1
+        tail += [found] if found == "permanent" else [found, words.take(values[found])]
+    words.end()
+    text = " ".join(["ip route", a["net"], a["mask"], *hop, *tail])
     ctx.device.root.remove(lambda n: n.text.split()[:5] == text.split()[:5])
     if not no:
         ctx.device.root.child(text)
 
 
 def _nat_source(ctx: Ctx, a: dict, no: bool) -> None:
-    words = a["rest"].split()
-    if len(words) >= 3 and words[0] == "list" and words[2] == "interface":
-        found = split(words[3:5], list(ctx.device.platform.interface_types))
-        if not found or not found[1]:
-            raise CliError(INVALID)
-        words = words[:3] + [found[0] + found[1]] + words[3 + found[2]:]
-    elif not (len(words) >= 3 and (words[0] == "static" or (words[0] == "list" and words[2] == "pool"))):
-        raise CliError(INVALID)
-    text = "ip nat inside source " + " ".join(words)
-    key = 6 if words[0] == "list" else len(text.split())
+    """``ip nat inside source list ACL {interface IF | pool NAME} [overload]`` and ``... static [tcp|udp] LOCAL [LPORT]
+    {GLOBAL | interface IF} [GPORT] [extendable]`` (Cisco IOS IP Addressing Services Command Reference, ip nat inside
+    source); nothing after the last optional keyword."""
+    words = _Words(a)
+    kind = words.keyword("list", "static")
+    if kind is None:
+        words.fail()
+    out = [kind]
+    if kind == "list":
+        out.append(words.take(lambda t: t))
+        way = words.keyword("interface", "pool")
+        if way is None:
+            words.fail()
+        interface = words.interface(ctx) if way == "interface" else None
+        if way == "interface" and interface is None:
+            words.fail()
+        out += [way, interface or words.take(lambda t: t)]
+        if words.keyword("overload"):
+            out.append("overload")
+    else:
+        protocol = words.keyword("tcp", "udp")
+        out += [protocol] if protocol else []
+        port = _number(1, 65535)
+        out.append(words.take(_ipv4))
+        if protocol:
+            out.append(words.take(port))
+        if words.keyword("interface"):
+            interface = words.interface(ctx)
+            if interface is None:
+                words.fail()
+            out += ["interface", interface]
+        else:
+            out.append(words.take(_ipv4))
+        if protocol:
+            out.append(words.take(port))
+        if words.keyword("extendable"):
+            out.append("extendable")
+    words.end()
+    text = "ip nat inside source " + " ".join(out)
+    key = 6 if kind == "list" else len(text.split())
     ctx.device.root.remove(lambda n: n.text.split()[:key] == text.split()[:key])
     if not no:
         ctx.device.root.child(text)

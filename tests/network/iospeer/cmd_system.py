@@ -225,11 +225,11 @@ def _name_server(ctx: Ctx, a: dict, no: bool) -> None:
             ctx.device.root.child(f"ip name-server {address}")
 
 
-def _default_hidden(prefix: str, default: str):
+def _default_hidden(prefix: str, default: str, key: str = "value"):
     """``prefix VALUE`` where VALUE == default is not printed (and `no prefix` restores it)."""
     def handler(ctx: Ctx, a: dict, no: bool) -> None:
         ctx.device.root.remove(prefix)
-        value = str(a.get("value", default))
+        value = str(a.get(key, default))
         if not no and value != default:
             ctx.device.root.child(f"{prefix} {value}")
     return handler
@@ -330,10 +330,94 @@ def _rsa_zeroize(ctx: Ctx, a: dict, no: bool) -> None:
 
 
 def _clock_timezone(ctx: Ctx, a: dict, no: bool) -> None:
+    """``clock timezone ZONE HOURS [MINUTES]``: hours -23..23, minutes 0-59 (Cisco IOS Basic System Management
+    Command Reference, clock timezone)."""
+    if not no and not (re.fullmatch(r"-?\d+", a["hours"]) and -23 <= int(a["hours"]) <= 23):
+        raise CliError(INVALID, a["hours@col"])
     ctx.device.root.remove("clock timezone")
     if not no:
-        hours, minutes = a["hours"], a.get("minutes", 0)
-        ctx.device.root.child(f"clock timezone {a['zone']} {hours} {minutes}")
+        ctx.device.root.child(f"clock timezone {a['zone']} {int(a['hours'])} {a.get('minutes', 0)}")
+
+
+_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+def _named(names: list[str]):
+    def value(text: str) -> str | None:
+        found = [n for n in names if n.lower().startswith(text.lower())]
+        return found[0][:3] if len(found) == 1 else None  # printed abbreviated: "last Sun Mar 2:00"
+    return value
+
+
+def _number(lo: int, hi: int):
+    return lambda text: str(int(text)) if text.isdigit() and lo <= int(text) <= hi else None
+
+
+def _time(text: str) -> str | None:
+    m = re.fullmatch(r"(\d{1,2}):(\d{1,2})", text)
+    return f"{int(m.group(1))}:{m.group(2).zfill(2)}" if m and int(m.group(1)) < 24 and int(m.group(2)) < 60 else None
+
+
+def _week(text: str) -> str | None:
+    found = [w for w in ("1", "2", "3", "4", "first", "last") if w.startswith(text.lower())]
+    return found[0] if len(found) == 1 else None
+
+
+def _summer_time(form: str):
+    """``clock summer-time ZONE recurring [WEEK DAY MONTH hh:mm WEEK DAY MONTH hh:mm [OFFSET]]`` or ``... date DAY MONTH
+    YEAR hh:mm DAY MONTH YEAR hh:mm [OFFSET]`` (the date also MONTH DAY): week 1-4|first|last, year 1993-2035, offset
+    1-1440 minutes (Cisco IOS Basic System Management Command Reference, clock summer-time); days and months printed
+    abbreviated (``clock summer-time BST recurring last Sun Mar 1:00 last Sun Oct 2:00``, configs/)."""
+    def handler(ctx: Ctx, a: dict, no: bool) -> None:
+        ctx.device.root.remove("clock summer-time")
+        if no:
+            return
+        rest, base = a.get("rest", ""), a.get("rest@col", 0)
+        tokens = [(m.group(), base + m.start()) for m in re.finditer(r"\S+", rest)]
+        words = []
+        for _half in range(2):
+            if form == "recurring":
+                checks = [_week, _named(_DAYS), _named(_MONTHS), _time]
+            else:
+                first = tokens[len(words)][0] if len(words) < len(tokens) else ""
+                checks = [_number(1, 31), _named(_MONTHS)] if first.isdigit() else [_named(_MONTHS), _number(1, 31)]
+                checks += [_number(1993, 2035), _time]
+            for check in checks:
+                if len(words) == len(tokens):
+                    if form == "recurring" and not words:
+                        break
+                    raise CliError("% Incomplete command.")
+                value = check(tokens[len(words)][0])
+                if value is None:
+                    raise CliError(INVALID, tokens[len(words)][1])
+                words.append(value)
+        if len(words) < len(tokens):
+            offset = _number(1, 1440)(tokens[len(words)][0])
+            if offset is None or len(tokens) > len(words) + 1:
+                raise CliError(INVALID, tokens[len(words) + (offset is not None)][1])
+            words.append(offset)
+        ctx.device.root.child(" ".join(["clock summer-time", a["zone"], form, *words]))
+    return handler
+
+
+# ``errdisable recovery cause`` keywords of a 2960-X 15.2(x)E (Catalyst 2960-X Command Reference, errdisable
+# recovery cause); one line per cause. The interval is 30-86400 seconds (same reference).
+_ERRDISABLE_CAUSES = ("all", "arp-inspection", "bpduguard", "channel-misconfig", "dhcp-rate-limit", "dtp-flap",
+                      "gbic-invalid", "inline-power", "link-flap", "loopback", "mac-limit", "pagp-flap",
+                      "port-mode-failure", "pppoe-ia-rate-limit", "psecure-violation", "psp", "security-violation",
+                      "sfp-config-mismatch", "small-frame", "storm-control", "udld", "vmps")
+
+
+def _exact(text: str):
+    """A line of its own: ``no`` removes that line only."""
+    def handler(ctx: Ctx, a: dict, no: bool) -> None:
+        line = text.format(**a)
+        ctx.device.root.remove(lambda n: n.text == line)
+        if not no:
+            ctx.device.root.child(line)
+    return handler
 
 
 def _banner(ctx: Ctx, a: dict, no: bool) -> None:
@@ -404,9 +488,8 @@ def register(modes: dict[str, Mode]) -> None:
         g.add(fixed, _opaque(fixed))
     for prefix in ("license udi", "scheduler allocate", "memory-size iomem"):
         g.add(f"{prefix} | <rest:line>", _opaque(prefix, unique=True))
-    for prefix in ("license",  "memory-size iomem", "port-channel load-balance",
-                   "errdisable recovery", "login on-failure", "login on-success", "snmp-server location",
-                   "snmp-server contact", "udld", "clock summer-time", "spanning-tree pathcost",
+    for prefix in ("license",  "memory-size iomem", "login on-failure", "login on-success", "snmp-server location",
+                   "snmp-server contact", "udld", "spanning-tree pathcost",
                    "ip dhcp snooping", "ip dhcp excluded-address"):
         g.add(f"{prefix} | <rest:line>", _opaque(prefix))
         g.add(prefix, _opaque(prefix))
@@ -440,4 +523,13 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("crypto key zeroize rsa", _rsa_zeroize, no=False)
     g.add("clock timezone | <zone:word> <hours:word>", _clock_timezone)
     g.add("clock timezone <zone:word> <hours:word> <minutes:int:0-59>", _clock_timezone)
+    g.add("clock summer-time | <zone:word> recurring", _summer_time("recurring"))
+    g.add("clock summer-time <zone:word> recurring <rest:line>", _summer_time("recurring"))
+    g.add("clock summer-time <zone:word> date <rest:line>", _summer_time("date"))
+    # port-channel load-balance: the 2960's methods (Catalyst 2960 Software Configuration Guide, "EtherChannel").
+    g.add("port-channel load-balance | <method:choice:dst-ip|dst-mac|src-dst-ip|src-dst-mac|src-ip|src-mac>",
+          _default_hidden("port-channel load-balance", "", "method"))
+    g.add(f"errdisable recovery cause <cause:choice:{'|'.join(_ERRDISABLE_CAUSES)}>",
+          _exact("errdisable recovery cause {cause}"))
+    g.add("errdisable recovery interval | <value:int:30-86400>", _default_hidden("errdisable recovery interval", ""))
     g.add("banner <kind:choice:motd|login|exec> | <text:line>", _banner)

@@ -111,6 +111,7 @@ class PNode:
     params: list[tuple[Param, PNode]] = field(default_factory=list)
     handler: Callable | None = None
     no_handler: Callable | None = None
+    gates: list = field(default_factory=list)   # per spec through this node: its gate (``handler.gate``) or None
 
 
 class Mode:
@@ -121,7 +122,10 @@ class Mode:
         self.root = PNode()
 
     def add(self, spec: str, handler: Callable, no: bool = True) -> None:
-        node, no_from = self.root, None
+        """``handler.gate`` (a test of the session's Ctx), when set, hides the spec where the test fails: a keyword that
+        only such specs use is unknown there (invalid input, no abbreviation clash), as on a device that lacks it
+        (``switchport`` on a router)."""
+        node, no_from, gate = self.root, None, getattr(handler, "gate", None)
         words = spec.split()
         if "|" in words:
             no_from = words.index("|")
@@ -139,6 +143,7 @@ class Mode:
                 node = existing
             else:
                 node = node.keywords.setdefault(word.lower(), PNode())
+            node.gates.append(gate)
         node.handler = handler
         if no:
             node.no_handler = node.no_handler or handler
@@ -160,7 +165,9 @@ class Mode:
                 return handler, args, negate
             token = tokens[i]
             low = token.text.lower()
-            words = [low] if low in node.keywords else [k for k in node.keywords if k.startswith(low)]
+            shown = [k for k, child in node.keywords.items()
+                     if None in child.gates or any(gate(ctx) for gate in child.gates)]
+            words = [low] if low in shown else [k for k in shown if k.startswith(low)]
             if len(words) > 1:
                 raise ambiguous(token.text)
             if words:

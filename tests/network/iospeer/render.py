@@ -2,8 +2,12 @@
 ``!`` separators, derived sections (version, VTP transparent VLANs, STP priorities, lines).
 
 Orders follow the real configurations in configs/ (sources in configs/SOURCES.md):
-interface lines ``description, switchport ..., encapsulation, ip address, ip helper-address,
-ip nat, ip virtual-reassembly, glbp, shutdown, duplex, speed, channel-group, spanning-tree``;
+interface lines ``description, switchport ..., encapsulation, ip address, ip access-group (in, out),
+ip helper-address, ip nat, ip virtual-reassembly, glbp, shutdown, duplex, speed, channel-group, spanning-tree``
+(``ip address``, ``ip access-group WAN-IN in``, ``ip nat outside``, ``ip virtual-reassembly in``, ``duplex auto``,
+``speed auto`` on a C891F 15.4(3)M3; ``ip access-group ... in`` before ``ip helper-address`` in a router's
+running-config, code-corpus file 37127266822); ``ip access-list`` blocks back to back, without ``!`` between them
+(a router's running-config, code-corpus file 24893377329; tests/network/golden/rt-01.cfg);
 line lines ``access-class, exec-timeout, ..., logging synchronous, login, transport``;
 GLBP ``ip, priority, preempt, ...`` per group; VLAN lists compressed to ranges of 3 or more; a long
 ``switchport trunk allowed vlan`` list printed in pieces (``allowed_lines``).
@@ -15,12 +19,13 @@ import ipaddress
 import re
 import time
 
+from .cmd_acl import standard_host
 from .names import sort_key
 from .tree import Node
 
 _INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^switchport trunk native", r"^switchport trunk allowed",
                     r"^switchport mode", r"^switchport nonegotiate", r"^switchport voice", r"^switchport port-security",
-                    r"^encapsulation", r"^(no )?ip address", r"^ip helper-address", r"^ip nat", r"^ip virtual-reassembly",
+                    r"^encapsulation", r"^(no )?ip address", r"^ip access-group", r"^ip helper-address", r"^ip nat", r"^ip virtual-reassembly",
                     r"^glbp", r"^shutdown", r"^duplex", r"^speed", r"^storm-control", r"^channel-group",
                     r"^spanning-tree", r"^ip dhcp snooping"]
 _STORM_ORDER = ["broadcast", "multicast", "unicast", "action"]
@@ -83,9 +88,13 @@ def _child_key(parent: str, child: Node, index: int) -> tuple:
         if storm:  # the levels, then action shutdown, then action trap (code-corpus 21901716209)
             glbp = (_STORM_ORDER.index(storm.group(1)) if storm.group(1) in _STORM_ORDER else 9,
                     ("shutdown", "trap").index(storm.group(2)) if storm.group(1) == "action" else 0)
+        if text.startswith("ip access-group "):  # in, then out
+            glbp = (int(text.endswith(" out")), 0)
         if text.startswith("spanning-tree "):  # built from state: portfast first (configs/c2960x-24ps-access-15.2.cfg)
             glbp = (0 if text.startswith("spanning-tree portfast") else 1, 0)
         return _rank(_INTERFACE_ORDER, text), glbp, index
+    if parent.startswith("ip access-list standard "):  # host entries first (cmd_acl.py)
+        return (0 if standard_host(text) else 1), 0, index
     if parent == "archive":
         return _rank(_ARCHIVE_ORDER, text), 0, index
     if parent.startswith("line "):
@@ -107,8 +116,8 @@ def _top_key(device, node: Node, index: int) -> tuple:
     elif text.startswith("ip route "):
         parts = text.split()
         sub = (int(ipaddress.IPv4Address(parts[2])), int(ipaddress.IPv4Address(parts[3])))
-    elif m := re.match(r"^access-list (\d+)", text):
-        sub = (int(m.group(1)),)
+    elif m := re.match(r"^access-list (\d+) (.*)", text):
+        sub = (int(m.group(1)), 0 if standard_host(m.group(2)) else 1)  # extended entries never bare hosts
     return p.rank(text), sub, index
 
 
@@ -164,7 +173,7 @@ def config_lines(device) -> list[str]:
     previous: Node | None = None
     for _, _, node in ordered:
         if previous is not None and (_family(node.text) != _family(previous.text) or
-                                     (previous.children and not previous.text.startswith("line "))):
+                                     (previous.children and not previous.text.startswith(("line ", "ip access-list ")))):
             out.append("!")
         _emit(node, 0, out)
         previous = node

@@ -1,6 +1,9 @@
-"""Channel groups on a 2960-X stack (cmd_interface.py): one protocol per group, PAgP on one stack member only."""
+"""Channel groups on a 2960-X stack (cmd_interface.py): one protocol per group, PAgP on one stack member only,
+switchport lines typed on the Port-channel applied to its members."""
 
 from __future__ import annotations
+
+from .grammar import INVALID
 
 REJECTED = "Command rejected (Port-channel1, Gi2/0/49): Invalid etherchnl mode\n"
 
@@ -33,3 +36,32 @@ def test_the_only_member_changes_protocol(switch):
     switch("interface GigabitEthernet1/0/49", "channel-group 1 mode desirable")
     assert switch("channel-group 1 mode active") == ""
     assert switch.block("interface GigabitEthernet1/0/49") == ["channel-group 1 mode active"]
+
+
+def _bundle(switch):
+    switch("interface GigabitEthernet1/0/20", "switchport mode trunk", "switchport trunk allowed vlan 10,20",
+           "channel-group 7 mode active", "exit", "interface GigabitEthernet1/0/21", "switchport mode trunk",
+           "switchport trunk allowed vlan 10,20", "exit", "interface Port-channel7")
+
+
+def test_switchport_lines_on_the_port_channel_reach_its_members_only(switch):
+    _bundle(switch)
+    assert switch("switchport trunk allowed vlan 10,20,30", "switchport trunk native vlan 99") == ""
+    assert switch.block("interface GigabitEthernet1/0/20") == [
+        "switchport trunk native vlan 99", "switchport trunk allowed vlan 10,20,30", "switchport mode trunk",
+        "channel-group 7 mode active"]
+    assert switch.block("interface GigabitEthernet1/0/21") == [  # not a member
+        "switchport trunk allowed vlan 10,20", "switchport mode trunk"]
+    switch("no switchport trunk native vlan", "switchport trunk allowed vlan remove 20")
+    assert switch.block("interface GigabitEthernet1/0/20")[:2] == ["switchport trunk allowed vlan 10,30",
+                                                                   "switchport mode trunk"]
+
+
+def test_a_refused_switchport_line_on_the_port_channel_changes_no_member(switch):
+    _bundle(switch)
+    switch("switchport trunk native vlan 99")
+    assert INVALID in switch("switchport trunk native vlan 4095")
+    assert INVALID in switch("switchport mode banana")
+    assert switch.block("interface GigabitEthernet1/0/20") == [
+        "switchport trunk native vlan 99", "switchport trunk allowed vlan 10,20", "switchport mode trunk",
+        "channel-group 7 mode active"]

@@ -117,6 +117,22 @@ def test_nat_on_an_interface_adds_virtual_reassembly(router):
     assert router.block("interface GigabitEthernet0/1")[1:3] == ["ip nat outside", "ip virtual-reassembly in"]
 
 
+def test_an_access_group_prints_after_the_address_as_a_c891f_prints_it(router):
+    router("interface GigabitEthernet0/1", "no shutdown", "ip nat outside", "ip access-group WAN-OUT out", "ip access-group WAN-IN in",
+           "ip address 192.0.2.2 255.255.255.0")
+    assert router.block("interface GigabitEthernet0/1") == [
+        "ip address 192.0.2.2 255.255.255.0", "ip access-group WAN-IN in", "ip access-group WAN-OUT out",
+        "ip nat outside", "ip virtual-reassembly in", "duplex auto", "speed auto"]
+
+
+def test_access_lists_print_back_to_back(router):
+    router("ip access-list standard VTY-ACCESS", "permit 10.0.20.0 0.0.0.255", "exit",
+           "ip access-list extended WAN-IN", "permit tcp any any established", "exit", "logging host 10.0.10.80")
+    running = router.running()
+    assert "ip access-list standard VTY-ACCESS\n permit 10.0.20.0 0.0.0.255\nip access-list extended WAN-IN\n" \
+        " permit tcp any any established\n!\n" in running
+
+
 def test_router_ports_print_duplex_and_speed_auto(router):
     router("interface GigabitEthernet0/0", "no duplex", "no speed auto")
     assert router.block("interface GigabitEthernet0/0")[-2:] == ["duplex auto", "speed auto"]
