@@ -201,6 +201,135 @@ def test_fixed_options_follow_the_storage_type(fresh_sim):
     assert sim.writes() == {}
 
 
+@BOTH
+def test_dir_path_with_a_trailing_slash_is_created_once(fresh_sim):
+    """PVE stores a dir storage's path canonical (DirPlugin.pm check_config: canonpath) and the path is fixed:
+    the declared /srv/backup/ is /srv/backup, so the second run changes nothing instead of failing on it."""
+    sim = fresh_sim
+    usb = {"storage": "usb-backup", "type": "dir", "path": "/srv//backup/", "content": "backup"}
+    assert run(sim, "pve_storage", {"storages": [usb]})["created"] == ["usb-backup"]
+    assert sim.cluster.storage["usb-backup"]["path"] == "/srv/backup"
+    sim.reset_counts()
+    again = run(sim, "pve_storage", {"storages": [usb]})
+    assert again["changed"] is False and sim.writes() == {}
+    # another path is still refused before any write (fixed at creation)
+    with pytest.raises(ModuleFailed, match=r"path is '/srv/backup', wanted '/srv/other/' \(fixed at creation"):
+        run(sim, "pve_storage", {"storages": [{**usb, "path": "/srv/other/"}]})
+    assert sim.writes() == {}
+
+
+@BOTH
+def test_empty_storage_option_is_left_out(fresh_sim):
+    """An empty value reaches PVE as undefined, which it refuses ("got undefined value for option"): the
+    module leaves the option out, on creation and on an existing storage."""
+    sim = fresh_sim
+    nas = {
+        "storage": "nas2",
+        "type": "nfs",
+        "server": "10.0.10.6",
+        "export": "/volume1/x",
+        "content": "backup",
+        "options": "",
+    }
+    assert run(sim, "pve_storage", {"storages": [nas]})["created"] == ["nas2"]
+    assert [params for method, _, params in sim.log if method == "POST"][-1].get("options", "absent") == "absent"
+    sim.cluster.storage["nas2"]["options"] = "vers=4.2"
+    sim.reset_counts()
+    again = run(sim, "pve_storage", {"storages": [nas]})
+    assert again["changed"] is False and sim.writes() == {} and sim.cluster.storage["nas2"]["options"] == "vers=4.2"
+
+
+@BOTH
+def test_storage_on_a_server_that_does_not_answer_fails_naming_it(fresh_sim):
+    """PVE activates a new storage and keeps nothing when its server does not answer (Config.pm create,
+    Storage.pm activate_storage): the run fails with PVE's reason, naming the storage and what it created
+    before; the storages after it are not created; once the server answers, the next run creates the rest."""
+    sim = fresh_sim
+    storages = [
+        {"storage": "usb-backup", "type": "dir", "path": "/srv/backup", "content": "backup"},
+        {"storage": "nas2", "type": "nfs", "server": "10.0.10.6", "export": "/volume1/x", "content": "backup"},
+        {"storage": "iso", "type": "dir", "path": "/srv/iso", "content": "iso"},
+    ]
+    sim.offline("10.0.10.6")
+    with pytest.raises(
+        ModuleFailed,
+        match=r"storage nas2 \(created before it: usb-backup\): POST /storage failed: "
+        r"500 create storage failed: storage 'nas2' is not online",
+    ):
+        run(sim, "pve_storage", {"storages": storages})
+    assert {"usb-backup", "nas2", "iso"} & set(sim.cluster.storage) == {"usb-backup"}
+    sim.online("10.0.10.6")
+    assert run(sim, "pve_storage", {"storages": storages})["created"] == ["nas2", "iso"]
+
+
+@BOTH
+def test_ha_resource_empty_comment_is_left_out(fresh_sim):
+    """An empty value reaches PVE as undefined, which it refuses ("got undefined value for option"): pve_ha
+    leaves it out, so the resource is created and the next run changes nothing."""
+    sim = fresh_sim
+    sim.cluster.add_vm(101, "pve1", {"name": "vm101", "cores": "1", "memory": "512"})
+    args = {"resources": [{"sid": "vm:101", "state": "started", "comment": ""}], "purge": False}
+    run(sim, "pve_ha", args)
+    assert "comment" not in sim.cluster.ha_resources["vm:101"]
+    sim.reset_counts()
+    assert run(sim, "pve_ha", args)["changed"] is False and sim.writes() == {}
+
+
+# ---- backup jobs ---------------------------------------------------------------------------------
+JOB = {"id": "j1", "schedule": "21:30", "vmid": "101", "storage": "local", "mode": "snapshot"}
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "retention",
+    [
+        "keep-daily=0",
+        "keep-all=0,keep-daily=7",
+        "keep-all=yes",
+        {"keep_all": True},
+        {"keep-daily": 7, "keep-weekly": 0},
+    ],
+)
+def test_backup_job_retention_compared_as_pve_keeps_it(fresh_sim, retention):
+    """PVE normalises prune-backups (pve-storage validate_prune_backups: keep-all=0 dropped, no positive
+    keep-* is keep-all=1; keep-all is a boolean, yes included): the second run changes nothing."""
+    sim = fresh_sim
+    job = {**JOB, "prune-backups": retention}
+    assert run(sim, "pve_backup_job", {"jobs": [job]})["created"] == ["j1"]
+    sim.reset_counts()
+    again = run(sim, "pve_backup_job", {"jobs": [job]})
+    assert again["changed"] is False and sim.writes() == {}
+
+
+@BOTH
+def test_backup_job_empty_option_is_not_set(fresh_sim):
+    """An empty value reaches PVE as undefined, which it refuses ("got undefined value for option"): the
+    module leaves it out of a new job and deletes it from an existing one."""
+    sim = fresh_sim
+    job = {**JOB, "comment": "", "mailto": ""}
+    run(sim, "pve_backup_job", {"jobs": [job]})
+    (posted,) = [params for method, _, params in sim.log if method == "POST"]
+    assert "comment" not in posted and "mailto" not in posted
+    sim.cluster.backup_jobs["j1"]["comment"] = "set by hand"
+    sim.reset_counts()
+    cleared = run(sim, "pve_backup_job", {"jobs": [job]})
+    assert cleared["updated"] == {"j1": {"delete": "comment"}} and "comment" not in sim.cluster.backup_jobs["j1"]
+    assert "comment" not in cleared["diff"]["after"]["j1"]
+    sim.reset_counts()
+    assert run(sim, "pve_backup_job", {"jobs": [job]})["changed"] is False and sim.writes() == {}
+
+
+@BOTH
+def test_backup_job_numbers_compared_with_pve_numbers(fresh_sim):
+    """PVE returns a job's integer options as numbers (SectionConfig check_value): declared as numbers or
+    as text, the second run changes nothing."""
+    sim = fresh_sim
+    job = {**JOB, "bwlimit": 10000, "zstd": "2", "ionice": 7, "lockwait": "30"}
+    run(sim, "pve_backup_job", {"jobs": [job]})
+    sim.reset_counts()
+    assert run(sim, "pve_backup_job", {"jobs": [job]})["changed"] is False and sim.writes() == {}
+
+
 # ---- certificates --------------------------------------------------------------------------------
 def _fingerprint(sim) -> str:
     der = ssl.PEM_cert_to_DER_cert(Path(sim.certfile).read_text().split("-----BEGIN PRIVATE KEY-----")[0])

@@ -239,6 +239,35 @@ def test_repeated_keys_join_like_pve(sim, api):
     api.delete(f"{sim.url}/storage/rep")
 
 
+def test_form_values_decoded_like_pve(sim, api):
+    """pve-http-server AnyEvent.pm decode_urlencoded / extract_params: pairs split on '&' and ';', a value is what
+    lies between the first and the second '=', an empty value or a key alone is undefined, the query string wins
+    over the body."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    r = api.post(f"{sim.url}/storage", data="storage=semi;type=dir;path=/srv/semi=x;content=iso", headers=form)
+    assert r.status_code == 200, r.text
+    assert api.get(f"{sim.url}/storage/semi").json()["data"]["path"] == "/srv/semi"
+    both = {"storage": "both", "type": "dir", "path": "/srv/both", "content": "iso"}
+    r = api.post(f"{sim.url}/storage", params={"content": "backup"}, data=both)
+    assert r.status_code == 200 and api.get(f"{sim.url}/storage/both").json()["data"]["content"] == "backup"
+    for body in ("storage=undef&type=dir&path=/srv/u&content=", "storage=undef&type=dir&path=/srv/u&content"):
+        r = api.post(f"{sim.url}/storage", data=body, headers=form)
+        assert (r.status_code, r.json()["message"]) == (500, "got undefined value for option 'content'\n"), body
+    for sid in ("semi", "both"):
+        api.delete(f"{sim.url}/storage/{sid}")
+
+
+def test_storage_value_types_follow_the_schema():
+    """SectionConfig check_value returns booleans and integers as numbers, other values as strings: the
+    simulator's lists of numeric storage options are the schema's (is_mountpoint is a string)."""
+    from tests.pve_sim import storage_plugins as sp
+
+    for version in (8, 9):
+        props = Schema(version).properties("/storage", "POST")
+        assert {k for k, v in props.items() if v.get("type") == "boolean"} == sp.BOOLEAN_KEYS & set(props), version
+        assert {k for k, v in props.items() if v.get("type") == "integer"} == sp.INTEGER_KEYS & set(props), version
+
+
 def test_cluster_views(sim, api):
     status = api.get(f"{sim.url}/cluster/status").json()["data"]
     assert [s["name"] for s in status if s["type"] == "node"] == ["pve1", "pve2", "pve3"]
@@ -348,6 +377,21 @@ def test_task_control_over_http(plain):
     assert {"upid": upid, "type": "qmclone", "id": "9010", "status": "running", "exitstatus": None} in listed["tasks"]
     assert requests.post(control, json={"action": "release", "upid": upid}).ok
     assert wait(api, sim, upid)["exitstatus"] == "OK"
+    assert requests.post(control, json={"action": "explode"}).status_code == 400
+
+
+def test_server_offline_control_over_http(plain):
+    """A storage server that stops answering (for tests in another process): its storages are not online."""
+    sim, api = plain
+    control = f"http://127.0.0.1:{sim.port}/_sim/servers"
+    nas = {"storage": "nas2", "type": "nfs", "server": "10.0.10.6", "export": "/volume1/x", "content": "backup"}
+    offline = requests.post(control, json={"action": "offline", "server": "10.0.10.6"})
+    assert offline.json() == {"offline": ["10.0.10.6"]}
+    r = api.post(f"{sim.url}/storage", data=nas)
+    assert (r.status_code, r.json()["message"]) == (500, "create storage failed: storage 'nas2' is not online\n")
+    assert "nas2" not in sim.cluster.storage
+    assert requests.post(control, json={"action": "online"}).json() == {"offline": []}
+    assert api.post(f"{sim.url}/storage", data=nas).status_code == 200
     assert requests.post(control, json={"action": "explode"}).status_code == 400
 
 

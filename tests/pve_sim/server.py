@@ -3,13 +3,15 @@
 Test-only endpoints live outside ``/api2`` and need no auth:
 ``GET /_sim/requests`` (counts per ``METHOD /template``), ``POST /_sim/reset-counts``,
 ``GET /_sim/state`` (the whole state as JSON), ``POST /_sim/vzdump`` (what the nightly
-backup job would do: one archive per VM of the job, on the job's storage).
+backup job would do: one archive per VM of the job, on the job's storage), ``POST /_sim/servers``
+(storage servers offline or online again).
 """
 
 from __future__ import annotations
 
 import collections
 import json
+import re
 import secrets
 import ssl
 import tempfile
@@ -17,7 +19,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .handlers import dispatch, migrate_groups
 from .handlers.backup import make_archive
@@ -175,6 +177,20 @@ class PveSim:
         with self.cluster.lock:
             self.cluster.tasks.release(upid, outcome, message)
 
+    def offline(self, *servers: str):
+        """Storage servers (NFS/CIFS server, iSCSI portal host) stop answering: their storages are
+        'not online' (creation fails and is not kept, their content cannot be listed)."""
+        with self.cluster.lock:
+            self.cluster.offline_servers.update(servers)
+
+    def online(self, *servers: str):
+        """The servers answer again (none given: every server)."""
+        with self.cluster.lock:
+            if servers:
+                self.cluster.offline_servers.difference_update(servers)
+            else:
+                self.cluster.offline_servers.clear()
+
     def test_endpoint(self, method: str, path: str, params: dict) -> tuple[int, dict]:
         if path == "/_sim/requests":
             return 200, {"counts": dict(self.counts), "writes": self.writes(), "total": sum(self.counts.values())}
@@ -191,6 +207,13 @@ class PveSim:
             return 200, {"rules": sorted(self.cluster.ha_rules)}
         if path == "/_sim/tasks":
             return self._task_endpoint(method, params)
+        if path == "/_sim/servers":  # POST {"action": "offline"|"online", "server": ...}; GET: the offline ones
+            if method == "POST":
+                if params.get("action") not in ("offline", "online"):
+                    return 400, {"message": f"unknown action {params.get('action')!r}"}
+                servers = [params["server"]] if params.get("server") else []
+                (self.offline if params["action"] == "offline" else self.online)(*servers)
+            return 200, {"offline": sorted(self.cluster.offline_servers)}
         return 404, {"message": f"no test endpoint {method} {path}"}
 
     def _task_endpoint(self, method: str, params: dict) -> tuple[int, dict]:
@@ -244,17 +267,35 @@ def _parse_body(handler: BaseHTTPRequestHandler) -> dict:
     if (handler.headers.get("Content-Type") or "").startswith("application/json"):
         data = json.loads(raw or "{}")
         return {k: (v if isinstance(v, list) else (int(v) if isinstance(v, bool) else v)) for k, v in data.items()}
-    return _pairs(parse_qsl(raw, keep_blank_values=True))
+    return decode_urlencoded(raw)
 
 
-def _pairs(pairs) -> dict:
+def _unescape(text: str) -> str:
+    raw = re.sub(rb"%([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]), text.replace("+", " ").encode())
+    return raw.decode("utf-8", "replace")
+
+
+def decode_urlencoded(data: str) -> dict:
+    """pve-http-server src/PVE/APIServer/AnyEvent.pm decode_urlencoded: pairs split on '&' or ';',
+    each on '=' as Perl's split does (trailing empty fields dropped: ``key=`` and ``key`` have an
+    undefined value, None here, which JSONSchema accepts for an optional parameter; ``k=a=b`` is 'a');
+    a repeated key with a value becomes an array, one without a value resets it to undefined."""
     out: dict = {}
-    for k, v in pairs:
-        if k in out:  # repeated keys are arrays (e.g. ?x=1&x=2)
-            out[k] = out[k] if isinstance(out[k], list) else [out[k]]
-            out[k].append(v)
-        else:
-            out[k] = v
+    pairs = re.split(r"[&;]", data or "")
+    while pairs and pairs[-1] == "":
+        pairs.pop()
+    for pair in pairs:
+        fields = pair.split("=")
+        while fields and fields[-1] == "":
+            fields.pop()
+        key = _unescape(fields[0]) if fields else ""
+        value = None
+        if len(fields) > 1:
+            value = _unescape(fields[1])
+            old = out.get(key)
+            if old is not None:
+                value = [*old, value] if isinstance(old, list) else [old, value]
+        out[key] = value
     return out
 
 
@@ -279,11 +320,11 @@ def _handler_for(sim: PveSim):
 
         def _do(self, method: str):
             url = urlsplit(self.path)
-            params = _pairs(parse_qsl(url.query, keep_blank_values=True))
-            if method in ("POST", "PUT"):
-                params.update(_parse_body(self))
-            elif method == "DELETE":
+            # AnyEvent.pm extract_params: the body (POST/PUT), then the query string over it
+            params = _parse_body(self) if method in ("POST", "PUT") else {}
+            if method == "DELETE":
                 _parse_body(self)
+            params.update(decode_urlencoded(url.query))
             if url.path.startswith("/_sim/"):
                 status, body = sim.test_endpoint(method, url.path, params)
                 return self._reply(status, body)

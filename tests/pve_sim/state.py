@@ -78,6 +78,8 @@ class Cluster:
         # A fresh installation's network: one bridge, vmbr0 (the installer's /etc/network/interfaces); a test adds others.
         self.bridges: dict[str, set[str]] = {node: {"vmbr0"} for node in self.nodes}
         self.content: dict[str, list[dict]] = {}  # storage -> backup archives and other files
+        # Storage servers (NFS/CIFS server, iSCSI portal host) a test marked as not answering (PveSim.offline)
+        self.offline_servers: set[str] = set()
         self.backup_jobs: dict[str, dict] = {}
         self.ha_groups: dict[str, dict] = {}
         self.ha_rules: dict[str, dict] = {}

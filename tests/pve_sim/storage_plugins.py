@@ -13,6 +13,8 @@ optional, ``key:R`` required.
 
 from __future__ import annotations
 
+import re
+
 from .formats import split_list
 
 _FILE_COMMON = ("nodes disable prune-backups max-protected-backups content format mkdir create-base-path create-subdirs "
@@ -43,7 +45,8 @@ _ADDED_9 = {"dir": "snapshot-as-volume-chain:FO", "nfs": "snapshot-as-volume-cha
             "lvm": "saferemove-stepsize snapshot-as-volume-chain", "zfs": "zfs-base-path"}
 _ADDED_8 = {t: "maxfiles" for t in ("dir", "nfs", "cifs", "btrfs", "cephfs", "glusterfs", "pbs")}
 
-_ALL = {"images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"}
+# Storage.pm volume_list @ctypes (also every type a plugin may hold)
+VOLUME_TYPES = _ALL = {"images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"}
 # plugindata content: (valid types, default when the config has none)
 CONTENT = {
     "dir": (_ALL | {"none"}, {"images", "rootdir"}),
@@ -65,8 +68,10 @@ CONTENT = {
 # Plugin.pm @SHARED_STORAGE (glusterfs only up to PVE 8)
 SHARED_TYPES = {8: {"iscsi", "nfs", "cifs", "rbd", "cephfs", "iscsidirect", "glusterfs", "zfs", "drbd", "pbs"},
                 9: {"iscsi", "nfs", "cifs", "rbd", "cephfs", "iscsidirect", "zfs", "drbd", "pbs"}}
-# Plugin.pm / SectionConfig: flags kept as 0/1 in storage.cfg and returned as numbers
-BOOLEAN_KEYS = {"shared", "disable", "mkdir", "create-base-path", "is_mountpoint", "saferemove", "tagged_only", "krbd",
+# SectionConfig.pm check_value: boolean and integer properties (the plugins' properties(), as the API
+# schema shows them) come back as numbers ("return $value + 0"); the others as the strings sent.
+# DirPlugin.pm is_mountpoint is a string: yes/no or the mount point's path.
+BOOLEAN_KEYS = {"shared", "disable", "mkdir", "create-base-path", "create-subdirs", "saferemove", "tagged_only", "krbd",
                 "nocow", "sparse", "nowritecache", "fuse", "snapshot-as-volume-chain", "skip-cert-verification"}
 INTEGER_KEYS = {"max-protected-backups", "port", "saferemove-stepsize", "maxfiles"}
 
@@ -118,6 +123,8 @@ def check_config(version: int, kind: str, sid: str, params: dict, create: bool) 
     for key, value in params.items():
         if not create and opts.get(key, {}).get("fixed"):
             raise StorageConfigError(f"can't change value of fixed parameter '{key}'\n")
+        if value is None:  # an empty form value (AnyEvent.pm decode_urlencoded) is undefined
+            raise StorageConfigError(f"got undefined value for option '{key}'\n")
         if key not in opts:
             raise StorageConfigError(f"unexpected property '{key}'\n")
         if key == "content":
@@ -134,14 +141,27 @@ def check_config(version: int, kind: str, sid: str, params: dict, create: bool) 
         for key, spec in opts.items():
             if not spec["optional"] and key not in params:
                 raise StorageConfigError(f"missing value for required option '{key}'\n")
-        if kind in ("dir", "btrfs") and not _dir_path_ok(params["path"]):
-            raise StorageConfigError(f"illegal path for directory storage: {params['path']}\n")
+        if kind in ("dir", "btrfs"):  # DirPlugin.pm check_config (BTRFSPlugin.pm reuses it)
+            if not _dir_path_ok(out["path"]):
+                raise StorageConfigError(f"illegal path for directory storage: {out['path']}\n")
+            out["path"] = canonpath(out["path"])  # "remove trailing slashes from path"
     return out
 
 
 def _dir_path_ok(path: str) -> bool:
-    import re
     return re.fullmatch(r"/[-/a-zA-Z0-9_.@]+", path) is not None
+
+
+def canonpath(path: str) -> str:
+    """Perl File::Spec::Unix canonpath: '//' and '/./' collapsed, a leading '/..' dropped, no trailing
+    slash ('..' elsewhere is kept: canonpath does not resolve it)."""
+    path = re.sub(r"/{2,}", "/", path)
+    path = re.sub(r"(?:/\.)+(?:/|\Z)", "/", path)
+    if path != "./":
+        path = re.sub(r"^(?:\./)+", "", path)
+    path = re.sub(r"^/(?:\.\./)+", "/", path)
+    path = re.sub(r"^/\.\.$", "/", path)
+    return path if path == "/" else re.sub(r"/\Z", "", path)
 
 
 def check_delete(version: int, kind: str, keys: list[str], update: dict):

@@ -74,6 +74,11 @@ def given_nas(sim, api):
                                  "export": "/volume1/pve-backup", "content": "backup"}))
 
 
+def given_nas_server_offline(sim, api):
+    """The NAS (10.0.10.6) stops answering (PveSim.offline)."""
+    sim.offline("10.0.10.6")
+
+
 def given_running_vm(sim, api):
     _vm(sim, 120, "pve1", status="running", scsi0=_disk(120, "san-lvm", 32))
 

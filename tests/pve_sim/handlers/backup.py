@@ -1,25 +1,28 @@
 """vzdump runs and scheduled backup jobs (pve-manager PVE/API2/VZDump.pm, PVE/API2/Backup.pm).
 
-Jobs live in jobs.cfg; values come back as PVE::VZDump::JobBase parses them: booleans as
-numbers, ``prune-backups`` as a hash of strings (JobBase decode_value -> parse_property_string),
-the rest as strings; the index adds ``next-run`` from the schedule (compute_next_event).
+Jobs live in jobs.cfg; values come back as PVE::VZDump::JobBase parses them: booleans, integers
+and numbers as numbers (SectionConfig check_value), ``prune-backups`` as a hash of strings
+(JobBase decode_value -> parse_property_string; keep-all as the number 1), the rest as strings;
+an empty form value is undefined and refused ("got undefined value for option"); the index adds
+``next-run`` from the schedule (compute_next_event).
 Errors raised inside ``cfs_lock_file`` come back stringified (``die "$@"``): HTTP 500 whose
 message is "400 Parameter verification failed.\\n<key>: <message>\\n".
 """
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
 from .. import calendar_event, storage_plugins
 from ..formats import split_list
+from ..jsonschema import parse_property_string
 from ..state import ApiError, Cluster, die, param_error
 from .registry import api
 
 JOB_ONLY = {"id", "schedule", "starttime", "dow", "enabled", "repeat-missed", "comment", "delete", "digest"}
 DELETABLE_EXTRA = {"comment", "repeat-missed"}  # Backup.pm update_job $deletable
-BOOLEAN = {"enabled", "all", "repeat-missed", "remove", "stdexcludes", "protected", "stop", "quiet"}
 
 
 def make_archive(c: Cluster, storage: str, vmid: int, compress: str) -> str:
@@ -39,7 +42,7 @@ def make_archive(c: Cluster, storage: str, vmid: int, compress: str) -> str:
 def _verify_vzdump_parameters(params: dict, check_missing: bool):
     """pve-manager PVE/VZDump.pm verify_vzdump_parameters."""
     for key in ("all", "exclude", "pool"):
-        if str(params.get(key, "")) not in ("", "0") and params.get("vmid"):
+        if str(params.get(key) or "") not in ("", "0") and params.get("vmid"):  # Perl truth: undef is false
             raise param_error({key: "option conflicts with option 'vmid'"})
     if check_missing and not (str(params.get("all", "0")) == "1" or params.get("stop") or params.get("pool")) \
             and not params.get("vmid"):
@@ -73,25 +76,43 @@ def _job_out(job: dict) -> dict:
     out = {}
     for key, value in job.items():
         if key == "prune-backups":
-            out[key] = {k: str(v) for k, v in value.items()}
-        elif key in BOOLEAN:
-            out[key] = int(value)
+            # read back through parse_property_string: keep-* as the strings of jobs.cfg, keep-all as
+            # the number parse_boolean / validate_prune_backups (pve-storage Plugin.pm) make of it
+            out[key] = {k: (int(v) if k == "keep-all" else str(v)) for k, v in value.items()}
         else:
             out[key] = value
     return out
 
 
-def _job_values(params: dict) -> dict:
+def _types(c: Cluster) -> dict:
+    from ..server import get_schema  # the jobs' property types are the API schema's
+    return {k: v.get("type") for k, v in get_schema(c.version).properties("/cluster/backup", "POST").items()}
+
+
+def _number(value):
+    text = str(value)
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+
+
+def _job_values(c: Cluster, params: dict) -> dict:
+    """pve-common SectionConfig.pm check_config of PVE::VZDump::JobBase: an undefined value (an empty
+    form value) dies; check_value makes booleans, integers and numbers numbers ("$value + 0");
+    prune-backups is the hash PVE/VZDump.pm verify_vzdump_parameters -> $parse_prune_backups made
+    (parse_property_string with pve-storage Plugin.pm validate_prune_backups: keep-all=0 dropped,
+    no positive keep-* means keep-all=1)."""
+    types = _types(c)
     out = {}
     for key, value in params.items():
         if key in ("delete", "digest", "id", "starttime", "dow"):
             continue
+        if value is None:
+            raise die(f"got undefined value for option '{key}'")
         if key == "prune-backups":
-            out[key] = {k: int(v) for k, v in (part.split("=", 1) for part in split_list(value))}
-        elif key in BOOLEAN:
-            out[key] = 1 if str(value) == "1" else 0
+            out[key] = {k: int(v) for k, v in parse_property_string("prune-backups", value).items()}
+        elif types.get(key) in ("boolean", "integer", "number"):
+            out[key] = _number(value)
         else:
-            out[key] = str(value)
+            out[key] = value if isinstance(value, list) else str(value)
     return out
 
 
@@ -145,13 +166,15 @@ def backup_get(c: Cluster, p, user):
 def backup_create(c: Cluster, p, user):
     params = dict(p)
     _schedule_param_check(params, True)
+    if params.get("enabled") is None:  # Backup.pm create_job: enabled = 1 if !defined
+        params["enabled"] = 1
     job_id = params.get("id") or str(uuid.uuid4())
 
     def create():
         if job_id in c.backup_jobs:
             raise die(f"Job '{job_id}' already exists")
         _verify_vzdump_parameters(params, True)
-        job = {"type": "vzdump", "enabled": 1, **_job_values(params)}
+        job = {"type": "vzdump", **_job_values(c, params)}
         c.backup_jobs[job_id] = job
         c.touch("jobs.cfg")
     _in_lock(create)
@@ -169,6 +192,7 @@ def backup_update(c: Cluster, p, user):
         if not params and not delete:
             raise die("no options specified")
         _verify_vzdump_parameters(params, False)
+        values = _job_values(c, params)  # JobBase->check_config, before the job is looked up
         job = c.backup_jobs.get(p["id"])
         if job is None:
             raise die("no such vzdump job")
@@ -177,7 +201,7 @@ def backup_update(c: Cluster, p, user):
             if key not in vzdump_options:
                 raise param_error({"delete": f"unknown option '{key}'"})
         new = {k: v for k, v in job.items() if k not in delete}
-        new.update(_job_values(params))
+        new.update(values)
         if new.get("exclude") and not new.get("pool"):
             new["all"] = 1
         if params.get("vmid") is not None:

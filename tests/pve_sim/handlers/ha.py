@@ -39,6 +39,13 @@ def _no_line_feed(params: dict) -> None:
         raise die("property contains a line feed")
 
 
+def _defined(key: str, value) -> None:
+    """pve-common SectionConfig.pm check_config: an undefined value (an empty form value, AnyEvent.pm
+    decode_urlencoded) dies before check_value."""
+    if value is None:
+        raise die(f"got undefined value for option '{key}'")
+
+
 def _sid(c: Cluster, value: str) -> str:
     """Config.pm parse_sid: a bare VMID names the guest that has it (here VMs only), else it is refused."""
     if ":" in value:
@@ -78,6 +85,7 @@ def _group_values(p: dict) -> dict:
     for key, value in p.items():
         if key in ("group", "type", "digest", "delete"):
             continue
+        _defined(key, value)
         if key not in GROUP_OPTIONS:
             raise die(f"unexpected property '{key}'")
         out[key] = int(value) if key in ("restricted", "nofailback") else str(value)
@@ -229,6 +237,7 @@ def _check_config(kind: str, params: dict, create: bool) -> dict:
     for key, value in params.items():
         if key == "type" and value == kind:
             continue
+        _defined(key, value)
         if key not in options:
             raise die(f"unexpected property '{key}'")
         if key == "resources":
@@ -337,6 +346,7 @@ def _resource_values(c: Cluster, p: dict) -> dict:
     for key, value in p.items():
         if key in ("sid", "type", "digest", "delete"):
             continue
+        _defined(key, value)
         if key not in _resource_options(c):
             raise die(f"unexpected property '{key}'")
         out[key] = int(value) if key in ("max_restart", "max_relocate", "failback") else str(value)

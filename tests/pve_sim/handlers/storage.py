@@ -2,7 +2,9 @@
 
 create: SectionConfig check_config (options of the type, required ones) outside the lock, then
 under the storage.cfg lock ("create storage failed: ...") the ID check and the plugin's
-on_add_hook (LVMPlugin.pm: a ``base`` volume must be on an existing iSCSI storage). update:
+on_add_hook (LVMPlugin.pm: a ``base`` volume must be a LUN of an existing iSCSI storage, which is
+activated), then the new storage is activated (Storage.pm activate_storage; nothing is written when
+that fails). The content listing activates the storage too. update:
 under the lock ("update storage failed: ..."), the digest of storage.cfg (assert_if_modified),
 fixed options, ``delete`` (no such / required / fixed / set and deleted at once).
 """
@@ -60,16 +62,25 @@ def storage_create(c: Cluster, p, user):
         if sid in c.storage:
             raise die(f"storage ID '{sid}' already defined")
         if kind == "lvm" and opts.get("base"):  # LVMPlugin.pm on_add_hook
-            base_id, _ = split_volid(opts["base"])
+            base_id, volname = split_volid(opts["base"])
             base = c.storage.get(base_id or "")
             if base is None:
                 raise die(f"base storage ID '{base_id}' does not exist")
             if base["type"] != "iscsi":  # a die without newline: Perl appends where it died
                 line = 490 if c.version >= 9 else 278
                 raise die(f"unsupported base type '{base['type']}' at /usr/share/perl5/PVE/Storage/LVMPlugin.pm line {line}.")
+            # PVE::Storage::path -> ISCSIPlugin.pm parse_volname: <n>.<n>.<n>.<lun name>
+            if not re.fullmatch(r"\d+\.\d+\.\d+\.[^/\s]+", volname or ""):
+                raise die(f"unable to parse iscsi volume name '{volname}'")
+            activate(c, base_id, base, c.nodes[0])
+        # Config.pm create: activated if enabled on the node answering the API (the first node here),
+        # "we only do this to detect errors/problems sooner"; on error storage.cfg is not written
+        new = {"type": kind, **opts}
+        if str(new.get("disable", 0)) != "1" and _on_node(new, c.nodes[0]):
+            activate(c, sid, new, c.nodes[0])
     except ApiError as exc:
         raise locked("create storage failed", exc) from None
-    c.storage[sid] = {"type": kind, **opts}
+    c.storage[sid] = new
     c.touch("storage.cfg")
     if "backup" in sp.content_of(c.storage[sid]) or kind in ("nfs", "cifs", "dir"):
         c.content.setdefault(sid, [])
@@ -116,6 +127,37 @@ def _on_node(cfg: dict, node: str) -> bool:
     return not cfg.get("nodes") or node in split_list(cfg["nodes"])
 
 
+def _host(address: str) -> str:
+    """The host of an iSCSI portal (``host[:port]``, ``[v6]:port``) or of a server."""
+    m = re.fullmatch(r"\[([^\]]+)\](?::\d+)?|([^:]+)(?::\d+)?", address)
+    return (m.group(1) or m.group(2)) if m else address
+
+
+def online(c: Cluster, cfg: dict) -> bool:
+    """The plugins' check_connection: NFSPlugin.pm (showmount / rpcinfo), CIFSPlugin.pm (smbclient) and
+    ISCSIPlugin.pm (iscsi_test_portal) return 0 when the server does not answer (a test marks it with
+    PveSim.offline); the other types have no connection to check (Plugin.pm check_connection: 1)."""
+    if cfg["type"] in ("nfs", "cifs"):
+        return _host(str(cfg.get("server", ""))) not in c.offline_servers
+    if cfg["type"] == "iscsi":
+        return _host(str(cfg.get("portal", ""))) not in c.offline_servers
+    return True
+
+
+def activate(c: Cluster, sid: str, cfg: dict, node: str):
+    """Storage.pm activate_storage: storage_check_enabled (disabled, then not on the node), the base
+    storage first, then check_connection ("storage '<id>' is not online")."""
+    if str(cfg.get("disable", 0)) == "1":
+        raise die(f"storage '{sid}' is disabled")
+    if not _on_node(cfg, node):
+        raise die(f"storage '{sid}' is not available on node '{node}'")
+    if cfg.get("base"):
+        base_id, _ = split_volid(str(cfg["base"]))
+        activate(c, base_id, _config(c, base_id), node)
+    if not online(c, cfg):
+        raise die(f"storage '{sid}' is not online")
+
+
 @api("GET", "/nodes/{node}/storage")
 def node_storage(c: Cluster, p, user):
     """pve-storage src/PVE/API2/Storage/Status.pm index: storages enabled on that node."""
@@ -136,11 +178,13 @@ def node_storage(c: Cluster, p, user):
 
 @api("GET", "/nodes/{node}/storage/{storage}/content")
 def storage_content(c: Cluster, p, user):
-    """pve-storage src/PVE/API2/Storage/Content.pm index: backups and the guests' images."""
+    """pve-storage src/PVE/API2/Storage/Content.pm index -> Storage.pm volume_list: backups and the
+    guests' images, of the content types the storage holds, once the storage is activated."""
     c.check_node(p["node"])
     cfg = _config(c, p["storage"])
-    if not _on_node(cfg, p["node"]):
-        raise die(f"storage '{p['storage']}' is not available on node '{p['node']}'")
+    # Storage.pm volume_list: the wanted type (none given, or empty: every type) among the storage's content
+    wanted = ({p["content"]} if p.get("content") else set(sp.VOLUME_TYPES)) & sp.content_of(cfg)
+    activate(c, p["storage"], cfg, p["node"])
     vols = [{k: x for k, x in v.items() if not k.startswith("_")} for v in c.content.get(p["storage"], [])]
     shared = sp.is_shared(c.version, cfg)
     for vmid, vm in sorted(c.vms.items()):
@@ -152,5 +196,5 @@ def storage_content(c: Cluster, p, user):
                 size = re.match(r"(\d+)", drive["size"])
                 vols.append({"volid": drive["file"], "content": "images", "vmid": vmid, "format": "raw",
                              "size": int(size.group(1)) * 2**30 if size else 0})
-    return [v for v in vols if (not p.get("content") or v["content"] == p["content"])
-            and (not p.get("vmid") or str(v.get("vmid")) == str(p["vmid"]))]
+    vols = [v for v in vols if v["content"] in wanted and (not p.get("vmid") or str(v.get("vmid")) == str(p["vmid"]))]
+    return sorted(vols, key=lambda v: v["volid"].lower())  # volume_list: sort { lc($a->{volid}) cmp lc($b->{volid}) }

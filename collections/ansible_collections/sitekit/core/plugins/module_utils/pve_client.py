@@ -139,7 +139,7 @@ class PveClient:
         return response
 
     # ---- raw calls: path relative to /api2/json ---------------------------------------------
-    def call(self, method: str, path: str, **params):
+    def call(self, method: str, path: str, /, **params):
         try:
             return getattr(self.api(path.strip("/")), method.lower())(**params)
         except ResourceException as exc:
@@ -166,16 +166,16 @@ class PveClient:
     def _context(self) -> str:
         return f"{self._doing}: " if self._doing else ""
 
-    def get(self, path: str, **params):
+    def get(self, path: str, /, **params):
         return self.call("GET", path, **params)
 
-    def post(self, path: str, **params):
+    def post(self, path: str, /, **params):
         return self.call("POST", path, **params)
 
-    def put(self, path: str, **params):
+    def put(self, path: str, /, **params):
         return self.call("PUT", path, **params)
 
-    def delete(self, path: str, **params):
+    def delete(self, path: str, /, **params):
         return self.call("DELETE", path, **params)
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -240,6 +240,13 @@ def as_flag(value) -> int:
     return 1 if value else 0
 
 
+def without_empty(items) -> list[dict]:
+    """API parameter dicts without their empty-string values: PVE reads an empty form value as undefined
+    (pve-http-server AnyEvent.pm decode_urlencoded) and its config code refuses it ("got undefined value for
+    option")."""
+    return [{k: v for k, v in item.items() if not (isinstance(v, str) and v == "")} for item in items or []]
+
+
 def as_list(value) -> list[str]:
     if value is None:
         return []
@@ -248,12 +255,36 @@ def as_list(value) -> list[str]:
     return [v for v in str(value).replace(";", ",").replace(" ", ",").split(",") if v]
 
 
+def _prune_value(key: str, value):
+    """A keep-* count as an int; keep-all as PVE's parse_boolean reads it (1/on/yes/true, 0/off/no/false)."""
+    if key == "keep-all":
+        if isinstance(value, bool):
+            return int(value)
+        text = str(value).strip().lower()
+        return 1 if text in ("1", "on", "yes", "true") else 0 if text in ("0", "off", "no", "false") else text
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return str(value)  # not a count: sent as written, PVE refuses it with its own message
+
+
 def prune_string(value) -> str:
-    """``prune-backups`` as PVE's canonical string (sorted keys), from a dict or a string."""
+    """``prune-backups`` as PVE keeps it (sorted keys), from a dict or a string: pve-storage Plugin.pm
+    validate_prune_backups drops ``keep-all`` when false, and retention without a positive keep-* value is
+    ``keep-all=1``; keep-all set beside positive values is left as declared (PVE refuses it)."""
     if isinstance(value, dict):
-        items = {str(k).replace("_", "-"): int(v) for k, v in value.items() if v is not None}
+        pairs = [(str(k).replace("_", "-"), v) for k, v in value.items() if v is not None]
     else:
-        items = {k: int(v) for k, v in (p.split("=", 1) for p in as_list(value))}
+        pairs = [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in as_list(value)]
+    items = {k: _prune_value(k, v) for k, v in pairs}
+    if not items:
+        return ""
+    keep_all = items.pop("keep-all", 0)
+    counts = [v for v in items.values() if isinstance(v, int)]
+    if len(counts) == len(items) and not any(v > 0 for v in counts):
+        return "keep-all=1"
+    if keep_all != 0:
+        items["keep-all"] = keep_all
     return ",".join(f"{k}={items[k]}" for k in sorted(items))
 
 

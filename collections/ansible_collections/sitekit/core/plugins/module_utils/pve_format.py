@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Options each storage type fixes at creation: PVE refuses to change them on update
 # ("can't change value of fixed parameter"). From the ``fixed => 1`` options of each plugin's
 # options() in pve-storage src/PVE/Storage/<Type>Plugin.pm, 8.3.6 (PVE 8.4) and 9.1.0 (PVE 9.1);
@@ -28,6 +30,23 @@ FIXED_STORAGE_OPTIONS = {
 def fixed_storage_keys(storage_type) -> frozenset[str]:
     """The options of a storage of this type that cannot change once it exists (``type`` included)."""
     return frozenset({"type"} | FIXED_STORAGE_OPTIONS.get(str(storage_type), set()))
+
+
+# Storage types whose ``path`` PVE stores canonical (pve-storage src/PVE/Storage/DirPlugin.pm check_config:
+# File::Spec->canonpath on create; BTRFSPlugin.pm reuses it). Other types keep the path as sent.
+CANONICAL_PATH_TYPES = frozenset({"dir", "btrfs"})
+
+
+def canonical_path(path: str) -> str:
+    """Perl File::Spec::Unix canonpath: ``//`` and ``/./`` collapsed, a leading ``/..`` dropped, no trailing
+    slash (``/srv/backup/`` is ``/srv/backup``); ``..`` elsewhere is kept."""
+    path = re.sub(r"/{2,}", "/", str(path))
+    path = re.sub(r"(?:/\.)+(?:/|\Z)", "/", path)
+    if path != "./":
+        path = re.sub(r"^(?:\./)+", "", path)
+    path = re.sub(r"^/(?:\.\./)+", "/", path)
+    path = re.sub(r"^/\.\.$", "/", path)
+    return path if path == "/" else re.sub(r"/\Z", "", path)
 
 
 def net0_string(nic: dict) -> str:

@@ -24,10 +24,14 @@ options:
     description:
       - Jobs as C(POST /cluster/backup) parameters (C(schedule), C(storage), C(mode), C(compress), C(vmid) or C(all),
         C(prune-backups), C(enabled)…); keys whose value is null are dropped.
+      - An empty string means "not set" - left out of a new job, deleted (C(delete=)) from an existing job that has
+        the option (PVE reads an empty form value as undefined and refuses it - "got undefined value for option").
       - C(id) is required in every job (the module fails without it), since PVE would otherwise generate one and the
         job could not be found again.
       - C(prune-backups) may be a string (C(keep-daily=7,keep-weekly=5)) or a mapping (C(keep_daily) or
-        C(keep-daily) keys); it is sent as PVE's string with sorted keys.
+        C(keep-daily) keys); it is sent as PVE's string with sorted keys, normalised as PVE stores it (pve-storage
+        validate_prune_backups) - C(keep-all=0) is dropped, retention without a positive C(keep-*) value is
+        C(keep-all=1).
     type: list
     elements: dict
     required: true
@@ -118,18 +122,23 @@ def _norm(key, value):
 
 
 def plan(current: list[dict], desired: list[dict], remove_undeclared: bool = False):
+    """(jobs to create, {id: options to send}). An option declared as an empty string is not set: left out of a
+    new job, deleted from an existing one that has it."""
     by_id = {j["id"]: j for j in current}
     create, update = [], {}
     for want in desired:
+        unset = {k for k, v in want.items() if v == ""}
+        want = {k: v for k, v in want.items() if k not in unset}
         have = by_id.get(want["id"])
         if have is None:
             create.append(want)
             continue
         changed = {k: v for k, v in want.items() if k not in IGNORED and _norm(k, have.get(k)) != _norm(k, v)}
+        drop = {k for k in unset if k not in IGNORED and have.get(k) not in (None, "")}
         if remove_undeclared:
-            extra = sorted(k for k in have if k not in want and k not in IGNORED and k not in ("enabled",))
-            if extra:
-                changed["delete"] = ",".join(extra)
+            drop |= {k for k in have if k not in want and k not in IGNORED and k not in ("enabled",)}
+        if drop:
+            changed["delete"] = ",".join(sorted(drop))
         if changed:
             update[want["id"]] = changed
     return create, update
@@ -150,7 +159,7 @@ ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_togeth
 def run(module) -> None:
     """exit_json or fail_json, with the result RETURN documents."""
     desired = [{k: v for k, v in j.items() if v is not None} for j in module.params["jobs"]]
-    if any("id" not in j for j in desired):
+    if any(not j.get("id") for j in desired):
         module.fail_json(msg="every job needs an 'id' (otherwise PVE generates one and the job cannot be found again)")
     client = PveClient(module)
     current = client.get("cluster/backup")
@@ -163,8 +172,12 @@ def run(module) -> None:
             client.put(f"cluster/backup/{job_id}", **{k: _api_value(k, v) for k, v in params.items()})
     by_id = {j["id"]: j for j in current}
     before = {i: {k: _norm(k, v) for k, v in by_id[i].items() if k not in IGNORED} for i in update}
-    after = {j["id"]: {**before.get(j["id"], {}), **{k: _norm(k, v) for k, v in j.items() if k not in IGNORED}}
-             for j in desired if j["id"] in update or j in create}
+    after = {j["id"]: {k: _norm(k, v) for k, v in j.items() if k not in IGNORED} for j in create}
+    for j in desired:
+        if j["id"] in update:
+            deleted = set(as_list(update[j["id"]].get("delete")))
+            merged = {**before[j["id"]], **{k: _norm(k, v) for k, v in j.items() if k not in IGNORED and v != ""}}
+            after[j["id"]] = {k: v for k, v in merged.items() if k not in deleted}
     module.exit_json(changed=changed, created=[j["id"] for j in create], updated=update, diff={"before": before, "after": after})
 
 

@@ -56,6 +56,8 @@ options:
     description:
       - HA resources (C(POST /cluster/ha/resources) parameters - C(sid), C(state), C(comment), and C(group) for PVE 8).
       - C(group) is dropped in rules mode.
+      - In resources, groups and rules, keys whose value is an empty string are left out (PVE reads an empty form
+        value as undefined and refuses it - "got undefined value for option").
     type: list
     elements: dict
     required: true
@@ -143,6 +145,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_flag,
     as_list,
     pve_argument_spec,
+    without_empty,
 )
 from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_votes  # noqa: E402
 
@@ -251,6 +254,8 @@ def run(module) -> None:
         module.fail_json(msg="PVE 9 replaces HA groups by HA rules (groups are refused once migrated): use mode rules or auto")
     if mode == "rules" and major < 9:
         module.fail_json(msg=f"HA rules need PVE 9; this cluster runs {client.version().get('version')}")
+    for key in ("resources", "groups", "rules"):  # an empty value would be refused: left out, as if not declared
+        module.params[key] = without_empty(module.params[key])
     if module.params["resources"]:
         members = [s["name"] for s in client.get("cluster/status") if s.get("type") == "node"]
         allowed, reason = ha_votes(len(members), 1 if module.params["qdevice"] else 0)

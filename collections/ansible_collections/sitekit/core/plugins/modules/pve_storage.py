@@ -12,7 +12,8 @@ description:
     An existing one whose declared options differ is updated with only those options (C(PUT /storage/{id})).
     Options set on the cluster but not declared are left as they are.
   - Compared after normalising both sides - C(content) and C(nodes) as sets, C(shared) and C(disable) as flags,
-    everything else as text.
+    the C(path) of a C(dir) or C(btrfs) storage as PVE stores it (C(/srv/backup/) is C(/srv/backup), DirPlugin.pm
+    canonicalises it on creation), everything else as text.
   - Options PVE fixes at creation cannot be updated; a difference there fails the task before any write, naming the
     storage, the current and the wanted value (remove and re-add the storage by hand). They depend on the storage
     type, as each pve-storage plugin's C(options()) marks them C(fixed) - C(type) always; C(path) (dir, nfs, cifs,
@@ -32,7 +33,8 @@ options:
     description:
       - Storages as C(POST /storage) parameters - C(storage) (the id, required), C(type), C(content) and the
         options of the type (C(portal), C(target), C(base), C(vgname), C(server), C(export), C(shared)…).
-        Keys whose value is null are dropped.
+        Keys whose value is null or an empty string are dropped (PVE reads an empty form value as undefined and
+        refuses it - "got undefined value for option"; an option left out is left as it is).
     type: list
     elements: dict
     required: true
@@ -111,7 +113,11 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_list,
     pve_argument_spec,
 )
-from ansible_collections.sitekit.core.plugins.module_utils.pve_format import fixed_storage_keys  # noqa: E402
+from ansible_collections.sitekit.core.plugins.module_utils.pve_format import (  # noqa: E402
+    CANONICAL_PATH_TYPES,
+    canonical_path,
+    fixed_storage_keys,
+)
 
 NORMALISE = {
     "content": lambda v: ",".join(sorted(as_list(v))),
@@ -121,8 +127,16 @@ NORMALISE = {
 }
 
 
-def _norm(key, value):
+def _norm(key, value, storage_type=None):
+    if key == "path" and value is not None and storage_type in CANONICAL_PATH_TYPES:
+        return canonical_path(value)
     return NORMALISE.get(key, lambda v: "" if v is None else str(v))(value)
+
+
+def declared(storages: list[dict]) -> list[dict]:
+    """The storages without the keys whose value is null or empty: an empty form value reaches PVE as undefined
+    (pve-http-server AnyEvent.pm decode_urlencoded), which check_config refuses."""
+    return [{k: v for k, v in s.items() if v is not None and v != ""} for s in storages]
 
 
 def plan(current: list[dict], desired: list[dict]) -> tuple[list, dict, list[str]]:
@@ -134,7 +148,8 @@ def plan(current: list[dict], desired: list[dict]) -> tuple[list, dict, list[str
         if have is None:
             create.append(want)
             continue
-        changed = {k: v for k, v in want.items() if k != "storage" and _norm(k, have.get(k)) != _norm(k, v)}
+        kind = have.get("type")
+        changed = {k: v for k, v in want.items() if k != "storage" and _norm(k, have.get(k), kind) != _norm(k, v, kind)}
         fixed = sorted(set(changed) & fixed_storage_keys(have.get("type")))
         if fixed:
             conflicts.append(f"storage {want['storage']}: {', '.join(f'{k} is {have.get(k)!r}, wanted {want[k]!r}' for k in fixed)}"
@@ -156,7 +171,7 @@ ARGUMENT_SPEC_KWARGS = {"required_one_of": PVE_REQUIRED_ONE_OF, "required_togeth
 def run(module) -> None:
     """exit_json or fail_json, with the result RETURN documents."""
     client = PveClient(module)
-    desired = [{k: v for k, v in s.items() if v is not None} for s in module.params["storages"]]
+    desired = declared(module.params["storages"])
     current = client.get("storage")
     create, update, conflicts = plan(current, desired)
     if conflicts:
@@ -166,8 +181,13 @@ def run(module) -> None:
               and s.get("type") in module.params["purge_types"] and not s["storage"].startswith("local")]
     changed = bool(create or update or remove)
     if changed and not module.check_mode:
+        done = []
         for params in create:
-            client.post("storage", **params)
+            # PVE activates a new storage and keeps nothing when that fails ("storage 'x' is not online"):
+            # the error names the storage and what this run created before it
+            with client.doing(f"storage {params['storage']} (created before it: {', '.join(done) or 'none'})"):
+                client.post("storage", **params)
+            done.append(params["storage"])
         for sid, params in update.items():
             client.put(f"storage/{sid}", **params)
         for sid in remove:
