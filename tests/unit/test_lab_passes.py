@@ -4,6 +4,7 @@ id it gave ansible-playbook, and a pass that did not reach its end is a failure 
 from __future__ import annotations
 
 import json
+import pathlib
 import sys
 import uuid
 
@@ -144,6 +145,7 @@ def make_lab(monkeypatch, tmp_path):
     monkeypatch.setattr(lab.daemons, "info", lambda name: {"port": 1, "devices": {}})
     monkeypatch.setattr(lab.endpoints, "write", lambda *a: None)
     monkeypatch.setattr(lab, "PREPARED", tmp_path / "run" / "prepared", raising=False)
+    monkeypatch.setattr(lab, "ENDPOINTS", tmp_path / "run" / "endpoints.yml")  # down removes it: never the running lab's
     monkeypatch.setattr(lab.transport, "KNOWN_HOSTS", tmp_path / "run" / "known_hosts")
     (tmp_path / "run").mkdir()
     lab.transport.KNOWN_HOSTS.write_text("")
@@ -326,12 +328,18 @@ def test_running_containers_this_code_prepared_are_not_prepared_again(make_lab):
     assert len(make_lab.prepared) == 3
 
 
-def test_down_forgets_that_the_containers_were_prepared(make_lab, monkeypatch):
+def test_down_forgets_that_the_containers_were_prepared(make_lab, monkeypatch, tmp_path):
     make_lab("created", _record([]), _record([]))
     assert lab.PREPARED.exists()
+    lab.ENDPOINTS.write_text("---\n")
     monkeypatch.setattr(lab.daemons, "stop_all", lambda: [])
     monkeypatch.setattr(lab.containers, "remove_all", lambda: [])
     monkeypatch.setattr(lab.containers, "others", lambda objects: [])
     monkeypatch.setattr(lab.containers, "lab_objects", lambda: [])
+    # The operator's running lab (build/lab/run) is never touched by the suite: every file down removes is this test's.
+    removed = []
+    unlink = pathlib.Path.unlink
+    monkeypatch.setattr(pathlib.Path, "unlink", lambda self, *a, **kw: (removed.append(self), unlink(self, *a, **kw))[1])
     lab.main("down")
-    assert not lab.PREPARED.exists() and not lab.CONVERGED.exists()
+    assert not lab.PREPARED.exists() and not lab.CONVERGED.exists() and not lab.ENDPOINTS.exists()
+    assert removed and all(path.is_relative_to(tmp_path) for path in removed), removed
