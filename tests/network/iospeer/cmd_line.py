@@ -8,6 +8,11 @@ Rules and sources:
 * ``transport input`` is printed whatever its value (1941 15.4 prints ``transport input
   none`` and a 1921 15.1 ``transport input all``, code-corpus files 45564638224 and
   37204252964); a vty without the line accepts every transport.
+* A vty line authenticates by default (``login``, printed in every config in configs/); ``no login`` (also typed
+  ``no login local``) removes that and IOS prints ``no login`` under the line ("By default, the IOS includes the login
+  command on the VTY lines ... If, by mistake, the no login command is set, which removes the requirement for
+  authentication", Cisco NetAcad CCNA R&S1 2.2.2.3; switch running-configs printing ``line vty 5 15`` / `` no login``,
+  code-corpus files 18360447735 and 55028425186). A console line has no ``login`` by default: nothing is printed.
 * The first five vty lines cannot be deleted: "%Can't delete last 5 VTY lines" (NSO cisco-ios
   NED warning list, code-corpus file 18293421730). ``no line con 0`` / ``no line aux 0``
   are refused as invalid input (no device wording found; a console cannot be deleted).
@@ -82,11 +87,16 @@ def _transport_input_handler(ctx: Ctx, a: dict, no: bool) -> None:
 
 
 def _login(ctx: Ctx, a: dict, no: bool) -> None:
+    """A vty line's default is ``login`` (printed); ``no login`` -- and ``no login local``, whose keyword the no form
+    ignores -- turns authentication off and is printed ``no login`` (module docstring). Console and aux lines have no
+    login by default: nothing is printed there."""
     for lid in ctx.target:
         node = ctx.device.lines[lid]
-        node.remove("login")
+        node.remove(lambda n: n.text in ("login", "login local", "no login"))
         if not no:
             node.child("login local" if a.get("local") else "login")
+        elif lid[0] == "vty":
+            node.child("no login")
 
 
 def _password(ctx: Ctx, a: dict, no: bool) -> None:

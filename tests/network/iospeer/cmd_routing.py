@@ -12,6 +12,12 @@ Enhanced Object Tracking"): ``track N interface IFNAME line-protocol|ip routing`
 router's running-config with GLBP weighting tracks (code-corpus file 29359894589:
 ``track 1 interface Ethernet0/0 line-protocol`` then the interfaces). The tracked interface
 must exist on the device.
+
+``no ip route NET MASK [HOP ...]`` that matches no configured route is answered "%No matching route to delete"
+and changes nothing (expect strings of device scripts: code-corpus files 12324889845 and 34383250697
+``no ip route ... null0`` -> ``%No matching route to delete``; Net::Telnet::Cisco's warning list, code-corpus file
+27393645100 ``^%No matching route to delete$``; code-corpus file 69106654922: a full-line ``no`` whose next hop has
+drifted from the device's is refused with it). ``no ip route NET MASK`` removes every route to that prefix.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import re
 from .context import Ctx, refuse
 from .grammar import INCOMPLETE, INVALID, CliError, Mode, _ipv4, ambiguous
 from .names import split
+
+NO_MATCHING_ROUTE = "%No matching route to delete"
 
 
 def _router(handler):
@@ -110,7 +118,8 @@ def _route(ctx: Ctx, a: dict, no: bool) -> None:
     words = _Words(a)
     if not words.more():
         if no:
-            ctx.device.root.remove(lambda n: n.text.split()[:4] == ["ip", "route", a["net"], a["mask"]])
+            if not ctx.device.root.remove(lambda n: n.text.split()[:4] == ["ip", "route", a["net"], a["mask"]]):
+                raise refuse(NO_MATCHING_ROUTE)
             return
         raise CliError(INCOMPLETE)
     interface = words.interface(ctx)
@@ -127,7 +136,9 @@ def _route(ctx: Ctx, a: dict, no: bool) -> None:
         tail += [found] if found == "permanent" else [found, words.take(values[found])]
     words.end()
     text = " ".join(["ip route", a["net"], a["mask"], *hop, *tail])
-    ctx.device.root.remove(lambda n: n.text.split()[:5] == text.split()[:5])
+    gone = ctx.device.root.remove(lambda n: n.text.split()[:5] == text.split()[:5])
+    if no and not gone:
+        raise refuse(NO_MATCHING_ROUTE)
     if not no:
         ctx.device.root.child(text)
 

@@ -30,7 +30,7 @@ _INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^sw
                     r"^spanning-tree", r"^ip dhcp snooping"]
 _STORM_ORDER = ["broadcast", "multicast", "unicast", "action"]
 _GLBP_ORDER = ["ip", "priority", "preempt", "weighting", "load-balancing", "authentication", "timers"]
-_LINE_ORDER = [r"^access-class", r"^exec-timeout", r"^privilege", r"^password", r"^logging synchronous", r"^login",
+_LINE_ORDER = [r"^access-class", r"^exec-timeout", r"^privilege", r"^password", r"^logging synchronous", r"^(no )?login",
                r"^no activation", r"^no exec", r"^transport preferred", r"^transport input", r"^transport output",
                r"^stopbits"]
 _ARCHIVE_ORDER = [r"^log config", r"^path", r"^maximum", r"^write-memory", r"^time-period"]
