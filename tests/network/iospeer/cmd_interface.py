@@ -35,6 +35,11 @@ Rules and sources:
   code-corpus files 66599182899, 70408481220); an address overlapping another interface's
   subnet is refused "% A.B.C.D overlaps with IFNAME" (cisco.ios plugins/terminal/ios.py
   ``% ?(\\S+) ?overlaps with ?(\\S+)``).
+* ``no ip address A M secondary`` removes that secondary address only; ``no ip address A M`` (the primary) while a
+  secondary is configured is refused "% Must delete secondary before deleting primary" (an IOS 15.x walkthrough's
+  review, code-corpus file 57922807763: "the router rejects deletion of the primary while any secondary exists with
+  ``% Must delete secondary before deleting primary``"; internap/fake-switches cisco ``do_no_ip`` and its test
+  transcript, code-corpus files 32335824726 and 728758981); ``no ip address`` alone removes every address.
 * ``ip nat inside|outside`` adds ``ip virtual-reassembly in`` (every 15.x router config
   with NAT, e.g. FlagHunter01/school docs/projet.md).
 * GLBP defaults not printed: ``priority 100``, ``load-balancing round-robin``, ``timers 3 10``,
@@ -70,6 +75,7 @@ PORTFAST_WARNING = ("%Warning: portfast should only be enabled on ports connecte
                     " host. Connecting hubs, concentrators, switches, bridges, etc... to this\n"
                     " interface  when portfast is enabled, can cause temporary bridging loops.\n"
                     " Use with CAUTION\n")
+SECONDARY_FIRST = "% Must delete secondary before deleting primary"
 NO_ENCAPSULATION = ("% Configuring IP routing on a LAN subinterface is only allowed if that subinterface is "
                     "already configured as part of an IEEE 802.10, IEEE 802.1Q, or ISL vLAN.")
 
@@ -333,6 +339,11 @@ def _check_address(ctx: Ctx, address: ipaddress.IPv4Interface) -> None:
 
 def _ip_address(ctx: Ctx, a: dict, no: bool) -> None:
     node = _node(ctx)
+    if no and a.get("secondary"):
+        node.remove(lambda n: n.text == f"ip address {a['ip']} {a['mask']} secondary")
+        return
+    if no and "ip" in a and node.find(lambda n: n.text.startswith("ip address ") and n.text.endswith(" secondary")):
+        raise refuse(SECONDARY_FIRST)
     if no:
         node.remove("ip address")
         node.set("no ip address", replace="no ip address")

@@ -8,6 +8,8 @@ ip helper-address, ip nat, ip virtual-reassembly, glbp, shutdown, duplex, speed,
 ``speed auto`` on a C891F 15.4(3)M3; ``ip access-group ... in`` before ``ip helper-address`` in a router's
 running-config, code-corpus file 37127266822); ``ip access-list`` blocks back to back, without ``!`` between them
 (a router's running-config, code-corpus file 24893377329; tests/network/golden/rt-01.cfg);
+``ip address ... secondary`` lines before the primary (running-configs in code-corpus files 42402480730 and
+70872092943: `` ip address 10.10.13.254 255.255.255.0 secondary`` then `` ip address 172.16.1.13 255.255.255.0``);
 line lines ``access-class, exec-timeout, ..., logging synchronous, login, transport``;
 GLBP ``ip, priority, preempt, ...`` per group; VLAN lists compressed to ranges of 3 or more; a long
 ``switchport trunk allowed vlan`` list printed in pieces (``allowed_lines``).
@@ -88,6 +90,8 @@ def _child_key(parent: str, child: Node, index: int) -> tuple:
         if storm:  # the levels, then action shutdown, then action trap (code-corpus 21901716209)
             glbp = (_STORM_ORDER.index(storm.group(1)) if storm.group(1) in _STORM_ORDER else 9,
                     ("shutdown", "trap").index(storm.group(2)) if storm.group(1) == "action" else 0)
+        if text.startswith("ip address "):  # secondaries before the primary (code-corpus 42402480730, 70872092943)
+            glbp = (0 if text.endswith(" secondary") else 1, 0)
         if text.startswith("ip access-group "):  # in, then out
             glbp = (int(text.endswith(" out")), 0)
         if text.startswith("spanning-tree "):  # built from state: portfast first (configs/c2960x-24ps-access-15.2.cfg)

@@ -71,3 +71,22 @@ def test_no_access_vlan_and_no_mode_restore_defaults_that_are_not_printed(switch
     assert switch.block("interface GigabitEthernet1/0/11") == []
     assert switch("switchport mode dynamic auto") == ""
     assert switch.block("interface GigabitEthernet1/0/11") == []
+
+
+def test_the_primary_address_cannot_go_before_its_secondaries(router):
+    """IOS refuses it (cmd_interface.py); the running-config prints the secondaries before the primary (render.py)."""
+    router("interface GigabitEthernet0/1", "ip address 192.0.2.1 255.255.255.0",
+           "ip address 198.51.100.1 255.255.255.0 secondary")
+    assert router("no ip address 192.0.2.1 255.255.255.0") == "% Must delete secondary before deleting primary\n"
+    assert [x for x in router.block("interface GigabitEthernet0/1") if "ip address" in x] == [
+        "ip address 198.51.100.1 255.255.255.0 secondary", "ip address 192.0.2.1 255.255.255.0"]
+
+
+def test_a_secondary_address_is_removed_alone_then_the_primary(router):
+    router("interface GigabitEthernet0/1", "ip address 192.0.2.1 255.255.255.0",
+           "ip address 198.51.100.1 255.255.255.0 secondary")
+    assert router("no ip address 198.51.100.1 255.255.255.0 secondary") == ""
+    assert [x for x in router.block("interface GigabitEthernet0/1") if "ip address" in x] == [
+        "ip address 192.0.2.1 255.255.255.0"]
+    assert router("no ip address 192.0.2.1 255.255.255.0") == ""
+    assert [x for x in router.block("interface GigabitEthernet0/1") if "ip address" in x] == ["no ip address"]
