@@ -20,6 +20,10 @@ HOST = "sw-stock"
 RENAMED = ("vlan 40\n name UTILISATEURS\n", "vlan 40\n name USERS\n")    # a user VLAN's name
 MGMT_RENAMED = ("vlan 20\n name ADMIN-RESEAU\n", "vlan 20\n name MGMT\n")   # the management VLAN's name
 NOWHERE = "interface GigabitEthernet7/0/1\n description nowhere\n!\n"  # a port the stack does not have
+# A user port turned into an access point's trunk: its allowed list goes before `switchport mode trunk`, so the port
+# never trunks every VLAN (ios_driver ORDERING)
+TO_TRUNK = ("interface GigabitEthernet1/0/1\n description users\n switchport access vlan 40\n switchport mode access\n",
+            "interface GigabitEthernet1/0/1\n description ap\n switchport trunk allowed vlan 20,40\n switchport mode trunk\n")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,10 @@ ROWS = [
     Row("management-change-allowed", intended=lambda t: t.replace(*MGMT_RENAMED), args={"allow_management_change": True},
         changed=True, commands=["vlan 20", " name MGMT", " exit"], writes=True,
         running=lambda before: before.replace(*MGMT_RENAMED)),
+    Row("access-port-to-trunk", intended=lambda t: t.replace(*TO_TRUNK), changed=True, writes=True,
+        commands=["interface GigabitEthernet1/0/1", " switchport trunk allowed vlan 20,40", " switchport mode trunk",
+                  " no switchport access vlan 40", " description ap", " exit"],
+        running=lambda before: before.replace(*TO_TRUNK)),
     Row("refused-line-rolled-back", intended=lambda t: t + NOWHERE, writes=None,
         failed=r"^sw-stock: line refused at line 'interface GigabitEthernet7/0/1'.*rolled back.*nothing saved"),
     Row("excluded-intended-line-refused", args={"exclude": ["^hostname "]},

@@ -238,3 +238,21 @@ def test_session_keeps_netmikos_default_delays():
     (tests/network/iospeer) run with it."""
     params = ios_ssh.Session("sw", "192.0.2.1", username="netadmin", password="x").params()
     assert params["fast_cli"] is True and "global_delay_factor" not in params
+
+
+def test_a_port_gets_its_vlans_before_its_new_mode():
+    """A trunk carries every VLAN until its allowed list is typed ("By default, a trunk port sends traffic to and
+    receives traffic from all VLANs", Catalyst 2960 Software Configuration Guide 78-16881-01, ch. 12), and an access
+    port sits in VLAN 1 until its access VLAN is typed; hier_config lifts `switchport mode` first. The VLAN lines go
+    before the mode, and a port the model shuts goes down before it changes."""
+    access = "interface Gi1/0/10\n description pc\n switchport access vlan 40\n switchport mode access\n"
+    trunk = "interface Gi1/0/10\n description ap\n switchport trunk allowed vlan 20,40\n switchport mode trunk\n"
+    unused = ("interface Gi1/0/10\n description unused\n switchport access vlan 999\n switchport mode access\n"
+              " shutdown\n")
+    to_trunk = ios_remediation.remediate(access, trunk)[0]
+    assert to_trunk.index(" switchport trunk allowed vlan 20,40") < to_trunk.index(" switchport mode trunk")
+    to_access = ios_remediation.remediate(trunk, access)[0]
+    assert to_access.index(" switchport access vlan 40") < to_access.index(" switchport mode access")
+    to_unused = ios_remediation.remediate(trunk, unused)[0]
+    assert to_unused.index(" shutdown") < to_unused.index(" switchport access vlan 999") < to_unused.index(
+        " switchport mode access")

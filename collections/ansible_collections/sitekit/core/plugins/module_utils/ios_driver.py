@@ -70,6 +70,11 @@ NEGATION_SUB = [
 ORDERING = [
     ((r"^archive$",), -200),  # the archive path first: the revert timer needs it
     ((r"^vtp mode ",), -100),
+    # A port the model shuts goes down before it changes; its VLANs come before its new mode (hier_config lifts
+    # `switchport mode` to -10): a trunk carries every VLAN until its allowed list is typed (Catalyst 2960 Software
+    # Configuration Guide 78-16881-01, ch. 12), an access port sits in VLAN 1 until its access VLAN is.
+    ((r"^interface ", r"^shutdown$"), -30),
+    ((r"^interface ", r"^switchport (access vlan|trunk allowed vlan|trunk native vlan) "), -20),
     ((r"^interface ", r"^no channel-group "), -20),
     ((r"^interface ", r"^channel-group "), 100),
     ((r"^no username ",), 250),
