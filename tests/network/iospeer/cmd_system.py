@@ -403,9 +403,10 @@ def _summer_time(form: str):
 
 
 # ``errdisable recovery cause`` keywords of a 2960-X 15.2(x)E (Catalyst 2960-X Command Reference, errdisable
-# recovery cause); one line per cause. The interval is 30-86400 seconds (same reference).
+# recovery cause; the causes a 2960's ``show errdisable recovery`` lists, l2ptguard included); one line per cause.
+# The interval is 30-86400 seconds (same reference).
 _ERRDISABLE_CAUSES = ("all", "arp-inspection", "bpduguard", "channel-misconfig", "dhcp-rate-limit", "dtp-flap",
-                      "gbic-invalid", "inline-power", "link-flap", "loopback", "mac-limit", "pagp-flap",
+                      "gbic-invalid", "inline-power", "l2ptguard", "link-flap", "loopback", "mac-limit", "pagp-flap",
                       "port-mode-failure", "pppoe-ia-rate-limit", "psecure-violation", "psp", "security-violation",
                       "sfp-config-mismatch", "small-frame", "storm-control", "udld", "vmps")
 

@@ -85,3 +85,9 @@ def test_clock_lines_as_the_role_renders_them(router):
         "clock timezone EST -5 0",
         "clock summer-time EDT date 10 Mar 2030 2:00 Nov 3 2030 2:00",
     ]
+
+
+def test_errdisable_recovery_takes_the_l2pt_guard_cause(switch):
+    """A 2960's `show errdisable recovery` lists l2ptguard among the causes (cmd_system._ERRDISABLE_CAUSES)."""
+    assert switch("errdisable recovery cause l2ptguard") == ""
+    assert _global(switch, "errdisable") == ["errdisable recovery cause l2ptguard"]
