@@ -481,3 +481,23 @@ def test_failed_resize_fails_the_run(fresh_sim, rcr_desired):
     with pytest.raises(ModuleFailed, match=r"resize of scsi0 of VM 101 to 120G failed: lvextend failed: insufficient free space"):
         run(sim, "pve_vms", {"vms": [dc01]})
     assert sim.cluster.vms[101]["config"]["scsi0"].endswith("size=80G")
+
+
+@BOTH
+def test_empty_name_or_cpu_is_removed_not_sent_empty(fresh_sim, rcr_desired):
+    """An empty value reaches PVE as undefined, which the config update refuses ("unable to parse value of 'cpu' - got
+    undefined value", qemu-server QemuServer.pm check_type): pve_vms unsets an empty ``cpu``/``name`` with ``delete``
+    when the VM has one and sends nothing when it has none; an empty ``cores``/``memory`` is not managed."""
+    sim = fresh_sim
+    _storages(sim, rcr_desired)
+    dc01 = _vm(rcr_desired, "dc01")
+    run(sim, "pve_vms", {"vms": [dc01]})
+    sim.cluster.vms[101]["config"]["cpu"] = "host"
+    first = run(sim, "pve_vms", {"vms": [{**dc01, "cpu": "", "cores": "", "memory": None}]})
+    # dc01 runs: the CPU type is not hot-pluggable, its removal is pending until the VM restarts
+    assert first["updated"] == {"101": {"cpu": None}} and sim.cluster.vms[101]["pending"] == {"cpu": None}
+    assert first["pending"] == {"101": {"cpu": {"current": "host", "pending": None}}}
+    assert [params for method, _, params in sim.log if method == "PUT"][-1] == {"delete": "cpu"}
+    sim.reset_counts()
+    again = run(sim, "pve_vms", {"vms": [{**dc01, "cpu": None, "cores": ""}]})
+    assert again["changed"] is False and sim.writes() == {}

@@ -401,3 +401,36 @@ def test_task_status_of_unknown_or_malformed_upid(plain):
     assert r.status_code == 400 and r.json()["errors"] == {"upid": "no such task"}
     r = api.get(f"{sim.url}/nodes/pve1/tasks/nonsense/status")
     assert r.status_code == 400 and r.json()["errors"] == {"upid": "unable to parse worker upid"}
+
+
+def test_skiplock_is_root_at_pam_only(plain):
+    """qemu-server Qemu.pm ($update_vm_api, vm_start, destroy_vm...): skiplock for root@pam (a ticket) only; an API
+    token is refused ("Only root may use this option."); root@pam may change a locked VM with it."""
+    sim, api = plain
+    sim.cluster.add_vm(7301, "pve1", {"name": "locked", "cores": "2", "memory": "2048", "lock": "backup"})
+    for method, path, data in (("PUT", "config", {"cores": "4", "skiplock": "1"}), ("POST", "status/start", {"skiplock": "1"}),
+                               ("POST", "status/stop", {"skiplock": "1"}), ("DELETE", "", {"skiplock": "1"})):
+        kw = {"params": data} if method == "DELETE" else {"data": data}
+        r = api.request(method, f"{sim.url}/nodes/pve1/qemu/7301/{path}".rstrip("/"), **kw)
+        assert (r.status_code, r.json().get("errors")) == (400, {"skiplock": "Only root may use this option."}), path
+    login = requests.post(f"{sim.url}/access/ticket", data={"username": sim.user, "password": sim.password}).json()["data"]
+    root = requests.Session()
+    root.trust_env = False
+    root.cookies.set("PVEAuthCookie", login["ticket"])
+    root.headers["CSRFPreventionToken"] = login["CSRFPreventionToken"]
+    r = root.put(f"{sim.url}/nodes/pve1/qemu/7301/config", data={"cores": "4"})
+    assert (r.status_code, r.json()["message"]) == (500, "VM is locked (backup)\n")
+    assert root.put(f"{sim.url}/nodes/pve1/qemu/7301/config", data={"cores": "4", "skiplock": "1"}).status_code == 200
+    assert sim.cluster.vms[7301]["config"]["cores"] == "4"
+
+
+def test_update_deletes_and_undefined_tags(plain):
+    """Deleting an option that is not set changes nothing (qemu-server Qemu.pm $update_vm_api: "cannot delete
+    '<opt>' - not set in current configuration!" is a warning), so a running VM has nothing pending; an undefined
+    ``tags`` is '' (GuestHelpers.pm get_unique_tags), which parse_vm_config does not read back: the tags are gone."""
+    sim, api = plain
+    sim.cluster.add_vm(7302, "pve1", {"name": "run", "cores": "2", "memory": "2048", "tags": "a;b"}, status="running")
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/7302/config", data={"delete": "cpu,sockets"}).status_code == 200
+    assert sim.cluster.vms[7302]["pending"] == {}
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/7302/config", data={"tags": ""}).status_code == 200
+    assert "tags" not in sim.cluster.vms[7302]["config"] and sim.cluster.vms[7302]["pending"] == {}

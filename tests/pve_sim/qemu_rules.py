@@ -171,13 +171,52 @@ def typed_value(types: dict, key: str, value):
     return text
 
 
-def hotpluggable(config: dict, key: str) -> bool:
+def check_skiplock(p: dict, user: str):
+    """Qemu.pm (update_vm_api, vm_start, vm_stop, vm_shutdown, destroy_vm, resize_vm): ``skiplock`` is for root@pam
+    only ("Only root may use this option."); an API token (root@pam!id) is another user."""
+    if str(p.get("skiplock") or "0") == "1" and user != "root@pam":
+        raise ApiError(400, "Parameter verification failed.\n", {"skiplock": "Only root may use this option."})
+
+
+def unique_tags(value) -> str:
+    """pve-guest-common src/PVE/GuestHelpers.pm get_unique_tags with the default tag-style (no 'ordering=config',
+    not case-sensitive): lower-cased, sorted, duplicates dropped, joined with ';'."""
+    out = []
+    for tag in sorted(split_list(value or ""), key=str.lower):
+        if tag.lower() not in out:
+            out.append(tag.lower())
+    return ";".join(out)
+
+
+def _agent(value) -> dict:
+    """QemuServer.pm parse_guest_agent: the pve-qm-agent property string, ``enabled`` its default key."""
+    out = {}
+    for part in str(value or "").split(","):
+        if part:
+            key, sep, val = part.partition("=")
+            out.update({key: val} if sep else {"enabled": key})
+    return out
+
+
+def hotpluggable(config: dict, key: str, value=None, deleting: bool = False) -> bool:
     """QemuServer.pm vmconfig_hotplug_pending: what a running VM takes at once; the rest stays
     pending until the next start (cores, sockets, cpu, memory without the 'memory' feature...)."""
     features = str(config.get("hotplug", "1"))
     features = set() if features == "0" else set(split_list(DEFAULT_HOTPLUG if features == "1" else features))
-    if key in FAST_PLUG or key in ("cpuunits", "cpulimit", "agent", "balloon"):
+    if key in FAST_PLUG or key in ("cpuunits", "cpulimit"):
         return True
+    if key == "balloon":
+        # deleting: "skip" if the balloon device is off (balloon: 0); setting: enabling or disabling it is not hot-pluggable
+        if deleting:
+            return str(config.get("balloon", "")) != "0"
+        return (config.get("balloon") is None or str(config["balloon"]) != "0") == (str(value) != "0")
+    if key == "agent":
+        # vmconfig_update_agent: only fstrim_cloned_disks changes live, and only when an agent is configured; a
+        # deleted agent is "skip"
+        if deleting or not config.get("agent"):
+            return False
+        old, new = _agent(config["agent"]), _agent(value)
+        return all(old.get(k) == new.get(k) for k in set(old) | set(new) if k != "fstrim_cloned_disks")
     if re.fullmatch(r"net\d+", key):
         return "network" in features
     if DRIVE_KEY.match(key) and not key.startswith("unused"):

@@ -83,6 +83,16 @@ def given_running_vm(sim, api):
     _vm(sim, 120, "pve1", status="running", scsi0=_disk(120, "san-lvm", 32))
 
 
+def given_agent(sim, api):
+    """VM 120 (after given: running-vm) has the guest agent enabled."""
+    sim.cluster.vms[120]["config"]["agent"] = "1"
+
+
+def given_locked_vm(sim, api):
+    """VM 101 (after given: vms) holds a config lock (a backup running on it)."""
+    sim.cluster.vms[101]["config"]["lock"] = "backup"
+
+
 def given_pending_nic_on_missing_bridge(sim, api):
     """VM 120 (running) keeps a NIC move that failed to hot-plug pending (after given: running-vm)."""
     sim.cluster.vms[120]["pending"]["net0"] = "virtio=BC:24:11:00:01:14,bridge=vmbr99"

@@ -67,20 +67,34 @@ def qemu_pending(c: Cluster, p, user):
     return out
 
 
-def _check_update(c: Cluster, p) -> tuple[dict, list[str]]:
-    """$update_vm_api before the lock: known options, delete/revert against set values, drives."""
+def _check_update(c: Cluster, p, user) -> tuple[dict, list[str], list[str]]:
+    """$update_vm_api before the lock: skiplock, known options, delete/revert against set values, drives."""
     options = {k for k in _schema(c).properties("/nodes/{node}/qemu/{vmid}/config", "PUT") if k not in META}
     known = lambda key: key in options or re.sub(r"\d+$", "[n]", key) in options  # noqa: E731
     params = {k: v for k, v in p.items() if k not in META}
-    delete = ["ide2" if k == "cdrom" else k for k in split_list(p.get("delete"))] if p.get("delete") else []
-    if not delete and not p.get("revert") and not params:
+    qr.check_skiplock(p, user)
+    if not p.get("delete") and not p.get("revert") and not params:
         raise die("no options specified")
+    revert = []
+    for key in split_list(p.get("revert")) if p.get("revert") else []:  # Qemu.pm $update_vm_api: -revert
+        if not known(key):
+            raise param_error({"revert": f"unknown option '{key}'"})
+        if params.get(key) is not None:  # upstream names 'delete' here
+            raise param_error({"delete": f"you can't use '-{key}' and -revert {key}' at the same time"})
+        revert.append(key)
+    delete = ["ide2" if k == "cdrom" else k for k in split_list(p.get("delete"))] if p.get("delete") else []
     for key in delete:
-        if key in params:
+        if params.get(key) is not None:  # defined($param->{$opt}): an undefined (empty) value does not count
             raise param_error({"delete": f"you can't use '-{key}' and -delete {key}' at the same time"})
+        if key in revert:
+            raise param_error({"revert": f"you can't use '-delete {key}' and -revert {key}' at the same time"})
         if not known(key):
             raise param_error({"delete": f"unknown option '{key}'"})
     for key, value in list(params.items()):
+        if value is None:
+            if qr.DRIVE_KEY.match(key):  # $check_drive_param: parse_drive of an undefined value
+                raise param_error({key: "unable to parse drive options"})
+            continue  # the worker's write_config refuses it (_apply)
         if re.fullmatch(r"net\d+", key):
             params[key] = net_with_mac(value)
         elif qr.DRIVE_KEY.match(key):
@@ -89,30 +103,56 @@ def _check_update(c: Cluster, p) -> tuple[dict, list[str]]:
                 cfg = qr.storage_config(c, m.group(1))
                 if "images" not in sp.content_of(cfg):
                     raise param_error({key: f"storage '{m.group(1)}' does not support vm images"})
-    return params, delete
+    return params, delete, revert
 
 
 def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
     """The update worker: new disks allocated, then pending changes applied or hot-plugged."""
+    # QemuServer.pm write_vm_config -> check_type: an undefined value (an empty form value, pve-http-server) is
+    # refused before anything is written ("description" is not type-checked: it is dropped when written)
+    for key, value in sorted(params.items()):
+        if value is None and key not in ("description", "tags"):
+            raise die(f"unable to parse value of '{key}' - got undefined value")
+    if "tags" in params:
+        # Qemu.pm $update_vm_api: tags are stored as pve-guest-common GuestHelpers.pm get_unique_tags makes them
+        # (datacenter.cfg without tag-style: lower-cased, sorted, without duplicates, ';'-joined); an undefined
+        # value gives '', a line parse_vm_config does not read back: the tags are gone
+        tags = qr.unique_tags(params.pop("tags"))
+        if tags:
+            params["tags"] = tags
+        else:
+            delete = [*delete, "tags"]
+    params = {k: v for k, v in params.items() if v is not None}
     template = str(vm["config"].get("template", "0")) == "1"
+    for key in delete:
+        if key not in vm["config"] and vm["pending"].get(key) is None:
+            # "cannot delete '<opt>' - not set in current configuration!" is a warning; nothing is changed
+            continue
+        vm["pending"][key] = None
     for key, value in params.items():
+        if vm["pending"].get(key) is not None and str(value) == vm["pending"][key]:
+            continue  # "skip if nothing changed"
         m = re.fullmatch(r"([^:,]+):(\d+(?:\.\d+)?)(,.*)?", str(value)) if qr.DRIVE_KEY.match(key) else None
         if m:
+            vm["pending"].pop(key, None)
             vol = qr.alloc_disk(c, vm["node"], vmid, m.group(1), m.group(2), template)
             value = vol.replace(",size=", f"{m.group(3) or ''},size=", 1)
         vm["pending"][key] = str(value)
-    for key in delete:
-        vm["pending"][key] = None
+    # AbstractConfig.pm cleanup_pending: a pending value equal to the current one, or the deletion of an unset option, goes
+    for key in list(vm["pending"]):
+        if vm["pending"][key] is None and key not in vm["config"] or vm["pending"][key] == vm["config"].get(key):
+            vm["pending"].pop(key)
     running = vm["status"] == "running"
     # A NIC hot-plugged on a bridge the node lacks fails and stays pending; the errors end the update
     # (QemuServer.pm vmconfig_hotplug_pending $add_error "hotplug problem - ...", Qemu.pm $update_vm_api raise_param_exc).
     unplugged = qr.missing_bridges(c, vm["node"], vm["pending"]) if running else {}
     errors = {key: f"hotplug problem - bridge '{bridge}' does not exist\n" for key, bridge in unplugged.items()
-              if qr.hotpluggable(vm["config"], key)}
+              if qr.hotpluggable(vm["config"], key, vm["pending"][key])}
     for key in list(vm["pending"]):
-        if running and (not qr.hotpluggable(vm["config"], key) or key in errors):
+        value = vm["pending"][key]
+        if running and (not qr.hotpluggable(vm["config"], key, value, deleting=value is None) or key in errors):
             continue
-        value = vm["pending"].pop(key)
+        vm["pending"].pop(key)
         if value is None:
             vm["config"].pop(key, None)
         else:
@@ -123,12 +163,17 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
 
 
 def _update(c: Cluster, p, user, sync: bool):
-    params, delete = _check_update(c, p)
+    params, delete, revert = _check_update(c, p, user)
     vm = c.vm(p["node"], p["vmid"])
     if p.get("digest") and p["digest"] != c.vm_digest(vm):
         raise die("checksum mismatch (file change by other user?)")
-    if vm["config"].get("lock") and str(p.get("skiplock", "0")) != "1":
+    if vm["config"].get("lock") and str(p.get("skiplock") or "0") != "1":
         raise die(f"VM is locked ({vm['config']['lock']})")
+    for key in revert:  # the current value back as the new one, or the pending addition deleted
+        if key in vm["config"]:
+            params[key] = vm["config"][key]
+        elif vm["pending"].get(key) is not None:
+            delete.append(key)
     if params.get("memory") or params.get("balloon") is not None:
         memory = int(str(params.get("memory") or current_config(vm).get("memory", 512)).split(",")[0].split("=")[-1])
         balloon = params.get("balloon", current_config(vm).get("balloon"))
@@ -166,6 +211,7 @@ def _bytes(text: str) -> int:
 @api("PUT", "/nodes/{node}/qemu/{vmid}/resize")
 def qemu_resize(c: Cluster, p, user):
     """Qemu.pm resize_vm: every check runs in the 'resize' worker; a size without unit is in bytes."""
+    qr.check_skiplock(p, user)
     vm = c.vm(p["node"], p["vmid"])
 
     def resize():
@@ -212,6 +258,7 @@ def qemu_current(c: Cluster, p, user):
 def qemu_start(c: Cluster, p, user):
     """vm_start: an HA-managed VM is started by the HA stack ('hastart'); QemuServer.pm vm_start
     refuses templates and running VMs (in the worker) and applies pending changes."""
+    qr.check_skiplock(p, user)
     vm = c.vm(p["node"], p["vmid"])
     sid = f"vm:{p['vmid']}"
 
@@ -242,6 +289,7 @@ def qemu_start(c: Cluster, p, user):
 
 
 def _stop(c: Cluster, p, user, kind: str):
+    qr.check_skiplock(p, user)
     vm = c.vm(p["node"], p["vmid"])
     sid = f"vm:{p['vmid']}"
 

@@ -291,25 +291,36 @@ def qemu_migrate(c: Cluster, p, user):
 
 @api("DELETE", "/nodes/{node}/qemu/{vmid}")
 def qemu_delete(c: Cluster, p, user):
-    """destroy_vm's $early_checks (qemu-server PVE/API2/Qemu.pm): protection (pve-guest-common AbstractConfig.pm
-    check_protection), an HA resource without ``purge``, then a running VM."""
+    """destroy_vm (qemu-server PVE/API2/Qemu.pm): ``skiplock`` for root@pam only, then $early_checks - protection
+    (pve-guest-common AbstractConfig.pm check_protection), an HA resource without ``purge``, a running VM; the
+    config lock (unless ``skiplock``) and the base images still used by linked clones are checked in the
+    'qmdestroy' worker (QemuServer.pm destroy_vm), so they fail the task."""
+    qr.check_skiplock(p, user)
     vm = c.vm(p["node"], p["vmid"])
-    purge = str(p.get("purge", "0")) == "1"
-    if str(vm["config"].get("protection", "0")) == "1":
-        raise die(f"can't remove VM {p['vmid']} - protection mode enabled")
-    if f"vm:{p['vmid']}" in c.ha_resources and not purge:
-        raise die(f"unable to remove VM {p['vmid']} - used in HA resources and purge parameter not set.")
-    if vm["config"].get("lock"):
-        raise die(f"VM is locked ({vm['config']['lock']})")
-    if vm["status"] == "running":
-        raise die(f"VM {p['vmid']} is running - destroy failed")
-    for _, drive in qr.disks(vm["config"]):
-        sid, volname = qr.split_volid(drive["file"])
-        if volname.startswith("base-") and any(
-                f"{sid}:{volname}/" in d["file"] for other in c.vms.values() for _, d in qr.disks(other["config"])):
-            raise die(f"base volume '{drive['file']}' is still in use by linked cloned")
+    purge = str(p.get("purge") or "0") == "1"
+
+    def early_checks():
+        if str(vm["config"].get("protection", "0")) == "1":
+            raise die(f"can't remove VM {p['vmid']} - protection mode enabled")
+        if f"vm:{p['vmid']}" in c.ha_resources and not purge:
+            raise die(f"unable to remove VM {p['vmid']} - used in HA resources and purge parameter not set.")
+        if vm["status"] == "running":
+            raise die(f"VM {p['vmid']} is running - destroy failed")
+    early_checks()
 
     def destroy():
+        try:
+            early_checks()  # "repeat, config might have changed"
+        except ApiError as exc:
+            raise TaskFailed(exc.message.strip()) from None
+        if vm["config"].get("lock") and str(p.get("skiplock") or "0") != "1" and vm["config"]["lock"] != "suspended":
+            raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
+        if str(vm["config"].get("template", "0")) == "1":
+            for _, drive in qr.disks(vm["config"]):
+                sid, volname = qr.split_volid(drive["file"])
+                if volname.startswith("base-") and any(
+                        f"{sid}:{volname}/" in d["file"] for other in c.vms.values() for _, d in qr.disks(other["config"])):
+                    raise TaskFailed(f"base volume '{drive['file']}' is still in use by linked cloned")
         c.vms.pop(int(p["vmid"]), None)
         if purge:
             c.ha_resources.pop(f"vm:{p['vmid']}", None)

@@ -19,6 +19,16 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_vms_plan import (
 )
 
 
+def config_update(sets: dict) -> dict:
+    """The ``PUT …/config`` parameters of ``sets``: a None value is a removal (``delete``), never an empty value
+    (which PVE reads as undefined and refuses: qemu-server QemuServer.pm check_type "got undefined value")."""
+    params = {k: v for k, v in sets.items() if v is not None}
+    removed = sorted(k for k, v in sets.items() if v is None)
+    if removed:
+        params["delete"] = ",".join(removed)
+    return params
+
+
 class Converger:
     """One module run: the cluster listed once, every VM compared and converged in turn."""
 
@@ -104,11 +114,11 @@ class Converger:
         if sets or grow:
             if vmid not in self.created:
                 self.before[vm["name"]] = {k: after.get(k) for k in list(sets) + list(grow)}
-                self.after[vm["name"]] = {**{k: str(v) for k, v in sets.items()}, **grow}
+                self.after[vm["name"]] = {**{k: None if v is None else str(v) for k, v in sets.items()}, **grow}
             self.updated[vmid], self.resized[vmid] = sets, grow
             if not self.module.check_mode:
                 if sets:
-                    self.client.put(f"nodes/{node}/qemu/{vmid}/config", **sets)
+                    self.client.put(f"nodes/{node}/qemu/{vmid}/config", **config_update(sets))
                 for disk, size in grow.items():
                     self.client.wait_task(self.client.put(f"nodes/{node}/qemu/{vmid}/resize", disk=disk, size=size),
                                           self.timeout, what=f"resize of {disk} of VM {vmid} to {size}")

@@ -43,10 +43,21 @@ def _gb(size: int) -> str:
 
 
 def compare(spec: dict, config: dict) -> tuple[dict, dict, list[str]]:
-    """(config keys to set, {disk: size}, notes) for one existing VM (``config`` with pending values applied)."""
+    """(config keys to set - None: to delete -, {disk: size}, notes) for one existing VM (``config`` with pending
+    values applied)."""
     sets, grow, notes = {}, {}, []
     for key in ("cores", "memory", "name", "cpu"):
-        if key in spec and str(config.get(key, "")) != str(spec[key]):
+        if key not in spec:
+            continue
+        if spec[key] is None or spec[key] == "":
+            # PVE reads an empty form value as undefined and refuses it ("unable to parse value of 'name' - got
+            # undefined value", qemu-server QemuServer.pm check_type): an empty name or cpu is unset with ``delete``
+            # (PVE's default: no name, the default CPU type); an empty cores or memory is not managed (deleting them
+            # would shrink the VM to PVE's defaults, 1 core and 512 MB)
+            if key in ("name", "cpu") and config.get(key) not in (None, ""):
+                sets[key] = None
+            continue
+        if str(config.get(key, "")) != str(spec[key]):
             sets[key] = spec[key]
     want_nic = spec.get("net0")
     if want_nic:

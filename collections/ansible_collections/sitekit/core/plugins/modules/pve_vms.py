@@ -47,6 +47,8 @@ options:
       - Keys read - C(name), C(vmid), C(node), C(template) (VMID of the template), C(cores), C(memory) (MB),
         C(cpu) (optional), C(disks) (list of C(key) such as C(scsi0), C(storage), C(size_gb)), C(net0) (C(model),
         C(bridge), C(tag), C(macaddr)), C(state) (C(started), the default, or C(present)). Other keys are ignored.
+      - An empty C(name) or C(cpu) (an empty string or null) removes that option from the VM (C(delete)) - Proxmox VE
+        refuses an empty value; an empty C(cores) or C(memory) is not managed.
     type: list
     elements: dict
     required: true
