@@ -176,3 +176,35 @@ def test_configuration_write_access_is_checked_first(make_standin, version):
     assert "A temporary write access to the following files is required" in refused.stdout
     glpi.config_dir.chmod(0o755)
     assert glpi.install().returncode == 0
+
+
+# ---- 10.0.x GLPIKey::generate(): the existing key is read back when the configured database is reachable ----------
+def configured_with_key(make_standin, key: bytes):
+    """A 10.0 stand-in whose config_db.php is written (as the role does) and whose glpicrypt.key holds `key`."""
+    glpi = make_standin("10.0.20")
+    assert glpi.run("db:configure", "-d", glpi.database, "-u", glpi.user, "-p", glpi.password, "-n").returncode == 0
+    path = glpi.config_dir / "glpicrypt.key"
+    path.write_bytes(key)
+    glpi.give(path)
+    return glpi, path
+
+
+def test_10_install_into_the_configured_database_refuses_a_key_it_cannot_read_back(make_standin):
+    glpi, key = configured_with_key(make_standin, b"truncated")  # what a half-written key file holds
+    refused = glpi.run("db:install", "-n", "--force")
+    assert refused.returncode == 8, refused.stdout + refused.stderr
+    assert "Security key cannot be generated!" in refused.stdout
+    assert key.read_bytes() == b"truncated" and glpi.sql("SHOW TABLES") == []
+
+
+def test_10_install_replaces_a_readable_key_and_ignores_one_without_a_reachable_database(make_standin):
+    glpi, key = configured_with_key(make_standin, bytes(range(32)))
+    installed = glpi.run("db:install", "-n", "--force")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert len(key.read_bytes()) == 32 and key.read_bytes() != bytes(range(32))
+    # Database not created yet: GLPI's $DB is not connected, the old key is not read, a new one is written.
+    fresh, fresh_key = configured_with_key(make_standin, b"truncated")
+    fresh.db.sql(f"DROP DATABASE {fresh.database}")
+    created = fresh.run("db:install", "-n")
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert len(fresh_key.read_bytes()) == 32

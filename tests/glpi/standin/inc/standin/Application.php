@@ -11,11 +11,14 @@
  *    match exactly or as an unambiguous abbreviation; an unknown command is 'Command "x" is not defined.';
  *  - before a GLPI command runs (doRunCommand): a command needing an up-to-date database and facing an older
  *    one exits ERROR_DB_OUTDATED (10.0.x: also when the database is unreachable, its dbversion being unknown;
- *    11.0.x: only when reachable), missing mandatory requirements exit 128, a configuration file the command
- *    must write but cannot exits 129;
+ *    11.0.x: only when reachable), missing mandatory requirements exit 128 (10.0.x checkCoreMandatoryRequirements
+ *    says so in one line and names none; 11.0.x lists them), a configuration file the command must write but
+ *    cannot exits 129;
  *  - 10.0.x: with a database, the active plugins are checked at start (Plugin::init(), Plugins.php) unless the
  *    command forces no plugins (db:install, db:configure, db:update, plugin:*) or --no-plugins is given;
  *  - an exception is rendered on stderr and exits with its code, 1 when it has none (symfony/console run()).
+ *  - the output language is --lang, else the configured GLPI language, else en_GB (computeAndLoadOutputLang); the
+ *    stand-in translates only what the role reads (system:check_requirements' table, Release::translate);
  * The constructor's own failures (sessions directory not writable, unsupported database engine) are uncaught
  * exceptions in GLPI: PHP exits 255.
  */
@@ -32,6 +35,7 @@ final class Application
     private ?\mysqli $db = null;
     private Input $input;
     private ?int $exitCode = null;
+    private string $language = 'en_GB';
 
     public function __construct(private array $argv)
     {
@@ -47,6 +51,7 @@ final class Application
                 self::fatal(sprintf('Your database engine version seems too old: %s.', Database::engine($this->db)[1]));
             }
         }
+        $this->language = $this->outputLanguage();
         $this->definition = $this->defaultDefinition();
         $this->registerCommands();
         if ($this->usePlugins()) {
@@ -96,6 +101,26 @@ final class Application
     public function definitionOf(Command $command, string $option): InputOption
     {
         return $command->definition->options[$option] ?? $this->definition->options[$option];
+    }
+
+    /**
+     * computeAndLoadOutputLang() (10.0.x src/Console/Application.php; same in 11.0.x
+     * src/Glpi/Console/Application.php): a valid --lang, else GLPI's configured language when the database is
+     * reachable (the default language db:install stored), else en_GB. The console then speaks that language.
+     */
+    private function outputLanguage(): string
+    {
+        $lang = $this->input->getParameterOption('--lang', null, true);
+        if ($lang !== null && in_array($lang, Release::LANGUAGES, true)) {
+            return $lang;
+        }
+        $configured = $this->db !== null ? (Database::coreConfig($this->db)['language'] ?? null) : null;
+        return $configured !== null && in_array($configured, Release::LANGUAGES, true) ? $configured : 'en_GB';
+    }
+
+    public function language(): string
+    {
+        return $this->language;
     }
 
     public function db(): ?\mysqli
@@ -187,6 +212,11 @@ final class Application
         }
         if ($command->glpiCommand && $command->checksMandatoryRequirements) {
             $missing = Requirements::missing(Requirements::core($this->db), false);
+            if ($missing && !Release::isEleven()) {
+                // 10.0.x checkCoreMandatoryRequirements(): one line, no list (src/Console/Application.php)
+                $output->writeln('<error>Some mandatory system requirements are missing. Run the "php bin/console system:check_requirements" command for more details.</error>', Output::QUIET);
+                return Release::exitMissingRequirements();
+            }
             if ($missing) {
                 $output->writeln('<error>Some mandatory system requirements are missing:</error>', Output::QUIET);
                 foreach ($missing as $requirement) {

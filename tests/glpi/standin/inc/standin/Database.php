@@ -156,14 +156,23 @@ final class Database
         return $values;
     }
 
-    public static function setCoreConfig(\mysqli $mysqli, array $values): void
+    /**
+     * Stores core values; a failure throws, unless $report is given: then it is reported the way 10.0.x
+     * Config::setConfigurationValues() meets it (src/Config.php: CommonDBTM add/update return false, DBmysql::doQuery
+     * hands the error to ErrorHandler::handleSqlError, which prints 'SQL Error "<errno>": <error> in query "<sql>"'
+     * and nothing stops) and the caller goes on.
+     */
+    public static function setCoreConfig(\mysqli $mysqli, array $values, ?Output $report = null): void
     {
-        $stmt = $mysqli->prepare(
-            "INSERT INTO glpi_configs (context, name, value) VALUES ('core', ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)"
-        );
+        $sql = "INSERT INTO glpi_configs (context, name, value) VALUES ('core', ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)";
+        $stmt = @$mysqli->prepare($sql);
         foreach ($values as $name => $value) {
-            $stmt->bind_param('ss', $name, $value);
-            self::check($mysqli, $stmt->execute(), 'glpi_configs');
+            $ok = $stmt !== false && $stmt->bind_param('ss', $name, $value) && @$stmt->execute();
+            if ($report !== null && !$ok) {
+                $report->writeln(sprintf('<error>SQL Error "%s": %s in query "%s"</error>', $mysqli->errno, $mysqli->error, $sql), Output::QUIET);
+                continue;
+            }
+            self::check($mysqli, $ok, 'glpi_configs');
         }
     }
 

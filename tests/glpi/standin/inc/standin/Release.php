@@ -79,6 +79,23 @@ final class Release
         'th_TH', 'tr_TR', 'uk_UA', 'ja_JP', 'zh_CN', 'zh_TW', 'ko_KR', 'zh_HK', 'be_BY', 'is_IS', 'es_CL',
     ];
 
+    /**
+     * GLPI's translation (__()) of the words system:check_requirements prints, for fr_FR, the role's default language
+     * (10.0.x locales/fr_FR.po, msgids from src/Console/System/CheckRequirementsCommand.php). Every other message of
+     * the stand-in stays in English whatever the language: nothing in the role reads them.
+     */
+    private const FR_FR = [
+        'Requirement' => 'Pré-requis', 'Status' => 'Statut', 'Messages' => 'Messages', 'OK' => 'OK',
+        'ERROR' => 'ERREUR', 'INFO' => 'INFO', 'SKIPPED' => 'IGNORÉ',
+        // mb_strtoupper(__('Required')), mb_strtoupper(__('Suggested')): the badges (PHP may lack mbstring here)
+        'REQUIRED' => 'REQUIS', 'SUGGESTED' => 'SUGGÉRÉ',
+    ];
+
+    public static function translate(string $language, string $msgid): string
+    {
+        return $language === 'fr_FR' ? (self::FR_FR[$msgid] ?? $msgid) : $msgid;
+    }
+
     /** 11.0.x Glpi\Application\Environment values (the --env option). */
     public const ENVIRONMENTS = ['production', 'staging', 'testing', 'development'];
 

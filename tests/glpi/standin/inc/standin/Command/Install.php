@@ -7,7 +7,8 @@
  * Exit codes: 3 config exists and the call carries db options without --reconfigure, 5 database creation
  * failed, 6 database already holds glpi_* tables (without --force), 7 schema creation failed, 8 security key
  * not writable, 9 utf8mb4-incompatible server; 1..4 from configureDatabase().
- * GLPI writes config_db.php BEFORE loading the schema, and regenerates glpicrypt.key on every run.
+ * GLPI writes config_db.php BEFORE loading the schema, and regenerates glpicrypt.key on every run (10.0.x: an
+ * existing key it cannot read back stops an install into the configured, reachable database with exit 8).
  * With an existing config_db.php and no db option, it installs into the configured database.
  */
 namespace Standin\Command;
@@ -95,7 +96,10 @@ final class Install extends AbstractConfigure
             $this->askForConfirmation();
         }
 
-        if (!$this->generateKey()) {
+        // The global $DB GLPIKey::generate() looks at: the console's own connection when the existing configuration
+        // is used, the configureDatabase() one (never connected) otherwise.
+        $db_connected = $this->isDbAlreadyConfigured() && !$this->input->getOption('reconfigure') && $this->app->db() !== null;
+        if (!$this->generateKey($db_connected)) {
             $this->output->writeln('<error>Security key cannot be generated!</error>', \Standin\Output::QUIET);
             return self::ERROR_CANNOT_CREATE_ENCRYPTION_KEY_FILE;
         }
@@ -147,13 +151,29 @@ final class Install extends AbstractConfigure
         return false;
     }
 
-    /** GLPIKey::generate(): a new 32-byte sodium key in GLPI_CONFIG_DIR/glpicrypt.key (no chmod). */
-    private function generateKey(): bool
+    /**
+     * GLPIKey::generate(): a new 32-byte sodium key in GLPI_CONFIG_DIR/glpicrypt.key (no chmod). 10.0.x
+     * src/GLPIKey.php: with a connected database, an existing key is read first (to re-encrypt the stored
+     * secrets) and one GLPIKey::get() cannot use -- unreadable, or not SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_KEYBYTES
+     * (32) bytes long -- stops the generation: db:install exits 8. 11.0.x is not modelled here (unverified).
+     */
+    private function generateKey(bool $db_connected): bool
     {
         $file = GLPI_CONFIG_DIR . '/glpicrypt.key';
         if ((file_exists($file) && !is_writable($file)) || (!file_exists($file) && !is_writable(dirname($file)))) {
             trigger_error(sprintf('Security key file path (%s) is not writable.', $file), E_USER_WARNING);
             return false;
+        }
+        if ($db_connected && !Release::isEleven() && file_exists($file)) {
+            $previous = is_readable($file) ? @file_get_contents($file) : false;
+            if ($previous === false) {
+                trigger_error('Unable to get security key file contents.', E_USER_WARNING);
+                return false;
+            }
+            if (strlen($previous) !== 32) {
+                trigger_error('Invalid security key file contents.', E_USER_WARNING);
+                return false;
+            }
         }
         $key = function_exists('sodium_crypto_aead_chacha20poly1305_ietf_keygen')
             ? sodium_crypto_aead_chacha20poly1305_ietf_keygen()

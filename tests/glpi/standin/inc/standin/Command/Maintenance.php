@@ -5,11 +5,15 @@
  * src/Console/Maintenance/EnableMaintenanceModeCommand.php and DisableMaintenanceModeCommand.php (10.0.x,
  * same in 11.0.x): set glpi_configs core maintenance_mode to 1/0; need the database but not an up-to-date
  * one. In maintenance mode front/cron.php runs no task (CronTask::launch).
+ * 10.0.x: the value goes through Config::setConfigurationValues(), which never fails: a value that cannot be
+ * written (no glpi_configs table, no UPDATE/INSERT privilege) prints GLPI's "SQL Error" line, then the command
+ * says "Maintenance mode activated."/"disabled." and exits 0 all the same (Database::setCoreConfig $report).
  */
 namespace Standin\Command;
 
 use Standin\Database;
 use Standin\InputOption;
+use Standin\Release;
 
 final class MaintenanceEnable extends Command
 {
@@ -36,7 +40,7 @@ final class MaintenanceEnable extends Command
         if ($this->input->getOption('text') !== null) {
             $values['maintenance_text'] = (string) $this->input->getOption('text');
         }
-        Database::setCoreConfig($this->app->db(), $values);
+        Database::setCoreConfig($this->app->db(), $values, Release::isEleven() ? null : $this->output);
         $url = Database::coreConfig($this->app->db())['url_base'] ?? '';
         $this->output->writeln(sprintf('<info>Maintenance mode activated. Backdoor using: %s</info>', $url . '/index.php?skipMaintenance=1'));
         return 0;
@@ -63,7 +67,7 @@ final class MaintenanceDisable extends Command
 
     protected function execute(): int
     {
-        Database::setCoreConfig($this->app->db(), ['maintenance_mode' => '0']);
+        Database::setCoreConfig($this->app->db(), ['maintenance_mode' => '0'], Release::isEleven() ? null : $this->output);
         $this->output->writeln('<info>Maintenance mode disabled.</info>');
         return 0;
     }
