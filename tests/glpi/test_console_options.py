@@ -117,6 +117,8 @@ def test_version_and_lang(make_standin, version):
     shown = glpi.run("--version")
     assert shown.returncode == 0 and shown.stdout.strip() == f"GLPI CLI {version}"
     assert glpi.run("system:check_requirements", "--lang=fr_FR").returncode == 0
+    for code in ("kn", "eo"):  # $CFG_GLPI['languages'] holds codes without a country too (inc/define.php)
+        assert glpi.run("system:check_requirements", f"--lang={code}").returncode == 0
     bad = glpi.run("system:check_requirements", "--lang=xx_XX")
     assert bad.returncode == 255 and 'Invalid "--lang" option value "xx_XX".' in bad.stderr
 

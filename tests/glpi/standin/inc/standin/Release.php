@@ -74,9 +74,9 @@ final class Release
     public const LANGUAGES = [
         'ar_SA', 'bg_BG', 'id_ID', 'ms_MY', 'ca_ES', 'cs_CZ', 'de_DE', 'da_DK', 'et_EE', 'en_GB', 'en_US', 'es_AR',
         'es_EC', 'es_CO', 'es_ES', 'es_419', 'es_MX', 'es_VE', 'eu_ES', 'fr_FR', 'fr_CA', 'fr_BE', 'gl_ES', 'el_GR',
-        'he_IL', 'hi_IN', 'hr_HR', 'hu_HU', 'it_IT', 'lv_LV', 'lt_LT', 'mn_MN', 'nl_NL', 'nl_BE', 'nb_NO', 'nn_NO',
+        'he_IL', 'hi_IN', 'hr_HR', 'hu_HU', 'it_IT', 'kn', 'lv_LV', 'lt_LT', 'mn_MN', 'nl_NL', 'nl_BE', 'nb_NO', 'nn_NO',
         'fa_IR', 'pl_PL', 'pt_PT', 'pt_BR', 'ro_RO', 'ru_RU', 'sk_SK', 'sl_SI', 'sr_RS', 'fi_FI', 'sv_SE', 'vi_VN',
-        'th_TH', 'tr_TR', 'uk_UA', 'ja_JP', 'zh_CN', 'zh_TW', 'ko_KR', 'zh_HK', 'be_BY', 'is_IS', 'es_CL',
+        'th_TH', 'tr_TR', 'uk_UA', 'ja_JP', 'zh_CN', 'zh_TW', 'ko_KR', 'zh_HK', 'be_BY', 'is_IS', 'eo', 'es_CL',
     ];
 
     /**
