@@ -434,3 +434,16 @@ def test_update_deletes_and_undefined_tags(plain):
     assert sim.cluster.vms[7302]["pending"] == {}
     assert api.put(f"{sim.url}/nodes/pve1/qemu/7302/config", data={"tags": ""}).status_code == 200
     assert "tags" not in sim.cluster.vms[7302]["config"] and sim.cluster.vms[7302]["pending"] == {}
+
+
+def test_pending_lists_typed_values_and_the_digest(plain):
+    """Qemu.pm vm_pending (pve-guest-common GuestHelpers.pm config_with_pending_array): every key of the loaded config,
+    ``digest`` included, with the values parse_vm_config's check_type made (integers as JSON numbers)."""
+    sim, api = plain
+    sim.cluster.add_vm(7303, "pve1", {"name": "run", "cores": "2", "memory": "2048", "onboot": "1"}, status="running")
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/7303/config", data={"cores": "4"}).status_code == 200
+    entries = {e["key"]: e for e in api.get(f"{sim.url}/nodes/pve1/qemu/7303/pending").json()["data"]}
+    assert entries["cores"] == {"key": "cores", "value": 2, "pending": 4}
+    assert entries["onboot"] == {"key": "onboot", "value": 1} and entries["name"]["value"] == "run"
+    config = api.get(f"{sim.url}/nodes/pve1/qemu/7303/config", params={"current": 1}).json()["data"]
+    assert entries["digest"] == {"key": "digest", "value": config["digest"]}

@@ -51,19 +51,23 @@ def qemu_config(c: Cluster, p, user):
 
 @api("GET", "/nodes/{node}/qemu/{vmid}/pending")
 def qemu_pending(c: Cluster, p, user):
-    """Qemu.pm vm_pending / PVE::GuestHelpers config_with_pending_array."""
+    """Qemu.pm vm_pending / pve-guest-common GuestHelpers.pm config_with_pending_array: every key of the loaded
+    config - its ``digest`` too - with the values as parse_vm_config's check_type left them (integers and booleans
+    as numbers, like GET config)."""
     vm = c.vm(p["node"], p["vmid"])
+    types = qr.config_types(_schema(c).returns("/nodes/{node}/qemu/{vmid}/config", "GET"))
     out = []
     for key in sorted(set(vm["config"]) | set(vm["pending"])):
         entry = {"key": key}
         if key in vm["config"]:
-            entry["value"] = vm["config"][key]
+            entry["value"] = qr.typed_value(types, key, vm["config"][key])
         if key in vm["pending"]:
             if vm["pending"][key] is None:
                 entry["delete"] = 1
             else:
-                entry["pending"] = vm["pending"][key]
+                entry["pending"] = qr.typed_value(types, key, vm["pending"][key])
         out.append(entry)
+    out.append({"key": "digest", "value": c.vm_digest(vm)})
     return out
 
 

@@ -263,10 +263,13 @@ def qemu_migrate(c: Cluster, p, user):
     if online and str(p.get("online", "0")) != "1":
         raise die("can't migrate running VM without --online")
     for _, drive in qr.disks(vm["config"]):  # QemuServer.pm check_storage_availability
-        sid, _ = qr.split_volid(drive["file"])
+        sid, volname = qr.split_volid(drive["file"])
         if sid and drive["file"] not in ("none", "cdrom"):
-            qr.storage_check_enabled(c, sid, node)
+            scfg = qr.storage_check_enabled(c, sid, node)
             qr.storage_check_enabled(c, sid, target)
+            vtype = "iso" if volname.startswith("iso/") else "images"  # parse_volname's vtype
+            if vtype not in sp.content_of(scfg):
+                raise die(f"{drive['file']}: content type '{vtype}' is not available on storage '{sid}'")
 
     def migrate():
         problems = []

@@ -90,15 +90,19 @@ def split_pending(entries: list[dict]) -> tuple[dict, dict, dict]:
     after, now, pending = {}, {}, {}
     for entry in entries or []:
         key = entry["key"]
+        if key == "digest":  # the config file's digest is listed as a key too (GuestHelpers config_with_pending_array)
+            continue
+        # values as strings, as the config file holds them: PVE sends integers and booleans as JSON numbers
+        value = None if entry.get("value") is None else str(entry["value"])
         if "value" in entry:
-            now[key] = entry["value"]
+            now[key] = value
         if entry.get("delete"):
-            pending[key] = {"current": entry.get("value"), "pending": None}
+            pending[key] = {"current": value, "pending": None}
         elif "pending" in entry:
-            after[key] = entry["pending"]
-            pending[key] = {"current": entry.get("value"), "pending": entry["pending"]}
+            after[key] = str(entry["pending"])
+            pending[key] = {"current": value, "pending": str(entry["pending"])}
         elif "value" in entry:
-            after[key] = entry["value"]
+            after[key] = value
     return after, now, pending
 
 
