@@ -447,3 +447,24 @@ def test_pending_lists_typed_values_and_the_digest(plain):
     assert entries["onboot"] == {"key": "onboot", "value": 1} and entries["name"]["value"] == "run"
     config = api.get(f"{sim.url}/nodes/pve1/qemu/7303/config", params={"current": 1}).json()["data"]
     assert entries["digest"] == {"key": "digest", "value": config["digest"]}
+
+
+def test_running_vm_disk_deletion_and_unused_disks(plain):
+    """On a running VM a disk removal hot-unplugs it into unusedN (QemuServer.pm vmconfig_hotplug_pending ->
+    vmconfig_delete_or_detach_drive); an ide disk stays pending (delete 1, or 2 with force); deleting unusedN frees it
+    at once, never pending (Qemu.pm $update_vm_api try_deallocate_drive)."""
+    sim, api = plain
+    sim.cluster.add_vm(7304, "pve1", {"name": "run", "cores": "2", "memory": "2048", "scsihw": "virtio-scsi-single",
+                                      "scsi1": "local-lvm:vm-7304-disk-1,size=4G", "ide1": "local-lvm:vm-7304-disk-2,size=4G"},
+                       status="running")
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/7304/config", data={"delete": "scsi1"}).status_code == 200
+    assert sim.cluster.vms[7304]["config"]["unused0"] == "local-lvm:vm-7304-disk-1" and "scsi1" not in sim.cluster.vms[7304]["config"]
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/7304/config", data={"delete": "ide1", "force": "1"}).status_code == 200
+    entries = {e["key"]: e for e in api.get(f"{sim.url}/nodes/pve1/qemu/7304/pending").json()["data"]}
+    assert entries["ide1"]["delete"] == 2
+    assert api.put(f"{sim.url}/nodes/pve1/qemu/7304/config", data={"delete": "unused0"}).status_code == 200
+    assert "unused0" not in sim.cluster.vms[7304]["config"] and "unused0" not in sim.cluster.vms[7304]["pending"]
+    assert wait(api, sim, api.post(f"{sim.url}/nodes/pve1/qemu/7304/status/stop").json()["data"])["exitstatus"] == "OK"
+    assert wait(api, sim, api.post(f"{sim.url}/nodes/pve1/qemu/7304/status/start").json()["data"])["exitstatus"] == "OK"
+    config = sim.cluster.vms[7304]["config"]
+    assert "ide1" not in config and not any(k.startswith("unused") for k in config)  # freed (force), not unused

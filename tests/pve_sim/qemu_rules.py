@@ -171,6 +171,27 @@ def typed_value(types: dict, key: str, value):
     return text
 
 
+def owned_volume(volid: str, vmid: int) -> bool:
+    """QemuServer.pm vm_is_volid_owner: the volume's owner (parse_volname: vm-<id>-… / base-<id>-…) is the VM."""
+    sid, volname = split_volid(volid)
+    m = re.match(r"(?:vm|base)-(\d+)-", volname.split("/")[-1])
+    return bool(sid and m and int(m.group(1)) == int(vmid))
+
+
+def register_unused(config: dict, value: str, vmid: int):
+    """QemuServer.pm vmconfig_register_unused_drive + AbstractConfig.pm add_unused_volume: a detached disk the VM owns
+    (not a CD) is kept as the lowest free unusedN; a volume already listed there is not added twice."""
+    drive = parse_drive(value)
+    if is_cdrom(drive) or not owned_volume(drive["file"], vmid):
+        return
+    if drive["file"] in (v for k, v in config.items() if k.startswith("unused")):
+        return
+    free = next((n for n in range(256) if f"unused{n}" not in config), None)
+    if free is None:
+        raise die("Too many unused volumes - please delete them first.")
+    config[f"unused{free}"] = drive["file"]
+
+
 def check_skiplock(p: dict, user: str):
     """Qemu.pm (update_vm_api, vm_start, vm_stop, vm_shutdown, destroy_vm, resize_vm): ``skiplock`` is for root@pam
     only ("Only root may use this option."); an API token (root@pam!id) is another user."""

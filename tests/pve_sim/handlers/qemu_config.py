@@ -39,6 +39,21 @@ def current_config(vm: dict, with_pending: bool = True) -> dict:
     return cfg
 
 
+def apply_pending(vm: dict, vmid: int, key: str):
+    """One pending change applied (QemuServer.pm vmconfig_apply_pending / vmconfig_hotplug_pending): a disk that is
+    detached or replaced becomes unusedN when the VM owns it (vmconfig_delete_or_detach_drive,
+    vmconfig_register_unused_drive), unless it was deleted with 'force' (freed)."""
+    value = vm["pending"].pop(key)
+    force = vm.setdefault("pending_force", set())
+    old = vm["config"].pop(key, None)
+    if (old is not None and qr.DRIVE_KEY.match(key) and not key.startswith("unused") and old != value
+            and not (value is None and key in force)):
+        qr.register_unused(vm["config"], old, vmid)
+    force.discard(key)
+    if value is not None:
+        vm["config"][key] = value
+
+
 @api("GET", "/nodes/{node}/qemu/{vmid}/config")
 def qemu_config(c: Cluster, p, user):
     vm = c.vm(p["node"], p["vmid"])
@@ -63,7 +78,7 @@ def qemu_pending(c: Cluster, p, user):
             entry["value"] = qr.typed_value(types, key, vm["config"][key])
         if key in vm["pending"]:
             if vm["pending"][key] is None:
-                entry["delete"] = 1
+                entry["delete"] = 2 if key in vm.get("pending_force", ()) else 1
             else:
                 entry["pending"] = qr.typed_value(types, key, vm["pending"][key])
         out.append(entry)
@@ -110,7 +125,7 @@ def _check_update(c: Cluster, p, user) -> tuple[dict, list[str], list[str]]:
     return params, delete, revert
 
 
-def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
+def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str], forced: bool = False):
     """The update worker: new disks allocated, then pending changes applied or hot-plugged."""
     # QemuServer.pm write_vm_config -> check_type: an undefined value (an empty form value, pve-http-server) is
     # refused before anything is written ("description" is not type-checked: it is dropped when written)
@@ -128,16 +143,34 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
             delete = [*delete, "tags"]
     params = {k: v for k, v in params.items() if v is not None}
     template = str(vm["config"].get("template", "0")) == "1"
+    protected = str(vm["config"].get("protection", "0")) == "1"
+    force = vm.setdefault("pending_force", set())
     for key in delete:
-        if key not in vm["config"] and vm["pending"].get(key) is None:
+        value = vm["config"].get(key) if vm["config"].get(key) is not None else vm["pending"].get(key)
+        if value is None:
             # "cannot delete '<opt>' - not set in current configuration!" is a warning; nothing is changed
             continue
+        if key.startswith("unused"):
+            # an unused disk is freed at once (try_deallocate_drive), never pending; protection keeps it
+            if protected:
+                raise die(f"can't remove unused disk '{qr.parse_drive(value)['file']}' - protection mode enabled")
+            vm["config"].pop(key, None)
+            continue
+        if qr.DRIVE_KEY.match(key):
+            if protected:  # AbstractConfig.pm check_protection
+                raise die(f"can't remove drive '{key}' - protection mode enabled")
+            if vm["pending"].get(key) is not None:  # a pending new disk is kept as unused
+                qr.register_unused(vm["config"], vm["pending"][key], vmid)
         vm["pending"][key] = None
+        if forced:  # add_to_pending_delete with 'force' ("!key"): the volume is freed, not kept as unused
+            force.add(key)
     for key, value in params.items():
         if vm["pending"].get(key) is not None and str(value) == vm["pending"][key]:
             continue  # "skip if nothing changed"
         m = re.fullmatch(r"([^:,]+):(\d+(?:\.\d+)?)(,.*)?", str(value)) if qr.DRIVE_KEY.match(key) else None
         if m:
+            if vm["pending"].get(key) is not None:  # the pending disk it replaces is kept as unused
+                qr.register_unused(vm["config"], vm["pending"][key], vmid)
             vm["pending"].pop(key, None)
             vol = qr.alloc_disk(c, vm["node"], vmid, m.group(1), m.group(2), template)
             value = vol.replace(",size=", f"{m.group(3) or ''},size=", 1)
@@ -156,11 +189,7 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str]):
         value = vm["pending"][key]
         if running and (not qr.hotpluggable(vm["config"], key, value, deleting=value is None) or key in errors):
             continue
-        vm["pending"].pop(key)
-        if value is None:
-            vm["config"].pop(key, None)
-        else:
-            vm["config"][key] = value
+        apply_pending(vm, vmid, key)
     c.write_vm(vm)
     if errors:
         raise param_error(errors)
@@ -184,13 +213,14 @@ def _update(c: Cluster, p, user, sync: bool):
         if balloon and int(balloon) > memory:
             raise die("balloon value too large (must be smaller than assigned memory)")
     vmid = int(p["vmid"])
+    forced = str(p.get("force") or "0") == "1"
     if sync:
-        _apply(c, vm, vmid, params, delete)
+        _apply(c, vm, vmid, params, delete, forced)
         return None
 
     def work():
         try:
-            _apply(c, vm, vmid, params, delete)
+            _apply(c, vm, vmid, params, delete, forced)
         except ApiError as exc:
             raise TaskFailed(worker_error(exc)) from None
     return c.task(p["node"], "qmconfig", str(vmid), user, work, [f"update VM {vmid}: " + " ".join(
@@ -273,12 +303,8 @@ def qemu_start(c: Cluster, p, user):
             raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
         if vm["status"] == "running" and sid not in c.ha_resources:
             raise TaskFailed(f"VM {p['vmid']} already running")
-        for key, value in list(vm["pending"].items()):
-            vm["pending"].pop(key)
-            if value is None:
-                vm["config"].pop(key, None)
-            else:
-                vm["config"][key] = value
+        for key in list(vm["pending"]):
+            apply_pending(vm, int(p["vmid"]), key)
         c.write_vm(vm)
         if sid in c.ha_resources:
             c.ha_resources[sid]["state"] = "started"
@@ -328,12 +354,8 @@ def qemu_reboot(c: Cluster, p, user):
     def reboot():
         if vm["config"].get("lock"):
             raise TaskFailed(f"VM is locked ({vm['config']['lock']})")
-        for key, value in list(vm["pending"].items()):
-            vm["pending"].pop(key)
-            if value is None:
-                vm["config"].pop(key, None)
-            else:
-                vm["config"][key] = value
+        for key in list(vm["pending"]):
+            apply_pending(vm, int(p["vmid"]), key)
         c.write_vm(vm)
         if qr.missing_bridges(c, vm["node"], vm["config"]):  # qmeventd's start fails as a start does: it stays off
             vm["status"] = "stopped"
