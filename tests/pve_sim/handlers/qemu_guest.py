@@ -78,9 +78,14 @@ def qemu_create(c: Cluster, p, user):
         return _restore(c, p, user)
     if vmid in c.vms:
         raise _exists_error(c, vmid, "create")
-    config = {}
+    config, undefined = {}, []
     for key, value in p.items():
         if key in ("node", "vmid", "start", "storage", "unique", "pool", "archive", "force", "live-restore", "bwlimit"):
+            continue
+        if value is None:  # an empty form value (pve-http-server): undefined
+            if qr.DRIVE_KEY.match(key):  # Qemu.pm $check_drive_param
+                raise param_error({key: "unable to parse drive options"})
+            undefined.append(key)
             continue
         if re.fullmatch(r"net\d+", key):
             value = net_with_mac(value)  # Network.pm add_random_macs
@@ -94,6 +99,12 @@ def qemu_create(c: Cluster, p, user):
     template = str(config.get("template", "0")) == "1"
 
     def create():
+        # the worker's write_config (QemuServer.pm write_vm_config -> check_type) refuses an undefined value;
+        # create_vm dies "unable to create VM <id> - ..." and the config file goes
+        for key in sorted(undefined):
+            if key != "description":
+                c.vms.pop(vmid, None)
+                raise TaskFailed(f"unable to create VM {vmid} - unable to parse value of '{key}' - got undefined value")
         try:
             for key, value in new_disks.items():
                 sid, rest = value.split(":", 1)
