@@ -226,6 +226,10 @@ def hotpluggable(config: dict, key: str, value=None, deleting: bool = False) -> 
     features = set() if features == "0" else set(split_list(DEFAULT_HOTPLUG if features == "1" else features))
     if key in FAST_PLUG or key in ("cpuunits", "cpulimit"):
         return True
+    if key == "hotplug":
+        # a change of the hotplug option itself applies at once unless memory or cpu hotplug is (or was) in it
+        involved = str(config.get("hotplug") or "") + ("" if deleting else str(value or ""))
+        return not re.search(r"memory|cpu", involved)
     if key == "balloon":
         # deleting: "skip" if the balloon device is off (balloon: 0); setting: enabling or disabling it is not hot-pluggable
         if deleting:
