@@ -69,3 +69,12 @@ def test_two_nodes_without_qdevice_refuse_ha(tmp_path):
         "0x00000000          1            Qdevice\n", "").replace("Total votes:      3", "Total votes:      2")
     run = run_role(tmp_path, "pve1", "quorum", two)
     assert run.returncode != 0 and "HA refused" in run.stdout and "HA needs 3" in run.stdout
+
+
+def test_check_mode_before_the_cluster_exists_plans_it_and_defers_the_vote_check(tmp_path):
+    """`--check` on fresh nodes: pvecm status says "not a member" (rc 2) on the first node too; the check reports the
+    creation and leaves the QDevice and the vote check to the run that creates the cluster, instead of failing."""
+    run = run_role(tmp_path, "pve1", "both", NOT_MEMBER, rc=2)
+    assert run.returncode == 0, run.stdout[-2500:]
+    assert changed_tasks(run.stdout) == [("pve1", "proxmox_cluster : Create the cluster on the first node")]
+    assert "not a cluster member yet" in run.stdout and "HA refused" not in run.stdout

@@ -8,6 +8,8 @@ from context import container_name, site
 
 NODES = site().groups["proxmox_nodes"]
 RELEASE = {8: "bookworm", 9: "trixie"}[int(site().vars["site_proxmox"]["version"])]
+KEYRING = {8: "/etc/apt/trusted.gpg.d/proxmox-release-bookworm.gpg",
+           9: "/usr/share/keyrings/proxmox-archive-keyring.gpg"}[int(site().vars["site_proxmox"]["version"])]
 
 
 @pytest.fixture(scope="module", params=NODES)
@@ -19,7 +21,16 @@ def test_apt_source_of_the_pve_major_is_written(node):
     source = node.file("/etc/apt/sources.list.d/pve-no-subscription.sources")
     assert source.exists and f"Suites: {RELEASE}" in source.content_string
     assert "Components: pve-no-subscription" in source.content_string
+    # proxmox-archive-keyring's key of that major: trusted.gpg.d on PVE 8, /usr/share/keyrings on PVE 9
+    assert f"Signed-By: {KEYRING}" in source.content_string
     assert not node.file("/etc/apt/sources.list.d/pve-enterprise.sources").exists
+
+
+def test_the_installers_enterprise_repositories_are_gone_without_a_subscription(node):
+    """prepare.yml leaves pve-enterprise.list and the Ceph enterprise ceph.list as the installer does: both answer 401
+    without a subscription and would fail every apt update."""
+    for name in ("pve-enterprise.list", "ceph.list"):
+        assert not node.file(f"/etc/apt/sources.list.d/{name}").exists, name
 
 
 def test_chrony_uses_the_sites_ntp_servers(node):
@@ -36,10 +47,15 @@ def test_watchdog_for_ha_fencing(node):
 
 
 def test_cluster_members_resolve(node):
+    """Each member's name, short or qualified, is on one line only: its site address (pmxcfs and pvecm take the first
+    address the name resolves to; prepare.yml leaves a 127.0.1.1 line for the node's name, as a Debian install does)."""
     s = site()
-    hosts = node.file("/etc/hosts").content_string
+    lines = [line.split() for line in node.file("/etc/hosts").content_string.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
     for member in NODES:
-        assert f"{s.hosts[member].vars['site_ip']} {member}.{s.vars['site_domain']} {member}" in hosts
+        fqdn = f"{member}.{s.vars['site_domain']}"
+        assert [f[0] for f in lines if member in f[1:] or fqdn in f[1:]] == [str(s.hosts[member].vars["site_ip"])], member
+        assert [str(s.hosts[member].vars["site_ip"]), fqdn, member] in lines
 
 
 def test_root_ssh_keys_only_and_sshd_runs(node):

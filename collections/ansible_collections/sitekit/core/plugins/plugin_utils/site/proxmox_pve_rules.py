@@ -102,9 +102,11 @@ def qdevice(site: Site):
                       "when that node fails the tie-breaking vote goes with it; run corosync-qnetd on a host outside the "
                       "cluster", value=q["host"])
     elif len(site.proxmox_nodes) % 2:
+        # pvecm qdevice setup stops there unless forced (pve-cluster PVE/CLI/pvecm.pm: "Clusters with an odd node
+        # count are not officially supported!"), and proxmox_cluster does not force it.
         yield problem("qdevice", "site_proxmox.qdevice.host", f"a QDevice with {len(site.proxmox_nodes)} nodes (odd) "
-                      "gives N-1 votes: if it fails no other node may fail (pvecm discourages it); use it with 2 nodes",
-                      value=q["host"], severity="warning")
+                      "gives N-1 votes: if it fails no other node may fail; pvecm qdevice setup refuses an odd node "
+                      "count; use it with an even number of nodes", value=q["host"])
 
 
 @rule("vm-fits", "every VM fits on a node: vCPUs within the node's cores, memory within its memory, and the VMs "
