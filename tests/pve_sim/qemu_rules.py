@@ -171,6 +171,50 @@ def typed_value(types: dict, key: str, value):
     return text
 
 
+# pve-storage <Type>Plugin.pm parse_volname: the volume names each kind of storage has (a block storage's image, a
+# file storage's <vmid>/<file> - Plugin.pm parse_name_dir - or iso/<file>), and its error
+_VOLNAME = {
+    "lvm": (r"vm-\d+-\S+", "lvm"),
+    "lvmthin": (r"(?:vm|base)-\d+-\S+", "lvm"),
+    "zfspool": (r"(?:(?:base|basevol)-\d+-\S+/)?(?:base|basevol|vm|subvol)-\d+-\S+", "zfs"),
+    "rbd": (r"(?:base-\d+-\S+/)?(?:base)?(?:vm)?-\d+-\S+", "rbd"),
+    "iscsi": (r"\d+\.\d+\.\d+\.[^/\s]+", "iscsi"),
+}
+NEW_DISK = re.compile(r"^(?:[^/:\s]+:)?\d+(?:\.\d+)?$")  # QemuServer/Drive.pm $NEW_DISK_RE
+
+
+def parse_volname(cluster: Cluster, volid: str) -> str:
+    """PVE::Storage::parse_volname -> the type's parse_volname: the volume's vtype ('images', 'iso'...), or the die."""
+    sid, volname = split_volid(volid)
+    cfg = storage_config(cluster, sid)
+    if cfg["type"] in _FILE_TYPES:  # Plugin.pm parse_volname / parse_name_dir
+        if re.fullmatch(r"(?:\d+/\S+/)?\d+/\S+", volname):
+            name = volname.split("/")[-1]
+            if re.fullmatch(r"(?:base-)?[^/\s]+\.(?:raw|qcow2|vmdk|subvol)", name):
+                return "images"
+            raise die(f"unable to parse volume filename '{name}'")
+        if re.fullmatch(r"(?i)iso/[^/]+\.(?:iso|img)", volname):
+            return "iso"
+        raise die(f"unable to parse directory volume name '{volname}'")
+    pattern, what = _VOLNAME.get(cfg["type"], (r".+", ""))
+    if not re.fullmatch(pattern, volname):
+        raise die(f"unable to parse {what} volume name '{volname}'")
+    return "images"
+
+
+def check_drive_volume(cluster: Cluster, key: str, value: str):
+    """qemu-server Qemu.pm $check_drive_param: an existing volume (not a new STORAGE:SIZE disk, not 'none'/'cdrom'/
+    a path) must parse as a volume of its storage (PVE::Storage::parse_volname dies), and an ISO image needs
+    media=cdrom (raise_param_exc)."""
+    drive = parse_drive(value)
+    volid = drive["file"]
+    sid, volname = split_volid(volid)
+    if sid is None or NEW_DISK.match(volid) or volid in ("none", "cdrom") or volname == "cloudinit":
+        return
+    if parse_volname(cluster, volid) == "iso" and drive.get("media") != "cdrom":
+        raise ApiError(400, "Parameter verification failed.\n", {key: "explicit 'media=cdrom' is required for iso images"})
+
+
 def owned_volume(volid: str, vmid: int) -> bool:
     """QemuServer.pm vm_is_volid_owner: the volume's owner (parse_volname: vm-<id>-… / base-<id>-…) is the VM."""
     sid, volname = split_volid(volid)

@@ -117,6 +117,7 @@ def _check_update(c: Cluster, p, user) -> tuple[dict, list[str], list[str]]:
         if re.fullmatch(r"net\d+", key):
             params[key] = net_with_mac(value)
         elif qr.DRIVE_KEY.match(key):
+            qr.check_drive_volume(c, key, str(value))
             m = re.fullmatch(r"([^:,]+):(\d+(?:\.\d+)?)(,.*)?", str(value))
             if m:  # a new volume STORAGE:SIZE: the storage must exist and hold images ($check_storage_access)
                 cfg = qr.storage_config(c, m.group(1))

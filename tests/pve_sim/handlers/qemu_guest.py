@@ -89,6 +89,8 @@ def qemu_create(c: Cluster, p, user):
             continue
         if re.fullmatch(r"net\d+", key):
             value = net_with_mac(value)  # Network.pm add_random_macs
+        elif qr.DRIVE_KEY.match(key):
+            qr.check_drive_volume(c, key, str(value))
         config[key] = str(value)
     new_disks = {k: v for k, v in config.items() if qr.DRIVE_KEY.match(k) and re.match(r"[^:]+:\d+(\.\d+)?(,|$)", v)}
     for value in new_disks.values():  # $check_storage_access: the storage exists and holds images
