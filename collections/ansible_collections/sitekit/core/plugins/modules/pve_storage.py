@@ -112,6 +112,7 @@ from ansible_collections.sitekit.core.plugins.module_utils.pve_client import (  
     as_flag,
     as_list,
     pve_argument_spec,
+    without_empty,
 )
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import (  # noqa: E402
     CANONICAL_PATH_TYPES,
@@ -134,9 +135,8 @@ def _norm(key, value, storage_type=None):
 
 
 def declared(storages: list[dict]) -> list[dict]:
-    """The storages without the keys whose value is null or empty: an empty form value reaches PVE as undefined
-    (pve-http-server AnyEvent.pm decode_urlencoded), which check_config refuses."""
-    return [{k: v for k, v in s.items() if v is not None and v != ""} for s in storages]
+    """The storages without the keys whose value is null or empty (without_empty says why)."""
+    return [{k: v for k, v in s.items() if v is not None} for s in without_empty(storages)]
 
 
 def plan(current: list[dict], desired: list[dict]) -> tuple[list, dict, list[str]]:
