@@ -368,7 +368,9 @@ def _week(text: str) -> str | None:
 def _summer_time(form: str):
     """``clock summer-time ZONE recurring [WEEK DAY MONTH hh:mm WEEK DAY MONTH hh:mm [OFFSET]]`` or ``... date DAY MONTH
     YEAR hh:mm DAY MONTH YEAR hh:mm [OFFSET]`` (the date also MONTH DAY): week 1-4|first|last, year 1993-2035, offset
-    1-1440 minutes (Cisco IOS Basic System Management Command Reference, clock summer-time); days and months printed
+    1-1440 minutes (Cisco IOS Basic System Management Command Reference, clock summer-time; IOS's own parser chain
+    for the command, parser/cfg_clock.h, code-corpus file 10837165973: ``NUMBER(summer_week_1, ..., 1, 4, "Week number
+    to start")`` beside the ``first`` and ``last`` keywords, offset ``1, 60*24``); days and months printed
     abbreviated (``clock summer-time BST recurring last Sun Mar 1:00 last Sun Oct 2:00``, configs/)."""
     def handler(ctx: Ctx, a: dict, no: bool) -> None:
         ctx.device.root.remove("clock summer-time")

@@ -50,7 +50,9 @@ def test_clock_lines_refuse_what_ios_refuses(router):
         "clock timezone CET one 0",
         "clock timezone CET 1 60",
         "clock summer-time CEST whenever",
-        "clock summer-time CEST recurring 5 Sun Mar 2:00 last Sun Oct 3:00",
+        "clock summer-time CEST recurring 5 Sun Mar 2:00 last Sun Oct 3:00",  # week 1-4 (cfg_clock.h)
+        "clock summer-time CEST recurring 0 Sun Mar 2:00 last Sun Oct 3:00",
+        "clock summer-time CEST recurring last Sun Mar 2:00 5 Sun Oct 3:00",
         "clock summer-time CEST recurring last Sun Mar 25:00 last Sun Oct 3:00",
         "clock summer-time CEST recurring last Sun Mar 2:00 last Sun Oct 3:00 1441",
         "clock summer-time CEST recurring last Sun Mar 2:00 last Sun Oct 3:00 60 extra",
@@ -78,6 +80,8 @@ def test_clock_lines_as_the_role_renders_them(router):
     assert _global(router, "clock summer-time") == [
         "clock summer-time EDT recurring 2 Sun Mar 2:00 first Sun Nov 2:00 90"
     ]
+    assert router("clock summer-time EDT recurring 4 Sun Mar 2:00 4 Sun Oct 3:00") == ""
+    assert _global(router, "clock summer-time") == ["clock summer-time EDT recurring 4 Sun Mar 2:00 4 Sun Oct 3:00"]
     assert (
         router("clock summer-time EDT recurring", "clock summer-time EDT date 10 Mar 2030 2:00 Nov 3 2030 2:00") == ""
     )

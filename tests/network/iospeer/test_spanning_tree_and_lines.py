@@ -19,6 +19,16 @@ def test_spanning_tree_options_take_only_what_ios_takes(switch):
         "spanning-tree port-priority 64"]
 
 
+def test_port_priority_not_a_multiple_of_16_is_refused_and_not_stored(switch):
+    switch("interface GigabitEthernet1/0/5")
+    assert switch("spanning-tree port-priority 17") == "% Port Priority in increments of 16 is required\n\n"
+    assert switch.block("interface GigabitEthernet1/0/5") == []
+    assert switch("spanning-tree port-priority 240", "spanning-tree port-priority 0") == ""
+    assert switch.block("interface GigabitEthernet1/0/5") == ["spanning-tree port-priority 0"]
+    assert switch("spanning-tree port-priority 50") == "% Port Priority in increments of 16 is required\n\n"
+    assert switch.block("interface GigabitEthernet1/0/5") == ["spanning-tree port-priority 0"]
+
+
 def test_portfast_prints_before_bpduguard_whatever_the_typing_order(switch):
     switch("interface GigabitEthernet1/0/6", "spanning-tree bpduguard enable", "spanning-tree portfast")
     assert switch.block("interface GigabitEthernet1/0/6") == ["spanning-tree portfast edge", "spanning-tree bpduguard enable"]
