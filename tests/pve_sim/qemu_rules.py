@@ -142,7 +142,29 @@ def alloc_disk(cluster: Cluster, node: str, vmid: int, sid: str, size: str, temp
     if template and cfg["type"] == "lvm":
         raise die("can't create base images in lvm storage")
     volname = next_disk_name(cluster, sid, vmid, base=template and plugin_family(cfg["type"]) != "iscsi")
+    size_bytes = int(float(size) * 2**30)
+    if cfg["type"] == "lvm":
+        check_lvm_free(cluster, sid, node, cfg, volname, size_bytes)
+    cluster.volume_sizes[f"{sid}:{volname}"] = size_bytes
     return f"{sid}:{volname},size={_size_gb(size)}G"
+
+
+def check_lvm_free(cluster: Cluster, sid: str, node: str, cfg: dict, volname: str, size_bytes: int):
+    """pve-storage LVMPlugin.pm alloc_image (8.3.6) / alloc_lvm_image (9.1.0): the VG's free space, read in bytes
+    (lvm_vgs: vgs --units b), is compared with the size vdisk_alloc is given in KiB (Qemu.pm create_disks
+    convert_size 'gb' => 'kb') - "not enough free space (<free> < <size>)"; a size between the two passes that check
+    and lvcreate itself fails (run_command errmsg "lvcreate '<vg>/<name>' error: " + LVM's last stderr line, lvm2
+    lib/metadata/lv_manip.c: insufficient free space, in extents of the default 4 MiB)."""
+    from .handlers.storage import usage  # the storage handlers import this module
+
+    free = usage(cluster, sid, node)[1]
+    size_kib = size_bytes // 1024
+    if free < size_kib:
+        raise die(f"not enough free space ({free} < {size_kib})")
+    if free < size_bytes:
+        extent = 4 * 2**20
+        raise die(f"lvcreate '{cfg['vgname']}/{volname}' error:   Volume group \"{cfg['vgname']}\" has insufficient free "
+                  f"space ({free // extent} extents): {-(-size_bytes // extent)} required.")
 
 
 def _size_gb(text: str) -> int:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import threading
 
 from .tasks import TaskManager
+
+DEFAULT_TOTAL = 2**44  # 16 TiB, the size of a storage a test did not size (Cluster.capacity)
 
 
 class ApiError(Exception):
@@ -80,6 +83,10 @@ class Cluster:
         self.content: dict[str, list[dict]] = {}  # storage -> backup archives and other files
         # Storage servers (NFS/CIFS server, iSCSI portal host) a test marked as not answering (PveSim.offline)
         self.offline_servers: set[str] = set()
+        # storage -> its size in bytes (the VG's for LVM), DEFAULT_TOTAL when a test set none (PveSim.capacity)
+        self.capacity: dict[str, int] = {}
+        # volid -> size in bytes of the volumes allocated (an unusedN entry names the volume only)
+        self.volume_sizes: dict[str, int] = {}
         self.backup_jobs: dict[str, dict] = {}
         self.ha_groups: dict[str, dict] = {}
         self.ha_rules: dict[str, dict] = {}
@@ -127,6 +134,10 @@ class Cluster:
     # ---- guests ------------------------------------------------------------------------------
     def add_vm(self, vmid: int, node: str, config: dict, status: str = "stopped"):
         self.vms[vmid] = {"node": node, "config": dict(config), "status": status, "pending": {}, "writes": 0}
+        for value in config.values():  # the sizes of its volumes, kept for when one becomes unusedN
+            m = re.match(r"(?:file=)?([^,\s]+:[^,\s]+),(?:.*,)?size=(\d+)G(?:,|$)", str(value))
+            if m:
+                self.volume_sizes[m.group(1)] = int(m.group(2)) * 2**30
 
     def vm(self, node: str, vmid) -> dict:
         """PVE::QemuConfig load_config on ``node``."""

@@ -79,6 +79,27 @@ def given_nas_server_offline(sim, api):
     sim.offline("10.0.10.6")
 
 
+def given_san_48g(sim, api):
+    """The SAN's volume group (san-lvm, after given: san) is 48 GiB (Cluster.capacity)."""
+    sim.cluster.capacity["san-lvm"] = 48 * 2**30
+
+
+def given_san_almost_full(sim, api):
+    """The SAN's volume group holds 32 GiB and 16 MiB; a 32 GiB disk (given: running-vm) leaves 16 MiB free."""
+    sim.cluster.capacity["san-lvm"] = 32 * 2**30 + 16 * 2**20
+
+
+def given_pbs(sim, api):
+    """A Proxmox Backup Server storage (10.0.10.7), written to storage.cfg as pvesm add pbs leaves it."""
+    sim.cluster.storage["pbs-backup"] = {"type": "pbs", "server": "10.0.10.7", "datastore": "store1",
+                                         "username": "sitekit@pbs", "content": "backup"}
+
+
+def given_pbs_server_offline(sim, api):
+    """The backup server (10.0.10.7) stops answering (PveSim.offline)."""
+    sim.offline("10.0.10.7")
+
+
 def given_running_vm(sim, api):
     _vm(sim, 120, "pve1", status="running", scsi0=_disk(120, "san-lvm", 32))
 

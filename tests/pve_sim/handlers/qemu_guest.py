@@ -113,6 +113,7 @@ def qemu_create(c: Cluster, p, user):
                 size, _, opts = rest.partition(",")
                 vol = qr.alloc_disk(c, node, vmid, sid, size, template)
                 config[key] = vol.replace(",size=", f"{',' + opts if opts else ''},size=", 1)
+                c.vms[vmid]["config"][key] = config[key]  # allocated: the next disk sees it on the storage
         except ApiError as exc:
             c.vms.pop(vmid, None)  # the create worker removes the config file
             raise TaskFailed(f"unable to create VM {vmid} - {exc.message.strip()}") from None

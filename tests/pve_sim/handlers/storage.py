@@ -15,8 +15,8 @@ import re
 
 from .. import storage_plugins as sp
 from ..formats import split_list
-from ..qemu_rules import disks, split_volid
-from ..state import ApiError, Cluster, die, locked
+from ..qemu_rules import DRIVE_KEY, parse_drive, split_volid
+from ..state import DEFAULT_TOTAL, ApiError, Cluster, die, locked, param_error
 from .registry import api
 
 # plugindata 'sensitive-properties': kept out of storage.cfg
@@ -144,6 +144,14 @@ def online(c: Cluster, cfg: dict) -> bool:
     return True
 
 
+def _pbs_reachable(c: Cluster, sid: str, cfg: dict):
+    """PBSPlugin.pm activate_storage: the datastores are read from the server (scan_datastores, through
+    PVE::APIClient::LWP); a server that does not answer dies "<id>: error fetching datastores - <LWP's error>"."""
+    if cfg["type"] == "pbs" and _host(str(cfg.get("server", ""))) in c.offline_servers:
+        port = cfg.get("port") or 8007
+        raise die(f"{sid}: error fetching datastores - 500 Can't connect to {cfg['server']}:{port} (Connection refused)")
+
+
 def activate(c: Cluster, sid: str, cfg: dict, node: str):
     """Storage.pm activate_storage: storage_check_enabled (disabled, then not on the node), the base
     storage first, then check_connection ("storage '<id>' is not online")."""
@@ -156,23 +164,104 @@ def activate(c: Cluster, sid: str, cfg: dict, node: str):
         activate(c, base_id, _config(c, base_id), node)
     if not online(c, cfg):
         raise die(f"storage '{sid}' is not online")
+    _pbs_reachable(c, sid, cfg)
+
+
+def _image(volid: str, vmid: int, size: int) -> dict:
+    name = volid.split("/")[-1]
+    return {"volid": volid, "content": "images", "vmid": vmid, "size": size,
+            "format": "qcow2" if name.endswith(".qcow2") else "raw"}
+
+
+def volumes(c: Cluster, sid: str, node: str) -> list[dict]:
+    """The images a storage holds (Storage.pm vdisk_list, what volume_list and the plugin's status see): every volume
+    on it that a VM's config, pending changes or unusedN names - a replaced or detached disk stays until freed, a
+    destroyed VM's volumes go with it (QemuServer.pm destroy_vm) - of the VMs on ``node`` for a local storage."""
+    cfg = _config(c, sid)
+    shared = sp.is_shared(c.version, cfg)
+    seen: dict[str, dict] = {}
+    for vmid, vm in sorted(c.vms.items()):
+        if not shared and vm["node"] != node:
+            continue
+        for key, value in [*vm["config"].items(), *vm["pending"].items()]:
+            if value is None or not DRIVE_KEY.match(key):
+                continue
+            drive = {"file": str(value)} if key.startswith("unused") else parse_drive(str(value))
+            vsid, volname = split_volid(drive["file"])
+            if vsid != sid or drive.get("media") == "cdrom" or volname.startswith("iso/") or volname == "cloudinit":
+                continue
+            size = _bytes(drive["size"]) if drive.get("size") else c.volume_sizes.get(drive["file"])
+            if size is None:
+                continue
+            owner = re.match(r"(?:vm|base)-(\d+)-", volname.split("/")[-1])
+            seen.setdefault(drive["file"], _image(drive["file"], int(owner.group(1)) if owner else vmid, size))
+    return list(seen.values())
+
+
+def _bytes(text: str) -> int:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT])?", str(text))
+    return int(float(m.group(1)) * {None: 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}[m.group(2)]) if m else 0
+
+
+def thick(cfg: dict) -> bool:
+    """Whether a new image takes its whole size at once: a thick LVM logical volume (LVMPlugin.pm lvcreate) or a ZFS
+    zvol without ``sparse`` (ZFSPoolPlugin.pm zfs_create_zvol: refreservation); LVM-thin volumes, RBD images and the
+    raw/qcow2 files of file storages are thin (qemu-img create), so their usage does not change with an allocation."""
+    return cfg["type"] == "lvm" or (cfg["type"] == "zfspool" and str(cfg.get("sparse", 0)) != "1")
+
+
+def usage(c: Cluster, sid: str, node: str) -> tuple[int, int, int]:
+    """(total, avail, used) as the plugin's status answers them (LVMPlugin.pm status: the VG's size and free bytes):
+    the storage's size (``Cluster.capacity``, 16 TiB unless a test sets it), the thick images and the backup
+    archives on it."""
+    cfg = _config(c, sid)
+    total = c.capacity.get(sid, DEFAULT_TOTAL)
+    used = sum(v["size"] for v in volumes(c, sid, node)) if thick(cfg) else 0
+    used += sum(int(v.get("size") or 0) for v in c.content.get(sid, []))
+    used = min(used, total)
+    return total, total - used, used
 
 
 @api("GET", "/nodes/{node}/storage")
 def node_storage(c: Cluster, p, user):
-    """pve-storage src/PVE/API2/Storage/Status.pm index: storages enabled on that node."""
+    """pve-storage src/PVE/API2/Storage/Status.pm index -> Storage.pm storage_info: every storage, ``enabled`` 0 when
+    disabled or not on the node (storage_check_enabled), skipped when ``content`` is asked and it holds none of it or
+    is not enabled; an enabled storage is activated and asked for its status: when activation fails (a server that
+    does not answer) it stays listed with ``active`` 0 and zero sizes. ``used_fraction`` when the total is known;
+    ``storage`` naming none of them is refused."""
     c.check_node(p["node"])
+    node = p["node"]
     wanted = set(split_list(p.get("content"))) if p.get("content") else None
+    info = {}
+    for sid, cfg in c.storage.items():
+        enabled = str(cfg.get("disable", 0)) != "1" and _on_node(cfg, node)
+        if wanted is not None and (not wanted & sp.content_of(cfg) or not enabled):
+            continue
+        entry = {"storage": sid, "type": cfg["type"], "content": ",".join(sorted(sp.content_of(cfg))),
+                 "active": 0, "enabled": int(enabled), "shared": int(sp.is_shared(c.version, cfg)),
+                 "total": 0, "used": 0, "avail": 0}
+        if enabled:
+            try:
+                activate(c, sid, cfg, node)
+            except ApiError:
+                pass  # "warn $err; next"
+            else:
+                entry["total"], entry["avail"], entry["used"] = usage(c, sid, node)
+                entry["active"] = 1
+        info[sid] = entry
+    if p.get("storage") and p["storage"] not in info:
+        raise param_error({"storage": "No such storage."})
+    target = p.get("target") if p.get("target") not in (node, "localhost") else None
     out = []
-    for sid, cfg in sorted(c.storage.items()):
-        if p.get("storage") and sid != p["storage"]:
+    for sid, entry in sorted(info.items()):
+        cfg = c.storage[sid]
+        if (p.get("storage") and sid != p["storage"]) or (str(p.get("enabled") or 0) == "1" and cfg.get("disable")):
             continue
-        if not _on_node(cfg, p["node"]) or (wanted and not wanted & sp.content_of(cfg)):
+        if target and (not sp.is_shared(c.version, cfg) or not _on_node(cfg, node) or not _on_node(cfg, target)):
             continue
-        enabled = 0 if str(cfg.get("disable", 0)) == "1" else 1
-        out.append({"storage": sid, "type": cfg["type"], "content": ",".join(sorted(sp.content_of(cfg))),
-                    "active": enabled, "enabled": enabled, "shared": int(sp.is_shared(c.version, cfg)),
-                    "total": 2**40, "used": 2**38, "avail": 3 * 2**38})
+        if entry["total"]:
+            entry["used_fraction"] = entry["used"] / entry["total"]
+        out.append(entry)
     return out
 
 
@@ -186,15 +275,6 @@ def storage_content(c: Cluster, p, user):
     wanted = ({p["content"]} if p.get("content") else set(sp.VOLUME_TYPES)) & sp.content_of(cfg)
     activate(c, p["storage"], cfg, p["node"])
     vols = [{k: x for k, x in v.items() if not k.startswith("_")} for v in c.content.get(p["storage"], [])]
-    shared = sp.is_shared(c.version, cfg)
-    for vmid, vm in sorted(c.vms.items()):
-        if not shared and vm["node"] != p["node"]:
-            continue
-        for _, drive in disks(vm["config"]):
-            sid, _ = split_volid(drive["file"])
-            if sid == p["storage"] and "size" in drive:
-                size = re.match(r"(\d+)", drive["size"])
-                vols.append({"volid": drive["file"], "content": "images", "vmid": vmid, "format": "raw",
-                             "size": int(size.group(1)) * 2**30 if size else 0})
+    vols += volumes(c, p["storage"], p["node"])
     vols = [v for v in vols if v["content"] in wanted and (not p.get("vmid") or str(v.get("vmid")) == str(p["vmid"]))]
     return sorted(vols, key=lambda v: v["volid"].lower())  # volume_list: sort { lc($a->{volid}) cmp lc($b->{volid}) }
