@@ -50,15 +50,18 @@ def compress(ids: list[int]) -> str:
     return ",".join(out)
 
 
-# IOS prints a trunk's allowed list in pieces of at most ALLOWED_WIDTH characters, cut between two
-# atoms: the first piece on ``switchport trunk allowed vlan``, the others each on a
-# ``switchport trunk allowed vlan add`` line (cisco.ios reads them back as allowed_vlans_add:
-# plugins/module_utils/network/ios/rm_templates/l2_interfaces.py). The width comes from a real 15.2(2)E9
-# switch's running-config (ansible-collections/cisco.ios issue #303, "ios_l2_interfaces bug when more than
-# 14 trunk vlans"): ``11,21,31,40,42-46,48,49,66,121,252,253,828,921`` (46 characters) then ``add 924``:
-# the next atom would have made 50. Replaying the pieces (set, then add) gives the same list back.
+# IOS prints a trunk's allowed list in pieces cut between two atoms, each line at most 79 characters with its leading
+# space: the first piece (at most ALLOWED_WIDTH = 48 characters) on `` switchport trunk allowed vlan``, the others (at
+# most ALLOWED_ADD_WIDTH = 44) each on a `` switchport trunk allowed vlan add`` line (cisco.ios reads them back as
+# allowed_vlans_add: plugins/module_utils/network/ios/rm_templates/l2_interfaces.py). Sources: a 15.2(2)E9 switch's
+# running-config (ansible-collections/cisco.ios issue #303): ``11,21,31,40,42-46,48,49,66,121,252,253,828,921`` (46
+# characters) then ``add 924`` (50 would have been too long); a Catalyst's running-config in YangModels/yang issue #1461:
+# ``11,12,14,15,22,23,101,168,169,171-173,175`` (41) then ``add 300-302,666,2010-2012`` (49 was too long already);
+# networktocode/netutils netutils/vlan.py ``vlanlist_to_config`` (IOS-like lines: first 48, others 44 characters).
+# Replaying the pieces (set, then add) gives the same list back.
 ALLOWED = "switchport trunk allowed vlan "
-ALLOWED_WIDTH = 49
+ALLOWED_WIDTH = 48
+ALLOWED_ADD_WIDTH = 44
 
 
 def allowed_lines(text: str) -> list[str]:
@@ -68,7 +71,8 @@ def allowed_lines(text: str) -> list[str]:
         return [text]
     pieces = [""]
     for atom in argument.split(","):
-        if pieces[-1] and len(pieces[-1]) + 1 + len(atom) > ALLOWED_WIDTH:
+        width = ALLOWED_WIDTH if len(pieces) == 1 else ALLOWED_ADD_WIDTH
+        if pieces[-1] and len(pieces[-1]) + 1 + len(atom) > width:
             pieces.append("")
         pieces[-1] = f"{pieces[-1]},{atom}" if pieces[-1] else atom
     return [ALLOWED + pieces[0]] + [f"{ALLOWED}add {piece}" for piece in pieces[1:]]

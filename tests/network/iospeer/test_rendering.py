@@ -158,15 +158,42 @@ def test_a_long_allowed_list_is_printed_as_ios_prints_it(switch):
     assert switch.block("interface GigabitEthernet1/0/1") == REAL_WRAP
 
 
+# A Catalyst's own running-config (YangModels/yang issue #1461): 41 characters, and the next VLAN range would have
+# made 49: cut there.
+REAL_WRAP_49 = ["switchport trunk allowed vlan 11,12,14,15,22,23,101,168,169,171-173,175",
+                "switchport trunk allowed vlan add 300-302,666,2010-2012"]
+
+
+def test_a_first_line_of_49_characters_is_cut_as_ios_cuts_it(switch):
+    switch("interface GigabitEthernet1/0/1",
+           "switchport trunk allowed vlan 11,12,14,15,22,23,101,168,169,171-173,175,300-302,666,2010-2012")
+    assert switch.block("interface GigabitEthernet1/0/1") == REAL_WRAP_49
+
+
 @pytest.mark.parametrize(("vlans", "printed"), [
-    ("1000,1002,1004,1006,1008,1010,1012,1014,1016,1018", ["1000,1002,1004,1006,1008,1010,1012,1014,1016,1018"]),
+    ("100,1002,1004,1006,1008,1010,1012,1014,1016,1018", ["100,1002,1004,1006,1008,1010,1012,1014,1016,1018"]),
+    ("1000,1002,1004,1006,1008,1010,1012,1014,1016,1018", ["1000,1002,1004,1006,1008,1010,1012,1014,1016",
+                                                           "add 1018"]),
     ("10,11,1000,1002,1004,1006,1008,1010,1012,1014,1016", ["10,11,1000,1002,1004,1006,1008,1010,1012,1014",
                                                            "add 1016"]),
 ])
-def test_the_list_wraps_past_49_characters_between_two_vlans(switch, vlans, printed):
-    assert len(vlans) in (49, 50)
+def test_the_first_line_wraps_past_48_characters_between_two_vlans(switch, vlans, printed):
+    assert len(vlans) in (48, 49, 50)
     switch("interface GigabitEthernet1/0/1", f"switchport trunk allowed vlan {vlans}")
     assert switch.block("interface GigabitEthernet1/0/1") == [f"switchport trunk allowed vlan {x}" for x in printed]
+
+
+def test_add_lines_wrap_past_44_characters(switch):
+    """netutils vlanlist_to_config: the lines after the first carry at most 44 characters (79 with `` ... add ``)."""
+    vlans = list(range(100, 300, 2))  # three-digit VLANs: 12 fit on the first line (47), 11 on an add line (43)
+    switch("interface GigabitEthernet1/0/1", "switchport trunk allowed vlan " + ",".join(map(str, vlans)))
+    printed = switch.block("interface GigabitEthernet1/0/1")
+    assert printed[0].startswith("switchport trunk allowed vlan 1") and all(
+        x.startswith("switchport trunk allowed vlan add ") for x in printed[1:])
+    pieces = [x.removeprefix("switchport trunk allowed vlan ").removeprefix("add ") for x in printed]
+    assert [len(x.split(",")) for x in pieces] == [12, 11, 11, 11, 11, 11, 11, 11, 11]
+    assert [len(x) for x in pieces[:2]] == [47, 43]
+    assert [int(v) for x in pieces for v in x.split(",")] == vlans
 
 
 def test_a_wrapped_list_read_back_is_the_same_list(switch):
@@ -174,7 +201,7 @@ def test_a_wrapped_list_read_back_is_the_same_list(switch):
     long = ",".join(str(v) for v in range(100, 400, 2))
     switch("interface GigabitEthernet1/0/1", f"switchport trunk allowed vlan {long}")
     printed = switch.block("interface GigabitEthernet1/0/1")
-    assert len(printed) == 13 and all(x.startswith("switchport trunk allowed vlan add ") for x in printed[1:])
+    assert len(printed) == 14 and all(x.startswith("switchport trunk allowed vlan add ") for x in printed[1:])
     again = type(switch)(switch.device.platform)
     again("interface GigabitEthernet1/0/1", *printed)
     assert again.block("interface GigabitEthernet1/0/1") == printed
