@@ -319,6 +319,13 @@ def hotpluggable(config: dict, key: str, value=None, deleting: bool = False) -> 
     return False
 
 
+def max_cpus(config: dict) -> int:
+    """QemuServer.pm config_to_command / qemu_cpu_hotplug: sockets (``smp`` of old configs) times cores, 1 each by
+    default."""
+    sockets = int(config.get("sockets") or config.get("smp") or 1)
+    return sockets * int(config.get("cores") or 1)
+
+
 def missing_bridges(c, node: str, config: dict, keys=None) -> dict[str, str]:
     """{netN: bridge} of the network devices whose bridge ``node`` does not have: qemu-server's pve-bridge script
     (tap_create) dies "bridge '<bridge>' does not exist" (pve-common src/PVE/Network.pm read_bridge_mtu)."""

@@ -80,6 +80,8 @@ class Cluster:
         }
         # A fresh installation's network: one bridge, vmbr0 (the installer's /etc/network/interfaces); a test adds others.
         self.bridges: dict[str, set[str]] = {node: {"vmbr0"} for node in self.nodes}
+        # The CPUs of each node (/proc/cpuinfo as PVE::ProcFSTools read_cpuinfo counts them); a test changes them.
+        self.node_cpus: dict[str, int] = {node: 32 for node in self.nodes}
         self.content: dict[str, list[dict]] = {}  # storage -> backup archives and other files
         # Storage servers (NFS/CIFS server, iSCSI portal host) a test marked as not answering (PveSim.offline)
         self.offline_servers: set[str] = set()

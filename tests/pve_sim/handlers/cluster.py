@@ -50,7 +50,7 @@ def cluster_create(c: Cluster, p, user):
 
 @api("GET", "/nodes")
 def nodes(c: Cluster, p, user):
-    return [{"node": n, "status": "online", "type": "node", "id": f"node/{n}", "maxcpu": 32, "maxmem": 274877906944,
+    return [{"node": n, "status": "online", "type": "node", "id": f"node/{n}", "maxcpu": c.node_cpus[n], "maxmem": 274877906944,
              "cpu": 0.05, "mem": 8589934592, "uptime": 86400, "level": "", "ssl_fingerprint": "00:" * 31 + "00"}
             for n in c.nodes]
 
@@ -59,7 +59,7 @@ def nodes(c: Cluster, p, user):
 def node_status(c: Cluster, p, user):
     c.check_node(p["node"])
     return {"pveversion": f"pve-manager/{RELEASES[c.version]}/0123abcd", "uptime": 86400,
-            "cpuinfo": {"cpus": 32}, "memory": {"total": 274877906944}}
+            "cpuinfo": {"cpus": c.node_cpus[p["node"]]}, "memory": {"total": 274877906944}}
 
 
 @api("GET", "/cluster/nextid")

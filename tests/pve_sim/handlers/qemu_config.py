@@ -186,6 +186,10 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str], for
     unplugged = qr.missing_bridges(c, vm["node"], vm["pending"]) if running else {}
     errors = {key: f"hotplug problem - bridge '{bridge}' does not exist\n" for key, bridge in unplugged.items()
               if qr.hotpluggable(vm["config"], key, vm["pending"][key])}
+    vcpus = vm["pending"].get("vcpus")
+    # QemuServer.pm qemu_cpu_hotplug: no more vcpus than the current sockets * cores
+    if running and vcpus is not None and qr.hotpluggable(vm["config"], "vcpus", vcpus) and int(vcpus) > qr.max_cpus(vm["config"]):
+        errors["vcpus"] = "hotplug problem - you can't add more vcpus than maxcpus\n"
     for key in list(vm["pending"]):
         value = vm["pending"][key]
         if running and (not qr.hotpluggable(vm["config"], key, value, deleting=value is None) or key in errors):
@@ -309,6 +313,11 @@ def qemu_start(c: Cluster, p, user):
         c.write_vm(vm)
         if sid in c.ha_resources:
             c.ha_resources[sid]["state"] = "started"
+            if qr.max_cpus(vm["config"]) > c.node_cpus[vm["node"]]:
+                return  # the HA stack's start fails as below: it stays off
+        # QemuServer.pm config_to_command (vm_start_nolock): sockets * cores above the node's CPUs
+        if qr.max_cpus(vm["config"]) > c.node_cpus[vm["node"]]:
+            raise TaskFailed(f"MAX {c.node_cpus[vm['node']]} vcpus allowed per VM on this node")
         missing = qr.missing_bridges(c, vm["node"], vm["config"])
         if missing and sid in c.ha_resources:  # 'hastart' only asks the HA stack, whose start then fails: it stays off
             return
