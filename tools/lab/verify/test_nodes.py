@@ -67,3 +67,16 @@ def test_root_ssh_keys_only_and_sshd_runs(node):
 
 def test_no_proxmox_package_was_installed_on_the_stand_in(node):
     assert node.run("command -v pveversion").rc != 0 and node.run("command -v pvecm").rc != 0
+
+
+@pytest.mark.parametrize(("joiner", "member"), [(a, b) for a in NODES for b in NODES if a != b])
+def test_members_log_in_to_each_other_as_root_without_a_prompt(joiner, member):
+    """What `pvecm add --use_ssh` does first on a joining node (pve-cluster PVE/CLI/pvecm.pm): ssh-copy-id of root's
+    key to the node it joins through, with no terminal, then `ssh -o BatchMode=yes`. Both must pass without a password
+    or a host-key question (ssh-copy-id exits 0 when the key is already authorized)."""
+    node = testinfra.get_host(f"docker://{container_name(joiner)}")
+    address = str(site().hosts[member].vars["site_ip"])
+    copy = node.run(f"ssh-copy-id -i /root/.ssh/id_rsa root@{address} </dev/null")
+    assert copy.rc == 0, copy.stderr
+    login = node.run(f"ssh -o BatchMode=yes -o ConnectTimeout=5 root@{address} hostname")
+    assert login.rc == 0 and login.stdout.strip() == member, login.stderr

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from ansible_collections.sitekit.core.plugins.module_utils.pve_format import net0_string
-from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import ha_allowed, ha_votes, parse_pvecm_status
+from ansible_collections.sitekit.core.plugins.module_utils.pve_pvecm import (
+    ha_allowed,
+    ha_votes,
+    join_plan,
+    parse_pvecm_status,
+)
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.play_cache import PlayModels
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.proxmox import (
@@ -46,6 +51,17 @@ def pvecm_status(text: str) -> dict:
     return parse_pvecm_status(text or "")
 
 
+def pvecm_join_plan(results: list, node: str, nodes: list, first: str, cluster: str, check_mode: bool = False,
+                    own: str = "") -> dict:
+    """The other nodes' ``pvecm status`` (a registered loop over them) and this node's → create, join via, or refuse."""
+    others = {}
+    for r in results or []:
+        readable = not r.get("unreachable") and not r.get("skipped") and r.get("rc") in (0, 2)
+        text = f"{r.get('stdout', '')}\n{r.get('stderr', '')}"
+        others[r["item"]] = parse_pvecm_status(text) if readable else None
+    return join_plan(node, parse_pvecm_status(own or ""), others, list(nodes), first, cluster, bool(check_mode))
+
+
 def pve_net0(nic: dict) -> str:
     """A NIC dict of the site model (model, bridge, tag, macaddr) as PVE's net0 string."""
     return net0_string(nic)
@@ -73,6 +89,6 @@ def pve_ha_votes(nodes: int, qdevice_declared: bool) -> dict:
 
 class FilterModule:
     def filters(self):
-        return {"pve_desired": pve_desired, "pve_api": pve_api, "pvecm_status": pvecm_status, "pve_ha_allowed": pve_ha_allowed,
+        return {"pve_desired": pve_desired, "pve_api": pve_api, "pvecm_status": pvecm_status, "pvecm_join_plan": pvecm_join_plan, "pve_ha_allowed": pve_ha_allowed,
                 "pvecm_link_args": pvecm_link_args, "pve_net0": pve_net0, "pve_ha_votes": pve_ha_votes,
                 "pve_maintenance_now": pve_maintenance_now}

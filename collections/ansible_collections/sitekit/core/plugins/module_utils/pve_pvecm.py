@@ -72,3 +72,32 @@ def ha_allowed(status: dict, qdevice_declared: bool) -> tuple[bool, str]:
     votes = status.get("total_votes") or nodes
     voting = 1 if qdevice_declared and status.get("qdevice") and votes > nodes else 0
     return ha_votes(nodes, voting)
+
+
+def join_plan(node: str, own: dict, others: dict, nodes: list, first: str, cluster: str, check_mode: bool) -> dict:
+    """What ``node`` does to be a member of ``cluster``: ``{action: none|create|join, via, reason, error}``.
+
+    ``own`` is this node's parsed ``pvecm status``; ``others`` maps every other node to its parsed status, or None when
+    it could not be read. The cluster is created only when every other node answered and none is a member: a
+    reinstalled first node, or a run limited to it, joins the cluster the others form instead of creating a second one
+    (pvecm create on it would succeed and split the site). A node joins through the first member in inventory order.
+    """
+    if own.get("in_cluster"):
+        return {"action": "none", "via": None, "reason": f"member of {own.get('name')}", "error": ""}
+    members = [h for h in nodes if h != node and (others.get(h) or {}).get("in_cluster")
+               and others[h].get("name") == cluster]
+    if members:
+        return {"action": "join", "via": members[0], "reason": f"{members[0]} is a member of {cluster}", "error": ""}
+    unknown = [h for h in nodes if h != node and others.get(h) is None]
+    if node == first:
+        if unknown:
+            return {"action": "none", "via": None, "reason": "", "error": (
+                f"{node} would create cluster {cluster}, but the membership of {', '.join(unknown)} could not be read: "
+                "if the cluster exists there, creating it here would form a second one; reach every node first")}
+        return {"action": "create", "via": None, "reason": f"no node of the inventory is a member of {cluster}",
+                "error": ""}
+    if check_mode:
+        return {"action": "join", "via": first, "reason": f"{first} creates {cluster} first in this run", "error": ""}
+    return {"action": "none", "via": None, "reason": "", "error": (
+        f"{node} cannot join {cluster}: no node of the inventory is a member yet (it is created on {first}, "
+        f"the first of proxmox_nodes; run the play on {first} too)")}
