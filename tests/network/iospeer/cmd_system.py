@@ -406,7 +406,8 @@ def _summer_time(form: str):
 
 # ``errdisable recovery cause`` keywords of a 2960-X 15.2(x)E (Catalyst 2960-X Command Reference, errdisable
 # recovery cause; the causes a 2960's ``show errdisable recovery`` lists, l2ptguard included); one line per cause.
-# The interval is 30-86400 seconds (same reference).
+# The interval is 30-86400 seconds (same reference; lab notes measured on an IOL L2 image, code-corpus file 71290317224:
+# 29 is invalid input, `show errdisable recovery` reads `Timer interval: 300 seconds` by default).
 _ERRDISABLE_CAUSES = ("all", "arp-inspection", "bpduguard", "channel-misconfig", "dhcp-rate-limit", "dtp-flap",
                       "gbic-invalid", "inline-power", "l2ptguard", "link-flap", "loopback", "mac-limit", "pagp-flap",
                       "port-mode-failure", "pppoe-ia-rate-limit", "psecure-violation", "psp", "security-violation",
