@@ -285,11 +285,16 @@ def _agent(value) -> dict:
     return out
 
 
+def hotplug_features(config: dict) -> set[str]:
+    """QemuServer.pm parse_hotplug_features: '1' is the default set, '0' none."""
+    text = str(config.get("hotplug", "1"))
+    return set() if text == "0" else set(split_list(DEFAULT_HOTPLUG if text == "1" else text))
+
+
 def hotpluggable(config: dict, key: str, value=None, deleting: bool = False) -> bool:
     """QemuServer.pm vmconfig_hotplug_pending: what a running VM takes at once; the rest stays
     pending until the next start (cores, sockets, cpu, memory without the 'memory' feature...)."""
-    features = str(config.get("hotplug", "1"))
-    features = set() if features == "0" else set(split_list(DEFAULT_HOTPLUG if features == "1" else features))
+    features = hotplug_features(config)
     if key in FAST_PLUG or key in ("cpuunits", "cpulimit"):
         return True
     if key == "hotplug":
@@ -311,12 +316,65 @@ def hotpluggable(config: dict, key: str, value=None, deleting: bool = False) -> 
     if re.fullmatch(r"net\d+", key):
         return "network" in features
     if DRIVE_KEY.match(key) and not key.startswith("unused"):
-        return "disk" in features and not re.match(r"(efidisk|ide|sata|tpmstate)\d+", key)
+        return drive_hotplug(config, key, value, deleting, features)[0]
     if key == "memory":
         return "memory" in features
     if key == "vcpus":
         return "cpu" in features
     return False
+
+
+# QemuServer.pm vmconfig_update_disk: options of an existing disk a running VM cannot take ("skip non hotpluggable value")
+_COLD_DRIVE_OPTIONS = ("aio", "discard", "iothread", "queues", "product", "cache", "ssd", "vendor", "ro")
+
+
+def bootdisks(config: dict) -> list[str]:
+    """QemuServer/Drive.pm get_bootdisks: the drives of ``boot: order=...``; legacy (no ``order``) the ``bootdisk``."""
+    order = next((part[len("order="):] for part in str(config.get("boot") or "").split(",") if part.startswith("order=")),
+                 None)
+    if order is None:
+        return [config["bootdisk"]] if config.get("bootdisk") else []
+    return [d for d in re.split(r"[;,\s]+", order) if DRIVE_KEY.match(d) and not d.startswith("unused")]
+
+
+def _media_cdrom(drive: dict) -> bool:
+    """Drive.pm drive_is_cdrom, a cloud-init drive (drive_is_cloudinit: <storage>:[vm-<id>-]cloudinit) included."""
+    return drive.get("media") == "cdrom" or bool(re.search(r"[:/](?:vm-\d+-)?cloudinit(?:\.\w+)?$", drive["file"]))
+
+
+def drive_hotplug(config: dict, key: str, value, deleting: bool, features: set) -> tuple[bool, str | None]:
+    """What a running VM does with a drive change (QemuServer.pm vmconfig_hotplug_pending -> vmconfig_update_disk,
+    vm_deviceunplug): (applied now, hotplug error). efidisk0/tpmstate0 always wait for the next start; an existing
+    CD-ROM (cloud-init included) changes its medium at once on any bus; another medium type is an error; an
+    existing disk keeps its new options pending when one of aio/discard/iothread/queues/product/cache/ssd/vendor/ro
+    changes, else takes them; a disk replaced by another volume, or deleted, is unplugged with the 'disk' hotplug
+    feature - a boot disk (boot order) or an IDE/SATA device cannot be; a new disk is plugged with 'disk' but not
+    on IDE/SATA."""
+    if deleting:
+        if "disk" not in features or re.match(r"(efidisk|ide|sata|tpmstate)\d+", key):
+            return False, None
+        if key in bootdisks(config):
+            return False, f"can't unplug bootdisk '{key}'"
+        return True, None
+    if key in ("efidisk0", "tpmstate0"):
+        return False, None
+    new = parse_drive(str(value))
+    if config.get(key):
+        old = parse_drive(str(config[key]))
+        if ("cdrom" if _media_cdrom(new) else "disk") != ("cdrom" if _media_cdrom(old) else "disk"):
+            return False, "unable to change media type"
+        if _media_cdrom(old):
+            return True, None  # Blockdev.pm change_medium
+        if new["file"] != old["file"]:
+            if "disk" not in features:
+                return False, None
+            if key in bootdisks(config):
+                return False, f"can't unplug bootdisk '{key}'"
+            if re.match(r"(ide|sata)\d+", key):
+                return False, f"can't unplug device '{key}'"
+            return True, None
+        return not any(new.get(o) != old.get(o) for o in _COLD_DRIVE_OPTIONS), None
+    return "disk" in features and not re.match(r"(ide|sata)\d+", key), None
 
 
 def max_cpus(config: dict) -> int:

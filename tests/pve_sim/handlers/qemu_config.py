@@ -143,6 +143,10 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str], for
         else:
             delete = [*delete, "tags"]
     params = {k: v for k, v in params.items() if v is not None}
+    if params.get("tpmstate0") and vm["config"].get("tpmstate0"):  # Qemu.pm prohibit_tpm_version_change
+        old, new = qr.parse_drive(vm["config"]["tpmstate0"]), qr.parse_drive(params["tpmstate0"])
+        if old["file"] == new["file"] and old.get("version", "v1.2") != new.get("version", "v1.2"):
+            raise die("cannot change TPM state version after creation")
     template = str(vm["config"].get("template", "0")) == "1"
     protected = str(vm["config"].get("protection", "0")) == "1"
     force = vm.setdefault("pending_force", set())
@@ -186,6 +190,13 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str], for
     unplugged = qr.missing_bridges(c, vm["node"], vm["pending"]) if running else {}
     errors = {key: f"hotplug problem - bridge '{bridge}' does not exist\n" for key, bridge in unplugged.items()
               if qr.hotpluggable(vm["config"], key, vm["pending"][key])}
+    if running:  # drive changes a running VM refuses (vmconfig_update_disk / vm_deviceunplug dies: $add_error)
+        features = qr.hotplug_features(vm["config"])
+        for key, value in vm["pending"].items():
+            if qr.DRIVE_KEY.match(key) and not key.startswith("unused"):
+                problem = qr.drive_hotplug(vm["config"], key, value, value is None, features)[1]
+                if problem:
+                    errors[key] = f"hotplug problem - {problem}\n"
     vcpus = vm["pending"].get("vcpus")
     # QemuServer.pm qemu_cpu_hotplug: no more vcpus than the current sockets * cores
     if running and vcpus is not None and qr.hotpluggable(vm["config"], "vcpus", vcpus) and int(vcpus) > qr.max_cpus(vm["config"]):
