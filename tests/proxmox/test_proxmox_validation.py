@@ -21,6 +21,22 @@ SECOND = """  second_copy:
 """
 
 
+VAULT = REPO / "inventories/rcr/group_vars/all/vault.yml"
+SUBSCRIPTION = "group_vars/all/subscription.yml"
+
+
+def _envelope() -> str:
+    """An existing !vault value of rcr's vault.yml, indented for a mapping one level deeper."""
+    lines = VAULT.read_text().split("vault_proxmox_api_token_secret: !vault |\n", 1)[1].splitlines()
+    block = [line for line in lines[:7]]
+    return "!vault |\n" + "\n".join("  " + line for line in block) + "\n"
+
+
+def _keys(*nodes: str, plain: str = "") -> dict:
+    body = "".join(f"  {n}: {_envelope()}" for n in nodes) + (f"  {plain}: pve2c-0123456789\n" if plain else "")
+    return {SUBSCRIPTION: "---\nvault_proxmox_subscription_keys:\n" + body}
+
+
 def _second(old: str, new: str) -> dict:
     """Edit the second copy as text (a YAML round trip would unquote the times)."""
     assert old in SECOND
@@ -48,6 +64,15 @@ CASES = [
      "expect": "site_backup.second_copy.retention.keep_weekly: 3 is below the contractual minimum 5"},
     {"id": "second-copy-without-months", "file": BACKUP, "replace_text": _second(", keep_monthly: 2", ""),
      "expect": "site_backup.second_copy.retention: 'keep_monthly' is required"},
+    {"id": "subscription-key-shared", "file": SUBSCRIPTION,
+     "write": {SUBSCRIPTION: "---\nvault_proxmox_subscription_key: " + _envelope()},
+     "expect": "vault_proxmox_subscription_key: one subscription key for 3 nodes: a key is bound to one server"},
+    {"id": "subscription-keys-some-nodes", "file": SUBSCRIPTION, "write": _keys("pve1", "pve2"),
+     "expect": "vault_proxmox_subscription_keys: no key for pve3: those nodes would use pve-no-subscription"},
+    {"id": "subscription-keys-unknown-node", "file": SUBSCRIPTION, "write": _keys("pve1", "pve2", "pve4"),
+     "expect": "vault_proxmox_subscription_keys.pve4: pve4 is not a node of proxmox_nodes"},
+    {"id": "subscription-keys-plaintext", "file": SUBSCRIPTION, "write": _keys("pve1", "pve2", plain="pve3"),
+     "expect": "vault_proxmox_subscription_keys.pve3: is plaintext"},
     {"id": "api-fingerprint-malformed", "file": PROXMOX, "set": {"site_proxmox.api_fingerprint": "AB:CD:EF"},
      "expect": "site_proxmox.api_fingerprint: 'AB:CD:EF' does not match"},
 ]
@@ -63,3 +88,9 @@ def test_broken_proxmox_inventory_is_refused(case, tmp_path):
     where = case.get("where", case["file"])
     assert any(p.where and f"{inventory}/{where}:" in p.where for p in matching), "\n".join(lines)
     assert not any("could not be checked" in line for line in lines), "a rule crashed on malformed data"
+
+
+def test_one_vaulted_subscription_key_per_node_is_accepted(tmp_path):
+    inventory = apply_case(RCR, tmp_path / "inv", {"file": SUBSCRIPTION, "write": _keys("pve1", "pve2", "pve3")})
+    problems = [str(p) for p in validate(load_site(inventory)) if p.rule == "subscription-keys" or "subscription" in p.key]
+    assert problems == []

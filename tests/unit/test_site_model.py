@@ -125,7 +125,8 @@ RULES_BY_TIER = {
     "proxmox_rules": ["ha-quorum", "vm-placement", "spread", "storage", "retention", "maintenance", "second-copy",
                       "proxmox-view",
                       # proxmox_pve_rules.py, validated with the tier (tier=proxmox_rules)
-                      "corosync-links", "qdevice", "vm-fits", "vm-disks", "storage-options", "backup-policy"],
+                      "corosync-links", "qdevice", "subscription-keys", "vm-fits", "vm-disks", "storage-options",
+                      "backup-policy"],
     "windows_rules": ["cegid-sql", "cegid-rds", "firewall", "windows-view", "windows-times", "firewall-exceptions",
                       "windows-directory", "windows-hosts"],
     "services_rules": ["services"],

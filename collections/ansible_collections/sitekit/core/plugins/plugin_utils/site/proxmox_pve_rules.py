@@ -17,8 +17,9 @@ from collections import defaultdict
 from ansible_collections.sitekit.core.plugins.plugin_utils.site import proxmox_rules
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import problem
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.references import is_template
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import suggest
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import is_vaulted, suggest
 
 TIER = proxmox_rules.__name__
 
@@ -107,6 +108,37 @@ def qdevice(site: Site):
         yield problem("qdevice", "site_proxmox.qdevice.host", f"a QDevice with {len(site.proxmox_nodes)} nodes (odd) "
                       "gives N-1 votes: if it fails no other node may fail; pvecm qdevice setup refuses an odd node "
                       "count; use it with an even number of nodes", value=q["host"])
+
+
+@rule("subscription-keys", "a Proxmox VE subscription key per node (a key is bound to one server), for every node or "
+      "none, each a vault value", tier=TIER)
+def subscription_keys(site: Site):
+    nodes = list(site.proxmox_nodes)
+    single = site.vars.get("vault_proxmox_subscription_key")
+    if single is not None and len(nodes) > 1:
+        # A key is registered to one server ID (pve-manager PVE/API2/Subscription.pm: "Server ID does not match").
+        yield problem("subscription-keys", "vault_proxmox_subscription_key", f"one subscription key for {len(nodes)} "
+                      "nodes: a key is bound to one server, the other nodes would be refused it; declare "
+                      "vault_proxmox_subscription_keys with one key per node ({node: !vault …})", value=single)
+    keyed = site.vars.get("vault_proxmox_subscription_keys")
+    if keyed is None:
+        return
+    if not isinstance(keyed, dict):
+        yield problem("subscription-keys", "vault_proxmox_subscription_keys", "must be a mapping of node name to its "
+                      "key ({node: !vault …})", value=keyed)
+        return
+    for name, key in keyed.items():
+        if name not in nodes:
+            yield problem("subscription-keys", f"vault_proxmox_subscription_keys.{name}", f"{name} is not a node of "
+                          f"proxmox_nodes{suggest(name, nodes)}", value=name, fallback=keyed)
+        elif not is_vaulted(key) and not is_template(key):
+            yield problem("subscription-keys", f"vault_proxmox_subscription_keys.{name}", "is plaintext: encrypt it "
+                          "with ansible-vault encrypt_string", fallback=keyed)
+    missing = [n for n in nodes if n not in keyed]
+    if missing and any(n in keyed for n in nodes):
+        yield problem("subscription-keys", "vault_proxmox_subscription_keys", f"no key for {', '.join(missing)}: those "
+                      "nodes would use pve-no-subscription and the others pve-enterprise, two package sources in one "
+                      "cluster; give every node a key or none", value=keyed)
 
 
 @rule("vm-fits", "every VM fits on a node: vCPUs within the node's cores, memory within its memory, and the VMs "
