@@ -256,3 +256,16 @@ def test_a_port_gets_its_vlans_before_its_new_mode():
     to_unused = ios_remediation.remediate(trunk, unused)[0]
     assert to_unused.index(" shutdown") < to_unused.index(" switchport access vlan 999") < to_unused.index(
         " switchport mode access")
+
+
+def test_the_default_errdisable_interval_is_neither_sent_nor_removed():
+    """300 s is IOS's default: whether the device prints it or hides it, the push sends nothing; another interval on
+    the device is reset (the model renders no interval when it declares the default)."""
+    from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.push import push_policy
+    p = push_policy("switch")
+    policy = Policy(list(p.include), list(p.exclude), list(p.management))
+    cause = "errdisable recovery cause bpduguard\n"
+    assert plan(cause + "errdisable recovery interval 300\n", cause, policy).commands == []
+    assert plan(cause, cause, policy).commands == []
+    assert plan(cause + "errdisable recovery interval 600\n", cause, policy).commands == [
+        "no errdisable recovery interval 600"]

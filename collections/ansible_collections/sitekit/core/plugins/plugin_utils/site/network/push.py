@@ -14,6 +14,13 @@ EDGE_PORTFAST = re.compile(r"^WS-C2960(S|X|XR)-")
 DOMAIN_FORMS = {"switch": ("ip domain-name", "ip domain-lookup"), "router": ("ip domain name", "ip domain lookup")}
 
 
+# `errdisable recovery interval` defaults to 300 s (Catalyst 2960-X command reference; `show errdisable recovery`:
+# "Timer interval: 300 seconds"). Whether `show running-config` prints the default is not documented: the model never
+# renders it (a hidden line would be re-sent by every push) and a push leaves a printed default alone (else it would
+# send `no errdisable recovery interval 300` every time). Another interval is rendered and owned as any line.
+ERRDISABLE_DEFAULT_INTERVAL = 300
+
+
 def switch_forms(stack: list[dict]) -> Forms:
     """What this stack's release prints (see EDGE_PORTFAST, DOMAIN_FORMS)."""
     edge = bool(stack) and all(EDGE_PORTFAST.match(str(m["model"])) for m in stack)
@@ -60,7 +67,7 @@ def push_policy(kind: str, lan: str | None = None) -> PushPolicy:
             include=(*COMMON_FAMILIES, r"^switch \d+ provision ", r"^spanning-tree ", r"^vtp mode ", r"^vlan \d+$",
                      r"^interface (GigabitEthernet|TenGigabitEthernet|Port-channel)\d", r"^interface Vlan(?!1$)\d+$",
                      r"^ip default-gateway ", r"^errdisable recovery ", r"^port-channel load-balance "),
-            exclude=(),
+            exclude=(rf"^errdisable recovery interval {ERRDISABLE_DEFAULT_INTERVAL}$",),
             management=(*COMMON_MANAGEMENT, r"^interface Vlan\d+$", r"^ip default-gateway "))
     lan_rx = re.escape(lan or "GigabitEthernet0/0")
     return PushPolicy(include=(*COMMON_FAMILIES, rf"^interface {lan_rx}(\.\d+)?$", r"^track \d+ interface "),

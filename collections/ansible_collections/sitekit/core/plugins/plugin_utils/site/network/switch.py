@@ -21,7 +21,11 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.data imp
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.links import device_links, is_network_device
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.management import management
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.names import NetworkModelError, expand_ports
-from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.push import push_policy, switch_forms
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.push import (
+    ERRDISABLE_DEFAULT_INTERVAL,
+    push_policy,
+    switch_forms,
+)
 
 # Ports per stack member, all named GigabitEthernet<member>/0/<n> as the inventory does.
 PORT_LAYOUTS = {
@@ -57,7 +61,9 @@ def switching(site: Site) -> Switching:
         parking=VlanName(id=int(parking["id"]), name=parking["name"]) if parking else None,
         storm_control=StormControl(level=f"{float(storm['broadcast_level']):.2f}", action=storm.get("action"))
         if storm else None,
-        errdisable=Errdisable(causes=tuple(recovery.get("causes") or []), interval=recovery.get("interval"))
+        errdisable=Errdisable(causes=tuple(recovery.get("causes") or []),
+                              interval=None if recovery.get("interval") == ERRDISABLE_DEFAULT_INTERVAL
+                              else recovery.get("interval"))
         if recovery else None,
     )
 
