@@ -68,41 +68,41 @@ def check_feasibility(rules: dict, nodes: list[str]) -> dict:
         if len(negative[rid]["resources"]) > len(nodes):
             add(rid, "rule defines more resources than available nodes")
     # ResourceAffinity.pm check_inter_resource_affinity_rules_consistency
-    conflicts = set()
+    conflicts = []  # a list, as upstream's @conflicts: a rule paired twice gets its message twice
     for ids, resources in disjoint_sets(positive):
         for nid, neg in negative.items():
             if len(resources & neg["resources"]) >= 2:
-                conflicts.add(("negative", nid))
-                conflicts.update(("positive", p) for p in ids)
+                conflicts.append(("negative", nid))
+                conflicts.extend(("positive", p) for p in ids)
     for kind, rid in sorted(conflicts):
         other = "positive" if kind == "negative" else "negative"
         add(rid, f"rule shares two or more resources with a {other} resource affinity rule")
 
     # Rules.pm check_single_priority_node_affinity_in_resource_affinity_rules
-    conflicts = set()
+    conflicts = []  # a list, as upstream's @conflicts: a rule paired twice gets its message twice
     for rid, rule in {**positive, **negative}.items():
         paired = [nid for nid, na in node_rules.items() if rule["resources"] & na["resources"]]
         if any(_multiple_priorities(node_rules[nid]) for nid in paired):
-            conflicts.add(("resource-affinity", rid))
-            conflicts.update(("node-affinity", nid) for nid in paired)
+            conflicts.append(("resource-affinity", rid))
+            conflicts.extend(("node-affinity", nid) for nid in paired)
     for kind, rid in sorted(conflicts):
         add(rid, "resources are in a resource affinity rule and cannot be in a node affinity rule with multiple priorities"
             if kind == "node-affinity" else "resources are in node affinity rules with multiple priorities")
 
     # Rules.pm check_single_node_affinity_per_positive_resource_affinity_rule
-    conflicts = set()
+    conflicts = []  # a list, as upstream's @conflicts: a rule paired twice gets its message twice
     for ids, resources in disjoint_sets(positive):
         paired = [nid for nid, na in node_rules.items() if resources & na["resources"]]
         if len(paired) > 1:
-            conflicts.update(("positive", p) for p in ids)
-            conflicts.update(("node-affinity", nid) for nid in paired)
+            conflicts.extend(("positive", p) for p in ids)
+            conflicts.extend(("node-affinity", nid) for nid in paired)
     for kind, rid in sorted(conflicts):
         add(rid, "resources are in multiple node affinity rules" if kind == "positive" else
             "at least one resource is in a positive resource affinity rule and there are other resources in at least one"
             " other node affinity rule already")
 
     # Rules.pm check_negative_resource_affinity_node_affinity_consistency
-    conflicts = set()
+    conflicts = []  # a list, as upstream's @conflicts: a rule paired twice gets its message twice
     for rid, rule in negative.items():
         allowed, located, paired = set(), set(), []
         for nid, na in node_rules.items():
@@ -112,8 +112,8 @@ def check_feasibility(rules: dict, nodes: list[str]) -> dict:
                 allowed |= set(na["nodes"])
                 paired.append(nid)
         if len(allowed) < len(located):
-            conflicts.add(("negative", rid))
-            conflicts.update(("node-affinity", nid) for nid in paired)
+            conflicts.append(("negative", rid))
+            conflicts.extend(("node-affinity", nid) for nid in paired)
     for kind, rid in sorted(conflicts):
         add(rid, "two or more resources are restricted to less nodes than available to the resources" if kind == "negative"
             else "at least one resource is in a negative resource affinity rule and this rule would restrict these to less"

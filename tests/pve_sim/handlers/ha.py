@@ -14,6 +14,7 @@ Rule '<id>' is invalid.\\n<option>: <messages>\\n".
 from __future__ import annotations
 
 import copy
+import time
 
 from .. import ha_rules
 from ..formats import split_list
@@ -443,8 +444,117 @@ def ha_resource_delete(c: Cluster, p, user):
         c.touch("ha/rules.cfg")
 
 
+def _service_config(c: Cluster) -> dict:
+    """Config.pm read_and_check_resources_config: the state defaults to 'started' ('enabled' read so), max_restart and
+    max_relocate to 1, failback (5.x, PVE 9) to 1; ``node`` is where the guest is (absent for a missing guest)."""
+    out = {}
+    for sid, res in c.ha_resources.items():
+        sc = {**{k: v for k, v in res.items() if k not in ("sid", "type")}, "state": c.ha_state(sid)}
+        sc.setdefault("max_restart", 1)
+        sc.setdefault("max_relocate", 1)
+        if c.version >= 9:
+            sc.setdefault("failback", 1)
+        vm = c.vms.get(int(sid.split(":", 1)[1])) if sid.startswith("vm:") else None
+        if vm is not None:
+            sc["node"] = vm["node"]
+        out[sid] = sc
+    return out
+
+
+def _manager_status(c: Cluster, services: dict) -> dict:
+    """The CRM's manager_status as a settled cluster has it (Manager.pm): the first node is master, every node online,
+    each managed service (not 'ignored', which the manager drops) on its guest's node, 'started' (running) or
+    'stopped'; no HA resource configured: no CRM status yet."""
+    if not services:
+        return {}
+    service_status = {}
+    for sid, sc in services.items():
+        if sc["state"] == "ignored" or "node" not in sc:
+            continue
+        ss = {"node": sc["node"], "state": "started" if sc["state"] == "started" else "stopped"}
+        if ss["state"] == "started":
+            ss["running"] = int(c.vms[int(sid.split(":", 1)[1])]["status"] == "running")
+        service_status[sid] = ss
+    return {"master_node": c.nodes[0], "timestamp": int(time.time()), "node_status": dict.fromkeys(c.nodes, "online"),
+            "service_status": service_status}
+
+
+def _verbose_state(ss: dict | None, sc: dict | None) -> str:
+    """pve-ha-manager src/PVE/HA/Tools.pm get_verbose_service_state."""
+    if not sc:
+        return "deleting"
+    req = sc.get("state") or "ignored"
+    if req == "ignored":
+        return "ignored"
+    if sc.get("node") is None:
+        return "not found"
+    if ss is None or ss.get("state") is None:
+        return "queued"
+    cur = state = ss["state"]
+    if cur == "stopped":
+        state = {"started": "starting", "disabled": "disabled"}.get(req, state)
+    elif cur == "started":
+        if req in ("stopped", "disabled"):
+            state = "stopping"
+        if not ss.get("running"):
+            state = "starting"
+    elif cur == "error" and req == "disabled":
+        state = "clearing error flag"
+    return state
+
+
+def _lrm_status(c: Cluster, status: dict) -> dict:
+    """Each node's LRM: 'active' with a service to run there (Tools.pm count_active_services), else waiting for
+    its agent lock."""
+    out = {}
+    for node in sorted(status.get("node_status", {})):
+        active = sum(1 for ss in status["service_status"].values() if ss["node"] == node and ss["state"] == "started")
+        out[node] = {"mode": "active", "state": "active" if active else "wait_for_agent_lock",
+                     "timestamp": status["timestamp"], "results": {}}
+    return out
+
+
 @api("GET", "/cluster/ha/status/current")
 def ha_status(c: Cluster, p, user):
-    return [{"id": "quorum", "type": "quorum", "status": "OK", "quorate": 1, "node": c.nodes[0]}] + [
-        {"id": f"service:{sid}", "type": "service", "sid": sid, "state": c.ha_state(sid), "node": c.vms[int(sid[3:])]["node"]}
-        for sid in sorted(c.ha_resources) if int(sid[3:]) in c.vms]
+    """pve-ha-manager src/PVE/API2/HA/Status.pm status: the quorum, the CRM master and each LRM ("<node> (<state>,
+    <localtime>)"; an LRM in wait_for_agent_lock without service is 'idle'), then each service: node, crm_state,
+    the verbose state, ``status`` "<sid> (<node>, <state>)", request_state and group, max_restart, max_relocate,
+    failback (PVE 9) and comment when set; services the CRM has not processed after those it has."""
+    node = c.nodes[0]
+    res = [{"id": "quorum", "type": "quorum", "node": node, "status": "OK", "quorate": 1}]
+    services = _service_config(c)
+    status = _manager_status(c, services)
+    if status:
+        res.append({"id": "master", "type": "master", "node": status["master_node"], "timestamp": status["timestamp"],
+                    "status": f"{status['master_node']} (active, {time.ctime(status['timestamp'])})"})
+    for lrm_node, lrm in _lrm_status(c, status).items():
+        state = "idle" if lrm["state"] == "wait_for_agent_lock" else lrm["state"]
+        res.append({"id": f"lrm:{lrm_node}", "type": "lrm", "node": lrm_node, "timestamp": lrm["timestamp"],
+                    "status": f"{lrm_node} ({state}, {time.ctime(lrm['timestamp'])})"})
+    keys = ("group", "max_restart", "max_relocate", "failback", "comment") if c.version >= 9 else (
+        "group", "max_restart", "max_relocate", "comment")
+    service_status = status.get("service_status", {})
+    for sid in [*sorted(service_status), *sorted(s for s in services if s not in service_status)]:
+        sc, ss = services.get(sid), service_status.get(sid)
+        data = {"id": f"service:{sid}", "type": "service", "sid": sid}
+        if ss:
+            data.update(node=ss["node"], crm_state=ss["state"])
+        elif sc and sc.get("node"):
+            data["node"] = sc["node"]
+        data["state"] = _verbose_state(ss, sc)
+        data["status"] = f"{sid} ({data.get('node', '---')}, {data['state']})"
+        if sc:
+            data["request_state"] = sc["state"]
+            data.update({k: sc[k] for k in keys if sc.get(k) is not None})
+        res.append(data)
+    return res
+
+
+@api("GET", "/cluster/ha/status/manager_status")
+def ha_manager_status(c: Cluster, p, user):
+    """Status.pm manager_status: the CRM's status file, the quorum, each node's LRM status."""
+    status = _manager_status(c, _service_config(c))
+    data = {"manager_status": status, "quorum": {"node": c.nodes[0], "quorate": 1}}
+    if status:
+        data["lrm_status"] = _lrm_status(c, status)
+    return data
