@@ -501,3 +501,29 @@ def test_empty_name_or_cpu_is_removed_not_sent_empty(fresh_sim, rcr_desired):
     sim.reset_counts()
     again = run(sim, "pve_vms", {"vms": [{**dc01, "cpu": None, "cores": ""}]})
     assert again["changed"] is False and sim.writes() == {}
+
+
+@NINE
+def test_pve9_before_group_migration_our_group_left_by_an_undeclared_vm_is_removed(fresh_sim, rcr_desired):
+    """An upgraded cluster whose CRM has not migrated the groups yet: PVE refuses every rule while groups.cfg holds a
+    group (pve-ha-manager src/PVE/API2/HA/Rules.pm create_rule "ha groups have not been migrated yet",
+    src/PVE/HA/Config.pm have_groups_been_migrated), and a group a resource names cannot be deleted
+    (src/PVE/API2/HA/Groups.pm delete "ha group is used by service"). A VM taken out of the site but still
+    HA-managed keeps our group: with purge it leaves that group too, so our groups go and the rules are created."""
+    sim = fresh_sim
+    c = sim.cluster
+    converge(sim, rcr_desired)
+    c.ha_rules.clear()
+    for sid in c.ha_resources:
+        c.ha_resources[sid]["group"] = f"sitekit-{c.vms[int(sid[3:])]['node']}"
+    c.ha_groups.update({f"sitekit-{n}": {"nodes": n, "restricted": 0, "nofailback": 0} for n in c.nodes})
+    gone = sorted(c.ha_resources)[0]  # a VM the site no longer declares, still HA-managed
+    c.ha_resources[gone]["group"] = "sitekit-old"
+    c.ha_groups["sitekit-old"] = {"nodes": "pve3", "restricted": 0, "nofailback": 0}
+    desired = copy.deepcopy(rcr_desired)
+    desired["ha_resources"] = [r for r in desired["ha_resources"] if r["sid"] != gone]
+    run(sim, "pve_ha", ha_args(desired))
+    assert not c.ha_groups and c.ha_groups_migrated
+    assert {r["rule"] for r in desired["ha_rules"]} <= set(c.ha_rules)
+    assert "group" not in c.ha_resources[gone]
+    assert not run(sim, "pve_ha", ha_args(desired))["changed"]

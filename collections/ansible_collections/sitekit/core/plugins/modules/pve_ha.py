@@ -19,7 +19,9 @@ description:
     included), then, with O(purge), deletes the C(<prefix>-*) groups that are not declared.
   - Rules mode - C(/cluster/ha/groups) is never read (PVE 9 refuses groups once they are migrated to rules).
     The C(group) key of the declared resources is dropped; a declared resource that still names a group gets
-    C(delete=group), and with O(purge) the C(<prefix>-*) groups those resources were in are deleted, so PVE does
+    C(delete=group), and with O(purge) the C(<prefix>-*) groups those resources were in are deleted (a resource
+    no longer declared that names one of them gets C(delete=group) too: PVE 9 refuses rules while any group is
+    left and a group a resource names cannot be deleted), so PVE does
     not migrate them into rules naming the same resources. Then the C(<prefix>-*) and C(ha-group-<prefix>-*)
     rules that are not declared are deleted (O(purge)), a rule whose C(type) changed is deleted and created again,
     and the other rules are created or updated. Resources are written before rules (a rule may only name
@@ -291,11 +293,14 @@ def run(module) -> None:
         # PVE 8 groups not migrated yet (resources still name a group): take our resources out of
         # their group and drop our groups, so that PVE does not turn them into rules that would
         # name the same resources as ours (PVE allows one node-affinity rule per resource).
+        # With purge, a resource we no longer declare that still names one of our groups leaves it too: PVE refuses
+        # every rule while groups.cfg holds a group, and a group a resource names cannot be deleted.
         ours = {r["sid"] for r in want_resources}
+        in_our_group = {sid for sid, res in resources.items() if str(res.get("group") or "").startswith(f"{prefix}-")}
         for sid, res in resources.items():
-            if sid in ours and res.get("group"):
+            if res.get("group") and (sid in ours or (module.params["purge"] and sid in in_our_group)):
                 r_update.setdefault(sid, {})["delete"] = "group"
-        legacy = sorted({res["group"] for sid, res in resources.items() if sid in ours and str(res.get("group", "")).startswith(f"{prefix}-")})
+        legacy = sorted({resources[sid]["group"] for sid in in_our_group if sid in ours or module.params["purge"]})
         # Resources first: a rule may only name configured HA resources.
         calls += [("POST", "cluster/ha/resources", r) for r in r_create]
         calls += [("PUT", f"cluster/ha/resources/{i}", p) for i, p in r_update.items()]
