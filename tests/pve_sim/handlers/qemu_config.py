@@ -113,6 +113,11 @@ def _check_update(c: Cluster, p, user) -> tuple[dict, list[str], list[str]]:
         if value is None:
             if qr.DRIVE_KEY.match(key):  # $check_drive_param: parse_drive of an undefined value
                 raise param_error({key: "unable to parse drive options"})
+            if re.fullmatch(r"net\d+", key):
+                # $update_vm_api "add macaddr": parse_net warns and returns undef, print_net of it dies in pve-common
+                # JSONSchema.pm print_property_string -> check_object ("an object is required" at the root path) -
+                # raise "format error" with no code: HTTP 500 (pve-manager PVE/HTTPServer.pm), message and errors
+                raise ApiError(500, "format error", {"_root": "an object is required"})
             continue  # the worker's write_config refuses it (_apply)
         if re.fullmatch(r"net\d+", key):
             params[key] = net_with_mac(value)
