@@ -149,6 +149,38 @@ def alloc_disk(cluster: Cluster, node: str, vmid: int, sid: str, size: str, temp
     return f"{sid}:{volname},size={_size_gb(size)}G"
 
 
+CLOUDINIT_VOLUME = re.compile(r"^(?:([^:\s]+):)?cloudinit$")  # Qemu.pm create_disks: <storage>:cloudinit
+
+
+def is_cloudinit(value) -> bool:
+    """Drive.pm drive_is_cloudinit: a volume named [vm-<id>-]cloudinit[.<format>]."""
+    return bool(re.search(r"[:/](?:vm-\d+-)?cloudinit(?:\.\w+)?$", parse_drive(str(value))["file"]))
+
+
+def alloc_cloudinit(cluster: Cluster, node: str, vmid: int, key: str, value: str, others: list[dict]) -> str:
+    """Qemu.pm create_disks for ``<storage>:cloudinit``: one cloud-init drive per VM (has_cloudinit in the config,
+    its pending changes and the drives of this request: "<key> - cloud-init drive is already attached at '<other>'"),
+    then a 4 MiB volume vm-<vmid>-cloudinit (.qcow2 on a storage with a path) shown as a CD-ROM (print_drive: the
+    volume, then the other options sorted, ``format`` dropped)."""
+    drive = parse_drive(value)
+    sid = CLOUDINIT_VOLUME.match(drive["file"]).group(1)
+    options = {k: v for k, v in drive.items() if k not in ("file", "format", "media")}
+    for drives in others:
+        ci_key = next((k for k, v in sorted(drives.items()) if k != key and v is not None and DRIVE_KEY.match(k)
+                       and not k.startswith("unused") and is_cloudinit(v)), None)
+        if ci_key:
+            raise die(f"{key} - cloud-init drive is already attached at '{ci_key}'")
+    cfg = storage_check_enabled(cluster, sid, node)
+    if "images" not in storage_plugins.content_of(cfg):
+        raise ApiError(400, "Parameter verification failed.\n", {"storage": f"storage '{sid}' does not support vm images"})
+    volname = f"{vmid}/vm-{vmid}-cloudinit.qcow2" if cfg["type"] in _FILE_TYPES else f"vm-{vmid}-cloudinit"
+    size = 4 * 2**20  # Cloudinit.pm CLOUDINIT_DISK_SIZE
+    if cfg["type"] == "lvm":
+        check_lvm_free(cluster, sid, node, cfg, volname, size)
+    cluster.volume_sizes[f"{sid}:{volname}"] = size
+    return ",".join([f"{sid}:{volname}", *(f"{k}={v}" for k, v in sorted({**options, "media": "cdrom"}.items()))])
+
+
 def check_lvm_free(cluster: Cluster, sid: str, node: str, cfg: dict, volname: str, size_bytes: int):
     """pve-storage LVMPlugin.pm alloc_image (8.3.6) / alloc_lvm_image (9.1.0): the VG's free space, read in bytes
     (lvm_vgs: vgs --units b), is compared with the size vdisk_alloc is given in KiB (Qemu.pm create_disks

@@ -178,7 +178,10 @@ def _apply(c: Cluster, vm: dict, vmid: int, params: dict, delete: list[str], for
         if vm["pending"].get(key) is not None and str(value) == vm["pending"][key]:
             continue  # "skip if nothing changed"
         m = re.fullmatch(r"([^:,]+):(\d+(?:\.\d+)?)(,.*)?", str(value)) if qr.DRIVE_KEY.match(key) else None
-        if m:
+        ci = qr.CLOUDINIT_VOLUME.match(qr.parse_drive(str(value))["file"]) if qr.DRIVE_KEY.match(key) else None
+        if ci and ci.group(1):
+            value = qr.alloc_cloudinit(c, vm["node"], vmid, key, str(value), [vm["config"], vm["pending"]])
+        elif m:
             if vm["pending"].get(key) is not None:  # the pending disk it replaces is kept as unused
                 qr.register_unused(vm["config"], vm["pending"][key], vmid)
             vm["pending"].pop(key, None)

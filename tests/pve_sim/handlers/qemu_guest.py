@@ -114,6 +114,11 @@ def qemu_create(c: Cluster, p, user):
                 vol = qr.alloc_disk(c, node, vmid, sid, size, template)
                 config[key] = vol.replace(",size=", f"{',' + opts if opts else ''},size=", 1)
                 c.vms[vmid]["config"][key] = config[key]  # allocated: the next disk sees it on the storage
+            for key in sorted(k for k in config if qr.DRIVE_KEY.match(k)):
+                ci = qr.CLOUDINIT_VOLUME.match(qr.parse_drive(config[key])["file"])
+                if ci and ci.group(1):
+                    config[key] = qr.alloc_cloudinit(c, node, vmid, key, config[key], [c.vms[vmid]["config"]])
+                    c.vms[vmid]["config"][key] = config[key]
         except ApiError as exc:
             c.vms.pop(vmid, None)  # the create worker removes the config file
             raise TaskFailed(f"unable to create VM {vmid} - {exc.message.strip()}") from None

@@ -15,7 +15,7 @@ import re
 
 from .. import storage_plugins as sp
 from ..formats import split_list
-from ..qemu_rules import DRIVE_KEY, parse_drive, split_volid
+from ..qemu_rules import DRIVE_KEY, is_cloudinit, parse_drive, split_volid
 from ..state import DEFAULT_TOTAL, ApiError, Cluster, die, locked, param_error
 from .registry import api
 
@@ -188,7 +188,8 @@ def volumes(c: Cluster, sid: str, node: str) -> list[dict]:
                 continue
             drive = {"file": str(value)} if key.startswith("unused") else parse_drive(str(value))
             vsid, volname = split_volid(drive["file"])
-            if vsid != sid or drive.get("media") == "cdrom" or volname.startswith("iso/") or volname == "cloudinit":
+            if vsid != sid or volname.startswith("iso/") or volname == "cloudinit" or (
+                    drive.get("media") == "cdrom" and not is_cloudinit(drive["file"])):
                 continue
             size = _bytes(drive["size"]) if drive.get("size") else c.volume_sizes.get(drive["file"])
             if size is None:
