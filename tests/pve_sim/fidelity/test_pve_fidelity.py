@@ -89,6 +89,12 @@ def given_san_almost_full(sim, api):
     sim.cluster.capacity["san-lvm"] = 32 * 2**30 + 16 * 2**20
 
 
+def given_two_disks_on_san(sim, api):
+    """VM 121 (stopped) has two 8 GiB disks on san-lvm (after given: san), whose VG is 28 GiB: 12 GiB are free."""
+    _vm(sim, 121, "pve1", scsi0=_disk(121, "san-lvm", 8), scsi1="san-lvm:vm-121-disk-1,size=8G")
+    sim.cluster.capacity["san-lvm"] = 28 * 2**30
+
+
 def given_pbs(sim, api):
     """A Proxmox Backup Server storage (10.0.10.7), written to storage.cfg as pvesm add pbs leaves it."""
     sim.cluster.storage["pbs-backup"] = {"type": "pbs", "server": "10.0.10.7", "datastore": "store1",

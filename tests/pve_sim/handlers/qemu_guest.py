@@ -153,6 +153,7 @@ def _restore(c: Cluster, p, user):
                 size = re.match(r"(\d+(?:\.\d+)?)", drive.get("size", "32"))
                 try:
                     value = qr.alloc_disk(c, node, vmid, sid, size.group(1), str(vol["_config"].get("template")) == "1")
+                    c.vms[vmid]["config"][key] = value  # allocated: the next disk sees it on the storage
                 except ApiError as exc:
                     unlock()
                     raise TaskFailed(f"unable to restore VM {vmid} - {exc.message.strip()}") from None
@@ -225,6 +226,7 @@ def qemu_clone(c: Cluster, p, user):
                     size = re.match(r"(\d+(?:\.\d+)?)", drive.get("size", "32G"))
                     if full:
                         value = qr.alloc_disk(c, node, newid, sid, size.group(1), False)
+                        c.vms[newid]["config"][key] = value  # allocated: the next disk sees it on the storage
                     else:  # Plugin clone_image: a linked volume on the base image's storage
                         src_sid, base = qr.split_volid(drive["file"])
                         value = f"{src_sid}:{base}/{qr.next_disk_name(c, src_sid, newid)},size={size.group(1)}G"
