@@ -20,13 +20,14 @@ NOT_MEMBER = "Error: Corosync config '/etc/pve/corosync.conf' does not exist - i
 
 
 def run_role(tmp_path, node: str, part: str, output: str, rc: int = 0, others: dict | None = None,
-             check: bool = True, verbose: bool = False) -> subprocess.CompletedProcess:
+             check: bool = True, verbose: bool = False, extra_vars: dict | None = None,
+             installed: tuple = ()) -> subprocess.CompletedProcess:
     """The role on ``node`` (comma-separated for several); every node's `pvecm status` prints ``output`` (exit ``rc``)
     unless ``others`` gives it its own ``(output, rc)``. Each node's Python is a wrapper naming the node, so a task
     delegated to another node runs that node's fake (a delegated task takes the delegated node's interpreter)."""
     fake = tmp_path / "bin"
     fake.mkdir(exist_ok=True)
-    for host in ("pve1", "pve2", "pve3"):
+    for host in ("pve1", "pve2", "pve3", "ftp02"):
         text, code = (others or {}).get(host, (output, rc))
         (tmp_path / f"{host}.out").write_text(text + "\n")
         (tmp_path / f"{host}.rc").write_text(str(code))
@@ -37,10 +38,14 @@ def run_role(tmp_path, node: str, part: str, output: str, rc: int = 0, others: d
                                 "exit $rc\n")
     (fake / "pvecm").chmod(0o755)
     interpreters = {"all": {"hosts": {h: {"ansible_python_interpreter": str(fake / f"python-{h}")}
-                                     for h in ("pve1", "pve2", "pve3")}}}
+                                     for h in ("pve1", "pve2", "pve3", "ftp02")}}}
+    # dpkg as the packages action reads it through the connection (the controller's dpkg is never asked)
+    (fake / "dpkg-query").write_text("#!/bin/sh\n" + "".join(f"printf '{p}\\tii \\n'\n" for p in installed) + "exit 0\n")
+    (fake / "dpkg-query").chmod(0o755)
     (tmp_path / "interpreters.yml").write_text(json.dumps(interpreters))
-    extra = {"cluster_test_node": node, "cluster_test_part": part, "cluster_test_bin": str(fake)}
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    extra = {"cluster_test_node": node, "cluster_test_part": part, "cluster_test_bin": str(fake), **(extra_vars or {})}
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1",
+           "PATH": f"{fake}:{os.environ['PATH']}"}
     cmd = [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", str(REPO / "inventories" / "rcr"), "-i",
            str(tmp_path / "interpreters.yml"), str(REPO / "tests" / "proxmox" / "files" / "cluster_role.yml"), "-e", json.dumps(extra)]
     return subprocess.run(cmd + (["--check"] if check else []) + (["-v"] if verbose else []), cwd=REPO, env=env, capture_output=True, text=True,
@@ -133,3 +138,27 @@ def test_a_new_node_joins_through_a_member_when_the_first_node_is_not_one(tmp_pa
                    others={"pve1": (PVECM_3.replace("rcr-pve", "other"), 0), "pve3": (PVECM_3, 0)})
     assert run.returncode == 0, run.stdout[-2500:]
     assert planned(run.stdout)["via"] == "pve3"
+
+
+def test_a_declared_qdevice_gets_this_nodes_root_key_and_is_known_before_its_setup(tmp_path):
+    """Two nodes, a QDevice declared and not voting yet: before pvecm qdevice setup (which logs in as root without a
+    terminal) the first node learns the QDevice host's key and its root key is authorized there, from its addresses
+    (the QDevice is an rcr Debian host here, ftp02, reached through a local connection like every node of the harness);
+    in check mode the vote check waits for the setup instead of refusing HA. root's files are in tmp_path."""
+    ssh = tmp_path / "ssh"
+    ssh.mkdir()
+    (ssh / "id_rsa.pub").write_text("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 root@pve1\n")
+    (tmp_path / "host_key.pub").write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOSrIj6YOXNerwgreyFb9rA root@ftp02\n")
+    two = PVECM_2_QDEVICE.replace("Flags:            Quorate Qdevice", "Flags:            Quorate").replace(
+        "0x00000000          1            Qdevice\n", "").replace("Total votes:      3", "Total votes:      2")
+    run = run_role(tmp_path, "pve1", "quorum", two, verbose=True, installed=("corosync-qnetd", "corosync-qdevice"),
+                   extra_vars={"proxmox_cluster_qdevice_host": "ftp02", "proxmox_cluster_root_ssh_dir": str(ssh),
+                               "proxmox_cluster_host_key": str(tmp_path / "host_key.pub")})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert [t for _, t in changed_tasks(run.stdout)] == [
+        "proxmox_cluster : Know the QDevice host's key under its site address",
+        "proxmox_cluster : Authorize this node's root key on the QDevice host, from this node's addresses only"]
+    assert '"key": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 root@pve1"' in run.stdout
+    assert '"key_options": "from=\\"10.0.10.11,10.0.20.31\\""' in run.stdout, run.stdout[-3000:]
+    assert "the vote check runs once it does" in run.stdout and "HA refused" not in run.stdout
+    assert not (ssh / "known_hosts").exists() and not (ssh / "authorized_keys").exists()  # check mode wrote nothing
