@@ -186,3 +186,36 @@ def test_seeded_script_parameters(task):
         assert findings == []
     else:
         assert any(f.startswith(f"[{expected[0]}]") and expected[1] in f for f in findings), findings
+
+
+# ---- the parameter set the binder settles on (CmdletParameterBinderController.cs ValidateParameterSets) -----
+SET_CASES = [
+    # several sets left, the default not among them, none with its mandatory parameters bound: AmbiguousParameterSet
+    ("Get-CimInstance -CimSession $s -Filter \"DriveLetter = 'D:'\"", "ambiguous-parameter-set"),
+    ("Grant-SmbShareAccess -AccountName 'RCR\\Domain Users' -AccessRight Read -Force", "ambiguous-parameter-set"),
+    ("Import-Module -PSSession $s", "ambiguous-parameter-set"),
+    # the default set is among those left: it is chosen, and prompts for its own mandatory parameters
+    ("Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -SharedSecret $s", None),
+    ("Set-DhcpServerv4OptionValue -ScopeId 10.0.40.0", "missing-mandatory"),
+    # no default among those left, exactly one with its mandatory parameters bound: chosen
+    ("Get-CimInstance -CimSession $s -ResourceUri $uri -Namespace root/cimv2", None),
+    # pipeline input: a set left takes it, the choice waits for the piped values
+    ("Get-SmbShare -Name data | Grant-SmbShareAccess -AccountName 'RCR\\Domain Users' -AccessRight Read -Force", None),
+    ("$classes | Get-CimInstance -CimSession $s -Filter \"DriveLetter = 'D:'\"", None),
+    # one set left that is not the default
+    ("Get-ADDomain -Identity rcr.example", None),
+    # a documented set no documented parameter names (Get-GPO's GetAll): not judged beyond a complete set left
+    ("Get-GPO -All", None),
+]
+
+
+@pytest.mark.parametrize(("call", "rule"), SET_CASES,
+                         ids=[f"{n}-{c.split('| ')[-1].split(' -')[0]}-{r or 'accepted'}" for n, (c, r) in enumerate(SET_CASES)])
+def test_parameter_set_resolution_follows_the_binder(call, rule):
+    findings = ws_cmdlets.check_script(call)
+    if rule is None:
+        assert findings == []
+    else:
+        assert [f.split("]")[0][1:] for f in findings] == [rule], findings
+    if rule == "ambiguous-parameter-set":
+        assert ws_cmdlets.AMBIGUOUS in findings[0]

@@ -12,6 +12,10 @@ Rules followed (PowerShell/PowerShell, src/System.Management.Automation/engine/)
   fails ("A positional parameter cannot be found"); a mandatory parameter of the set left unbound
   would prompt, which fails in a non-interactive WinRM session. Mandatory parameters that take
   pipeline input count as bound in a pipeline.
+- CmdletParameterBinderController.cs ValidateParameterSets, ResolveParameterSetAmbiguityBasedOnMandatoryParameters,
+  VerifyParameterSetSelected: with several sets left, the default set among them is used (and prompts for its
+  mandatory parameters); else, when input is piped and a set left takes it, the choice waits for the piped values;
+  else exactly one set with its mandatory parameters all bound is used, none or several is "AmbiguousParameterSet".
 - A [ValidateSet] (the documentation's "Accepted values") is checked for literal arguments.
 - Parameters a script receives from win_powershell's `parameters` bind by name the same way;
   [bool] accepts only booleans and numbers (about_Parameters), [int] only integral values,
@@ -236,18 +240,89 @@ def bind(command: Command, call: ps.CommandCall, splats: dict[str, set[str] | No
                            f"argument '{positional[len(positional) - 1].value[:40]}'"]
     if not complete:
         return findings
-    satisfied, missing_by_set = [], {}
-    for name, by_position in fitting.items():
+    return findings + _resolve_parameter_set(command, call, bound, candidates, fitting)
+
+
+AMBIGUOUS = ("Parameter set cannot be resolved using the specified named parameters. One or more parameters issued "
+             "cannot be used together or an insufficient number of parameters were provided.")
+
+
+def _unbound_mandatory(command: Command, set_name: str, names: set[str]) -> list[str]:
+    return [p.name for p in command.parameters.values() if set_name in p.mandatory_in and p.name not in names]
+
+
+def _resolve_parameter_set(command: Command, call: ps.CommandCall, bound: dict[str, Parameter], candidates: set[str],
+                           fitting: dict[str, set[str]]) -> list[str]:
+    """The parameter set the binder settles on, or its refusal, once named and positional arguments are bound
+    (CmdletParameterBinderController.cs ValidateParameterSets, ResolveParameterSetAmbiguityBasedOnMandatoryParameters,
+    VerifyParameterSetSelected, GetMissingMandatoryParameters):
+    - one set left: it is used (even when it is not the default set);
+    - several left and the default set among them (or no parameter narrowed the sets and a default is declared): the
+      default set is used, and its unbound mandatory parameters prompt;
+    - else, with pipeline input, a left set whose unbound parameter takes pipeline input defers the choice until the
+      piped values bind (not judged here);
+    - else the sets whose mandatory parameters are all bound: exactly one is used, none or several is
+      "AmbiguousParameterSet" (no prompt).
+    Positional binding may bind an argument to different parameters in different sets (the binder tries the default
+    set first, then the others, by type): each possible assignment is tried and the call is refused only when every
+    one of them is refused."""
+    if call.piped:
+        deferred = any(p.pipeline and p.name not in bound and (p.sets is None or p.sets & candidates)
+                       for p in command.parameters.values())
+        satisfied, missing_by_set = [], {}
+        for name, by_position in fitting.items():
+            names = set(bound) | by_position
+            missing = [p.name for p in command.parameters.values()
+                       if name in p.mandatory_in and p.name not in names and not p.pipeline]
+            (missing_by_set.__setitem__(name, missing) if missing else satisfied.append(name))
+        if not satisfied:
+            chosen = command.default_set if command.default_set in missing_by_set else sorted(missing_by_set)[0]
+            label = "" if chosen == ALL else f" (parameter set {chosen})"
+            return [f"[missing-mandatory] {command.name}: missing mandatory parameter(s) "
+                    f"{', '.join(missing_by_set[chosen])}{label}: PowerShell would prompt, which fails under WinRM"]
+        if deferred:
+            return []
+    # one scenario per distinct positional assignment, the default set's first (the binder favours it)
+    scenarios: list[set[str]] = []
+    for name in sorted(fitting, key=lambda n: (n != command.default_set, n)):
+        if fitting[name] not in scenarios:
+            scenarios.append(fitting[name])
+    # A documented set that no documented parameter names (Get-GPO's GetAll: its -All is documented in every set) is
+    # selected by a parameter the documentation misplaces: while it is left, the binder's choice is not known, and a
+    # call is accepted when a set left has all its mandatory parameters bound (the rule before sets were resolved).
+    undeclared = set(command.sets) - {command.default_set} - {s for p in command.parameters.values() for s in p.sets or ()}
+    outcomes = []
+    for by_position in scenarios:
         names = set(bound) | by_position
-        missing = [p.name for p in command.parameters.values()
-                   if name in p.mandatory_in and p.name not in names and not (call.piped and p.pipeline)]
-        (missing_by_set.__setitem__(name, missing) if missing else satisfied.append(name))
-    if not satisfied:
-        chosen = command.default_set if command.default_set in missing_by_set else sorted(missing_by_set)[0]
+        narrowing = [command.parameters[n] for n in names
+                     if not command.parameters[n].common and command.parameters[n].sets is not None]
+        remaining = set(candidates)
+        for parameter in narrowing:
+            remaining &= _sets_of(command, parameter)
+        if len(remaining) == 1:
+            chosen = next(iter(remaining))
+        elif remaining & undeclared:
+            complete_sets = sorted(s for s in remaining if not _unbound_mandatory(command, s, names))
+            if complete_sets:
+                return []
+            chosen = command.default_set if command.default_set in remaining else sorted(remaining)[0]
+        elif command.default_set and (command.default_set in remaining or not narrowing):
+            chosen = command.default_set
+        else:
+            complete_sets = sorted(s for s in remaining if not _unbound_mandatory(command, s, names))
+            if len(complete_sets) != 1:
+                outcomes.append(f"[ambiguous-parameter-set] {command.name}: {AMBIGUOUS} (sets left: "
+                                f"{', '.join(sorted(remaining))}; default set: {command.default_set or 'none'}; "
+                                f"mandatory parameters all bound in: {', '.join(complete_sets) or 'none'})")
+                continue
+            chosen = complete_sets[0]
+        missing = [] if call.piped else _unbound_mandatory(command, chosen, names)
+        if not missing:
+            return []
         label = "" if chosen == ALL else f" (parameter set {chosen})"
-        findings.append(f"[missing-mandatory] {command.name}: missing mandatory parameter(s) "
-                        f"{', '.join(missing_by_set[chosen])}{label}: PowerShell would prompt, which fails under WinRM")
-    return findings
+        outcomes.append(f"[missing-mandatory] {command.name}: missing mandatory parameter(s) {', '.join(missing)}"
+                        f"{label}: PowerShell would prompt, which fails under WinRM")
+    return outcomes[:1]
 
 
 # ---- a script's own parameters, as win_powershell passes them --------------------------------------------

@@ -23,3 +23,7 @@ $later = @{ Server = 'rdgw01'; Role = 'RDS-GATEWAY' }
 $later['ConnectionBroker'] = 'rdcb01'
 $later.Add('GatewayExternalFqdn', 'rds.example.org')
 Add-RDServer @later  # keys added after the literal, each a parameter
+Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId 10.0.40.0 -SharedSecret $Path  # two sets left, the default LoadBalance among them
+Get-CimInstance -CimSession $session -ResourceUri $Path -Namespace root/cimv2  # two sets left, one with its mandatory parameters bound
+Get-SmbShare -Name data | Grant-SmbShareAccess -AccountName 'RCR\Domain Users' -AccessRight Read -Force  # piped: the set waits for the share
+Get-ADDomain -Identity rcr.example  # one set left, not the default

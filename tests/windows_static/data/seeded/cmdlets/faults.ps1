@@ -28,3 +28,5 @@ Add-RDServer @byMember  # unknown-parameter (a key added as a member)
 $byAdd = @{ Server = 'rdgw01'; Role = 'RDS-GATEWAY'; ConnectionBroker = 'rdcb01' }
 $byAdd.Add('Brokerz', 'rdcb01')
 Add-RDServer @byAdd  # unknown-parameter (a key added with .Add)
+Get-CimInstance -CimSession $session -Filter "DriveLetter = 'D:'"  # ambiguous-parameter-set (two session sets left, neither the default nor complete)
+Set-DhcpServerv4OptionValue -ScopeId 10.0.40.0  # missing-mandatory (the default set OptionIds is chosen over the complete CommonOptions)
