@@ -55,3 +55,19 @@ def test_10_a_value_that_cannot_be_written_is_reported_and_still_exits_0(make_st
     assert glpi.config("maintenance_mode") == "0"  # nothing was stored
     disabled = glpi.run("maintenance:disable", "-n")
     assert disabled.returncode == 0 and "Maintenance mode disabled." in disabled.stdout
+
+
+def test_11_a_value_that_cannot_be_written_is_a_query_error_and_exit_1(make_standin):
+    # 11.0's DBmysql::doQuery() throws on a failed query (src/DBmysql.php): the console renders GLPI's message and exits 1
+    glpi = installed(make_standin, "11.0.1")
+    assert glpi.run("maintenance:enable", "-n").returncode == 0 and glpi.config("maintenance_mode") == "1"
+    glpi.db.sql(f"REVOKE ALL PRIVILEGES ON {glpi.database}.* FROM '{glpi.user}'@'localhost';"
+                f"GRANT SELECT ON {glpi.database}.* TO '{glpi.user}'@'localhost'")
+    disabled = glpi.run("maintenance:disable", "-n")
+    assert disabled.returncode == 1, disabled.stdout + disabled.stderr
+    assert "MySQL query error: " in disabled.stderr and "(1142) in SQL query \"UPDATE `glpi_configs`" in disabled.stderr
+    assert "Maintenance mode disabled." not in disabled.stdout
+    assert glpi.config("maintenance_mode") == "1"  # nothing was stored
+    enabled = glpi.run("maintenance:enable", "-n")
+    assert enabled.returncode == 1 and "MySQL query error: " in enabled.stderr
+    assert "Maintenance mode activated." not in enabled.stdout

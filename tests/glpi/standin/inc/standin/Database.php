@@ -176,6 +176,31 @@ final class Database
         }
     }
 
+    /**
+     * 11.0.x Config::setConfigurationValues(): each value goes through CommonDBTM update/add and DBmysql::doQuery(),
+     * which throws on a failed query (glpi-project/glpi src/DBmysql.php, 11.0: RuntimeException 'MySQL query error:
+     * %s (%d) in SQL query "%s".'; doQueryOrDie deprecated in 11.0.0). The console renders it and exits 1; the values
+     * before the failing one stay written.
+     */
+    public static function setCoreConfigOrThrow(\mysqli $mysqli, array $values): void
+    {
+        foreach ($values as $name => $value) {
+            $stmt = $mysqli->prepare("SELECT id FROM glpi_configs WHERE context = 'core' AND name = ?");
+            $id = null;
+            if ($stmt !== false && $stmt->bind_param('s', $name) && $stmt->execute()) {
+                $id = $stmt->get_result()->fetch_row()[0] ?? null;
+            }
+            $quoted = $value === null ? 'NULL' : "'" . $mysqli->real_escape_string((string) $value) . "'";
+            $sql = $id !== null
+                ? sprintf("UPDATE `glpi_configs` SET `value` = %s WHERE `id` = '%d'", $quoted, $id)
+                : sprintf("INSERT INTO `glpi_configs` (`context`, `name`, `value`) VALUES ('core', '%s', %s)",
+                    $mysqli->real_escape_string($name), $quoted);
+            if (!@$mysqli->query($sql)) {
+                throw new \RuntimeException(sprintf('MySQL query error: %s (%d) in SQL query "%s".', $mysqli->error, $mysqli->errno, $sql));
+            }
+        }
+    }
+
     /** DBmysql::doQueryOrDie() in CLI: a failed query is a RuntimeException with GLPI's message. */
     public static function queryOrDie(\mysqli $mysqli, string $query, string $message = ''): \mysqli_result|bool
     {

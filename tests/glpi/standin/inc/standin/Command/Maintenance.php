@@ -8,6 +8,8 @@
  * 10.0.x: the value goes through Config::setConfigurationValues(), which never fails: a value that cannot be
  * written (no glpi_configs table, no UPDATE/INSERT privilege) prints GLPI's "SQL Error" line, then the command
  * says "Maintenance mode activated."/"disabled." and exits 0 all the same (Database::setCoreConfig $report).
+ * 11.0.x: DBmysql::doQuery() throws on the failed query (src/DBmysql.php): GLPI's 'MySQL query error: ...' message,
+ * exit 1, and no "activated"/"disabled" line (Database::setCoreConfigOrThrow).
  */
 namespace Standin\Command;
 
@@ -40,7 +42,11 @@ final class MaintenanceEnable extends Command
         if ($this->input->getOption('text') !== null) {
             $values['maintenance_text'] = (string) $this->input->getOption('text');
         }
-        Database::setCoreConfig($this->app->db(), $values, Release::isEleven() ? null : $this->output);
+        if (Release::isEleven()) {
+            Database::setCoreConfigOrThrow($this->app->db(), $values);
+        } else {
+            Database::setCoreConfig($this->app->db(), $values, $this->output);
+        }
         $url = Database::coreConfig($this->app->db())['url_base'] ?? '';
         $this->output->writeln(sprintf('<info>Maintenance mode activated. Backdoor using: %s</info>', $url . '/index.php?skipMaintenance=1'));
         return 0;
@@ -67,7 +73,11 @@ final class MaintenanceDisable extends Command
 
     protected function execute(): int
     {
-        Database::setCoreConfig($this->app->db(), ['maintenance_mode' => '0'], Release::isEleven() ? null : $this->output);
+        if (Release::isEleven()) {
+            Database::setCoreConfigOrThrow($this->app->db(), ['maintenance_mode' => '0']);
+        } else {
+            Database::setCoreConfig($this->app->db(), ['maintenance_mode' => '0'], $this->output);
+        }
         $this->output->writeln('<info>Maintenance mode disabled.</info>');
         return 0;
     }
