@@ -1,6 +1,6 @@
 """glpi01 after converge, idempotence, check and side_effect (checksum refusal, half-finished install, password
-rotation, upgrade to the 11.0.1 STAND-IN with a marketplace plugin, missing requirement, failing upgrade,
-backup → break → restore). The last tests break restores on purpose."""
+rotation, a 10.0 upgrade stopped after an enable that wrote nothing, upgrade to the 11.0.1 STAND-IN with a
+marketplace plugin, missing requirement, failing upgrade, backup → break → restore). The last tests break restores on purpose."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from testlib import assert_check_changed_nothing, connect, container_ip, instance, lab_secret, probe_host
 
 INSTALLED, UPGRADED, FAILING = "10.0.20", "11.0.1", "11.0.2"
+REFUSED_ENABLE = "10.0.21"  # a 10.0 upgrade whose maintenance:enable wrote nothing
 GLPI = "172.30.10.80"  # glpi01's lab address (inventories/lab/host_vars/glpi01.yml)
 ADMIN_VLAN, USERS_VLAN = "172.30.30.70", "172.30.40.50"  # probe01's addresses (VLANs 30 and 40)
 LAB_SPAN = 16  # 172.30.0.0/16 spans the lab's VLANs
@@ -142,6 +143,15 @@ def test_marketplace_lives_outside_the_release_and_its_plugin_is_active(host):
     assert sql(host, "SELECT state FROM glpi_plugins WHERE directory = 'sitekitdemo'") == [["1"]]
     activations = [c for c in console_calls(host) if c["args"] and c["args"][0] == "plugin:activate"]
     assert activations and activations[0]["exit"] == 0 and "sitekitdemo" in activations[0]["args"]
+
+
+def test_an_upgrade_whose_maintenance_enable_wrote_nothing_stopped_right_after_it(host):
+    # side_effect: maintenance:enable of the 10.0.21 STAND-IN could not write (exit 0, GLPI's SQL error line);
+    # the role read the mode back and ran nothing else of that release's upgrade
+    commands = [(c["args"][0], c["exit"]) for c in console_calls(host) if c["args"] and c["version"] == REFUSED_ENABLE]
+    assert ("maintenance:enable", 0) in commands
+    assert [name for name, _ in commands[commands.index(("maintenance:enable", 0)):]] == ["maintenance:enable"]
+    assert not [b for b in host.check_output("ls /var/backups/glpi").split() if b.endswith(f"-pre-upgrade-{REFUSED_ENABLE}")]
 
 
 def test_upgrade_went_through_maintenance_update_plugins_cache(host):
