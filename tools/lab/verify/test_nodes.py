@@ -80,3 +80,13 @@ def test_members_log_in_to_each_other_as_root_without_a_prompt(joiner, member):
     assert copy.rc == 0, copy.stderr
     login = node.run(f"ssh -o BatchMode=yes -o ConnectTimeout=5 root@{address} hostname")
     assert login.rc == 0 and login.stdout.strip() == member, login.stderr
+
+
+def test_the_operators_key_opens_root_logins_while_pmxcfs_is_down(node):
+    """root's authorized_keys is a link into /etc/pve (prepare.yml, as on PVE): the keys of that file other than the
+    members' are copied to authorized_keys2, so a root login still works when /etc/pve is not mounted."""
+    shared = node.file("/etc/pve/priv/authorized_keys").content_string.split()
+    assert node.file("/root/.ssh/authorized_keys").is_symlink
+    operator_key = next(word for word in shared if word.startswith("AAAA"))
+    copy = node.file("/root/.ssh/authorized_keys2").content_string
+    assert "copy of /etc/pve/priv/authorized_keys" in copy and operator_key in copy
