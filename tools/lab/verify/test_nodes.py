@@ -90,3 +90,11 @@ def test_the_operators_key_opens_root_logins_while_pmxcfs_is_down(node):
     operator_key = next(word for word in shared if word.startswith("AAAA"))
     copy = node.file("/root/.ssh/authorized_keys2").content_string
     assert "copy of /etc/pve/priv/authorized_keys" in copy and operator_key in copy
+
+
+def test_chrony_follows_no_source_the_site_does_not_declare(node):
+    """Debian's chrony.conf pool (2.debian.pool.ntp.org) is commented out: sources.d/sitekit.sources is all."""
+    active = [line for line in node.file("/etc/chrony/chrony.conf").content_string.splitlines()
+              if line.split()[:1] in (["pool"], ["server"], ["peer"])]
+    assert active == []
+    assert "sourcedir /etc/chrony/sources.d" in node.file("/etc/chrony/chrony.conf").content_string
