@@ -20,7 +20,7 @@ description:
   - Rules mode - C(/cluster/ha/groups) is never read (PVE 9 refuses groups once they are migrated to rules).
     The C(group) key of the declared resources is dropped; a declared resource that still names a group gets
     C(delete=group), and with O(purge) the C(<prefix>-*) groups those resources were in are deleted (a resource
-    no longer declared that names one of them gets C(delete=group) too: PVE 9 refuses rules while any group is
+    no longer declared that names one of them gets C(delete=group) too, as PVE 9 refuses rules while any group is
     left and a group a resource names cannot be deleted), so PVE does
     not migrate them into rules naming the same resources. Then the C(<prefix>-*) and C(ha-group-<prefix>-*)
     rules that are not declared are deleted (O(purge)), a rule whose C(type) changed is deleted and created again,
