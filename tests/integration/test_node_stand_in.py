@@ -120,22 +120,28 @@ def test_a_step_of_the_node_role_runs_that_step_alone_on_the_stand_in(node):
 
 # The operator's first --check on a new node (issue 10, stop 33): deb822_repository imports python3-debian, which
 # the role installs; a check run used to fail there on every node that lacked it and stop the whole site's check.
-LOCAL_REPO = """set -e
+def local_repo(package: str, version: str) -> str:
+    """A metadata-only apt list naming one package (the stand-in has no network)."""
+    return f"""set -e
 mkdir -p /srv/offline-repo
-printf 'Package: python3-debian\\nVersion: 0.1.49\\nArchitecture: all\\nMaintainer: test\\nFilename: ./python3-debian_0.1.49_all.deb\\nSize: 1\\nDescription: metadata only\\n\\n' > /srv/offline-repo/Packages
+printf 'Package: {package}\\nVersion: {version}\\nArchitecture: all\\nMaintainer: test\\nFilename: ./{package}_{version}_all.deb\\nSize: 1\\nDescription: metadata only\\n\\n' > /srv/offline-repo/Packages
 echo 'deb [trusted=yes] file:/srv/offline-repo ./' > /etc/apt/sources.list.d/offline-repo.list
 apt-get update -qq
 """
 
 
-def test_a_check_run_on_a_node_without_python3_debian_goes_on_and_writes_nothing(node):
-    # The stand-in has no network: apt learns of the package from a local list (metadata only, nothing to install).
-    subprocess.run(["docker", "exec", node[0], "sh", "-c", LOCAL_REPO], check=True, capture_output=True)
+def check_with_local_repo(node, package: str, version: str, tags: str) -> subprocess.CompletedProcess:
+    subprocess.run(["docker", "exec", node[0], "sh", "-c", local_repo(package, version)], check=True, capture_output=True)
     try:
-        done = converge(node, True, "--check", "--diff", tags="role::proxmox_node:repositories")
+        return converge(node, True, "--check", "--diff", tags=tags)
     finally:
         subprocess.run(["docker", "exec", node[0], "sh", "-c", "rm -rf /srv/offline-repo /etc/apt/sources.list.d/offline-repo.list"],
                        capture_output=True)
+
+
+def test_a_check_run_on_a_node_without_python3_debian_goes_on_and_writes_nothing(node):
+    # The stand-in has no network: apt learns of the package from a local list (metadata only, nothing to install).
+    done = check_with_local_repo(node, "python3-debian", "0.1.49", "role::proxmox_node:repositories")
     out = done.stdout + done.stderr
     assert done.returncode == 0, out[-4000:]
     assert "check mode: python3-debian is not installed yet" in out
@@ -144,3 +150,16 @@ def test_a_check_run_on_a_node_without_python3_debian_goes_on_and_writes_nothing
     assert "/etc/apt/sources.list.d/pve-no-subscription.sources" not in files_present(node)  # (the container is shared)
     absent = subprocess.run(["docker", "exec", node[0], "dpkg-query", "-W", "python3-debian"], capture_output=True, text=True)
     assert absent.returncode != 0, absent.stdout  # check mode installed nothing
+
+
+# make lab's check pass on fresh stand-ins (stop 43): the NTP step edited chrony.conf, which only chrony's
+# install creates; the check run stopped there on every node ("Path /etc/chrony/chrony.conf does not exist").
+def test_a_check_run_on_a_node_without_chrony_goes_on_and_writes_nothing(node):
+    done = check_with_local_repo(node, "chrony", "4.3-2", "role::proxmox_node:ntp")
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    assert recap(out)["failed"] == 0
+    assert "Install chrony" in out and "Debian's default NTP pool off" in out
+    assert "/etc/chrony/sources.d/sitekit.sources" not in files_present(node)
+    status = subprocess.run(["docker", "exec", node[0], "dpkg-query", "-W", "-f", "${Status}", "chrony"], capture_output=True, text=True)
+    assert "install ok installed" not in status.stdout  # check mode installed nothing
