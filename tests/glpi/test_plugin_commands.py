@@ -1,8 +1,11 @@
 """plugin:activate as GLPI runs it (standin/inc/standin/Command/Plugin.php, after src/Console/Plugin/ActivateCommand.php).
 
-db:update deactivates every active plugin (Update::doUpdates, Plugin::unactivateAll); plugin:activate brings a
+10.0: db:update deactivates every active plugin (Update::doUpdates, Plugin::unactivateAll); plugin:activate brings a
 plugin back only when its files are in a plugin directory (GLPI_MARKETPLACE_DIR or plugins/): a plugin whose
 marketplace/ stayed inside the old release is gone after an upgrade and becomes "to be cleaned".
+11.0: no plugin is deactivated, their execution is suspended (glpi_configs core plugins_execution_mode) by the first
+console run that finds the database older than the code; db:update resumes it only within 11.0.x, otherwise
+plugin:resume_execution does (standin/inc/standin/Plugins.php, Command/PluginExecution.php).
 """
 
 from __future__ import annotations
@@ -33,9 +36,8 @@ def state(glpi, key: str) -> str:
     return glpi.sql(f"SELECT state FROM glpi_plugins WHERE directory = '{key}'")[0][0]
 
 
-@pytest.mark.parametrize("version", LINES)
-def test_update_deactivates_plugins_and_activate_brings_them_back(make_standin, version):
-    glpi = make_standin(version)
+def test_update_deactivates_plugins_and_activate_brings_them_back_on_10_0(make_standin):
+    glpi = make_standin("10.0.20")
     assert glpi.install().returncode == 0
     add_plugin(glpi, "formcreator")
     glpi.sql("UPDATE glpi_configs SET value = '10.0.19' WHERE name IN ('version', 'dbversion')")
@@ -132,3 +134,92 @@ def test_activation_refused_for_a_plugin_not_csrf_compliant_on_10_0(make_standin
     assert refused.returncode == 1
     assert "Plugin oldstyle is not CSRF compliant!" in refused.stdout
     assert state(glpi, "oldstyle") == NOTACTIVATED and state(glpi, "modern") == ACTIVATED
+
+
+# ---- 11.0: plugins' execution suspended by an update, resumed (src/Plugin.php checkStates, src/Update.php) -------
+def mode(glpi) -> str | None:
+    return glpi.config("plugins_execution_mode")
+
+
+def upgraded_to_11(make_standin, source: str = "10.0.20", target: str = "11.0.2", **plugins):
+    """`source` installed with the given plugins active, then the code of `target` (the role's upgrade: new code, old
+    data). The plugins' files go to the new release's marketplace/, the stand-in's GLPI_MARKETPLACE_DIR."""
+    glpi = make_standin(source)
+    assert glpi.install().returncode == 0
+    glpi.replace_release(target)
+    for key, setup in plugins.items():
+        add_plugin(glpi, key, **setup)
+    return glpi
+
+
+def test_a_major_update_suspends_the_plugins_and_only_resume_execution_brings_them_back(make_standin):
+    glpi = upgraded_to_11(make_standin, formcreator={},
+                          legacy={"requirements": ", 'requirements' => ['glpi' => ['min' => '10.0.0', 'max' => '10.0.99']]"})
+    enabled = glpi.run("maintenance:enable", "-n")  # the first run of the new code on the old data
+    assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+    assert mode(glpi) == "suspended_by_update"
+    assert state(glpi, "formcreator") == ACTIVATED and state(glpi, "legacy") == ACTIVATED  # suspended, not deactivated
+    updated = glpi.run("db:update", "-n")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert mode(glpi) == "suspended_by_update"  # 10.0 -> 11.0: not resumed by the update
+    assert state(glpi, "formcreator") == ACTIVATED
+    refused = glpi.run("plugin:activate", "formcreator", "-n")  # what the role used to run
+    assert refused.returncode == 1
+    assert "Checking a plugin state is forbidden when plugins execution is suspended." in refused.stderr
+    resumed = glpi.run("plugin:resume_execution", "-n")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "Execution of all active plugins has been resumed." in resumed.stdout
+    assert mode(glpi) == "on"
+    checked = glpi.run("cache:clear", "-n")  # the next boot checks the active plugins again
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert state(glpi, "formcreator") == ACTIVATED
+    assert state(glpi, "legacy") == NOTACTIVATED
+    assert 'Plugin "legacy" prerequisites are not matched. It has been deactivated.' in checked.stderr
+    already = glpi.run("plugin:activate", "formcreator", "-n")
+    assert already.returncode == 1 and 'Plugin "formcreator" is already active.' in already.stdout
+
+
+def test_a_bugfix_update_resumes_the_plugins_itself(make_standin):
+    glpi = upgraded_to_11(make_standin, source="11.0.1", target="11.0.2", formcreator={})
+    assert glpi.run("maintenance:enable", "-n").returncode == 0
+    assert mode(glpi) == "suspended_by_update"
+    updated = glpi.run("db:update", "-n")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert "Execution of all active plugins has been resumed." in updated.stdout
+    assert mode(glpi) == "on" and state(glpi, "formcreator") == ACTIVATED
+
+
+def test_a_manual_suspension_is_not_resumed_by_a_bugfix_update(make_standin):
+    glpi = make_standin("11.0.1")
+    assert glpi.install().returncode == 0
+    add_plugin(glpi, "formcreator")
+    suspended = glpi.run("plugin:suspend_execution", "-n")
+    assert suspended.returncode == 0 and "Execution of all active plugins has been suspended." in suspended.stdout
+    glpi.sql("DELETE FROM glpi_plugins")  # files gone with the old release; the row comes back below
+    glpi.replace_release("11.0.2")
+    add_plugin(glpi, "formcreator")
+    assert glpi.run("maintenance:enable", "-n").returncode == 0
+    assert glpi.run("db:update", "-n").returncode == 0
+    assert mode(glpi) == "suspended_manually"
+
+
+def test_without_any_plugin_nothing_is_suspended(make_standin):
+    glpi = upgraded_to_11(make_standin)
+    assert glpi.run("maintenance:enable", "-n").returncode == 0
+    assert mode(glpi) is None
+    assert glpi.run("db:update", "-n").returncode == 0
+    assert mode(glpi) == "on"  # update_10.0.x_to_11.0.0/configs.php
+
+
+def test_resume_execution_does_not_exist_in_10_0_and_needs_an_updated_database_in_11_0(make_standin):
+    old = make_standin("10.0.20")
+    assert old.install().returncode == 0
+    refused = old.run("plugin:resume_execution", "-n")
+    assert refused.returncode == 1 and 'Command "plugin:resume_execution" is not defined.' in refused.stderr
+    glpi = upgraded_to_11(make_standin, formcreator={})
+    outdated = glpi.run("plugin:resume_execution", "-n")
+    assert outdated.returncode == 131 and "The update of the GLPI database is necessary." in outdated.stdout
+    assert mode(glpi) == "suspended_by_update"
+    assert glpi.run("db:update", "-n").returncode == 0
+    extra = glpi.run("plugin:resume_execution", "formcreator", "-n")  # no argument of its own
+    assert extra.returncode == 1 and mode(glpi) == "suspended_by_update", extra.stderr

@@ -16,6 +16,10 @@
  *    cannot exits 129;
  *  - 10.0.x: with a database, the active plugins are checked at start (Plugin::init(), Plugins.php) unless the
  *    command forces no plugins (db:install, db:configure, db:update, plugin:*) or --no-plugins is given;
+ *  - 11.0.x: the kernel boots before any command is known (bin/console), and its CheckPluginsStates post-boot
+ *    listener (src/Glpi/Kernel/Listener/PostBootListener/CheckPluginsStates.php) runs Plugin::checkStates() for
+ *    every command, db:update and plugin:* included: a pending update suspends the plugins' execution
+ *    (Plugins::checkStates);
  *  - an exception is rendered on stderr and exits with its code, 1 when it has none (symfony/console run()).
  *  - the output language is --lang, else the configured GLPI language, else en_GB (computeAndLoadOutputLang); the
  *    stand-in translates only what the role reads (system:check_requirements' table, Release::translate);
@@ -56,13 +60,12 @@ final class Application
         $this->registerCommands();
         if ($this->usePlugins()) {
             Plugins::checkActivated($this->db);
+        } elseif (Release::isEleven() && $this->db !== null) {
+            Plugins::checkStates($this->db);
         }
     }
 
-    /**
-     * 10.0.x usePlugins(): with a database, unless the command forces no plugins or --no-plugins is given. The
-     * 11.0.x console's plugin start is not modelled (unverified).
-     */
+    /** 10.0.x usePlugins(): with a database, unless the command forces no plugins or --no-plugins is given. */
     private function usePlugins(): bool
     {
         if (Release::isEleven() || $this->db === null) {
@@ -335,7 +338,8 @@ final class Application
             \Standin\Command\ListCommands::class, \Standin\Command\Help::class,
         ];
         if (Release::isEleven()) {
-            array_push($classes, \Standin\Command\UserResetPassword::class, \Standin\Command\UserEnable::class, \Standin\Command\UserDisable::class);
+            array_push($classes, \Standin\Command\UserResetPassword::class, \Standin\Command\UserEnable::class, \Standin\Command\UserDisable::class,
+                \Standin\Command\PluginResumeExecution::class, \Standin\Command\PluginSuspendExecution::class);
         }
         foreach ($classes as $class) {
             $this->commands[] = new $class($this);

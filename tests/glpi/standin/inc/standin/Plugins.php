@@ -17,6 +17,19 @@
  *  - activate(): the plugin's csrf_compliant hook (10.0.x; not modelled for 11.0.x, unverified), its
  *    check_prerequisites, then its check_config; refusals are session messages.
  * States: ACTIVATED 1, NOTINSTALLED 2, TOBECONFIGURED 3, NOTACTIVATED 4, TOBECLEANED 5, NOTUPDATED 6.
+ *
+ * 11.0.x suspends the plugins' execution instead of deactivating them (glpi-project/glpi 11.0 src/Plugin.php,
+ * src/Glpi/Kernel/Listener/PostBootListener/CheckPluginsStates.php, src/Update.php; GLPI PRs #19985, #20279):
+ *  - glpi_configs core plugins_execution_mode: 'on' (EXECUTION_MODE_ON), 'suspended_by_update',
+ *    'suspended_manually'; a missing value is not suspended (isPluginsExecutionSuspended());
+ *  - every console run boots the kernel, whose CheckPluginsStates listener (database reachable, glpi_plugins
+ *    present) calls Plugin::checkStates(): nothing while suspended; when Update::isUpdateMandatory() (the code is
+ *    newer than the database; with GLPI_SKIP_UPDATES only a new intermediate version) and glpi_plugins has rows,
+ *    it writes 'suspended_by_update' and checks no plugin; otherwise the ACTIVATED plugins are checked as in 10.0;
+ *  - the plugins keep their state (ACTIVATED stays 1): db:update deactivates nothing (Schema::migrate) and resumes
+ *    only a 'suspended_by_update' whose update stays in the same intermediate version (11.0.x -> 11.0.y);
+ *  - plugin:resume_execution / plugin:suspend_execution write 'on' / 'suspended_manually' (PluginExecution.php);
+ *  - while suspended, checkPluginState(), activate(), install()... throw a RuntimeException.
  */
 namespace Standin;
 
@@ -76,6 +89,47 @@ final class Plugins
                 self::setState($db, (int) $row['id'], self::NOTACTIVATED);
             }
         }
+    }
+
+    public const EXECUTION_MODE_ON = 'on';
+    public const EXECUTION_MODE_SUSPENDED_BY_UPDATE = 'suspended_by_update';
+    public const EXECUTION_MODE_SUSPENDED_MANUALLY = 'suspended_manually';
+
+    /** 11.0.x Plugin::isPluginsExecutionSuspended(): $CFG_GLPI['plugins_execution_mode'] one of the suspended modes. */
+    public static function executionSuspended(\mysqli $db): bool
+    {
+        return Release::isEleven() && in_array(
+            Database::coreConfig($db)['plugins_execution_mode'] ?? null,
+            [self::EXECUTION_MODE_SUSPENDED_BY_UPDATE, self::EXECUTION_MODE_SUSPENDED_MANUALLY],
+            true
+        );
+    }
+
+    /**
+     * 11.0.x CheckPluginsStates::onPostBoot() -> Plugin::checkStates(): suspends on a pending update, else checks
+     * the ACTIVATED plugins.
+     */
+    public static function checkStates(\mysqli $db): void
+    {
+        if (!$db->query("SHOW TABLES LIKE 'glpi_plugins'")->num_rows || self::executionSuspended($db)) {
+            return;
+        }
+        if (self::updateMandatory($db) && (int) $db->query('SELECT COUNT(*) FROM glpi_plugins')->fetch_row()[0] > 0) {
+            // Direct DB query (DBmysql::updateOrInsert), no CommonDBTM hooks.
+            Database::setCoreConfig($db, ['plugins_execution_mode' => self::EXECUTION_MODE_SUSPENDED_BY_UPDATE]);
+            return;
+        }
+        self::checkActivated($db);
+    }
+
+    /** 11.0.x Update::isUpdateMandatory(). */
+    private static function updateMandatory(\mysqli $db): bool
+    {
+        $config = Database::coreConfig($db);
+        if (GLPI_SKIP_UPDATES) {
+            return Release::intermediate($config['version'] ?? '0.0.0-dev') !== Release::intermediate(GLPI_VERSION);
+        }
+        return !Release::isDbUpToDate($config['dbversion'] ?? null);
     }
 
     /** Plugin::activate(): null when activated, else the session messages of its refusal. */

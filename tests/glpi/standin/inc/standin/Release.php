@@ -40,6 +40,12 @@ final class Release
         return preg_match('/^\d+\.\d+\.\d+$/', self::normalized($version)) === 1;
     }
 
+    /** Glpi\Toolbox\VersionParser::getIntermediateVersion(): "11.0" of "11.0.3" (major.minor). */
+    public static function intermediate(string $version): string
+    {
+        return preg_match('/^(\d+)\.(\d+)/', self::normalized($version), $m) ? "$m[1].$m[2]" : self::normalized($version);
+    }
+
     /** Version without the "@schema-hash" suffix dbversion carries. */
     public static function normalized(string $version): string
     {

@@ -6,10 +6,16 @@
  *    insert install/empty_data.php rows, store language/version/dbversion in glpi_configs, then, when the
  *    downstream GLPI_SYSTEM_CRON constant is set (10.0.x: defined(); 11.0.x: true), switch every task
  *    except "watcher" whose allowmode includes CLI to mode 2 (CLI);
- *  - Update::doUpdates() (10.0.x src/Update.php): deactivate every active plugin (Plugin::unactivateAll),
+ *  - Update::doUpdates() (10.0.x src/Update.php): deactivate every active plugin (Plugin::unactivateAll; 11.0.x
+ *    deactivates none: the boot suspended their execution, Plugins.php),
  *    refuse a database newer than the code ("Unsupported version (%s)", die(1)), run the migrations, store
  *    the new version/dbversion/language (LEAVE AT THE END), apply GLPI_SYSTEM_CRON again;
  *  - DBmysql::doQueryOrDie(): a failed migration query in CLI is a RuntimeException; the version stays.
+ *  - 11.0.x: the 10.0.x -> 11.0.0 migration adds core plugins_execution_mode 'on'
+ *    (install/migrations/update_10.0.x_to_11.0.0/configs.php, Migration::addConfig: only a value not stored yet,
+ *    src/Migration.php storeConfig()), so a 'suspended_by_update' written by the boot stays; at the end
+ *    (src/Update.php doUpdates()) a 'suspended_by_update' is set back to 'on' when the database's version before
+ *    the update and GLPI_VERSION have the same intermediate version (11.0.x -> 11.0.y), never otherwise.
  */
 namespace Standin;
 
@@ -46,7 +52,9 @@ final class Schema
      */
     public static function migrate(\mysqli $db, string $current_version, string $language, Output $output): void
     {
-        $db->query('UPDATE glpi_plugins SET state = 4 WHERE state = 1'); // Plugin::NOTACTIVATED / ACTIVATED
+        if (!Release::isEleven()) {
+            $db->query('UPDATE glpi_plugins SET state = 4 WHERE state = 1'); // Plugin::NOTACTIVATED / ACTIVATED
+        }
         if (version_compare(Release::normalized($current_version), Release::normalized(GLPI_VERSION), '>')) {
             echo sprintf('Unsupported version (%1$s)', $current_version) . "\n";
             exit(1);
@@ -63,6 +71,11 @@ final class Schema
             Database::queryOrDie($db, 'CREATE TABLE IF NOT EXISTS `glpi_standin_halfway` (`id` int unsigned NOT NULL) ENGINE=InnoDB', 'Prepare migration');
             Database::queryOrDie($db, 'ALTER TABLE `glpi_standin_missing` ADD `x` int NOT NULL', 'Alter table');
         }
+        $before = Database::coreConfig($db);
+        if (Release::isEleven() && version_compare(Release::normalized($current_version), '11.0.0', '<')
+            && !array_key_exists('plugins_execution_mode', $before)) {
+            Database::setCoreConfig($db, ['plugins_execution_mode' => Plugins::EXECUTION_MODE_ON]);
+        }
         Database::setCoreConfig($db, [
             'version' => GLPI_VERSION,
             'dbversion' => GLPI_SCHEMA_VERSION,
@@ -70,6 +83,13 @@ final class Schema
             'founded_new_version' => '',
         ]);
         self::applySystemCron($db);
+        if (Release::isEleven()
+            && (Database::coreConfig($db)['plugins_execution_mode'] ?? null) === Plugins::EXECUTION_MODE_SUSPENDED_BY_UPDATE
+            && Release::intermediate($current_version) === Release::intermediate(GLPI_VERSION)) {
+            // "Resume plugins execution if it was previously suspended by a GLPI codebase update."
+            Database::setCoreConfig($db, ['plugins_execution_mode' => Plugins::EXECUTION_MODE_ON]);
+            $output->writeln('<info>Execution of all active plugins has been resumed.</info>');
+        }
     }
 
     /** Tables GLPI (here: the stand-in) expects for a version of its line. */

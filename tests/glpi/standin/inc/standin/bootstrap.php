@@ -8,7 +8,7 @@ foreach (['Input', 'Output', 'Log', 'Release', 'Database', 'Requirements', 'Defa
     require_once __DIR__ . "/$standin_file.php";
 }
 foreach (['Command', 'AbstractConfigure', 'Install', 'Configure', 'Update', 'CheckRequirements', 'CacheClear',
-    'Maintenance', 'User', 'Plugin', 'ListCommands'] as $standin_file) {
+    'Maintenance', 'User', 'Plugin', 'PluginExecution', 'ListCommands'] as $standin_file) {
     require_once __DIR__ . "/Command/$standin_file.php";
 }
 unset($standin_file);

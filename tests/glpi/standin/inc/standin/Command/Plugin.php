@@ -17,8 +17,11 @@
  * The command forces no plugins (AbstractPluginCommand implements ForceNoPluginsOptionCommandInterface).
  * Plugin states (src/Plugin.php): ACTIVATED 1, NOTINSTALLED 2, TOBECONFIGURED 3, NOTACTIVATED 4, TOBECLEANED 5,
  * NOTUPDATED 6.
- * db:update deactivates every active plugin (ACTIVATED -> NOTACTIVATED, Schema::migrate): this is how they
- * come back.
+ * 10.0.x: db:update deactivates every active plugin (ACTIVATED -> NOTACTIVATED, Schema::migrate): this is how they
+ * come back. 11.0.x deactivates none (their execution is suspended, Plugins.php): an upgraded plugin is still
+ * ACTIVATED, so plugin:activate says "is already active" (exit 1); while the execution is suspended its first
+ * step, Plugin::checkPluginState(), throws 'Checking a plugin state is forbidden when plugins execution is
+ * suspended.' (11.0 src/Plugin.php): a RuntimeException the console renders, exit 1.
  */
 namespace Standin\Command;
 
@@ -63,6 +66,9 @@ final class PluginActivate extends Command
         $failed = false;
         foreach ($directories as $directory) {
             $this->output->writeln(sprintf('<info>Processing plugin "%s"...</info>', $directory));
+            if (Plugins::executionSuspended($this->app->db())) {
+                throw new \RuntimeException('Checking a plugin state is forbidden when plugins execution is suspended.');
+            }
             $this->checkPluginState($directory);
             $row = $this->row($directory);
             if (Plugins::information($directory) === null) {
