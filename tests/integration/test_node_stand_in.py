@@ -163,3 +163,39 @@ def test_a_check_run_on_a_node_without_chrony_goes_on_and_writes_nothing(node):
     assert "/etc/chrony/sources.d/sitekit.sources" not in files_present(node)
     status = subprocess.run(["docker", "exec", node[0], "dpkg-query", "-W", "-f", "${Status}", "chrony"], capture_output=True, text=True)
     assert "install ok installed" not in status.stdout  # check mode installed nothing
+
+
+# A run that did not read every member (stop 42, 1df2cfb): `--limit pve1` reads only pve1's keys, so rewriting the
+# members' block of authorized_keys2 from them would drop pve2's and pve3's keys and break their next `pvecm add`.
+MEMBERS_BLOCK = """# BEGIN sitekit: root keys of the cluster members (pvecm add, qdevice setup, node-to-node SSH)
+from="192.0.2.1" ssh-rsa AAAAB3NzaC1yc2EAAAAPVE1 root@pve1
+from="192.0.2.1" ssh-rsa AAAAB3NzaC1yc2EAAAAPVE2 root@pve2
+# END sitekit: root keys of the cluster members (pvecm add, qdevice setup, node-to-node SSH)
+"""
+CLUSTER_SSH_PLAY = """- name: The cluster's root SSH step of proxmox_node alone
+  hosts: proxmox_nodes
+  gather_facts: false
+  tasks:
+    - name: Root SSH between members
+      ansible.builtin.include_role:
+        name: proxmox_node
+        tasks_from: cluster_ssh
+"""
+
+
+def test_a_limited_run_leaves_the_members_keys_of_the_others_in_place(node, tmp_path):
+    # The image has no ssh-keygen: root's key is there already (the task that creates it is skipped).
+    seed = ("mkdir -p /root/.ssh && echo 'ssh-rsa AAAAB3NzaC1yc2EAAAAPVE1 root@pve1' > /root/.ssh/id_rsa.pub && "
+            f"printf '%s' '{MEMBERS_BLOCK}' > /root/.ssh/authorized_keys2")
+    subprocess.run(["docker", "exec", node[0], "sh", "-c", seed], check=True, capture_output=True)
+    play = tmp_path / "cluster_ssh.yml"
+    play.write_text(CLUSTER_SSH_PLAY)
+    name, overlay = node
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    done = subprocess.run([str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", "inventories/lab", "-i", str(overlay),
+                           str(play), "--limit", NODE], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    kept = subprocess.run(["docker", "exec", node[0], "cat", "/root/.ssh/authorized_keys2"], capture_output=True, text=True)
+    assert kept.stdout == MEMBERS_BLOCK, kept.stdout
+    assert recap(out)["changed"] == 0
