@@ -6,17 +6,21 @@ plugins_execution_mode = 'suspended_by_update', src/Plugin.php checkStates()), d
 11.0.x (src/Update.php doUpdates()), and after 10.0 -> 11.0 only plugin:resume_execution does; plugin:activate is
 refused there (standin/inc/standin/Plugins.php, Command/PluginExecution.php; test_plugin_commands.py).
 
-These tests run the role's own upgrade tasks, in their order, against the stand-in: the active plugins read by
-0050-schema.yml's query, then every task of 0055-upgrade.yml with its `when`, `failed_when`, registers and
-assertions evaluated by Ansible's templating; glpi-console commands run the stand-in's bin/console, SQL reads run
-on its database (as GLPI's account when the task says so). glpi-backup copies the database's tables, glpi-restore
+These tests run the role's own schema step, 0050-schema.yml and the 0055-upgrade.yml it includes, task by task in
+their order against the stand-in, with each task's `when`, `failed_when`, `check_mode`, registers and assertions
+evaluated by Ansible's templating (0045-database.yml's `_glpi_db` read from the stand-in's database); glpi-console
+commands run the stand-in's bin/console (`--release`: the new release; otherwise the web root, which serves the old
+release until the role switches it), SQL reads run on its database (as GLPI's account when the task says so); other
+files and settings are left out. In a check run, commands and queries are skipped unless `check_mode: false`. glpi-backup copies the database's tables, glpi-restore
 copies them back and puts the old release back in place (the web root never left it), out of maintenance.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -26,7 +30,6 @@ from ansible.template import Templar, trust_as_template
 from sitekit_paths import REPO
 
 ROLE = REPO / "roles/glpi"
-UPGRADE = yaml.safe_load((ROLE / "tasks/0055-upgrade.yml").read_text())
 SCHEMA = yaml.safe_load((ROLE / "tasks/0050-schema.yml").read_text())
 ROLE_VARS = yaml.safe_load((ROLE / "vars/main.yml").read_text())
 CONSOLE = "/usr/local/sbin/glpi-console"
@@ -47,16 +50,21 @@ def setup_php(key: str, requirements: str = "") -> str:
 class RoleRun:
     """0050's active-plugins query and 0055-upgrade.yml, run against one stand-in the way ansible-playbook would."""
 
-    def __init__(self, glpi, version: str, source: str):
-        self.glpi, self.source = glpi, source
+    def __init__(self, glpi, version: str, source: str, check_mode: bool = False):
+        self.glpi, self.source, self.check_mode = glpi, source, check_mode
+        self.old = dataclasses.replace(glpi, root=glpi.base / "old-release")  # site(): the source's code
+        self.web_root_switched = False
         self.commands: list[list[str]] = []
+        tables = glpi.sql(f"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{glpi.database}'")
         self.vars = {
+            "ansible_check_mode": check_mode,
+            "_glpi_db": {"ready": True, "release_present": True, "version": glpi.config("version"), "up_to_date": False,
+                         "tables": int(tables[0][0])},  # 0045-database.yml, the pinned release extracted
             "glpi_version": version, "glpi_console": CONSOLE, "_glpi_release": f"/srv/glpi/releases/{version}/glpi",
             "glpi_db_name": glpi.database, "glpi_db_user": glpi.user, "glpi_db_password": glpi.password,
             "glpi_mariadb_socket": str(glpi.db.socket), "glpi_system_cron": False, "glpi_web_root": "/var/www/glpi",
             "glpi_config_dir": "/etc/glpi", "glpi_log_dir": "/var/log/glpi", "glpi_marketplace_dir": "/var/lib/glpi/marketplace",
             "_glpi_eleven": trust_as_template(ROLE_VARS["_glpi_eleven"]),  # the role derives it from glpi_version
-            "_glpi_db": {"version": glpi.config("dbversion")},  # 0045-database.yml
         }
 
     def render(self, value, extra: dict | None = None):
@@ -104,6 +112,12 @@ class RoleRun:
             self.vars[task["register"]] = result
 
     def execute(self, task: dict, local: dict) -> dict:
+        runs = "ansible.builtin.command" in task or "community.mysql.mysql_query" in task
+        if self.check_mode and runs and task.get("check_mode") is not False:
+            return {"skipped": True, "changed": False}  # command: would have run; mysql_query: no check mode
+        if "ansible.builtin.include_tasks" in task:
+            self.run_tasks(yaml.safe_load((ROLE / "tasks" / task["ansible.builtin.include_tasks"]).read_text()))
+            return {"changed": False}
         if "ansible.builtin.command" in task:
             return self.command(task, local)
         if "community.mysql.mysql_query" in task:
@@ -117,6 +131,11 @@ class RoleRun:
             if not all(self.holds(t, local) for t in that):
                 raise Stopped(self.render(module.get("fail_msg", "assertion failed"), local))
             return {"changed": False}
+        if "ansible.builtin.file" in task:
+            module = task["ansible.builtin.file"]
+            if module.get("dest") == "{{ glpi_web_root }}" and module.get("state") == "link" and not self.check_mode:
+                self.web_root_switched = True
+            return {"changed": True}
         if "ansible.builtin.fail" in task:
             raise Stopped(self.render(task["ansible.builtin.fail"]["msg"], local))
         return {"changed": True}  # files and links: not what these tests look at
@@ -131,11 +150,10 @@ class RoleRun:
         elif argv[0] == RESTORE:
             self.copy_tables(self.glpi.database + "_backup", self.glpi.database)
             self.glpi.sql("UPDATE glpi_configs SET value = '0' WHERE context = 'core' AND name = 'maintenance_mode'")
-            self.glpi.replace_release(self.source)
             result = {"rc": 0, "stdout": "", "stderr": ""}
         elif argv[0] == CONSOLE:
-            args = argv[3:] if argv[1:2] == ["--release"] else argv[1:]
-            done = self.glpi.run(*args)
+            new_release = argv[1:2] == ["--release"] or self.web_root_switched
+            done = (self.glpi if new_release else self.old).run(*(argv[3:] if argv[1:2] == ["--release"] else argv[1:]))
             result = {"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
         else:
             raise AssertionError(f"the upgrade runs an unexpected command: {argv}")
@@ -175,10 +193,8 @@ class RoleRun:
         return {"query_result": results, "changed": False}
 
     def upgrade(self) -> None:
-        """0050's read of the active plugins (as root, like the role), then 0055-upgrade.yml."""
-        listing = next(t for t in SCHEMA if t.get("register") == "_glpi_active_plugins")
-        self.vars["_glpi_active_plugins"] = self.query(self.render(listing["community.mysql.mysql_query"]))
-        self.run_tasks(UPGRADE)
+        """The schema step: 0050-schema.yml, which includes 0055-upgrade.yml."""
+        self.run_tasks(SCHEMA)
 
 
 def site(make_standin, source: str, target: str, plugins: dict[str, str], mode: str | None = None,
@@ -192,7 +208,12 @@ def site(make_standin, source: str, target: str, plugins: dict[str, str], mode: 
         glpi.sql(f"INSERT INTO glpi_plugins (directory, name, version, state) VALUES ('{key}', '{key}', '1.0.0', 1)")
     if mode is not None:
         glpi.sql(f"INSERT INTO glpi_configs (context, name, value) VALUES ('core', 'plugins_execution_mode', '{mode}')")
+    old = glpi.base / "old-release"  # what the web root serves until the role switches it
+    shutil.copytree(glpi.root, old, symlinks=True, ignore=shutil.ignore_patterns("config", "files", "marketplace"))
     glpi.replace_release(target, failing_update=failing_update)
+    for shared in ("config", "files", "marketplace"):  # outside the releases on a real site
+        (old / shared).symlink_to(glpi.root / shared)
+    glpi.give(old)
     for key, requirements in plugins.items():
         folder = glpi.root / "marketplace" / key
         folder.mkdir(parents=True)
@@ -265,3 +286,23 @@ def test_a_failed_update_rolled_back_leaves_the_plugins_running_on_the_old_relea
         assert glpi.config("plugins_execution_mode") == "on" and len(resumes) == 1
     else:
         assert not resumes  # 10.0 ignores the setting and has no such command
+
+
+def test_a_check_run_leaves_the_plugins_running_and_changes_nothing(make_standin):
+    glpi = site(make_standin, "11.0.1", "11.0.2", {"formcreator": ""})
+    run = RoleRun(glpi, "11.0.2", "11.0.1", check_mode=True)
+    run.upgrade()
+    # its requirements check ran the 11.0.2 console, which suspended the plugins; the run lifted it
+    assert [argv for argv in run.commands if "system:check_requirements" in argv]
+    assert glpi.config("plugins_execution_mode") == "on"
+    assert glpi.config("version") == "11.0.1" and glpi.config("maintenance_mode") == "0"
+    assert state(glpi, "formcreator") == ACTIVATED
+    assert not [argv for argv in run.commands if "db:update" in argv or "maintenance:enable" in argv]
+
+
+def test_a_check_run_leaves_an_older_suspension_alone(make_standin):
+    glpi = site(make_standin, "11.0.1", "11.0.2", {"formcreator": ""}, mode="suspended_by_update")
+    run = RoleRun(glpi, "11.0.2", "11.0.1", check_mode=True)
+    run.upgrade()
+    assert glpi.config("plugins_execution_mode") == "suspended_by_update"  # not this check run's doing
+    assert not [argv for argv in run.commands if "plugin:resume_execution" in argv]
