@@ -13,6 +13,9 @@ Printed as IOS 15.x prints them (configs/ and FlagHunter01/school docs/projet.md
   ``24 permit 10.10.2.20``, then ``20 deny ...``), and refuses a host entry after a range (or ``any``) that
   holds it: ``% Access rule can't be configured at higher sequence num as it is part of the existing rule at
   sequence num 30`` (device transcript of ``access-list 10 permit host 10.10.2.20``).
+
+Unsourced: ``no ip access-list standard|extended NAME`` for a list that does not exist is taken silently (no device
+transcript found).
 """
 
 from __future__ import annotations

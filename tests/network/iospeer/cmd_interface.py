@@ -20,6 +20,17 @@ Rules and sources:
   stack members first get "%With PAgP enabled, all ports in the Channel should belong to the same
   switch" (cross-stack EtherChannel is LACP or on only; the device transcript in code-corpus file
   38174337297: ``Command rejected (Port-channel3, Gi2/0/20): Invalid etherchnl mode``).
+* ``channel-group N`` takes 1-48 on a 2960-X stack and ``interface Port-channelN`` the same numbers; 0 or 49+ is invalid
+  input at the number (a 2960 stack's own output, code-corpus file 22395396614: ``show interfaces status`` lists
+  ``Po48``, ``show run int g1/0/23`` prints ``channel-group 48 mode passive`` and ``show run int po48`` prints
+  ``interface Port-channel48``; the stackable Catalyst 3750-X/3560-X guide OL-21521-01, p. 40-4: "Each EtherChannel
+  has a port-channel logical interface numbered from 1 to 48"). Unsourced and kept as it was: a group's only member
+  changing protocol (PAgP to LACP) is accepted; no device transcript of that case was found.
+* A 1941 (ISR G2) has Layer 3 EtherChannel per the "Cisco 3900, 2900 and 1900 Series ISR G2 Software Configuration
+  Guide", "Configuring EtherChannel" (p. 93: ports bundled manually, "PAgP and LACP are not supported", up to four
+  ports, at most two EtherChannels per platform), but the command forms were not found (``channel-group N`` with or
+  without ``mode on``, the Port-channel numbers): the peer still refuses ``interface Port-channelN`` and
+  ``channel-group`` there (stricter than the router; sitekit never bundles a router's ports).
 * Switchport lines typed on Port-channelN (mode, access VLAN, trunk allowed/native) apply to its
   member ports as well (Catalyst 2960/2960-S Software Configuration Guide OL-8603-09, p. 37-5).
 * ``storm-control {broadcast|multicast|unicast} level L [L-low]`` takes a percentage 0.00-100.00 and
@@ -51,10 +62,29 @@ Rules and sources:
   100 upper 115`` ... ``glbp 1 weighting track 1 decrement 30``); the thresholds default to
   lower 1 and upper = the weight (Cisco IOS First Hop Redundancy Protocols Configuration Guide,
   "GLBP": ``glbp weighting maximum [lower lower] [upper upper]``).
+* GLBP arguments: group 0-1023, ``weighting`` 1-254 (its ``lower``/``upper`` thresholds too), ``priority`` 1-255,
+  ``timers`` hello 1-60 s and hold up to 180 s; anything else is invalid input at that word and nothing is stored. A
+  router's ``?`` help (ccieme.wordpress.com/category/ccnp-revision/glbp: ``glbp ?`` -> ``<0-1023> Group number``,
+  ``glbp 1 weighting ?`` -> ``<1-254> Weighting maximum value``, then ``lower``/``upper``); Cisco's GLBP sample
+  configuration 81565-glbp-cat65k ("GLBP groups (group numbers 0 to 1023)"); the 10-bit group field of the virtual
+  MAC 0007.b4xx.xxyy and the timer ranges in code-corpus file 38139300080. Priority 1-255 is weaker: "a value of 1
+  through 255 using the glbp priority command" is Cisco's guide text as quoted on a notes page
+  (contouringbymelinda.com/zkrmg/glbp-default-priority), and ``glbp 1 priority 255`` appears in FHRP notes
+  (sapient.coffee/posts/glbp); the cisco.com page itself was not read. Unsourced and kept:
+  ``glbp N ip`` without an address is answered "% Incomplete command." (IOS may take it to learn the address from
+  the AVG; no transcript found), and ``glbp N timers msec ...`` is not modelled (invalid input).
 * Router ports print ``duplex auto`` / ``speed auto`` (the default is printed); ``no duplex``
   restores ``duplex auto``. A sub-interface has neither (they are the port's); ``bandwidth`` is
   1-10000000 kbit/s; ``ip access-group ACL`` takes ``in`` or ``out``, one list per direction (Cisco IOS
   Interface and Hardware Component / Security command references).
+* Unsourced: ``no interface Vlan N`` / ``Port-channel N`` / a sub-interface that does not exist is taken silently
+  (internap/fake-switches ``do_no_interface`` does the same; no device transcript found); removing a Port-channel
+  drops its members' ``channel-group`` lines and leaves the ports up (a CCIE note says "Switch shuts down all
+  physical ports when no interface port-channel [n] to avoid loop", ccie.lmd.in.ua/2016/03/etherchannel; not
+  modelled, no transcript).
+* ``lacp port-priority`` is not modelled (invalid input): stricter than IOS, which has it (Catalyst 3650 Command
+  Reference, IOS XE Everest 16.5.1a, "lacp port-priority": default 32768), range on a 2960-X not read; sitekit does
+  not send it.
 * A keyword only the other platform has (``switchport``, ``channel-group`` on a 1941) is invalid input at
   that word, not an incomplete command, as on a router that lacks it (``_only`` gates, grammar.Mode.add).
 """

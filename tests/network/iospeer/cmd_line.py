@@ -16,6 +16,10 @@ Rules and sources:
 * The first five vty lines cannot be deleted: "%Can't delete last 5 VTY lines" (NSO cisco-ios
   NED warning list, code-corpus file 18293421730). ``no line con 0`` / ``no line aux 0``
   are refused as invalid input (no device wording found; a console cannot be deleted).
+
+Unsourced: ``no transport input`` removes the line, so the vty takes the platform's default again (nothing
+printed); whether IOS instead stores and prints ``transport input none`` was not found (no transcript; sitekit
+sends ``transport input ssh`` and never its ``no`` form, ios_driver.py replaces it in place).
 """
 
 from __future__ import annotations

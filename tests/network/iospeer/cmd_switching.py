@@ -16,6 +16,9 @@ Rules and sources:
   Priority must be in increments of 4096." and the allowed values (transcripts in
   code-corpus files 47787778792, 14973560981); VLANs with the same priority are printed
   on one line as a compressed list.
+
+Unsourced: ``no vlan N`` for a VLAN that does not exist is taken silently (internap/fake-switches does the same,
+cisco/command_processor/config.py ``do_no_vlan``, but no device transcript was found).
 """
 
 from __future__ import annotations

@@ -24,6 +24,16 @@ Rules (each with its source):
   ``(conf-ssh-pubkey-user)#``, ``key-hash ssh-rsa HASH`` where HASH is the MD5 fingerprint of
   the public key, 32 hexadecimal digits (IOS prints an entered ``key-string`` as its
   ``key-hash`` too); ``key-string`` itself (multi-line) is not modelled.
+
+Unsourced (kept as they were; no device transcript or reference found, see README "Unsourced"):
+* ``no username X`` for a user that does not exist asks the same [confirm] question (whether IOS asks it then is
+  not known).
+* ``port-channel load-balance`` is taken on the 1941 with the 2960's methods; whether an ISR G2 has the global
+  command, or other methods, was not found.
+* ``lacp system-priority`` is not modelled (invalid input): stricter than IOS, which has it (Catalyst 3650 Command
+  Reference, IOS XE Everest 16.5.1a, "lacp system-priority": default 32768; manualslib.com/manual/1325558 p. 338;
+  the cisco.ios ``ios_lacp`` module renders ``lacp system-priority 10``), but the 2960-X range was not read, and
+  sitekit does not send it.
 """
 
 from __future__ import annotations

@@ -65,3 +65,20 @@ def test_a_refused_switchport_line_on_the_port_channel_changes_no_member(switch)
     assert switch.block("interface GigabitEthernet1/0/20") == [
         "switchport trunk native vlan 99", "switchport trunk allowed vlan 10,20", "switchport mode trunk",
         "channel-group 7 mode active"]
+
+
+def test_a_channel_group_outside_1_to_48_is_refused(switch):
+    switch("interface GigabitEthernet1/0/20")
+    for line in ("channel-group 0 mode active", "channel-group 49 mode active", "channel-group 128 mode active"):
+        assert INVALID in switch(line), line
+    assert switch.block("interface GigabitEthernet1/0/20") == []
+    switch("exit")
+    assert INVALID in switch("interface Port-channel49")
+    assert "Port-channel" not in switch.running()
+
+
+def test_channel_group_48_creates_port_channel_48(switch):
+    switch("interface GigabitEthernet1/0/23")
+    assert switch("channel-group 48 mode passive") == "Creating a port-channel interface Port-channel 48"
+    assert switch.block("interface GigabitEthernet1/0/23") == ["channel-group 48 mode passive"]
+    assert "\ninterface Port-channel48\n" in switch.running()
