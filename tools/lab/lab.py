@@ -1,13 +1,14 @@
 """make lab / make lab-down: the whole lab site through playbooks/site.yml (issue 10).
 
-    python tools/lab/lab.py [all|up|down]
+    python tools/lab/lab.py [all|up|check|down]
 
 ``all`` (make lab): start what the lab needs (containers, the PVE API simulator, the simulated
 IOS devices), run site.yml in check mode (what an operator runs first on a site: it must go through and
 apply nothing), converge the whole site with site.yml, converge again and require changed=0, verify
 every tier, print the summary; exit 0 only when all of that holds. On a running lab it starts
 nothing; when this checkout's code is the code that last converged it (``CONVERGED``) the first pass must change
-nothing, and, when it does change nothing, it is the only pass (the re-run that proves changed=0). ``up`` only starts the lab; ``down``
+nothing, and, when it does change nothing, it is the only pass (the re-run that proves changed=0). ``up`` only starts the lab; ``check`` starts it and runs
+the check pass alone (exit 1 on any failed task); ``down``
 (make lab-down) removes everything ``up`` started in this checkout (containers.py: ownership).
 """
 
@@ -141,6 +142,20 @@ def no_op(record: dict) -> bool:
         h.get("changed") for h in record.get("hosts", {}).values())
 
 
+def check_only(phases: Phases) -> int:
+    """site.yml --check on the lab as it is; exit 0 only when the pass ran to its end with no task failed."""
+    import summary
+
+    record = converge(phases, "check", "--check")
+    failed = [f for tier in summary.per_tier(record).values() for f in tier["failed"]]
+    for line in failed:
+        say(f"  FAILED (check) {line}")
+    problem = summary.pass_problem("check pass", record)
+    ok = not problem and not failed
+    say(f"check pass: {'went through' if ok else problem or f'{len(failed)} failed task(s)'}; log {record['log']}")
+    return 0 if ok else 1
+
+
 def verify(phases: Phases) -> dict:
     with phases("verify every tier (testinfra on the containers, API read-back, show commands)"):
         junit = BUILD / "verify.xml"
@@ -170,8 +185,8 @@ def down() -> None:
 def main(action: str = "all") -> int:
     BUILD.mkdir(parents=True, exist_ok=True)
     RUN.mkdir(parents=True, exist_ok=True)
-    if action not in ("all", "up", "down"):
-        progress.fail(f"unknown action {action!r}: all, up or down", 2)
+    if action not in ("all", "up", "check", "down"):
+        progress.fail(f"unknown action {action!r}: all, up, check or down", 2)
     if action == "down":
         down()
         return 0
@@ -181,6 +196,8 @@ def main(action: str = "all") -> int:
     states, running = up(phases)
     if action == "up":
         return 0
+    if action == "check":  # the check pass alone (what an operator's first --check does), each failure named
+        return check_only(phases)
     code = code_id()
     warm = running and CONVERGED.exists() and CONVERGED.read_text() == code
     if warm:

@@ -44,7 +44,7 @@ def task_tier(task: dict) -> str:
     return "proxmox" if role.startswith("proxmox_") else ROLE_TIER.get(role, "controller")
 
 
-def _per_tier(record: dict) -> dict:
+def per_tier(record: dict) -> dict:
     out = {t: {"changed": 0, "failed": [], "seconds": 0.0, "plays": 0} for t in (*TIERS, "controller")}
     for task in record.get("tasks", []):
         tier = out[task_tier(task)]
@@ -58,7 +58,7 @@ def _per_tier(record: dict) -> dict:
     return out
 
 
-def _pass_problem(name: str, record: dict) -> str | None:
+def pass_problem(name: str, record: dict) -> str | None:
     """Why one pass failed: refused before any play (no record), killed (a start record only), interrupted, or its exit."""
     rc = record.get("rc")
     if record.get("refused"):
@@ -118,15 +118,15 @@ def build(states: dict, first: dict, second: dict | None, checked: dict, phases:
         tier = VERIFY_TIER.get(result["file"])
         if tier:
             verify[tier][0 if result["ok"] else 1] += 1
-    passes = {"first": _per_tier(first), "second": _per_tier(second)}
+    passes = {"first": per_tier(first), "second": per_tier(second)}
     unreachable = sorted({h for r in (check or {}, first, second) for h, c in r.get("hosts", {}).items() if c.get("unreachable")})
     second_changed = _changed_count(second)
-    problems = [p for p in (_pass_problem("check pass", check) if check is not None else None,
-                            _pass_problem("first converge", first),
-                            _pass_problem("second converge", second) if second_ran else None) if p]
+    problems = [p for p in (pass_problem("check pass", check) if check is not None else None,
+                            pass_problem("first converge", first),
+                            pass_problem("second converge", second) if second_ran else None) if p]
     check_outcome = None
     if check is not None:
-        check_failed = [f for tier in _per_tier(check).values() for f in tier["failed"]]
+        check_failed = [f for tier in per_tier(check).values() for f in tier["failed"]]
         check_outcome = {"changed": _changed_count(check),
                          "hosts": sum(1 for c in check.get("hosts", {}).values() if c.get("changed")),
                          "failed": check_failed, "mode": check.get("mode")}
