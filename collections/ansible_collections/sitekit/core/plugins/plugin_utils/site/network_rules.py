@@ -60,7 +60,8 @@ def stacks(site: Site):
 
 
 # req: SPEC-2-lacp
-@rule("link", "links join known devices, use each port once, and aggregated links have 2+ members on both sides")
+@rule("link", "links join known devices, use each port once, and aggregated links have 2+ members on both sides and a "
+      "channel number a 2960 stack has (1-48)")
 def links(site: Site):
     used = defaultdict(list)
     for i, link in enumerate(site.vars.get("site_links") or []):
@@ -80,6 +81,14 @@ def links(site: Site):
         if len(idx) > 1:
             yield problem("link", f"site_links[{idx[1]}]", f"port {port} of {dev} is used by links {idx}",
                      fallback=(site.vars.get("site_links") or [None])[idx[1]])
+    for i, link in enumerate(site.vars.get("site_links") or []):
+        channel = dig(link, ["channel"])
+        if (isinstance(channel, int) and not isinstance(channel, bool) and channel > IOS_MAX_PORT_CHANNEL
+                and any(site.in_group(dig(link, [side]), "cisco_switches") for side in ("a", "b")
+                        if isinstance(dig(link, [side]), str))):
+            yield problem("link", f"site_links[{i}].channel", f"a 2960-X/2960-S stack has Port-channel1 to "
+                          f"Port-channel{IOS_MAX_PORT_CHANNEL} only: `channel-group {channel}` is refused; choose a "
+                          f"channel between 1 and {IOS_MAX_PORT_CHANNEL}", value=channel)
     channels = defaultdict(list)
     for i, link in enumerate(site.vars.get("site_links") or []):
         if dig(link, ["channel"]) is not None:
@@ -116,6 +125,12 @@ def switching(site: Site):
 # "act/unsup" on a 2960-X); Catalyst 2960-X configuration guide, "VLANs" (normal-range VLANs).
 IOS_RESERVED_VLANS = {1: "IOS's default VLAN (it cannot be renamed or deleted)", 1002: "fddi-default",
                       1003: "token-ring-default", 1004: "fddinet-default", 1005: "trnet-default"}
+# A 2960-X stack's channel groups and Port-channel interfaces run 1-48 (a 2960 stack printing Port-channel48 and
+# `channel-group 48 mode passive`; Catalyst 3750-X/3560-X guide OL-21521-01 p. 40-4, "numbered from 1 to 48"); a GLBP
+# group is 0-1023 (a router's `glbp ?` help, `<0-1023> Group number`; Cisco 81565-glbp-cat65k). Sources in
+# tests/network/iospeer/README.md, which the lab's IOS peer follows.
+IOS_MAX_PORT_CHANNEL = 48
+IOS_MAX_GLBP_GROUP = 1023
 _SWITCH_TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "ios" / "switch.j2"
 
 
@@ -129,7 +144,7 @@ def _extended_vlans_allowed() -> bool:
 
 
 @rule("vlan-ids", "VLAN ids are ones IOS lets the switches configure: not 1 nor 1002-1005 (reserved), not 1006-4094 "
-      "while the switches run VTP server mode")
+      "while the switches run VTP server mode, not above 1023 when routers give each VLAN its GLBP group")
 def vlan_ids(site: Site):
     extended_ok = _extended_vlans_allowed()
     for i, item in enumerate(site.vars.get("site_vlans") or []):
@@ -143,6 +158,10 @@ def vlan_ids(site: Site):
             yield problem("vlan-ids", f"site_vlans[{i}].id", f"VLAN {vid} is in the extended range, which IOS refuses in "
                           "VTP server mode (the switches' default; the configuration sets no vtp mode): choose an id "
                           "between 2 and 1001", value=vid)
+        elif vid > IOS_MAX_GLBP_GROUP and site.group("cisco_routers"):
+            yield problem("vlan-ids", f"site_vlans[{i}].id", f"VLAN {vid} cannot be routed: the routers number each "
+                          f"VLAN's GLBP group after the VLAN and IOS takes GLBP groups 0-{IOS_MAX_GLBP_GROUP} only "
+                          f"(`glbp {vid} ip` is refused); choose an id between 2 and 1001 or 1006 and 1023", value=vid)
 
 
 @rule("switch-ports", "stack members have a known model; access ports and link ports exist on the stack (members "
