@@ -6,8 +6,10 @@ Microsoft's own help sources (the PlatyPS markdown behind learn.microsoft.com):
 - Windows PowerShell 5.1 modules: MicrosoftDocs/PowerShell-Docs, reference/5.1/<Module>/<Cmdlet>.md.
 
 Each parameter's type, aliases, accepted values, and per parameter set whether it is mandatory and
-its position come from the yaml block under "## PARAMETERS"; the parameter sets and the
-SupportsShouldProcess parameters (-WhatIf/-Confirm) from "## SYNTAX".
+its position come from the yaml block under "## PARAMETERS" (a field may give one value per set:
+`Required: True (SetA), False (SetB)`), with how it takes pipeline input (ByValue, ByPropertyName) and
+in which sets; the parameter sets and the SupportsShouldProcess parameters (-WhatIf/-Confirm) from
+"## SYNTAX"; the output types from "## OUTPUTS" (what a piped call downstream receives).
 
 Usage (the two repositories as git directories, e.g. from the `fetch` research tool):
   .venv/bin/python tests/windows_static/build_cmdlet_table.py WINSERVER_DOCS_GIT POWERSHELL_DOCS_GIT
@@ -85,11 +87,12 @@ def parse(markdown: str) -> dict:
         for block in blocks:
             names = str(block.get("Parameter Sets") or "(All)")
             targets = list(sets) if names.strip() == "(All)" else [n.strip() for n in names.split(",")]
-            position = str(block.get("Position", "Named"))
             for target in targets:
-                per_set[target] = {"required": str(block.get("Required")).startswith("True"),
+                position = _for_set(block.get("Position", "Named"), target)
+                per_set[target] = {"required": _for_set(block.get("Required"), target).startswith("True"),
                                    "position": int(position) if position.isdigit() else None,
-                                   "pipeline": str(block.get("Accept pipeline input", "False")).startswith("True")}
+                                   "pipeline": _pipeline_kinds(_for_set(block.get("Accept pipeline input", "False"),
+                                                                        target))}
         in_all = set(per_set) == set(sets)
         if not in_all:
             entry["sets"] = sorted(per_set)
@@ -100,15 +103,45 @@ def parse(markdown: str) -> dict:
         if positions:
             values = set(positions.values())
             entry["position"] = values.pop() if len(values) == 1 and len(positions) == len(per_set) else positions
-        if any(v["pipeline"] for v in per_set.values()):
-            entry["pipeline"] = True
+        kinds = sorted({k for v in per_set.values() for k in v["pipeline"]})
+        if kinds:
+            entry["pipeline"] = kinds
+            taking = sorted(s for s, v in per_set.items() if v["pipeline"])
+            if len(taking) < len(per_set):
+                entry["pipeline_in"] = taking
         parameters[name] = entry
+    outputs = re.split(r"^## Outputs\s*$", markdown, maxsplit=1, flags=re.M | re.I)
+    output_types = re.findall(r"^### (.+?)\s*$", outputs[1].split("\n## ", 1)[0], re.M) if len(outputs) > 1 else []
     url = re.sub(r"[&?]wt\.mc_id=[^&]*", "", front.get("online version", ""), flags=re.I)
     out = {"module": front.get("Module Name"), "url": url, "should_process": should_process,
            "sets": sorted(sets), "parameters": dict(sorted(parameters.items()))}
     if default_set:
         out["default_set"] = default_set
+    out["outputs"] = [t.strip("`* ") for t in output_types]
     return out
+
+
+def _for_set(value: object, parameter_set: str) -> str:
+    """A field's value in one set: `True`, or per set as `True (SetA, SetB), False (SetC)` (Get-CimInstance's
+    -ResourceUri, New-Item's -Path)."""
+    text = str(value if value is not None else "")
+    per_set = re.findall(r"(True|False|Named|\d+)\s*\(([^)]*)\)", text)
+    kinds = r"\s*By(?:Value|PropertyName)(?:\s*,\s*By(?:Value|PropertyName))*\s*"
+    if per_set and not all(re.fullmatch(kinds, sets) for _, sets in per_set):
+        for answer, sets in per_set:
+            if parameter_set in [s.strip() for s in sets.split(",")]:
+                return answer
+        return ""
+    return text
+
+
+def _pipeline_kinds(value: str) -> list[str]:
+    """`True (ByValue, ByPropertyName)` -> ['ByPropertyName', 'ByValue']; `False`, `ByValue (False), ByName (False)`
+    (New-Item's 5.1 page) -> []."""
+    if not value.startswith("True"):
+        return []
+    kinds = sorted(set(re.findall(r"By(?:Value|PropertyName)", value)))
+    return kinds or ["ByValue"]
 
 
 def used_cmdlets() -> list[str]:

@@ -69,12 +69,12 @@ online version: https://learn.microsoft.com/powershell/module/sample/set-sample?
 
 ### ById (Default)
 ```
-Set-Sample [-Id] <Int32> [-Force] [-WhatIf] [-Confirm] [<CommonParameters>]
+Set-Sample [-Id] <Int32> [[-Path] <String[]>] [-Force] [-WhatIf] [-Confirm] [<CommonParameters>]
 ```
 
 ### ByName - All providers
 ```
-Set-Sample -Name <String> [-Mode <String>] [-WhatIf] [-Confirm] [<CommonParameters>]
+Set-Sample -Name <String> [-Path] <String[]> [-Mode <String>] [-WhatIf] [-Confirm] [<CommonParameters>]
 ```
 
 ### ByName - Registry provider
@@ -104,7 +104,18 @@ Aliases:
 
 Required: True
 Position: Named
-Accept pipeline input: False
+Accept pipeline input: True (ByValue, ByPropertyName)
+```
+
+### -Path
+```yaml
+Type: System.String[]
+Parameter Sets: ById, ByName
+Aliases:
+
+Required: True (ByName), False (ById)
+Position: 1
+Accept pipeline input: ByValue (False), ByName (False)
 ```
 
 ### -Mode
@@ -139,6 +150,16 @@ Position: Named
 ```
 
 ## INPUTS
+
+### System.String
+
+## OUTPUTS
+
+### Microsoft.Management.Infrastructure.CimInstance#root/Sample/MSFT_Sample
+
+The sample.
+
+## NOTES
 """
 
 
@@ -147,7 +168,12 @@ def test_docs_parser_reads_sets_mandatory_positions_and_provider_parameters():
     assert entry["url"] == "https://learn.microsoft.com/powershell/module/sample/set-sample?view=windowsserver2022-ps"
     assert entry["sets"] == ["ById", "ByName"] and entry["default_set"] == "ById" and entry["should_process"]
     assert entry["parameters"]["Id"] == {"type": "Int32", "aliases": ["Identity"], "sets": ["ById"],
-                                         "mandatory_in": ["ById"], "position": 0, "pipeline": True}
+                                         "mandatory_in": ["ById"], "position": 0, "pipeline": ["ByPropertyName"]}
+    assert entry["parameters"]["Name"]["pipeline"] == ["ByPropertyName", "ByValue"]
+    # a field given per set (Get-CimInstance's -ResourceUri, New-Item's -Path); New-Item's "ByValue (False), ByName
+    # (False)" is no pipeline input
+    assert entry["parameters"]["Path"] == {"type": "String[]", "mandatory_in": ["ByName"], "position": 1}
+    assert entry["outputs"] == ["Microsoft.Management.Infrastructure.CimInstance#root/Sample/MSFT_Sample"]
     assert entry["parameters"]["Mode"]["accepted_values"] == ["Fast", "Safe"]
     assert "mandatory_in" not in entry["parameters"]["Hive"] and "Registry" in entry["parameters"]["Hive"]["dynamic"]
     assert "sets" not in entry["parameters"]["Force"]
@@ -206,6 +232,25 @@ SET_CASES = [
     ("Get-ADDomain -Identity rcr.example", None),
     # a documented set no documented parameter names (Get-GPO's GetAll): not judged beyond a complete set left
     ("Get-GPO -All", None),
+    # Get-CimInstance -ResourceUri is mandatory only in the ResourceUri sets (Required: True (…), False (…))
+    ("Get-CimInstance -Query 'SELECT * FROM Win32_Share'", None),
+    ("Get-CimInstance -CimSession $s -Query 'SELECT * FROM Win32_Share'", None),
+    ("Get-CimInstance -ResourceUri $uri", None),
+    ("Get-CimInstance -InputObject $instance", None),
+    ("Get-CimInstance -Namespace root/cimv2", "missing-mandatory"),  # the default ClassNameComputerSet prompts
+    ("New-Item -Name staging -ItemType Directory", None),  # nameSet: -Path optional there
+    # pipeline input bound as the binder binds it, then the set resolved (the upstream type known)
+    ("'Default Domain Policy' | Get-GPO", None),  # -Name ByValue: ByName chosen over the default ByGUID
+    ("5 | Get-GPO -Domain rcr.example", None),  # an Int32 converts to -Name's String (coercion)
+    ("'Default Domain Policy' | Get-GPO -Guid $id", "pipeline-input"),  # a string has no Domain property
+    ("'staging' | New-Item -ItemType Directory", "missing-mandatory"),  # -Value binds, -Path (pathSet) cannot
+    ("'C:\\data' | Split-Path -Leaf", None),
+    # the upstream type not known: judged against the sets that take pipeline input
+    ("$gpos | Get-GPO -Guid $id -Domain rcr.example", "pipeline-input"),
+    ("$keys | Get-KdsRootKey", "pipeline-input"),
+    ("$gpos | Get-GPO -Server dc01", None),
+    # a module's object: ByPropertyName not known (its properties are not in the table), the binder defers
+    ("Get-GPO -Name a | Get-GPO -Guid $id", None),
 ]
 
 
@@ -219,3 +264,73 @@ def test_parameter_set_resolution_follows_the_binder(call, rule):
         assert [f.split("]")[0][1:] for f in findings] == [rule], findings
     if rule == "ambiguous-parameter-set":
         assert ws_cmdlets.AMBIGUOUS in findings[0]
+
+
+def test_upstream_type_is_a_literal_or_the_documented_output():
+    def upstream(source):
+        return ws_cmdlets.upstream_type([c for c in ps.commands(ps.parse(source)) if c.piped][-1])
+    assert upstream("'a', 'b' | Out-Null") == "System.String"
+    assert upstream('"$x" | Out-Null') == "System.String"
+    assert upstream("5 | Out-Null") == "System.Int32"
+    assert upstream("$x | Out-Null") is None
+    assert upstream("Get-GPO -All | Out-Null") == "Microsoft.GroupPolicy.Gpo"
+    assert ws_cmdlets._short(upstream("Get-SmbShare | Out-Null")) == "ciminstance"
+    assert upstream("Get-Acl C:\\ | Out-Null") is None  # three documented output types
+    assert upstream("Get-GPO -All | Where-Object { $_ } | Out-Null") is None  # Where-Object: System.Object
+
+
+# ---- entries re-checked against their help source, pinned ----------------------------------------------------
+TABLE = yaml.safe_load((Path(__file__).parent / "data/cmdlets.yml").read_text())["cmdlets"]
+
+
+def test_get_gpo_entry_is_its_documentation():
+    """docset/winserver2022-ps/GroupPolicy/Get-GPO.md (the 2016, 2019 and 2025 pages give the same): three sets,
+    ByGUID the default; -All is documented in every set ("Parameter Sets: (All)", and [-All] in each syntax block)
+    although a set GetAll exists that no parameter is documented in alone."""
+    entry = TABLE["Get-GPO"]
+    assert entry["sets"] == ["ByGUID", "ByName", "GetAll"] and entry["default_set"] == "ByGUID"
+    assert entry["parameters"] == {
+        "All": {"type": "SwitchParameter"},
+        "Domain": {"type": "String", "aliases": ["DomainName"], "position": 1, "pipeline": ["ByPropertyName"]},
+        "Guid": {"type": "Guid", "aliases": ["Id"], "sets": ["ByGUID"], "mandatory_in": ["ByGUID"], "position": 0,
+                 "pipeline": ["ByPropertyName"]},
+        "Name": {"type": "String", "aliases": ["DisplayName"], "sets": ["ByName"], "mandatory_in": ["ByName"],
+                 "position": 0, "pipeline": ["ByValue"]},
+        "Server": {"type": "String", "aliases": ["DC"], "position": 2},
+    }
+    assert entry["outputs"] == ["Microsoft.GroupPolicy.Gpo"] and not entry["should_process"]
+
+
+def test_get_ciminstance_entry_is_its_documentation():
+    """reference/5.1/CimCmdlets/Get-CimInstance.md; the per-set mandatory flag of -ResourceUri ("Required: True
+    (ResourceUriSessionSet, ResourceUriComputerSet), False (QuerySessionSet, …)") was read as mandatory in all six of
+    its sets before: `Get-CimInstance -Query …` was refused. PowerShell's source agrees
+    (src/Microsoft.Management.Infrastructure.CimCmdlets/GetCimInstanceCommand.cs: Mandatory only in the ResourceUri
+    sets; DefaultParameterSetName ClassNameComputerSet)."""
+    entry = TABLE["Get-CimInstance"]
+    assert entry["default_set"] == "ClassNameComputerSet" and len(entry["sets"]) == 8
+    p = entry["parameters"]
+    session_sets = ["CimInstanceSessionSet", "ClassNameSessionSet", "QuerySessionSet", "ResourceUriSessionSet"]
+    assert p["ResourceUri"]["mandatory_in"] == ["ResourceUriComputerSet", "ResourceUriSessionSet"]
+    assert len(p["ResourceUri"]["sets"]) == 6 and "position" not in p["ResourceUri"]
+    assert p["CimSession"] == {"type": "CimSession[]", "sets": session_sets, "mandatory_in": session_sets,
+                               "pipeline": ["ByValue"]}
+    assert p["ClassName"] == {"type": "String", "sets": ["ClassNameComputerSet", "ClassNameSessionSet"],
+                              "mandatory_in": ["ClassNameComputerSet", "ClassNameSessionSet"], "position": 0,
+                              "pipeline": ["ByPropertyName"]}
+    assert p["InputObject"] == {"type": "CimInstance", "aliases": ["CimInstance"],
+                                "sets": ["CimInstanceComputerSet", "CimInstanceSessionSet"],
+                                "mandatory_in": ["CimInstanceComputerSet", "CimInstanceSessionSet"], "position": 0,
+                                "pipeline": ["ByValue"]}
+    assert p["Query"]["mandatory_in"] == ["QueryComputerSet", "QuerySessionSet"]
+    assert p["ComputerName"]["aliases"] == ["CN", "ServerName"] and "mandatory_in" not in p["ComputerName"]
+    assert p["OperationTimeoutSec"] == {"type": "UInt32", "aliases": ["OT"]}
+    assert p["Property"]["aliases"] == ["SelectProperties"]
+    assert {n for n, v in p.items() if "mandatory_in" in v} == {"CimSession", "ClassName", "InputObject", "Query",
+                                                                 "ResourceUri"}
+    assert entry["outputs"] == ["Microsoft.Management.Infrastructure.CimInstance"]
+
+
+def test_new_item_path_is_mandatory_only_in_path_set():
+    """reference/5.1/Microsoft.PowerShell.Management/New-Item.md: "Required: True (pathSet), False (nameSet)"."""
+    assert TABLE["New-Item"]["parameters"]["Path"]["mandatory_in"] == ["pathSet"]

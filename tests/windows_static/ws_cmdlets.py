@@ -10,8 +10,11 @@ Rules followed (PowerShell/PowerShell, src/System.Management.Automation/engine/)
   argument; the parameter sets of the named parameters must intersect ("Parameter set cannot be
   resolved"); positional arguments bind in position order within a remaining set, an extra one
   fails ("A positional parameter cannot be found"); a mandatory parameter of the set left unbound
-  would prompt, which fails in a non-interactive WinRM session. Mandatory parameters that take
-  pipeline input count as bound in a pipeline.
+  would prompt, which fails in a non-interactive WinRM session.
+- Pipeline input (CmdletParameterBinderController.cs BindCommandLineParameters, FilterParameterSetsTakingNoPipelineInput,
+  BindPipelineParametersPrivate, BindUnboundParametersForBindingState): a set left must have an unbound parameter
+  that takes pipeline input (else InputObjectNotBound); an upstream of known type is bound ByValue/ByPropertyName in
+  the binder's order and the set then resolved; when it is not known, the parameters that may take it count as bound.
 - CmdletParameterBinderController.cs ValidateParameterSets, ResolveParameterSetAmbiguityBasedOnMandatoryParameters,
   VerifyParameterSetSelected: with several sets left, the default set among them is used (and prompts for its
   mandatory parameters); else, when input is piped and a set left takes it, the choice waits for the piped values;
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,8 @@ class Parameter:
     accepted_values: list[str] | None = None
     common: bool = False
     type: str = ""
+    pipeline_kinds: frozenset[str] = frozenset()  # ByValue, ByPropertyName
+    pipeline_in: set[str] | None = None  # the sets in which it takes pipeline input (None: all of its sets)
 
 
 @dataclass
@@ -59,6 +64,8 @@ class Command:
     default_set: str | None
     strict: bool  # unknown parameters fail (cmdlets, advanced functions); else they go to $args
     url: str = ""
+    outputs: list[str] = field(default_factory=list)  # documented output types (## OUTPUTS)
+    pipeline_known: bool = False  # which parameters take pipeline input is known (the table; not param() blocks)
 
 
 ALL = "__AllParameterSets"
@@ -87,12 +94,14 @@ def table() -> dict[str, Command]:
                 pname, p.get("type") == "SwitchParameter", p.get("aliases", []), member_sets,
                 set(sets) if mandatory == "all" else set(mandatory),
                 {s: position for s in in_sets} if isinstance(position, int) else dict(position or {}),
-                bool(p.get("pipeline")), p.get("accepted_values"), False, p.get("type", ""))
+                bool(p.get("pipeline")), p.get("accepted_values"), False, p.get("type", ""),
+                frozenset(p.get("pipeline") or ()), set(p["pipeline_in"]) if "pipeline_in" in p else None)
         extra = {**commons, **(should_process if entry.get("should_process") else {})}
         for cname, aliases in extra.items():
             parameters.setdefault(cname, Parameter(cname, cname in ("Verbose", "Debug", "WhatIf", "Confirm"),
                                                    aliases, common=True))
-        out[name.lower()] = Command(name, parameters, sets, entry.get("default_set"), True, entry["url"])
+        out[name.lower()] = Command(name, parameters, sets, entry.get("default_set"), True, entry["url"],
+                                    entry.get("outputs", []), True)
     return out
 
 
@@ -238,6 +247,8 @@ def bind(command: Command, call: ps.CommandCall, splats: dict[str, set[str] | No
     if positional and not fitting:
         return findings + [f"[positional] {command.name}: a positional parameter cannot be found that accepts "
                            f"argument '{positional[len(positional) - 1].value[:40]}'"]
+    if call.piped and command.pipeline_known:
+        return findings + _bind_pipeline(command, call, bound, fitting, complete)
     if not complete:
         return findings
     return findings + _resolve_parameter_set(command, call, bound, candidates, fitting)
@@ -260,7 +271,7 @@ def _resolve_parameter_set(command: Command, call: ps.CommandCall, bound: dict[s
     - several left and the default set among them (or no parameter narrowed the sets and a default is declared): the
       default set is used, and its unbound mandatory parameters prompt;
     - else, with pipeline input, a left set whose unbound parameter takes pipeline input defers the choice until the
-      piped values bind (not judged here);
+      piped values bind (cmdlets of the table: _bind_pipeline; here only the scripts' own functions);
     - else the sets whose mandatory parameters are all bound: exactly one is used, none or several is
       "AmbiguousParameterSet" (no prompt).
     Positional binding may bind an argument to different parameters in different sets (the binder tries the default
@@ -323,6 +334,129 @@ def _resolve_parameter_set(command: Command, call: ps.CommandCall, bound: dict[s
         outcomes.append(f"[missing-mandatory] {command.name}: missing mandatory parameter(s) {', '.join(missing)}"
                         f"{label}: PowerShell would prompt, which fails under WinRM")
     return outcomes[:1]
+
+
+# ---- pipeline input -------------------------------------------------------------------------------------
+# CmdletParameterBinderController.cs: BindCommandLineParameters (with pipeline input expected, the sets left that
+# no unbound parameter takes pipeline input in are dropped: FilterParameterSetsTakingNoPipelineInput), then for each
+# piped object BindPipelineParametersPrivate / BindUnboundParametersForBindingState: four states in order (ByValue
+# without coercion, ByPropertyName without, ByValue with coercion, ByPropertyName with), the default set tried first
+# in each; a parameter bound narrows the sets (ValidateParameterSets); nothing bound fails the object
+# (ParameterBinderStrings InputObjectNotBound); then the set is resolved and its mandatory parameters checked as for
+# a call without pipeline input.
+NOT_BOUND = ("the input object cannot be bound to any parameters for the command either because the command does "
+             "not take pipeline input or the input and its properties do not match any of the parameters that take "
+             "pipeline input")
+STATES = ("ByValue", "ByPropertyName", "ByValue+coercion", "ByPropertyName+coercion")
+# Public properties of the types a literal sends (.NET API: System.String has Length, its Chars is an indexer;
+# System.Int32 has none): what ByPropertyName can find on them.
+_PROPERTIES = {"string": {"length"}, "int32": set()}
+_ANY = {"object", "psobject"}
+
+
+def _short(type_name: str) -> str:
+    """`Microsoft.Management.Infrastructure.CimInstance#root/…/MSFT_SmbShare[]` -> `ciminstance` (an array's elements
+    are what the pipeline carries)."""
+    name = re.sub(r"\[\]$", "", type_name.split("#", 1)[0].strip())
+    return name.rsplit(".", 1)[-1].lower()
+
+
+def upstream_type(call: ps.CommandCall) -> str | None:
+    """The .NET type of what a piped call receives, when knowable: a literal's type, or the one output type the
+    documentation of the previous command gives (None and Null aside); None when several, generic or not known."""
+    if call.upstream is None:
+        return None
+    kind, value = call.upstream
+    if kind == "type":
+        return value
+    command = table().get(value.lower())
+    outputs = [o for o in (command.outputs if command else []) if o.lower() not in ("none", "null")]
+    if len(outputs) != 1 or re.search(r"[\s<`]", outputs[0]) or _short(outputs[0]) in _ANY | {"pscustomobject"}:
+        return None
+    return outputs[0]
+
+
+def _binding_states(parameter: Parameter, type_name: str | None) -> tuple[set[str], bool]:
+    """The binding states in which an object of `type_name` binds to `parameter`, and whether it may bind otherwise
+    (not known: a conversion by parsing a string or number, a property of a type whose properties are not known).
+    ByValue: same type, or [object]/[psobject], binds without coercion; any object converts to [string] (coercion);
+    an object of a module's class converts to no other parameter type (about_Type_Conversion: it is not
+    IConvertible; its own conversion operators are not modelled). ByPropertyName: a property named as the parameter
+    or one of its aliases."""
+    if type_name is None:
+        return set(), True
+    states, unknown = set(), False
+    wanted, given = _short(parameter.type), _short(type_name)
+    if "ByValue" in parameter.pipeline_kinds:
+        if wanted in _ANY or wanted == given:
+            states.add("ByValue")
+        elif wanted == "string":
+            states.add("ByValue+coercion")
+        elif given in _PROPERTIES:
+            unknown = True
+    if "ByPropertyName" in parameter.pipeline_kinds:
+        properties = _PROPERTIES.get(given)
+        if properties is None:
+            unknown = True
+        elif {parameter.name.lower(), *(a.lower() for a in parameter.aliases)} & properties:
+            states.add("ByPropertyName")
+    return states, unknown
+
+
+def _bind_pipeline(command: Command, call: ps.CommandCall, bound: dict[str, Parameter], fitting: dict[str, set[str]],
+                   complete: bool) -> list[str]:
+    type_name = upstream_type(call)
+    ways: dict[str, dict[str, tuple[set[str], bool]]] = {}
+    for set_name, by_position in fitting.items():
+        names = set(bound) | by_position
+        ways[set_name] = {p.name: _binding_states(p, type_name) for p in command.parameters.values()
+                          if p.pipeline_kinds and not p.common and p.name not in names
+                          and set_name in _sets_of(command, p) and (p.pipeline_in is None or set_name in p.pipeline_in)}
+    taking = sorted(s for s, w in ways.items() if w)
+    if not taking:
+        return [f"[pipeline-input] {command.name}: {NOT_BOUND} (no parameter set left by the named and positional "
+                f"arguments ({', '.join(sorted(fitting))}) has an unbound parameter that takes pipeline input)"]
+    possible = [s for s in taking if any(states or unknown for states, unknown in ways[s].values())]
+    if not possible:
+        return [f"[pipeline-input] {command.name}: {NOT_BOUND} (input {type_name}; parameters that take pipeline "
+                f"input in the sets left: {', '.join(sorted({n for s in taking for n in ways[s]}))})"]
+    if not complete:
+        return []
+    if any(unknown for s in taking for _, unknown in ways[s].values()):
+        # which parameter a piped object binds is not known: each set left is judged with the parameters that may
+        # bind from the pipeline counted as bound (the binder does not prompt for them)
+        missing_by_set = {}
+        for name in possible:
+            names = set(bound) | fitting[name] | set(ways[name])
+            missing_by_set[name] = [p.name for p in command.parameters.values()
+                                    if name in p.mandatory_in and p.name not in names]
+        if all(missing_by_set.values()):
+            chosen = command.default_set if command.default_set in missing_by_set else sorted(missing_by_set)[0]
+            label = "" if chosen == ALL else f" (parameter set {chosen})"
+            return [f"[missing-mandatory] {command.name}: missing mandatory parameter(s) "
+                    f"{', '.join(missing_by_set[chosen])}{label}: PowerShell would prompt, which fails under WinRM"]
+        return []
+    valid = set(taking) if len(fitting) > 1 else set(fitting)
+    piped: dict[str, Parameter] = {}
+    for state in STATES:
+        # the default set first; when nothing binds in it, the other valid sets (BindUnboundParametersForBindingState)
+        scopes = ([{command.default_set}, valid - {command.default_set}] if command.default_set in valid else [valid])
+        for within in scopes:
+            newly = {n for s in within for n, (states, _) in ways[s].items() if state in states and n not in piped}
+            if not newly:
+                continue
+            for name in newly:
+                piped[name] = command.parameters[name]
+            for name in newly:
+                valid = valid & _sets_of(command, command.parameters[name])
+            break
+    if not piped:
+        return [f"[pipeline-input] {command.name}: {NOT_BOUND} (input {type_name})"]
+    if not valid:
+        return [f"[parameter-set] {command.name}: parameter set cannot be resolved after binding the piped {type_name} "
+                f"to {', '.join('-' + n for n in sorted(piped))}"]
+    return _resolve_parameter_set(command, replace(call, piped=False), {**bound, **piped}, valid,
+                                  {s: fitting[s] for s in valid})
 
 
 # ---- a script's own parameters, as win_powershell passes them --------------------------------------------

@@ -251,6 +251,7 @@ class CommandCall:
     piped: bool  # not the first command of its pipeline: pipeline input may bind
     invoked: bool  # `& name …`
     source: str = ""
+    upstream: tuple[str, str] | None = None  # what a piped call receives: ("command", name) or ("type", .NET type)
 
 
 def commands(tree: Tree) -> list[CommandCall]:
@@ -284,8 +285,29 @@ def commands(tree: Tree) -> list[CommandCall]:
                 elements.append(Element("argument", raw, node=child))
         parent = node.parent
         piped = parent is not None and parent.type == "pipeline_chain" and parent.named_children[0] != node
-        out.append(CommandCall(name, node.start_point[0] + 1, elements, piped, invoked, text(node)[:120]))
+        upstream = _upstream(parent.named_children[parent.named_children.index(node) - 1]) if piped else None
+        out.append(CommandCall(name, node.start_point[0] + 1, elements, piped, invoked, text(node)[:120], upstream))
     return out
+
+
+def _upstream(node: Node) -> tuple[str, str] | None:
+    """What the previous element of a pipeline sends: a command's output (by the command's name), or a literal's
+    type (a string or an integer, or an array of them, whose elements the pipeline enumerates); else None."""
+    if node.type == "command":
+        name_node = next((c for c in node.children if c.type == "command_name"), None)
+        return ("command", text(name_node).strip()) if name_node is not None else None
+    inner = node
+    while len(inner.named_children) == 1 and not inner.type.endswith("string_literal"):
+        inner = inner.named_children[0]
+    if inner.type.endswith("string_literal") or inner.type == "verbatim_string_characters":
+        return ("type", "System.String")
+    value = literal(node)
+    values = value if isinstance(value, list) else [value]
+    if values and all(isinstance(v, str) for v in values):
+        return ("type", "System.String")
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return ("type", "System.Int32")
+    return None
 
 
 # ---- signatures of scripts and script functions -------------------------------------------------

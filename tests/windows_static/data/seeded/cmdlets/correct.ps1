@@ -27,3 +27,9 @@ Add-DhcpServerv4Failover -ComputerName dc01 -Name f -PartnerServer dc02 -ScopeId
 Get-CimInstance -CimSession $session -ResourceUri $Path -Namespace root/cimv2  # two sets left, one with its mandatory parameters bound
 Get-SmbShare -Name data | Grant-SmbShareAccess -AccountName 'RCR\Domain Users' -AccessRight Read -Force  # piped: the set waits for the share
 Get-ADDomain -Identity rcr.example  # one set left, not the default
+'Default Domain Policy' | Get-GPO -Domain rcr.example  # the piped string binds -Name ByValue (with coercion): ByName, its mandatory -Name bound
+Get-GPO -Name 'Default Domain Policy' | Get-GPO -Server dc01  # a Gpo may bind -Guid by its Id property: the binder defers
+Get-CimInstance -Query 'SELECT * FROM Win32_Share'  # QueryComputerSet: -ResourceUri is optional there
+New-Item -Name staging -ItemType Directory  # nameSet: -Path is optional there
+'C:\data' | Get-Acl  # the string binds -Path ByValue
+'C:\data' | Split-Path -Leaf  # -Path ByValue, LeafSet
