@@ -82,9 +82,13 @@ Rules and sources:
   drops its members' ``channel-group`` lines and leaves the ports up (a CCIE note says "Switch shuts down all
   physical ports when no interface port-channel [n] to avoid loop", ccie.lmd.in.ua/2016/03/etherchannel; not
   modelled, no transcript).
-* ``lacp port-priority`` is not modelled (invalid input): stricter than IOS, which has it (Catalyst 3650 Command
-  Reference, IOS XE Everest 16.5.1a, "lacp port-priority": default 32768), range on a 2960-X not read; sitekit does
-  not send it.
+* ``lacp port-priority P`` on a switch port takes 0-65535 (a Catalyst's ``lacp port-priority ?`` help:
+  ``<0-65535>  Priority value``, "Default priority is 32768", code-corpus files 43707197084 and 31204688351; Catalyst
+  3650 Command Reference, IOS XE Everest 16.5.1a, "lacp port-priority"); 65536 is invalid input, and so is the
+  keyword on a 1941 (no LACP on an ISR G2, see above). Unsourced: taken on a Port-channel too (like the other
+  switchport-side lines; whether IOS has it there was not found), the default 32768 not printed, and the line's place
+  (after ``channel-group``; a vIOS ``show running-config | section ^interface`` in the cisco.ios
+  ``ios_lacp_interfaces`` documentation prints it after ``shutdown``, with no ``channel-group`` beside it).
 * A keyword only the other platform has (``switchport``, ``channel-group`` on a 1941) is invalid input at
   that word, not an incomplete command, as on a router that lacks it (``_only`` gates, grammar.Mode.add).
 """
@@ -312,6 +316,14 @@ _CHANNEL_PROTOCOL = {"active": "LACP", "passive": "LACP", "auto": "PAgP", "desir
 def _stack_member(name: str) -> str:
     """A 2960 stack port's member number (GigabitEthernet2/0/20 -> "2")."""
     return re.match(r"^\D+(\d+)/", name).group(1) if re.match(r"^\D+\d+/\d+/", name) else "1"
+
+
+def _lacp_port_priority(ctx: Ctx, a: dict, no: bool) -> None:
+    """``lacp port-priority P``: 0-65535, the default 32768 not printed (module docstring)."""
+    node = _node(ctx)
+    node.remove("lacp port-priority")
+    if not no and a["value"] != 32768:
+        node.child(f"lacp port-priority {a['value']}")
 
 
 def _port_priority(ctx: Ctx, a: dict, no: bool) -> None:
@@ -548,6 +560,7 @@ def register(modes: dict[str, Mode]) -> None:
     for action in ("shutdown", "trap"):
         i.add(f"storm-control action {action}", _only(sp, _prefix_line(f"storm-control action {action}")))
     i.add("channel-group | <group:int:1-48> mode <mode:choice:active|passive|on|auto|desirable>", _only(sp, _channel_group))
+    i.add("lacp port-priority | <value:int:0-65535>", _only(sp, _lacp_port_priority))
     i.add("ip dhcp snooping trust", _only(sp, _prefix_line("ip dhcp snooping trust")))
     i.add("bandwidth | <rest:int:1-10000000>", _only(_router, _prefix_line("bandwidth")))  # kbit/s
     rt = _routed

@@ -19,6 +19,11 @@ Rules (each with its source):
   of atleast 768 bits for SSH v2)." (NSO cisco-ios NED warning list, code-corpus file
   18293421730; transcripts in code-corpus file 32745654514).
 * ``service password-encryption`` turns existing type 0 passwords into type 7.
+* ``lacp system-priority P`` on a switch takes 0-65535 (a Catalyst's ``lacp system-priority ?`` help: ``<0-65535>
+  Priority value``, "Default priority is 32768", code-corpus file 43707197084; Catalyst 3650 Command Reference, IOS
+  XE Everest 16.5.1a, "lacp system-priority": default 32768); 65536 is invalid input. A 1941 has no LACP ("Negotiation
+  protocol PAgP and LACP are not supported", Cisco 3900/2900/1900 ISR G2 Software Configuration Guide,
+  "Configuring EtherChannel", p. 93): invalid input at ``lacp`` there.
 * SSH public-key login (Cisco IOS Secure Shell Configuration Guide, "SSH RSA Based User
   Authentication"): ``ip ssh pubkey-chain`` → ``(conf-ssh-pubkey)#``, ``username X`` →
   ``(conf-ssh-pubkey-user)#``, ``key-hash ssh-rsa HASH`` where HASH is the MD5 fingerprint of
@@ -30,10 +35,8 @@ Unsourced (kept as they were; no device transcript or reference found, see READM
   not known).
 * ``port-channel load-balance`` is taken on the 1941 with the 2960's methods; whether an ISR G2 has the global
   command, or other methods, was not found.
-* ``lacp system-priority`` is not modelled (invalid input): stricter than IOS, which has it (Catalyst 3650 Command
-  Reference, IOS XE Everest 16.5.1a, "lacp system-priority": default 32768; manualslib.com/manual/1325558 p. 338;
-  the cisco.ios ``ios_lacp`` module renders ``lacp system-priority 10``), but the 2960-X range was not read, and
-  sitekit does not send it.
+* Where ``lacp system-priority N`` sits in the running-config (printed beside ``port-channel load-balance``) and that
+  the default 32768 is not printed: no running-config with the line was found.
 """
 
 from __future__ import annotations
@@ -540,9 +543,15 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("clock summer-time | <zone:word> recurring", _summer_time("recurring"))
     g.add("clock summer-time <zone:word> recurring <rest:line>", _summer_time("recurring"))
     g.add("clock summer-time <zone:word> date <rest:line>", _summer_time("date"))
-    # port-channel load-balance: the 2960's methods (Catalyst 2960 Software Configuration Guide, "EtherChannel").
+    # port-channel load-balance: the 2960's methods (Catalyst 2960 Software Configuration Guide, "EtherChannel"; a
+    # Catalyst's `port-channel load-balance ?` lists exactly these six, code-corpus file 43707197084).
     g.add("port-channel load-balance | <method:choice:dst-ip|dst-mac|src-dst-ip|src-dst-mac|src-ip|src-mac>",
           _default_hidden("port-channel load-balance", "", "method"))
+    # lacp system-priority 0-65535, default 32768 (a Catalyst's `lacp system-priority ?` -> `<0-65535>  Priority value`,
+    # code-corpus file 43707197084); a switch only: an ISR G2 bundles without LACP (module docstring).
+    lacp = _default_hidden("lacp system-priority", "32768")
+    lacp.gate = lambda ctx: ctx.device.platform.kind == "switch"
+    g.add("lacp system-priority | <value:int:0-65535>", lacp)
     g.add(f"errdisable recovery cause <cause:choice:{'|'.join(_ERRDISABLE_CAUSES)}>",
           _exact("errdisable recovery cause {cause}"))
     g.add("errdisable recovery interval | <value:int:30-86400>", _default_hidden("errdisable recovery interval", ""))

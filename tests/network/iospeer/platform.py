@@ -33,7 +33,7 @@ _SWITCH_SECTIONS = [
     (r"^ip domain", 12.5), (r"^ip name-server", 13), (r"^login ", 13.5),
     (r"^vtp ", 14), (r"^udld", 14.5), (r"^crypto pki", 16), (r"^archive$", 17),
     (r"^spanning-tree mode", 18), (r"^spanning-tree portfast", 19), (r"^spanning-tree extend", 20),
-    (r"^spanning-tree ", 21), (r"^(errdisable|port-channel load-balance)", 22),
+    (r"^spanning-tree ", 21), (r"^(errdisable|port-channel load-balance|lacp )", 22),
     (r"^vlan internal", 23), (r"^vlan \d", 24), (r"^lldp", 25), (r"^interface ", 30),
     (r"^ip default-gateway", 31), (r"^(no )?ip http", 32), (r"^ip ssh ", 33), (r"^ip ftp ", 34),
     (r"^ip access-list ", 35), (r"^logging ", 36), (r"^access-list ", 37), (r"^snmp-server ", 38),

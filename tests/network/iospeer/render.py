@@ -28,7 +28,7 @@ from .tree import Node
 _INTERFACE_ORDER = [r"^description", r"^bandwidth", r"^switchport access", r"^switchport trunk native", r"^switchport trunk allowed",
                     r"^switchport mode", r"^switchport nonegotiate", r"^switchport voice", r"^switchport port-security",
                     r"^encapsulation", r"^(no )?ip address", r"^ip access-group", r"^ip helper-address", r"^ip nat", r"^ip virtual-reassembly",
-                    r"^glbp", r"^shutdown", r"^duplex", r"^speed", r"^storm-control", r"^channel-group",
+                    r"^glbp", r"^shutdown", r"^duplex", r"^speed", r"^storm-control", r"^channel-group", r"^lacp",
                     r"^spanning-tree", r"^ip dhcp snooping"]
 _STORM_ORDER = ["broadcast", "multicast", "unicast", "action"]
 _GLBP_ORDER = ["ip", "priority", "preempt", "weighting", "load-balancing", "authentication", "timers"]

@@ -82,3 +82,31 @@ def test_channel_group_48_creates_port_channel_48(switch):
     assert switch("channel-group 48 mode passive") == "Creating a port-channel interface Port-channel 48"
     assert switch.block("interface GigabitEthernet1/0/23") == ["channel-group 48 mode passive"]
     assert "\ninterface Port-channel48\n" in switch.running()
+
+
+def test_lacp_priorities_outside_0_to_65535_are_refused(switch):
+    assert INVALID in switch("lacp system-priority 65536")
+    switch("interface GigabitEthernet1/0/23")
+    for line in ("lacp port-priority 65536", "lacp port-priority -1", "lacp port-priority high"):
+        assert INVALID in switch(line), line
+    assert "lacp" not in switch.running()
+
+
+def test_lacp_priorities_0_and_65535_are_taken_and_the_default_is_not_printed(switch):
+    assert switch("lacp system-priority 0") == ""
+    assert "\nlacp system-priority 0\n" in switch.running()
+    switch("lacp system-priority 32768")
+    assert "lacp system-priority" not in switch.running()
+    switch("interface GigabitEthernet1/0/23", "channel-group 1 mode active")
+    assert switch("lacp port-priority 65535") == ""
+    assert switch.block("interface GigabitEthernet1/0/23") == ["channel-group 1 mode active", "lacp port-priority 65535"]
+    assert switch("lacp port-priority 0", "no lacp port-priority") == ""
+    assert switch.block("interface GigabitEthernet1/0/23") == ["channel-group 1 mode active"]
+
+
+def test_lacp_is_invalid_input_on_a_1941(router):
+    # ISR G2: "Negotiation protocol PAgP and LACP are not supported" (ISR G2 Software Configuration Guide, p. 93).
+    assert INVALID in router("lacp system-priority 100")
+    router("interface GigabitEthernet0/0")
+    assert INVALID in router("lacp port-priority 100")
+    assert "lacp" not in router.running()
