@@ -251,6 +251,13 @@ SET_CASES = [
     ("$gpos | Get-GPO -Server dc01", None),
     # a module's object: ByPropertyName not known (its properties are not in the table), the binder defers
     ("Get-GPO -Name a | Get-GPO -Guid $id", None),
+    ("Get-GPO -All | Get-KdsRootKey", "pipeline-input"),
+    ("Get-ADServiceAccount -Identity gmsa_sql | Test-ADServiceAccount", None),  # -Identity ByValue, same type
+    ("Get-ADComputer -Identity sql01 | Test-ADServiceAccount", None),  # another AD class: may convert (not known)
+    # a string may convert to -CimSession (not known), but cannot give -ClassName or -ResourceUri (no such property):
+    # each set that may take it lacks its mandatory parameter
+    ("'Win32_Share' | Get-CimInstance -Filter \"Name = 'data'\"", "missing-mandatory"),
+    ("'Win32_Share' | Get-CimInstance -CimSession $s", None),  # -InputObject: a string may convert to a CimInstance
 ]
 
 

@@ -352,6 +352,10 @@ STATES = ("ByValue", "ByPropertyName", "ByValue+coercion", "ByPropertyName+coerc
 # System.Int32 has none): what ByPropertyName can find on them.
 _PROPERTIES = {"string": {"length"}, "int32": set()}
 _ANY = {"object", "psobject"}
+# .NET types no module's class derives from or converts to (value types, sealed classes, without a constructor or
+# cast taking such an object): an object of a module's class does not bind to them ByValue.
+_SEALED = {"guid", "boolean", "int32", "uint32", "int64", "uint64", "double", "datetime", "timespan", "switchparameter",
+           "scriptblock", "securestring", "pscredential", "uri", "ipaddress", "char", "byte"}
 
 
 def _short(type_name: str) -> str:
@@ -380,8 +384,8 @@ def _binding_states(parameter: Parameter, type_name: str | None) -> tuple[set[st
     """The binding states in which an object of `type_name` binds to `parameter`, and whether it may bind otherwise
     (not known: a conversion by parsing a string or number, a property of a type whose properties are not known).
     ByValue: same type, or [object]/[psobject], binds without coercion; any object converts to [string] (coercion);
-    an object of a module's class converts to no other parameter type (about_Type_Conversion: it is not
-    IConvertible; its own conversion operators are not modelled). ByPropertyName: a property named as the parameter
+    an object of a module's class converts to none of the sealed and value types of _SEALED; to other
+    types it may (a base class, a conversion operator): not known. ByPropertyName: a property named as the parameter
     or one of its aliases."""
     if type_name is None:
         return set(), True
@@ -392,8 +396,8 @@ def _binding_states(parameter: Parameter, type_name: str | None) -> tuple[set[st
             states.add("ByValue")
         elif wanted == "string":
             states.add("ByValue+coercion")
-        elif given in _PROPERTIES:
-            unknown = True
+        elif given in _PROPERTIES or wanted not in _SEALED:
+            unknown = True  # a literal may parse into it; a module's object may derive from it (ADComputer: ADObject)
     if "ByPropertyName" in parameter.pipeline_kinds:
         properties = _PROPERTIES.get(given)
         if properties is None:
@@ -427,7 +431,7 @@ def _bind_pipeline(command: Command, call: ps.CommandCall, bound: dict[str, Para
         # bind from the pipeline counted as bound (the binder does not prompt for them)
         missing_by_set = {}
         for name in possible:
-            names = set(bound) | fitting[name] | set(ways[name])
+            names = set(bound) | fitting[name] | {n for n, (states, unknown) in ways[name].items() if states or unknown}
             missing_by_set[name] = [p.name for p in command.parameters.values()
                                     if name in p.mandatory_in and p.name not in names]
         if all(missing_by_set.values()):
