@@ -27,6 +27,7 @@ import pytest
 import yaml
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
+from glpi_env import php_extensions
 from sitekit_paths import REPO
 
 ROLE = REPO / "roles/glpi"
@@ -96,11 +97,14 @@ class RoleRun:
             return
         if "block" in task:
             try:
-                self.run_tasks(task["block"])
-            except Stopped:
-                if "rescue" not in task:
-                    raise
-                self.run_tasks(task["rescue"])
+                try:
+                    self.run_tasks(task["block"])
+                except Stopped:
+                    if "rescue" not in task:
+                        raise
+                    self.run_tasks(task["rescue"])
+            finally:
+                self.run_tasks(task.get("always", []))
             return
         try:
             result = self.execute(task, local)
@@ -161,6 +165,8 @@ class RoleRun:
         failed = (self.holds(task["failed_when"], {**local, task.get("register", "_"): result})
                   if "failed_when" in task else result["rc"] != 0)
         if failed:
+            if "register" in task:
+                self.vars[task["register"]] = result | {"failed": True}
             raise Stopped(f"{argv} failed: {result}")
         return result
 
@@ -306,3 +312,14 @@ def test_a_check_run_leaves_an_older_suspension_alone(make_standin):
     run.upgrade()
     assert glpi.config("plugins_execution_mode") == "suspended_by_update"  # not this check run's doing
     assert not [argv for argv in run.commands if "plugin:resume_execution" in argv]
+
+
+def test_an_upgrade_stopped_by_a_missing_requirement_leaves_the_plugins_running(make_standin):
+    glpi = site(make_standin, "11.0.1", "11.0.2", {"formcreator": ""})
+    run = RoleRun(glpi, "11.0.2", "11.0.1")
+    glpi.extra_php = ["-n", *php_extensions(without=("bcmath",))]  # the new release's PHP only
+    with pytest.raises(Stopped, match="system:check_requirements"):
+        run.upgrade()
+    assert glpi.config("plugins_execution_mode") == "on"  # the check's console suspended them; lifted
+    assert glpi.config("version") == "11.0.1" and glpi.config("maintenance_mode") == "0"
+    assert not [argv for argv in run.commands if "maintenance:enable" in argv]
