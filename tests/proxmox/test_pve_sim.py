@@ -468,3 +468,75 @@ def test_running_vm_disk_deletion_and_unused_disks(plain):
     assert wait(api, sim, api.post(f"{sim.url}/nodes/pve1/qemu/7304/status/start").json()["data"])["exitstatus"] == "OK"
     config = sim.cluster.vms[7304]["config"]
     assert "ide1" not in config and not any(k.startswith("unused") for k in config)  # freed (force), not unused
+
+
+def _archive_of(sim, vmid: int, **config) -> str:
+    from tests.pve_sim.handlers.backup import make_archive
+
+    sim.cluster.storage["nas-backup"] = {"type": "nfs", "server": "10.0.10.6", "export": "/volume1/pve-backup",
+                                         "path": "/mnt/pve/nas-backup", "content": "backup"}
+    sim.cluster.add_vm(vmid, "pve1", {"name": f"vm{vmid}", "cores": "2", "memory": "2048", "scsihw": "virtio-scsi-single",
+                                      "scsi0": f"local-lvm:vm-{vmid}-disk-0,discard=on,iothread=1,size=4G",
+                                      "net0": "virtio=BC:24:11:00:01:14,bridge=vmbr0",
+                                      "smbios1": "uuid=11111111-2222-3333-4444-555555555555",
+                                      "vmgenid": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", **config})
+    return make_archive(sim.cluster, "nas-backup", vmid, "zstd")
+
+
+def test_restore_unique_locked_and_template(plain):
+    """Restore (qemu-server Qemu.pm create_vm, QemuServer.pm restore_update_config_line): the VM holds the 'create'
+    lock while the task runs; ``unique`` gives new MACs and a new smbios1 uuid, a restore always a new vmgenid; the
+    drive keeps its options but ``format`` on its new volume; a template's disks become base images where the
+    storage can (template_create)."""
+    sim, api = plain
+    archive = _archive_of(sim, 7401)
+    sim.tasks.stall(type="qmrestore")
+    upid = api.post(f"{sim.url}/nodes/pve2/qemu", data={"vmid": 7402, "archive": archive, "unique": 1}).json()["data"]
+    assert sim.cluster.vms[7402]["config"] == {"lock": "create"}
+    sim.release(upid)
+    config = sim.cluster.vms[7402]["config"]
+    assert config["scsi0"] == "local-lvm:vm-7402-disk-0,discard=on,iothread=1,size=4G" and "lock" not in config
+    assert config["net0"].startswith("virtio=") and "BC:24:11:00:01:14" not in config["net0"]
+    assert config["net0"].endswith(",bridge=vmbr0")
+    assert not config["smbios1"].startswith("uuid=11111111") and config["vmgenid"] != "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+    sim.tasks.clear()
+    template = _archive_of(sim, 7403, template="1")
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu", data={"vmid": 7404, "archive": template}).json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "OK"
+    assert sim.cluster.vms[7404]["config"]["scsi0"].startswith("local-lvm:base-7404-disk-0,")
+    # the pipe named in the log is the worker's own
+    log = api.get(f"{sim.url}/nodes/pve1/tasks/{upid}/log").json()["data"]
+    pid = int(upid.split(":")[2], 16)
+    assert f"vma extract -v -r /var/tmp/vzdumptmp{pid}.fifo - /var/tmp/vzdumptmp{pid}" in log[0]["t"]
+
+
+def test_destroy_unreferenced_disks_needs_its_storages_online(plain):
+    """destroy_vm with destroy-unreferenced-disks lists the images of every enabled image storage (Storage.pm
+    vdisk_list -> activate_storage_list): a storage whose server does not answer fails the task."""
+    sim, api = plain
+    sim.cluster.storage["nas-images"] = {"type": "nfs", "server": "10.0.10.8", "export": "/images",
+                                         "path": "/mnt/pve/nas-images", "content": "images"}
+    sim.cluster.add_vm(7410, "pve1", {"name": "x", "memory": "512"})
+    sim.offline("10.0.10.8")
+    upid = api.delete(f"{sim.url}/nodes/pve1/qemu/7410", params={"destroy-unreferenced-disks": 1}).json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "storage 'nas-images' is not online"
+    assert 7410 in sim.cluster.vms
+    upid = api.delete(f"{sim.url}/nodes/pve1/qemu/7410").json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "OK" and 7410 not in sim.cluster.vms
+
+
+def test_ha_manager_status_uids_and_lrm_results(plain):
+    """pve-ha-manager Manager.pm: each service's ``uid`` (compute_new_uuid, md5_base64), ``running`` only once
+    started (never 0); LRM.pm: an active LRM's ``results`` keyed by those uids (sid, state, exit_code)."""
+    sim, api = plain
+    sim.cluster.add_vm(7420, "pve1", {"name": "a", "memory": "512"})
+    sim.cluster.add_vm(7421, "pve2", {"name": "b", "memory": "512"})
+    for vmid, state in ((7420, "started"), (7421, "stopped")):
+        assert api.post(f"{sim.url}/cluster/ha/resources", data={"sid": f"vm:{vmid}", "state": state}).status_code == 200
+    data = api.get(f"{sim.url}/cluster/ha/status/manager_status").json()["data"]
+    services = data["manager_status"]["service_status"]
+    assert all(re.fullmatch(r"[A-Za-z0-9+/]{22}", ss["uid"]) for ss in services.values())
+    assert "running" not in services["vm:7421"]
+    results = data["lrm_status"]["pve1"]["results"]
+    assert results == {services["vm:7420"]["uid"]: {"sid": "vm:7420", "state": "started", "exit_code": 0}}
+    assert data["lrm_status"]["pve2"] == {**data["lrm_status"]["pve2"], "state": "wait_for_agent_lock", "results": {}}

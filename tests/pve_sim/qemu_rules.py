@@ -117,11 +117,15 @@ def shared_vm(cluster: Cluster, config: dict) -> bool:
 def next_disk_name(cluster: Cluster, sid: str, vmid: int, base: bool = False) -> str:
     """Plugin.pm find_free_diskname: the first free vm-<vmid>-disk-<n> on the storage."""
     used = set()
-    for vm in cluster.vms.values():
-        for _, drive in disks(vm["config"]):
-            s, volname = split_volid(drive["file"])
-            if s == sid:
-                used.add(volname.split("/")[-1])
+    for vm in cluster.vms.values():  # the volumes on the storage: drives, pending ones and unusedN
+        for config in (vm["config"], vm["pending"]):
+            files = [drive["file"] for _, drive in disks({k: v for k, v in config.items() if v is not None})]
+            files += [str(v) for k, v in config.items() if k.startswith("unused") and v is not None]
+            for volid in files:
+                s, volname = split_volid(volid)
+                if s == sid:
+                    used.add(volname.split("/")[-1])
+    used |= {split_volid(volid)[1].split("/")[-1] for volid in cluster.orphans if split_volid(volid)[0] == sid}
     prefix = "base" if base else "vm"
     cfg = storage_config(cluster, sid)
     file_style = cfg["type"] in _FILE_TYPES
@@ -185,8 +189,11 @@ def check_lvm_free(cluster: Cluster, sid: str, node: str, cfg: dict, volname: st
     """pve-storage LVMPlugin.pm alloc_image (8.3.6) / alloc_lvm_image (9.1.0): the VG's free space, read in bytes
     (lvm_vgs: vgs --units b), is compared with the size vdisk_alloc is given in KiB (Qemu.pm create_disks
     convert_size 'gb' => 'kb') - "not enough free space (<free> < <size>)"; a size between the two passes that check
-    and lvcreate itself fails (run_command errmsg "lvcreate '<vg>/<name>' error: " + LVM's last stderr line, lvm2
-    lib/metadata/lv_manip.c: insufficient free space, in extents of the default 4 MiB)."""
+    and lvcreate itself fails (LVMPlugin.pm lvcreate: run_command errmsg "lvcreate '<vg>/<name>' error" - pve-common
+    Tools.pm run_command dies "$errmsg: $laststderr" with the last stderr line - that line being lvm2's
+    lib/metadata/lv_manip.c _lv_create_an_lv log_error "Volume group \"%s\" has insufficient free space (%u extents):
+    %u required." (free extents of the VG, extents asked, rounded up; the default extent is 4 MiB) printed after
+    lib/log/log.c's default message prefix of two spaces)."""
     from .handlers.storage import usage  # the storage handlers import this module
 
     free = usage(cluster, sid, node)[1]

@@ -89,6 +89,10 @@ class Cluster:
         self.capacity: dict[str, int] = {}
         # volid -> size in bytes of the volumes allocated (an unusedN entry names the volume only)
         self.volume_sizes: dict[str, int] = {}
+        # volid -> {"size": bytes, "node": node} of the images on a storage that no config names (a failed restore's,
+        # or ones a test leaves): listed in the content, taken into account for new names, freed by a destroy with
+        # destroy-unreferenced-disks (qemu-server QemuServer.pm destroy_vm $purge_unreferenced)
+        self.orphans: dict[str, dict] = {}
         self.backup_jobs: dict[str, dict] = {}
         self.ha_groups: dict[str, dict] = {}
         self.ha_rules: dict[str, dict] = {}

@@ -14,7 +14,6 @@ Tests steer outcomes with ``TaskControl``: ``fail``, ``warn``, ``stall`` (never 
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -117,12 +116,13 @@ class TaskManager:
         self.lock = lock
         self.control = TaskControl()
         self.tasks: dict[str, Task] = {}
-        self._pid = itertools.count(4000)
+        self._next_pid = 4000
         self._boot = int(time.time()) - 86400
 
     def start(self, node: str, kind: str, ident: str, user: str, on_ok: Callable[[], None] | None = None,
               log: list[str] | None = None, on_fail: Callable[[], None] | None = None) -> str:
-        pid = next(self._pid)
+        pid = self.next_pid()
+        self._next_pid += 1
         now = time.time()
         pstart = int((now - self._boot) * 100) + pid  # clock ticks since boot, unique per task
         upid = upid_encode(node, pid, pstart, int(now), kind, ident, user)
@@ -137,6 +137,11 @@ class TaskManager:
         if self.control.duration <= 0 and task.ends_at is not None:
             self._finish(task)
         return upid
+
+    def next_pid(self) -> int:
+        """The PID the next task's worker gets (a worker that names its own PID, like qmrestore's
+        /var/tmp/vzdumptmp<pid>, reads it before it starts)."""
+        return self._next_pid
 
     def tick(self):
         """Finish every task whose time has passed, oldest first (called on each API request)."""

@@ -13,7 +13,9 @@ Rule '<id>' is invalid.\\n<option>: <messages>\\n".
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import time
 
 from .. import ha_rules
@@ -462,9 +464,12 @@ def _service_config(c: Cluster) -> dict:
 
 
 def _manager_status(c: Cluster, services: dict) -> dict:
-    """The CRM's manager_status as a settled cluster has it (Manager.pm): the first node is master, every node online,
-    each managed service (not 'ignored', which the manager drops) on its guest's node, 'started' (running) or
-    'stopped'; no HA resource configured: no CRM status yet."""
+    """The CRM's manager_status as a settled cluster has it (pve-ha-manager df1794d src/PVE/HA/Manager.pm: new ->
+    ``master_node``, flush_master_status -> ``node_status``, ``service_status``, ``timestamp``; 53d8e48 the same): the
+    first node is master, every node online, each managed service (not 'ignored', which the manager drops) on its
+    guest's node, 'started' or 'stopped', with the ``uid`` of its last command ($change_service_state
+    compute_new_uuid, an md5_base64) and ``running`` 1 once the LRM reported a start (absent otherwise); no HA
+    resource configured: no CRM status yet. ``node_request`` (maintenance) is not modelled."""
     if not services:
         return {}
     service_status = {}
@@ -472,11 +477,17 @@ def _manager_status(c: Cluster, services: dict) -> dict:
         if sc["state"] == "ignored" or "node" not in sc:
             continue
         ss = {"node": sc["node"], "state": "started" if sc["state"] == "started" else "stopped"}
-        if ss["state"] == "started":
-            ss["running"] = int(c.vms[int(sid.split(":", 1)[1])]["status"] == "running")
+        ss["uid"] = _uid(sid, ss["state"])
+        if ss["state"] == "started" and c.vms[int(sid.split(":", 1)[1])]["status"] == "running":
+            ss["running"] = 1  # set on the LRM's success, deleted otherwise (never 0)
         service_status[sid] = ss
     return {"master_node": c.nodes[0], "timestamp": int(time.time()), "node_status": dict.fromkeys(c.nodes, "online"),
             "service_status": service_status}
+
+
+def _uid(sid: str, state: str) -> str:
+    """Manager.pm compute_new_uuid: md5_base64 of the state, the CRM's pid, the time and a counter (22 characters)."""
+    return base64.b64encode(hashlib.md5(f"{state}{sid}".encode()).digest()).decode().rstrip("=")
 
 
 def _verbose_state(ss: dict | None, sc: dict | None) -> str:
@@ -504,13 +515,18 @@ def _verbose_state(ss: dict | None, sc: dict | None) -> str:
 
 
 def _lrm_status(c: Cluster, status: dict) -> dict:
-    """Each node's LRM: 'active' with a service to run there (Tools.pm count_active_services), else waiting for
-    its agent lock."""
+    """Each node's LRM (pve-ha-manager df1794d src/PVE/HA/LRM.pm update_lrm_status: state, mode, results,
+    timestamp): 'active' with a service to run there (Tools.pm count_active_services), else waiting for its agent
+    lock; an active LRM keeps the result of the last command it ran for each service of its node, keyed by the
+    command's uid (LRM.pm resource_command_finished: sid, state, exit_code - 0, SUCCESS - pruned to the uids the
+    CRM still lists); an idle one runs none."""
     out = {}
     for node in sorted(status.get("node_status", {})):
-        active = sum(1 for ss in status["service_status"].values() if ss["node"] == node and ss["state"] == "started")
+        mine = {sid: ss for sid, ss in status["service_status"].items() if ss["node"] == node}
+        active = any(ss["state"] == "started" for ss in mine.values())
+        results = {ss["uid"]: {"sid": sid, "state": ss["state"], "exit_code": 0} for sid, ss in mine.items()} if active else {}
         out[node] = {"mode": "active", "state": "active" if active else "wait_for_agent_lock",
-                     "timestamp": status["timestamp"], "results": {}}
+                     "timestamp": status["timestamp"], "results": results}
     return out
 
 

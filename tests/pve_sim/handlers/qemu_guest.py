@@ -18,6 +18,7 @@ from ..formats import split_list
 from ..state import ApiError, Cluster, die, param_error
 from ..tasks import TaskFailed
 from .registry import api
+from .storage import _bytes as size_bytes
 
 _MAC_SERIAL = itertools.count(1)
 NIC_MODELS = ("virtio", "e1000", "e1000e", "rtl8139", "vmxnet3", "i82551", "i82557b", "i82559er", "ne2k_isa", "ne2k_pci",
@@ -129,48 +130,194 @@ def qemu_create(c: Cluster, p, user):
     return c.task(node, "qmcreate", str(vmid), user, create, on_fail=lambda: c.vms.pop(vmid, None))
 
 
+# create_vm's parameters that are not config options (extract_param); what is left overrides the backed-up config
+_CREATE_ONLY = ("node", "vmid", "archive", "bwlimit", "force", "pool", "start", "ha-managed", "storage", "unique",
+                "live-restore", "import-working-storage")
+# QemuServer/Drive.pm is_valid_drivename
+_DRIVE_NAME = re.compile(r"^(?:ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5])|efidisk0|tpmstate0)$")
+# pve-storage Storage.pm check_volume_access: die "Only root can pass arbitrary filesystem paths." (no newline: Perl
+# appends where it died)
+_PATH_ONLY_ROOT = {9: 651, 8: 569}  # 6f49432 / 0c6234f src/PVE/Storage.pm line
+# pve-storage Storage.pm decompressor_info, vma
+_VMA_DECOMPRESSOR = {"zst": ["zstd", "-q", "-d", "-c"], "gz": ["zcat"], "lzo": ["lzop", "-d", "-c"], "bz2": ["bzcat", "-q"]}
+
+
+def _archive_vtype(c: Cluster, volid: str) -> str:
+    """PVE::Storage::parse_volname for an archive: the storage must exist (storage_config), a PBS volume or a
+    ``backup/`` file is 'backup', anything else is what its plugin parses it as."""
+    sid, volname = qr.split_volid(volid)
+    cfg = qr.storage_config(c, sid)
+    if cfg["type"] == "pbs" or volname.startswith("backup/"):
+        return "backup"
+    return qr.parse_volname(c, volid)
+
+
+def _vma_command(c: Cluster, volid: str, pid: int) -> str:
+    """The pipe restore_vma_archive runs (QemuServer.pm: decompressor of Storage.pm decompressor_info, then ``vma
+    extract -v -r <fifo> - <tmpdir>`` with /var/tmp/vzdumptmp<worker pid>), as PVE::Tools cmd2string prints it; a
+    read limit (cstream) only when a bwlimit is configured, which the simulator never has."""
+    sid, volname = qr.split_volid(volid)
+    path = f"{c.storage[sid].get('path', '/var/lib/vz')}/dump/{volname.split('/', 1)[1]}"
+    comp = re.search(r"\.vma\.(zst|gz|lzo|bz2)$", path)
+    tmpdir = f"/var/tmp/vzdumptmp{pid}"
+    cmds = [[*_VMA_DECOMPRESSOR[comp.group(1)], path], ["vma", "extract", "-v", "-r", f"{tmpdir}.fifo", "-", tmpdir]] \
+        if comp else [["vma", "extract", "-v", "-r", f"{tmpdir}.fifo", path, tmpdir]]
+    return " | ".join(" ".join(cmd) for cmd in cmds)
+
+
 def _restore(c: Cluster, p, user):
-    """create_vm with ``archive``: the backed-up config, disks re-allocated on ``storage``,
-    ``unique`` makes new MACs."""
+    """create_vm with ``archive`` (qemu-server 4dbb6e44 src/PVE/API2/Qemu.pm:1257 create_vm; c2287c17 the same
+    rules). Before the worker: a drive option conflicts with the archive (raise_param_exc), the archive must be a
+    backup volume (pve-storage Storage.pm check_volume_access '$type') that exists ($classify_restore_archive ->
+    abs_filesystem_path), then create_and_lock_config($vmid, $force) (pve-guest-common AbstractConfig.pm): an
+    existing VMID needs ``force`` (pve-cluster Cluster.pm check_vmid_unused), a locked VM is refused (check_lock),
+    a VMID of another node cannot get a config here (pmxcfs memdb.c rename: EEXIST), the config gets lock 'create'.
+    In the 'qmrestore' worker ($restorefn): protection ("$emsg - protection mode enabled", hence the double dash),
+    a running VM, then QemuServer.pm restore_vma_archive: each disk's storage ($parse_backup_hints: ``storage`` or
+    the backed-up one) must exist and hold images, the old config's disks being restored are freed
+    ($restore_cleanup_oldconf), new volumes allocated (vdisk_alloc: enabled on the node, space) - errors there come
+    from inside vma's run_command ("command '<pipe>' failed: <error>", pve-common Tools.pm run_command); the config
+    read back as restore_update_config_line writes it (lock/unusedN/parent dropped, a drive with backup=0 commented
+    out, restored drives on their new volume without ``format``, new MACs and smbios1 uuid with ``unique``, a new
+    vmgenid), the parameters left override it (restore_merge_config), rescan adds the old owned volumes not restored
+    over as unusedN; a template's disks become base images where the storage can (template_create; warn only).
+    A failure removes the 'create' lock and leaves the VM ("state is NOT cleaned up"): an empty config before the
+    volumes were touched, "memory: 128" after (the allocated volumes freed, $restore_destroy_volumes)."""
     vmid, node = int(p["vmid"]), p["node"]
-    if vmid in c.vms and str(p.get("force", "0")) != "1":
-        raise _exists_error(c, vmid, "restore")
-    vol = next((v for vols in c.content.values() for v in vols if v["volid"] == p["archive"]), None)
+    archive = str(p["archive"])
+    for key in sorted(p):
+        if _DRIVE_NAME.match(key):
+            raise param_error({key: "option conflicts with option 'archive'"})
+    if archive == "-":
+        raise die("pipe requires cli environment")
+    sid, _ = qr.split_volid(archive)
+    if sid is None:
+        if user != "root@pam":
+            raise die(f"Only root can pass arbitrary filesystem paths. at /usr/share/perl5/PVE/Storage.pm line "
+                      f"{_PATH_ONLY_ROOT[c.version]}.")
+        raise die(f"can't find file '{archive}'")  # Storage.pm abs_filesystem_path: -f $path
+    vtype = _archive_vtype(c, archive)
+    if vtype != "backup":
+        raise die(f"unable to use volume {archive} - content type needs to be 'backup'")
+    vol = next((v for v in c.content.get(sid, []) if v["volid"] == archive), None)
     if vol is None:
-        raise die(f"can't find file '{p['archive']}'")  # pve-storage Storage.pm abs_filesystem_path
-    if p.get("storage"):
-        qr.storage_check_enabled(c, p["storage"], node)
-    c.add_vm(vmid, node, {"lock": "create"})
+        raise die(f"can't find file '{archive}'")  # pve-storage Storage.pm abs_filesystem_path
+    pbs = c.storage[sid]["type"] == "pbs"
+    overrides = {k: v for k, v in p.items() if k not in _CREATE_ONLY}
+    for key, value in overrides.items():
+        if re.fullmatch(r"net\d+", key) and value is not None:
+            overrides[key] = net_with_mac(value)  # Network.pm add_random_macs
+    force = str(p.get("force") or "0") == "1"
+    emsg = f"unable to restore VM {vmid} -"
+    old = c.vms.get(vmid)
+    if old is not None:
+        if not force:
+            raise _exists_error(c, vmid, "restore")
+        if old["node"] != node:
+            raise die(f"{emsg} close (rename) atomic file '/etc/pve/nodes/{node}/qemu-server/{vmid}.conf' failed: "
+                      "File exists")
+        if old["config"].get("lock"):
+            raise die(f"{emsg} VM is locked ({old['config']['lock']})")
+        old["config"]["lock"] = "create"
+        c.write_vm(old)
+    else:
+        c.add_vm(vmid, node, {"lock": "create"})
+    vm = c.vms[vmid]
+    backup = {k: v for k, v in vol["_config"].items() if k not in ("lock", "parent") and not k.startswith("unused")}
+    pid = c.tasks.next_pid()
+    unique = str(p.get("unique") or "0") == "1"
+
+    def in_vma(message: str) -> str:
+        return message if pbs else f"command '{_vma_command(c, archive, pid)}' failed: {message}"
 
     def restore():
-        config = {}
-        for key, value in vol["_config"].items():
-            if key in ("lock",):
+        if str(vm["config"].get("protection", "0")) == "1":
+            raise TaskFailed(f"{emsg} - protection mode enabled")  # AbstractConfig.pm check_protection
+        if vm["status"] == "running":
+            raise TaskFailed(f"{emsg} vm is running")
+        restored = {}  # $parse_backup_hints: the disks in the archive and their storage
+        for key, value in backup.items():
+            drive = qr.parse_drive(str(value)) if qr.DRIVE_KEY.match(key) else None
+            if drive is None or qr.is_cdrom(drive) or drive.get("backup") == "0":
                 continue
-            if qr.DRIVE_KEY.match(key) and not qr.is_cdrom(qr.parse_drive(value)):
-                drive = qr.parse_drive(value)
-                sid = p.get("storage") or qr.split_volid(drive["file"])[0]
-                size = re.match(r"(\d+(?:\.\d+)?)", drive.get("size", "32"))
-                try:
-                    value = qr.alloc_disk(c, node, vmid, sid, size.group(1), str(vol["_config"].get("template")) == "1")
-                    c.vms[vmid]["config"][key] = value  # allocated: the next disk sees it on the storage
-                except ApiError as exc:
-                    unlock()
-                    raise TaskFailed(f"unable to restore VM {vmid} - {exc.message.strip()}") from None
-            elif re.fullmatch(r"net\d+", key):
-                value = net_with_mac(value, new_mac=str(p.get("unique", "0")) == "1")
+            target = p.get("storage") or qr.split_volid(drive["file"])[0] or "local"
+            try:
+                cfg = qr.storage_config(c, target)
+            except ApiError as exc:
+                raise TaskFailed(in_vma(exc.message.strip())) from None
+            if "images" not in sp.content_of(cfg):
+                raise TaskFailed(in_vma(f"Content type 'images' is not available on storage '{target}'"))
+            restored[key] = (drive, target)
+        old_config = dict(vm["config"])
+        vm["config"] = {"memory": "128"}  # the temporary config, then $restore_cleanup_oldconf
+        kept = [str(v).split(",")[0] for k, v in old_config.items() if qr.DRIVE_KEY.match(k) and (
+            k.startswith("unused") or (k not in restored and not qr.is_cdrom(qr.parse_drive(str(v)))))]
+        kept = [volid for volid in kept if qr.owned_volume(volid, vmid)]
+        for volid in kept:  # on their storage, named by no config until rescan finds them
+            c.orphans[volid] = {"size": c.volume_sizes.get(volid, 0), "node": node}
+        volumes = {}
+        try:
+            for key, (drive, target) in sorted(restored.items()):
+                size = size_bytes(drive.get("size", "0"))
+                volumes[key] = qr.alloc_disk(c, node, vmid, target, str(size / 2**30), False).split(",")[0]
+                c.orphans[volumes[key]] = {"size": c.volume_sizes[volumes[key]], "node": node}
+        except ApiError as exc:
+            for volid in volumes.values():  # $restore_destroy_volumes
+                c.orphans.pop(volid, None)
+                c.volume_sizes.pop(volid, None)
+            raise TaskFailed(in_vma(exc.message.strip())) from None
+        for volid in [*volumes.values(), *kept]:
+            c.orphans.pop(volid, None)
+        config = {}
+        for key, value in backup.items():
+            if key in volumes:
+                opts = [o for o in str(value).split(",")[1:] if not o.startswith("format=")]
+                value = ",".join([volumes[key], *opts])
+            elif qr.DRIVE_KEY.match(key) and qr.parse_drive(str(value)).get("backup") == "0":
+                continue  # "#<line>": a comment
+            elif re.fullmatch(r"net\d+", key) and unique and "=" in str(value).split(",")[0]:
+                value = net_with_mac(value, new_mac=True)
+            elif key == "vmgenid" and str(value) != "0":
+                value = _uuid(f"vmgenid-{vmid}-{pid}")
+            elif key == "smbios1" and unique:
+                value = ",".join([f"uuid={_uuid(f'smbios-{vmid}-{pid}')}",
+                                  *(o for o in str(value).split(",") if not o.startswith("uuid="))])
             config[key] = value
-        c.vms[vmid]["config"] = config
-        c.write_vm(c.vms[vmid])
-        if str(p.get("start", "0")) == "1":
-            c.vms[vmid]["status"] = "running"
-    def unlock():
-        """Qemu.pm create_vm (qmrestore worker): on an error the 'create' lock is removed and the VM is
-        left as it is ("VM <id> state is NOT cleaned up")."""
-        if vmid in c.vms:
-            c.vms[vmid]["config"].pop("lock", None)
+        config.update({k: v for k, v in overrides.items() if v is not None})
+        for volid in kept:  # rescan -> update_disk_config: owned volumes no key names become unusedN
+            qr.register_unused(config, volid, vmid)
+        if str(config.get("template", "0")) == "1":  # template_create: base images where the storage can
+            for key, volid in volumes.items():
+                if qr.volume_has_feature(c, "template", volid):
+                    base = re.sub(r"(^|/)vm-(\d+-disk-\d+)", r"\1base-\2", volid.split(":", 1)[1])
+                    c.volume_sizes[f"{volid.split(':')[0]}:{base}"] = c.volume_sizes.pop(volid, 0)
+                    config[key] = config[key].replace(volid, f"{volid.split(':')[0]}:{base}", 1)
+        vm["config"] = config
+        c.write_vm(vm)
+        if str(p.get("start", "0")) == "1" and str(config.get("template", "0")) != "1":
+            vm["status"] = "running"  # "Execute autostart" (a failure there is only warned)
 
-    return c.task(node, "qmrestore", str(vmid), user, restore, [f"restore vma archive: {p['archive']}"], on_fail=unlock)
+    def unlock():
+        """create_vm (qmrestore worker): on an error the 'create' lock is removed and the VM is left as it is
+        ("VM <id> state is NOT cleaned up")."""
+        if vmid in c.vms:
+            vm["config"].pop("lock", None)
+            c.write_vm(vm)
+
+    def run():
+        try:
+            restore()
+        except TaskFailed:
+            unlock()
+            raise
+
+    log = [f"restore vma archive: {_vma_command(c, archive, pid)}"] if not pbs else []
+    return c.task(node, "qmrestore", str(vmid), user, run, log, on_fail=unlock)
+
+
+def _uuid(seed: str) -> str:
+    h = hashlib.sha1(seed.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 @api("POST", "/nodes/{node}/qemu/{vmid}/clone")
@@ -315,21 +462,32 @@ def qemu_migrate(c: Cluster, p, user):
 
 @api("DELETE", "/nodes/{node}/qemu/{vmid}")
 def qemu_delete(c: Cluster, p, user):
-    """destroy_vm (qemu-server PVE/API2/Qemu.pm): ``skiplock`` for root@pam only, then $early_checks - protection
-    (pve-guest-common AbstractConfig.pm check_protection), an HA resource without ``purge``, a running VM; the
-    config lock (unless ``skiplock``) and the base images still used by linked clones are checked in the
-    'qmdestroy' worker (QemuServer.pm destroy_vm), so they fail the task."""
+    """destroy_vm (qemu-server 4dbb6e44 src/PVE/API2/Qemu.pm:2716, c2287c17 PVE/API2/Qemu.pm:2465): ``skiplock`` for
+    root@pam only, then $early_checks - protection (pve-guest-common AbstractConfig.pm check_protection), an HA
+    resource without ``purge``, a running VM; the config lock (unless ``skiplock``) and the base images still used
+    by linked clones are checked in the 'qmdestroy' worker (QemuServer.pm destroy_vm), so they fail the task. The
+    volumes the config, its pending changes and unusedN name go; with ``destroy-unreferenced-disks`` (default 0 in
+    both versions) also every image of the VMID no config names, on each storage enabled on the node that holds
+    images (Storage.pm vdisk_list: the storages are activated first, an offline one fails the task). ``purge``
+    removes the VMID from the backup jobs (pve-guest-common VZDump/Plugin.pm remove_vmid_from_backup_jobs /
+    remove_vmid_from_job: from ``vmid``, the job deleted once none is left, else from ``exclude``) and the HA
+    resource (pve-ha-manager Config.pm delete_service_from_config: PVE 9 (5.1.0) also takes it out of the rules,
+    deleting a rule left without resources; PVE 8 (4.0.7) the resource only)."""
+    from .storage import activate  # the storage handlers import qemu_rules, which this module imports
+
     qr.check_skiplock(p, user)
     vm = c.vm(p["node"], p["vmid"])
+    vmid = int(p["vmid"])
     purge = str(p.get("purge") or "0") == "1"
+    unreferenced = str(p.get("destroy-unreferenced-disks") or "0") == "1"
 
     def early_checks():
         if str(vm["config"].get("protection", "0")) == "1":
-            raise die(f"can't remove VM {p['vmid']} - protection mode enabled")
-        if f"vm:{p['vmid']}" in c.ha_resources and not purge:
-            raise die(f"unable to remove VM {p['vmid']} - used in HA resources and purge parameter not set.")
+            raise die(f"can't remove VM {vmid} - protection mode enabled")
+        if f"vm:{vmid}" in c.ha_resources and not purge:
+            raise die(f"unable to remove VM {vmid} - used in HA resources and purge parameter not set.")
         if vm["status"] == "running":
-            raise die(f"VM {p['vmid']} is running - destroy failed")
+            raise die(f"VM {vmid} is running - destroy failed")
     early_checks()
 
     def destroy():
@@ -345,10 +503,48 @@ def qemu_delete(c: Cluster, p, user):
                 if volname.startswith("base-") and any(
                         f"{sid}:{volname}/" in d["file"] for other in c.vms.values() for _, d in qr.disks(other["config"])):
                     raise TaskFailed(f"base volume '{drive['file']}' is still in use by linked cloned")
-        c.vms.pop(int(p["vmid"]), None)
-        if purge:
-            c.ha_resources.pop(f"vm:{p['vmid']}", None)
-        for job in c.backup_jobs.values():
-            if purge and job.get("vmid"):
-                job["vmid"] = ",".join(v for v in split_list(job["vmid"]) if v != str(p["vmid"]))
-    return c.task(p["node"], "qmdestroy", str(p["vmid"]), user, destroy)
+        if unreferenced:
+            listed = [sid for sid, cfg in sorted(c.storage.items()) if str(cfg.get("disable", 0)) != "1"
+                      and (not cfg.get("nodes") or p["node"] in split_list(cfg["nodes"]))
+                      and "images" in sp.content_of(cfg)]
+            try:
+                for sid in listed:
+                    activate(c, sid, c.storage[sid], p["node"])
+            except ApiError as exc:
+                raise TaskFailed(exc.message.strip()) from None
+            for volid, orphan in list(c.orphans.items()):
+                sid, _ = qr.split_volid(volid)
+                if sid not in listed or not qr.owned_volume(volid, vmid):
+                    continue
+                if sp.is_shared(c.version, c.storage[sid]) or orphan["node"] == p["node"]:  # list_images of the node
+                    del c.orphans[volid]
+                    c.volume_sizes.pop(volid, None)
+        c.vms.pop(vmid, None)
+        if not purge:
+            return
+        for jid, job in list(c.backup_jobs.items()):
+            if job.get("vmid") is not None:
+                left = [v for v in split_list(job["vmid"]) if v != str(vmid)]
+                if left:
+                    job["vmid"] = ",".join(left)
+                else:
+                    del c.backup_jobs[jid]
+            elif job.get("exclude") is not None:
+                left = [v for v in split_list(job["exclude"]) if v != str(vmid)]
+                if left:
+                    job["exclude"] = ",".join(left)
+                else:
+                    del job["exclude"]
+        c.touch("jobs.cfg")
+        sid = f"vm:{vmid}"
+        if c.ha_resources.pop(sid, None) is not None:
+            c.touch("ha/resources.cfg")
+            if c.version >= 9:
+                for rid in list(c.ha_rules):
+                    left = [s for s in split_list(c.ha_rules[rid]["resources"]) if s != sid]
+                    if left:
+                        c.ha_rules[rid]["resources"] = ",".join(left)
+                    else:
+                        del c.ha_rules[rid]
+                c.touch("ha/rules.cfg")
+    return c.task(p["node"], "qmdestroy", str(vmid), user, destroy)

@@ -145,8 +145,16 @@ def online(c: Cluster, cfg: dict) -> bool:
 
 
 def _pbs_reachable(c: Cluster, sid: str, cfg: dict):
-    """PBSPlugin.pm activate_storage: the datastores are read from the server (scan_datastores, through
-    PVE::APIClient::LWP); a server that does not answer dies "<id>: error fetching datastores - <LWP's error>"."""
+    """pve-storage PBSPlugin.pm activate_storage (6f49432 :850, 0c6234f :824 "$storeid: $@"): the datastores are read
+    from the server (scan_datastores: "error fetching datastores - $@") through PVE::APIClient::LWP (port 8007, 7 s
+    timeout). PBSPlugin has no check_connection, so Storage.pm activate_storage gets that far. The tail is the
+    client's exception (pve-apiclient src/PVE/APIClient/LWP.pm login: ``$response->status_line``, call:
+    ``$response->message`` with the code; src/PVE/APIClient/Exception.pm stringify prefixes the code when missing:
+    "500 ..." either way) for the response LWP makes up when the connection fails (libwww-perl
+    lib/LWP/Protocol/http.pm _new_socket: "Can't connect to $host:$port ($reason)", lib/LWP/UserAgent.pm
+    send_request: its first line, code 500); the reason is the socket's error, "Connection refused" for a server
+    whose port is closed - the one a test's sim.offline() stands for (a host that is down would give "No route to
+    host" or "Connection timed out" instead)."""
     if cfg["type"] == "pbs" and _host(str(cfg.get("server", ""))) in c.offline_servers:
         port = cfg.get("port") or 8007
         raise die(f"{sid}: error fetching datastores - 500 Can't connect to {cfg['server']}:{port} (Connection refused)")
@@ -196,6 +204,10 @@ def volumes(c: Cluster, sid: str, node: str) -> list[dict]:
                 continue
             owner = re.match(r"(?:vm|base)-(\d+)-", volname.split("/")[-1])
             seen.setdefault(drive["file"], _image(drive["file"], int(owner.group(1)) if owner else vmid, size))
+    for volid, orphan in sorted(c.orphans.items()):  # images no config names
+        owner = re.match(r"(?:vm|base)-(\d+)-", split_volid(volid)[1].split("/")[-1])
+        if split_volid(volid)[0] == sid and (shared or orphan["node"] == node) and owner:
+            seen.setdefault(volid, _image(volid, int(owner.group(1)), orphan["size"]))
     return list(seen.values())
 
 
