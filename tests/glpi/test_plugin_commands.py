@@ -223,3 +223,15 @@ def test_resume_execution_does_not_exist_in_10_0_and_needs_an_updated_database_i
     assert glpi.run("db:update", "-n").returncode == 0
     extra = glpi.run("plugin:resume_execution", "formcreator", "-n")  # no argument of its own
     assert extra.returncode == 1 and mode(glpi) == "suspended_by_update", extra.stderr
+
+
+def test_with_glpi_skip_updates_only_a_new_intermediate_version_suspends(make_standin):
+    """Update::isUpdateMandatory() with GLPI_SKIP_UPDATES: only when the intermediate version changes."""
+    glpi = upgraded_to_11(make_standin, source="11.0.1", target="11.0.2", formcreator={})
+    glpi.downstream("define('GLPI_SKIP_UPDATES', true);")
+    assert glpi.run("maintenance:enable", "-n").returncode == 0
+    assert mode(glpi) is None and state(glpi, "formcreator") == ACTIVATED  # 11.0 -> 11.0: checked, not suspended
+    major = upgraded_to_11(make_standin, formcreator={})
+    major.downstream("define('GLPI_SKIP_UPDATES', true);")
+    assert major.run("maintenance:enable", "-n").returncode == 0
+    assert mode(major) == "suspended_by_update"  # 10.0 -> 11.0
