@@ -540,3 +540,14 @@ def test_ha_manager_status_uids_and_lrm_results(plain):
     results = data["lrm_status"]["pve1"]["results"]
     assert results == {services["vm:7420"]["uid"]: {"sid": "vm:7420", "state": "started", "exit_code": 0}}
     assert data["lrm_status"]["pve2"] == {**data["lrm_status"]["pve2"], "state": "wait_for_agent_lock", "results": {}}
+
+
+def test_restore_allocates_a_new_cloudinit_drive(plain):
+    """A cloud-init drive on ide/sata/scsi is re-allocated for the restored VMID (QemuServer.pm $parse_backup_hints,
+    $restore_allocate_devices: vm-<id>-cloudinit), never left pointing at the backed-up VM's volume."""
+    sim, api = plain
+    archive = _archive_of(sim, 7405, ide2="local-lvm:vm-7405-cloudinit,media=cdrom")
+    upid = api.post(f"{sim.url}/nodes/pve1/qemu", data={"vmid": 7406, "archive": archive}).json()["data"]
+    assert wait(api, sim, upid)["exitstatus"] == "OK"
+    assert sim.cluster.vms[7406]["config"]["ide2"] == "local-lvm:vm-7406-cloudinit,media=cdrom"
+    assert sim.cluster.vms[7405]["config"]["ide2"] == "local-lvm:vm-7405-cloudinit,media=cdrom"

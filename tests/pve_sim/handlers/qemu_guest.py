@@ -178,7 +178,7 @@ def _restore(c: Cluster, p, user):
     ($restore_cleanup_oldconf), new volumes allocated (vdisk_alloc: enabled on the node, space) - errors there come
     from inside vma's run_command ("command '<pipe>' failed: <error>", pve-common Tools.pm run_command); the config
     read back as restore_update_config_line writes it (lock/unusedN/parent dropped, a drive with backup=0 commented
-    out, restored drives on their new volume without ``format``, new MACs and smbios1 uuid with ``unique``, a new
+    out, restored drives (cloud-init ones on ide/sata/scsi re-allocated too) on their new volume without ``format``, new MACs and smbios1 uuid with ``unique``, a new
     vmgenid), the parameters left override it (restore_merge_config), rescan adds the old owned volumes not restored
     over as unusedN; a template's disks become base images where the storage can (template_create; warn only).
     A failure removes the 'create' lock and leaves the VM ("state is NOT cleaned up"): an empty config before the
@@ -238,7 +238,8 @@ def _restore(c: Cluster, p, user):
         restored = {}  # $parse_backup_hints: the disks in the archive and their storage
         for key, value in backup.items():
             drive = qr.parse_drive(str(value)) if qr.DRIVE_KEY.match(key) else None
-            if drive is None or qr.is_cdrom(drive) or drive.get("backup") == "0":
+            cloudinit = drive is not None and re.fullmatch(r"(?:ide|sata|scsi)\d+", key) and qr.is_cloudinit(value)
+            if drive is None or (qr.is_cdrom(drive) and not cloudinit) or drive.get("backup") == "0":
                 continue
             target = p.get("storage") or qr.split_volid(drive["file"])[0] or "local"
             try:
@@ -251,13 +252,16 @@ def _restore(c: Cluster, p, user):
         old_config = dict(vm["config"])
         vm["config"] = {"memory": "128"}  # the temporary config, then $restore_cleanup_oldconf
         kept = [str(v).split(",")[0] for k, v in old_config.items() if qr.DRIVE_KEY.match(k) and (
-            k.startswith("unused") or (k not in restored and not qr.is_cdrom(qr.parse_drive(str(v)))))]
+            k.startswith("unused") or (k not in restored and (qr.is_cloudinit(v) or not qr.is_cdrom(qr.parse_drive(str(v))))))]
         kept = [volid for volid in kept if qr.owned_volume(volid, vmid)]
         for volid in kept:  # on their storage, named by no config until rescan finds them
             c.orphans[volid] = {"size": c.volume_sizes.get(volid, 0), "node": node}
         volumes = {}
         try:
             for key, (drive, target) in sorted(restored.items()):
+                if qr.is_cloudinit(backup[key]):  # a new vm-<id>-cloudinit[.<format>] of CLOUDINIT_DISK_SIZE
+                    volumes[key] = _alloc_restored_cloudinit(c, node, vmid, target, drive["file"])
+                    continue
                 size = size_bytes(drive.get("size", "0"))
                 volumes[key] = qr.alloc_disk(c, node, vmid, target, str(size / 2**30), False).split(",")[0]
                 c.orphans[volumes[key]] = {"size": c.volume_sizes[volumes[key]], "node": node}
@@ -313,6 +317,20 @@ def _restore(c: Cluster, p, user):
 
     log = [f"restore vma archive: {_vma_command(c, archive, pid)}"] if not pbs else []
     return c.task(node, "qmrestore", str(vmid), user, run, log, on_fail=unlock)
+
+
+def _alloc_restored_cloudinit(c: Cluster, node: str, vmid: int, sid: str, old_volid: str) -> str:
+    """QemuServer.pm $parse_backup_hints / $restore_allocate_devices for a cloud-init drive (ide/sata/scsi): a
+    4 MiB volume vm-<vmid>-cloudinit on the restore's storage, ``.<format>`` appended on a storage with a path (the
+    format of the backed-up volume, checked_volume_format, raw when unknown); vdisk_alloc activates the storage."""
+    cfg = qr.storage_check_enabled(c, sid, node)
+    fmt = "qcow2" if old_volid.endswith(".qcow2") else "raw"
+    volname = f"{vmid}/vm-{vmid}-cloudinit.{fmt}" if cfg["type"] in qr._FILE_TYPES else f"vm-{vmid}-cloudinit"
+    size = 4 * 2**20  # Cloudinit.pm CLOUDINIT_DISK_SIZE
+    if cfg["type"] == "lvm":
+        qr.check_lvm_free(c, sid, node, cfg, volname, size)
+    c.volume_sizes[f"{sid}:{volname}"] = size
+    return f"{sid}:{volname}"
 
 
 def _uuid(seed: str) -> str:
