@@ -24,10 +24,10 @@ from task_files import tasks_of
 TASKS = list(tasks_of(yaml.safe_load((REPO / "roles/glpi/tasks/0055-upgrade.yml").read_text())))
 
 
-def _index(predicate, what: str) -> int:
+def _index(predicate, what: str, last: bool = False) -> int:
     found = [i for i, task in enumerate(TASKS) if predicate(task)]
     assert found, f"0055-upgrade.yml has no task that {what}"
-    return found[0]
+    return found[-1 if last else 0]
 
 
 def _runs(command: str):
@@ -43,7 +43,8 @@ def _asserts_on(register: str):
 
 
 ENABLE = _index(_runs("maintenance:enable"), "runs maintenance:enable")
-DISABLE = _index(_runs("maintenance:disable"), "runs maintenance:disable")
+# The last one: the first leaves the maintenance mode of an upgrade stopped before its schema change.
+DISABLE = _index(_runs("maintenance:disable"), "runs maintenance:disable", last=True)
 ENABLE_READ = _index(_reads_back_into("_glpi_maintenance_enabled"), "reads the mode back after enable")
 DISABLE_READ = _index(_reads_back_into("_glpi_maintenance_disabled"), "reads the mode back after disable")
 ENABLE_CHECK = _index(_asserts_on("_glpi_maintenance_enabled"), "stops unless the mode is on")

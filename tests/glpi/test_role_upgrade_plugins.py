@@ -51,8 +51,8 @@ def setup_php(key: str, requirements: str = "") -> str:
 class RoleRun:
     """0050's active-plugins query and 0055-upgrade.yml, run against one stand-in the way ansible-playbook would."""
 
-    def __init__(self, glpi, version: str, source: str, check_mode: bool = False):
-        self.glpi, self.source, self.check_mode = glpi, source, check_mode
+    def __init__(self, glpi, version: str, source: str, check_mode: bool = False, backup_fails: bool = False):
+        self.glpi, self.source, self.check_mode, self.backup_fails = glpi, source, check_mode, backup_fails
         self.old = dataclasses.replace(glpi, root=glpi.base / "old-release")  # site(): the source's code
         self.web_root_switched = False
         self.commands: list[list[str]] = []
@@ -111,6 +111,9 @@ class RoleRun:
         except Exception as error:
             if not isinstance(error, Stopped):
                 error.add_note(f"in task {task.get('name')!r}")
+            else:  # what a rescue reads
+                self.vars["ansible_failed_task"] = {"name": task.get("name")}
+                self.vars["ansible_failed_result"] = {"msg": str(error)}
             raise
         if "register" in task:
             self.vars[task["register"]] = result
@@ -148,7 +151,9 @@ class RoleRun:
         module = task["ansible.builtin.command"]
         argv = self.render(module["argv"], local) if isinstance(module, dict) else shlex.split(self.render(module, local))
         self.commands.append(argv)
-        if argv[0] == BACKUP:
+        if argv[0] == BACKUP and self.backup_fails:
+            result = {"rc": 1, "stdout": "", "stderr": "glpi-backup: No space left on device"}
+        elif argv[0] == BACKUP:
             self.copy_tables(self.glpi.database, self.glpi.database + "_backup")
             result = {"rc": 0, "stdout": "/var/backups/glpi/pre-upgrade", "stderr": ""}
         elif argv[0] == RESTORE:
@@ -324,3 +329,28 @@ def test_an_upgrade_stopped_by_a_missing_requirement_leaves_the_plugins_running(
     assert glpi.config("plugins_execution_mode") == "on"  # the check's console suspended them; lifted
     assert glpi.config("version") == "11.0.1" and glpi.config("maintenance_mode") == "0"
     assert not [argv for argv in run.commands if "maintenance:enable" in argv]
+
+
+# Before db:update nothing of the data has changed (0055's first block): a failed backup leaves the old release
+# serving as it was, out of the maintenance mode the upgrade entered and with the plugins running (11.0 data).
+@pytest.mark.parametrize(("source", "target"), [("11.0.1", "11.0.2"), ("10.0.20", "10.0.99")], ids=["11.0", "10.0"])
+def test_an_upgrade_whose_backup_fails_leaves_the_site_as_it_was(make_standin, source, target):
+    glpi = site(make_standin, source, target, {"formcreator": ""})
+    run = RoleRun(glpi, target, source, backup_fails=True)
+    with pytest.raises(Stopped, match="stopped at \"Back up the database.*No space left on device"):
+        run.upgrade()
+    assert not [argv for argv in run.commands if "db:update" in argv]
+    assert glpi.config("version") == source and glpi.config("maintenance_mode") == "0"
+    assert state(glpi, "formcreator") == ACTIVATED
+    if target.startswith("11."):
+        assert glpi.config("plugins_execution_mode") == "on"
+
+
+def test_a_failed_upgrade_leaves_the_maintenance_mode_an_administrator_entered(make_standin):
+    glpi = site(make_standin, "11.0.1", "11.0.2", {"formcreator": ""})
+    glpi.sql("UPDATE glpi_configs SET value = '1' WHERE context = 'core' AND name = 'maintenance_mode'")
+    run = RoleRun(glpi, "11.0.2", "11.0.1", backup_fails=True)
+    with pytest.raises(Stopped, match="No space left on device"):
+        run.upgrade()
+    assert glpi.config("maintenance_mode") == "1"
+    assert not [argv for argv in run.commands if "maintenance:disable" in argv]
