@@ -91,7 +91,10 @@ def test_mariadb_is_hardened_and_the_glpi_user_is_least_privilege(host):
 def test_the_db_password_never_appeared_in_the_process_table(host):
     sampled = host.file("/var/tmp/console-cmdlines.log").content_string
     assert "db:install" in sampled, "the sampler never saw the install: it proves nothing"
-    assert "db:update" in sampled
+    # A stand-in db:update lasts ~50 ms and can fall between two samples (one every 20 ms plus the scan of /proc,
+    # longer under load): its arguments are read from the console's own record instead.
+    updates = [c["args"] for c in console_calls(host) if c["args"] and c["args"][0] == "db:update"]
+    assert updates and not [a for args in updates for a in args if a.startswith(("--db-", "-p"))]
     assert lab_secret("glpi_db") not in sampled
     assert "--db-password" not in sampled
 
