@@ -24,7 +24,7 @@ NOT_FACTS = {
     "ansible_winrm_ca_trust_path",
     # magic variables, the facts namespace, templates' header, molecule's provisioner keyword
     "ansible_facts", "ansible_check_mode", "ansible_run_tags", "ansible_play_hosts", "ansible_play_batch",
-    "ansible_playbook_python", "ansible_failed_result", "ansible_managed", "ansible_args",
+    "ansible_playbook_python", "ansible_failed_result", "ansible_failed_task", "ansible_managed", "ansible_args",
 }
 NAME = re.compile(r"\bansible_[a-z0-9_]+")
 SOURCES = ("roles", "playbooks", "collections/ansible_collections/sitekit/core/templates", "inventories", "molecule",
