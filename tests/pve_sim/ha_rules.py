@@ -135,3 +135,16 @@ def parse_nodes(text: str) -> dict[str, int]:
 def encode_nodes(nodes: dict[str, int]) -> str:
     """NodeAffinity.pm encode_plugin_value('nodes'): sorted, ``node:prio`` when prio is set."""
     return ",".join(f"{n}:{p}" if p else n for n, p in sorted(nodes.items()))
+
+
+def remove_resource(rules: dict, sid: str) -> None:
+    """Take ``sid`` out of every rule, deleting a rule left without resources (pve-ha-manager src/PVE/HA/Config.pm
+    delete_service_from_config, PVE 9: rules.cfg)."""
+    from .formats import split_list
+
+    for rid in list(rules):
+        left = [s for s in split_list(rules[rid]["resources"]) if s != sid]
+        if left:
+            rules[rid]["resources"] = ",".join(left)
+        else:
+            del rules[rid]

@@ -437,12 +437,7 @@ def ha_resource_delete(c: Cluster, p, user):
     del c.ha_resources[sid]
     c.touch("ha/resources.cfg")
     if c.version >= 9 and str(p.get("purge", "1")) == "1":  # Config.pm delete_service_from_config
-        for rid in list(c.ha_rules):
-            left = [s for s in split_list(c.ha_rules[rid]["resources"]) if s != sid]
-            if left:
-                c.ha_rules[rid]["resources"] = ",".join(left)
-            else:
-                del c.ha_rules[rid]
+        ha_rules.remove_resource(c.ha_rules, sid)
         c.touch("ha/rules.cfg")
 
 

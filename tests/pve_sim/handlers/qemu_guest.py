@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import re
 
+from .. import ha_rules
 from .. import qemu_rules as qr
 from .. import storage_plugins as sp
 from ..formats import split_list
@@ -558,11 +559,6 @@ def qemu_delete(c: Cluster, p, user):
         if c.ha_resources.pop(sid, None) is not None:
             c.touch("ha/resources.cfg")
             if c.version >= 9:
-                for rid in list(c.ha_rules):
-                    left = [s for s in split_list(c.ha_rules[rid]["resources"]) if s != sid]
-                    if left:
-                        c.ha_rules[rid]["resources"] = ",".join(left)
-                    else:
-                        del c.ha_rules[rid]
+                ha_rules.remove_resource(c.ha_rules, sid)
                 c.touch("ha/rules.cfg")
     return c.task(p["node"], "qmdestroy", str(vmid), user, destroy)
