@@ -26,6 +26,12 @@ Rules and sources:
   ``interface Port-channel48``; the stackable Catalyst 3750-X/3560-X guide OL-21521-01, p. 40-4: "Each EtherChannel
   has a port-channel logical interface numbered from 1 to 48"). Unsourced and kept as it was: a group's only member
   changing protocol (PAgP to LACP) is accepted; no device transcript of that case was found.
+* A plain Catalyst 2960 (WS-C2960-..., platform.plain2960) takes ``channel-group N`` and ``interface Port-channelN``
+  1-6 only; 0 or 7+ is invalid input at the number, and six numbers make at most six EtherChannels. Sources: a 2960's
+  own help (code-corpus file 43575617682, FastEthernet ports, CDP neighbour platform ``WS-C2960-``):
+  ``channel-group ?`` answers ``<1-6>  Channel group number``; Catalyst 2960 Switch Software Configuration Guide
+  78-16881-01, ch. 30 "Configuring EtherChannels", p. 30-3: "Each EtherChannel has a port-channel logical interface
+  numbered from 1 to 6", p. 30-9: "Do not try to configure more than 6 EtherChannels on the switch".
 * A 1941 (ISR G2) has Layer 3 EtherChannel per the "Cisco 3900, 2900 and 1900 Series ISR G2 Software Configuration
   Guide", "Configuring EtherChannel" (p. 93: ports bundled manually, "PAgP and LACP are not supported", up to four
   ports, at most two EtherChannels per platform), but the command forms were not found (``channel-group N`` with or
@@ -117,11 +123,13 @@ NO_ENCAPSULATION = ("% Configuring IP routing on a LAN subinterface is only allo
 
 # ---- which interface can do what ----------------------------------------------------
 def _switchport(ctx: Ctx) -> bool:
-    return ctx.device.platform.kind == "switch" and ctx.target.startswith(("GigabitEthernet", "Port-channel"))
+    """A switch's GigabitEthernet and Port-channel ports, and a plain 2960's FastEthernet0/N (not a management port)."""
+    return ctx.device.platform.kind == "switch" and (ctx.target.startswith(("GigabitEthernet", "Port-channel"))
+                                                     or ctx.target.startswith("FastEthernet0/"))
 
 
 def _routed(ctx: Ctx) -> bool:
-    return ctx.device.platform.kind == "router" or ctx.target.startswith(("Vlan", "FastEthernet"))
+    return ctx.device.platform.kind == "router" or ctx.target.startswith("Vlan") or ctx.target == "FastEthernet0"
 
 
 def _router(ctx: Ctx) -> bool:
@@ -167,7 +175,7 @@ def creatable(device, name: str) -> bool:
     m = re.fullmatch(r"([A-Za-z-]+)(\d+)", name)
     if m and kind == "switch":
         return (m.group(1) == "Vlan" and 1 <= int(m.group(2)) <= 4094) or \
-            (m.group(1) == "Port-channel" and 1 <= int(m.group(2)) <= 48)
+            (m.group(1) == "Port-channel" and 1 <= int(m.group(2)) <= device.platform.channels)
     if m and kind == "router":
         return m.group(1) in ("Loopback", "Tunnel")
     m = re.fullmatch(r"(GigabitEthernet0/[01])\.(\d+)", name)
@@ -277,8 +285,8 @@ def _portfast(ctx: Ctx, a: dict, no: bool) -> None:
     if kind in ("disable", "network"):
         node.child(f"spanning-tree portfast {kind}")
         return
-    trunk = kind == "trunk"
-    node.child("spanning-tree portfast edge trunk" if trunk else "spanning-tree portfast edge")
+    trunk, edge = kind == "trunk", "edge " if ctx.device.platform.portfast_edge else ""
+    node.child(f"spanning-tree portfast {edge}trunk" if trunk else f"spanning-tree portfast {edge}".rstrip())
     ctx.say(PORTFAST_WARNING)
     mode = node.find("switchport mode")
     if not trunk and (mode is None or mode.text != "switchport mode access"):
@@ -294,6 +302,8 @@ def _channel_group(ctx: Ctx, a: dict, no: bool) -> None:
         node.remove("channel-group")
         return
     number, protocol = a["group"], _CHANNEL_PROTOCOL[a["mode"]]
+    if number > ctx.device.platform.channels:  # 7+ on a plain 2960 (<1-6>), as 49+ on a 2960-X stack
+        raise CliError(INVALID, a["group@col"])
     member = re.compile(rf"^channel-group {number} mode ")
     modes = {name: line.text.split()[-1] for name, other in ctx.device.interfaces()
              if name != ctx.target and (line := other.find(member))}

@@ -6,6 +6,11 @@
   networktocode/ntc-templates tests/cisco_ios/show_vtp_status/cisco_ios_show_vtp_status.raw);
   ``ip domain-name`` / ``no ip domain-lookup`` forms; PortFast keywords printed with ``edge``
   from 15.2(2)E (Consolidated Platform Configuration Guide 15.2(4)E, Catalyst 2960-X).
+* plain Catalyst 2960 (WS-C2960-48TT-L / -24TT-L, does not stack), IOS 15.0(2)SE (the last release of the plain
+  2960; LAN Base): FastEthernet0/1-48 (or 1-24) + GigabitEthernet0/1-2 (a 2960's ``int range fa0/1 - 2`` and
+  ``show etherchannel summary`` listing ``Fa0/1(P) Fa0/2(P)``, code-corpus file 43575617682; the two uplinks as
+  the site model counts them, "48 + 2 uplinks"); no ``switch N provision`` line; PortFast printed without
+  ``edge`` (before 15.2(2)E). Channel groups and Port-channels 1-6 (``channels``, sources in cmd_interface.py).
 * CISCO1941/K9, IOS 15.4(3)M: Embedded-Service-Engine0/0, GigabitEthernet0/0-0/1, lines
   con 0, aux 0, 2, vty 0 4, ``ip domain name`` / ``no ip domain lookup``, ``ip cef``
   (FlagHunter01/school docs/projet.md: two 1941s running 15.4).
@@ -24,6 +29,10 @@ MEMBER_PORTS = {
     "ws-c2960x-48ts-l": 52, "ws-c2960x-24ts-l": 28, "ws-c2960x-48fps-l": 52, "ws-c2960x-24ps-l": 28,
     "ws-c2960s-48ts-l": 52, "ws-c2960s-24ts-l": 28,
 }
+# The plain (non-X, non-S) 2960: FastEthernet0/1-N and two uplinks GigabitEthernet0/1-2; it does not stack.
+PLAIN_2960_PORTS = {"ws-c2960-48tt-l": 48, "ws-c2960-24tt-l": 24}
+# Highest channel-group / Port-channel number: 48 on a 2960-X/2960-S stack, 6 on a plain 2960 (cmd_interface.py).
+STACK_CHANNELS, PLAIN_2960_CHANNELS = 48, 6
 
 _SWITCH_SECTIONS = [
     (r"^version ", 0), (r"^(no )?service ", 1), (r"^hostname ", 2), (r"^boot", 3),
@@ -68,6 +77,7 @@ class Platform:
     vty_default_transport: str     # what a vty line without `transport input` accepts
     sections: tuple = field(default_factory=tuple)
     members: tuple = ()            # stack member models (switch)
+    channels: int = STACK_CHANNELS  # highest channel-group / Port-channel number (switch)
 
     def rank(self, line: str) -> float:
         for pattern, rank in self.sections:
@@ -78,6 +88,10 @@ class Platform:
     def builtin_interfaces(self) -> list[str]:
         if self.kind == "router":
             return ["Embedded-Service-Engine0/0", "GigabitEthernet0/0", "GigabitEthernet0/1"]
+        plain = PLAIN_2960_PORTS.get(self.model.lower())
+        if plain:
+            return ([f"FastEthernet0/{p}" for p in range(1, plain + 1)]
+                    + ["GigabitEthernet0/1", "GigabitEthernet0/2", "Vlan1"])
         names = ["FastEthernet0"]
         for number, model in enumerate(self.members, start=1):
             names += [f"GigabitEthernet{number}/0/{p}" for p in range(1, MEMBER_PORTS[model] + 1)]
@@ -89,6 +103,10 @@ class Platform:
 
 def catalyst(members: list[str]) -> Platform:
     models = tuple(m.lower() for m in members)
+    if any(m in PLAIN_2960_PORTS for m in models):
+        if len(models) != 1:
+            raise ValueError(f"a plain 2960 does not stack: {list(members)}")
+        return plain2960(members[0])
     unknown = [m for m in models if m not in MEMBER_PORTS]
     if unknown:
         raise ValueError(f"no port layout for {unknown}")
@@ -100,6 +118,18 @@ def catalyst(members: list[str]) -> Platform:
         model=members[0].upper(), interface_types=("Port-channel", "FastEthernet", "GigabitEthernet", "Vlan"),
         removable_types=("Port-channel", "Vlan"), domain_name="ip domain-name", domain_lookup="ip domain-lookup",
         portfast_edge=True, vtp=True, vty_default_transport="all", sections=tuple(_SWITCH_SECTIONS), members=models)
+
+
+def plain2960(model: str) -> Platform:
+    if model.lower() not in PLAIN_2960_PORTS:
+        raise ValueError(f"no port layout for {model!r}")
+    return Platform(
+        kind="switch", version="15.0",
+        image="Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)",
+        model=model.upper(), interface_types=("Port-channel", "FastEthernet", "GigabitEthernet", "Vlan"),
+        removable_types=("Port-channel", "Vlan"), domain_name="ip domain-name", domain_lookup="ip domain-lookup",
+        portfast_edge=False, vtp=True, vty_default_transport="all", sections=tuple(_SWITCH_SECTIONS),
+        channels=PLAIN_2960_CHANNELS)
 
 
 def isr1941() -> Platform:

@@ -61,7 +61,7 @@ def stacks(site: Site):
 
 # req: SPEC-2-lacp
 @rule("link", "links join known devices, use each port once, and aggregated links have 2+ members on both sides and a "
-      "channel number a 2960 stack has (1-48)")
+      "channel number the switch has (1-48 on a 2960 stack, 1-6 on a plain 2960)")
 def links(site: Site):
     used = defaultdict(list)
     for i, link in enumerate(site.vars.get("site_links") or []):
@@ -83,9 +83,18 @@ def links(site: Site):
                      fallback=(site.vars.get("site_links") or [None])[idx[1]])
     for i, link in enumerate(site.vars.get("site_links") or []):
         channel = dig(link, ["channel"])
-        if (isinstance(channel, int) and not isinstance(channel, bool) and channel > IOS_MAX_PORT_CHANNEL
-                and any(site.in_group(dig(link, [side]), "cisco_switches") for side in ("a", "b")
-                        if isinstance(dig(link, [side]), str))):
+        if not isinstance(channel, int) or isinstance(channel, bool):
+            continue
+        switches = [dev for side in ("a", "b") if isinstance(dev := dig(link, [side]), str)
+                    and site.in_group(dev, "cisco_switches")]
+        plain = [(dev, model) for dev in switches for model in _plain_2960_models(site, dev)]
+        if plain and channel > IOS_MAX_PORT_CHANNEL_PLAIN_2960:
+            dev, model = plain[0]
+            yield problem("link", f"site_links[{i}].channel", f"{dev} is a plain Catalyst 2960 ({model}): it has "
+                          f"Port-channel1 to Port-channel{IOS_MAX_PORT_CHANNEL_PLAIN_2960} only (at most "
+                          f"{IOS_MAX_PORT_CHANNEL_PLAIN_2960} EtherChannels): `channel-group {channel}` is refused; "
+                          f"choose a channel between 1 and {IOS_MAX_PORT_CHANNEL_PLAIN_2960}", value=channel)
+        elif switches and channel > IOS_MAX_PORT_CHANNEL:
             yield problem("link", f"site_links[{i}].channel", f"a 2960-X/2960-S stack has Port-channel1 to "
                           f"Port-channel{IOS_MAX_PORT_CHANNEL} only: `channel-group {channel}` is refused; choose a "
                           f"channel between 1 and {IOS_MAX_PORT_CHANNEL}", value=channel)
@@ -98,6 +107,13 @@ def links(site: Site):
         if len(idx) > 1:
             yield problem("link", f"site_links[{idx[1]}].channel", f"Port-channel {ch} is used twice on {dev}",
                      value=dig(site.vars["site_links"][idx[1]], ["channel"]))
+
+
+def _plain_2960_models(site: Site, host: str) -> list[str]:
+    """The plain Catalyst 2960 models (WS-C2960-...) among a switch's stack members."""
+    stack = dig(site.hosts[host].vars, ["switch", "stack"]) if host in site.hosts else None
+    return sorted({model for m in (stack if isinstance(stack, list) else [])
+                   if isinstance(model := dig(m, ["model"]), str) and PLAIN_2960.match(model)})
 
 
 @rule("switching", "the parking VLAN of unused ports is not a site VLAN; GLBP weighting takes a router out when its uplink fails")
@@ -130,6 +146,12 @@ IOS_RESERVED_VLANS = {1: "IOS's default VLAN (it cannot be renamed or deleted)",
 # group is 0-1023 (a router's `glbp ?` help, `<0-1023> Group number`; Cisco 81565-glbp-cat65k). Sources in
 # tests/network/iospeer/README.md, which the lab's IOS peer follows.
 IOS_MAX_PORT_CHANNEL = 48
+# A plain Catalyst 2960 (WS-C2960-..., LAN Base, up to IOS 15.0(2)SE) has channel groups and Port-channels 1-6: its
+# `channel-group ?` help answers `<1-6>  Channel group number`; Catalyst 2960 Switch Software Configuration Guide
+# 78-16881-01, ch. 30, p. 30-3 ("numbered from 1 to 6") and p. 30-9 ("Do not try to configure more than 6 EtherChannels
+# on the switch"). The IOS peer's plain 2960 follows them (tests/network/iospeer/README.md).
+PLAIN_2960 = re.compile(r"^WS-C2960-")
+IOS_MAX_PORT_CHANNEL_PLAIN_2960 = 6
 IOS_MAX_GLBP_GROUP = 1023
 _SWITCH_TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "ios" / "switch.j2"
 
