@@ -103,7 +103,7 @@ def test_network_intents_are_typed(rcr_site):
               "ntp", "dns", "syslog", "snmp", "archive", "forms", "push"]
     assert [f.name for f in dataclasses.fields(switch)] == shared + [
         "location", "role", "stack", "stack_master", "vlans", "switching", "port_channels", "interfaces", "mgmt",
-        "default_gateway", "stp"]
+        "default_gateway", "stp", "plain_2960"]
     assert [f.name for f in dataclasses.fields(router)] == shared + [
         "model", "role", "lan_interface", "lan_description", "wan_interface", "track", "mgmt", "subinterfaces", "vlans"]
     for host in network.network_devices(site):

@@ -16,6 +16,10 @@ Rules and sources:
   Priority must be in increments of 4096." and the allowed values (transcripts in
   code-corpus files 47787778792, 14973560981); VLANs with the same priority are printed
   on one line as a compressed list.
+* ``switch N provision MODEL`` is a FlexStack command (2960-S/2960-X/2960-XR; Cisco white paper C11-728327
+  "preprovisioning, not available in standalone switches"): a plain 2960 (platform.plain2960) refuses it as invalid
+  input, and its running-config has no such line (a WS-C2960-24TT-L's default running-config, code-corpus file
+  476376055: no ``switch`` line, FastEthernet0/1-24 and GigabitEthernet0/1-2).
 
 Unsourced: ``no vlan N`` for a VLAN that does not exist is taken silently (internap/fake-switches does the same,
 cisco/command_processor/config.py ``do_no_vlan``, but no device transcript was found).
@@ -27,7 +31,7 @@ import re
 
 from .context import Ctx, refuse
 from .grammar import INVALID, CliError, Mode
-from .platform import MEMBER_PORTS
+from .platform import MEMBER_PORTS, PLAIN_2960_PORTS
 
 _ALLOWED_PRIORITIES = ("% Bridge Priority must be in increments of 4096.\n% Allowed values are:\n"
                        "  0     4096  8192  12288 16384 20480 24576 28672\n"
@@ -119,6 +123,8 @@ def _stp_root(ctx: Ctx, a: dict, no: bool) -> None:
 
 def _provision(ctx: Ctx, a: dict, no: bool) -> None:
     model = a.get("model", "").lower()
+    if ctx.device.platform.model.lower() in PLAIN_2960_PORTS:  # one switch: no stack provisioning
+        raise CliError(INVALID, 0)
     if not no and model not in MEMBER_PORTS:
         raise CliError(INVALID)
     ctx.device.root.remove(f"switch {a['member']} provision")

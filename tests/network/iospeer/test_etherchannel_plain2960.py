@@ -59,3 +59,10 @@ def test_a_2960x_stack_still_takes_48_and_a_plain_2960_cannot_stack(switch):
     assert switch("channel-group 7 mode active") == "Creating a port-channel interface Port-channel 7"
     with pytest.raises(ValueError, match="does not stack"):
         catalyst(["WS-C2960-48TT-L", "WS-C2960-48TT-L"])
+
+
+def test_a_plain_2960_has_no_stack_provisioning(plain):
+    """One switch: `switch N provision` is a FlexStack command (2960-S/X/XR; cmd_switching.py), refused here."""
+    for line in ("switch 1 provision ws-c2960-48tt-l", "switch 1 provision ws-c2960x-48ts-l"):
+        assert INVALID in plain(line), line
+    assert "provision" not in plain.running()

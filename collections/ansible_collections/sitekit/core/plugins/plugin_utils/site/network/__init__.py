@@ -63,7 +63,9 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.secrets 
 )
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.switch import (
     DEFAULT_STP_PRIORITY,
+    PLAIN_2960_PORTS,
     PORT_LAYOUTS,
+    is_plain_2960,
     switch_intent,
     switch_ports,
     switching,
@@ -81,9 +83,9 @@ def device_intent(site: Site, host: str) -> SwitchIntent | RouterIntent:
 
 __all__ = [
     "COMMON_FAMILIES", "COMMON_MANAGEMENT", "DEFAULT_STP_PRIORITY", "DOMAIN_FORMS", "EDGE_PORTFAST",
-    "GLBP_DEFAULT_LOAD_BALANCING", "GLBP_DEFAULT_PRIORITY", "PORT_LAYOUTS", "PREFIXES", "SECRET_KEYS", "TRACK_UPLINK",
+    "GLBP_DEFAULT_LOAD_BALANCING", "GLBP_DEFAULT_PRIORITY", "PLAIN_2960_PORTS", "PORT_LAYOUTS", "PREFIXES", "SECRET_KEYS", "TRACK_UPLINK",
     "NetworkModelError", "RouterIntent", "SwitchIntent", "clock", "device_intent", "device_links", "engine_id",
-    "expand_ports", "full_name", "is_network_device", "link_vlans", "network_devices", "push_policy", "resolve_secrets",
+    "expand_ports", "full_name", "is_network_device", "is_plain_2960", "link_vlans", "network_devices", "push_policy", "resolve_secrets",
     "router_intent", "site_with_secrets", "snmp_localized_key", "switch_forms", "switch_intent", "switch_ports",
     "switching", "type7", "vlan_list",
 ]

@@ -184,6 +184,9 @@ class SwitchIntent(DeviceIntent):
     mgmt: Mgmt
     default_gateway: str
     stp: Stp
+    # The model of a plain 2960 (one switch, it does not stack: no stack priorities, no `switch N provision`, ports
+    # FastEthernet0/N and GigabitEthernet0/1-2); None (key left out) for a 2960-S/X stack.
+    plain_2960: str | None = optional()
 
 
 # ---- routers ------------------------------------------------------------------------------------

@@ -53,19 +53,23 @@ COMMON_MANAGEMENT = (r"^line vty ", r"^ip access-list standard VTY-ACCESS$", r"^
                      r"^ip ssh version ")
 
 
-def push_policy(kind: str, lan: str | None = None) -> PushPolicy:
+def push_policy(kind: str, lan: str | None = None, plain_2960: bool = False) -> PushPolicy:
     """Scope of a push on a switch stack or on a router whose LAN trunk is ``lan``.
 
     Switch: the model declares every port of the stack, its port-channels, SVIs, VLANs and
     spanning tree. Router: only the LAN trunk and its sub-interfaces (one per site VLAN);
     the WAN side (uplink address, NAT, static routes, ACLs of the operator), ``ip cef``,
     other interfaces and lines are the operator's and left alone, as are the speed and
-    duplex of ports and NAT roles on the LAN sub-interfaces.
+    duplex of ports and NAT roles on the LAN sub-interfaces. A plain 2960 (``plain_2960``) has
+    FastEthernet0/N ports besides its GigabitEthernet0/1-2 uplinks: the model declares them too.
     """
     if kind == "switch":
+        ports = r"^interface (GigabitEthernet|TenGigabitEthernet|Port-channel)\d"
+        if plain_2960:
+            ports = r"^interface (FastEthernet|GigabitEthernet|TenGigabitEthernet|Port-channel)\d"
         return PushPolicy(
             include=(*COMMON_FAMILIES, r"^switch \d+ provision ", r"^spanning-tree ", r"^vtp mode ", r"^vlan \d+$",
-                     r"^interface (GigabitEthernet|TenGigabitEthernet|Port-channel)\d", r"^interface Vlan(?!1$)\d+$",
+                     ports, r"^interface Vlan(?!1$)\d+$",
                      r"^ip default-gateway ", r"^errdisable recovery ", r"^port-channel load-balance "),
             exclude=(rf"^errdisable recovery interval {ERRDISABLE_DEFAULT_INTERVAL}$",),
             management=(*COMMON_MANAGEMENT, r"^interface Vlan\d+$", r"^ip default-gateway "))

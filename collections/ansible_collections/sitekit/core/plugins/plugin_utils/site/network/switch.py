@@ -27,7 +27,8 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.push imp
     switch_forms,
 )
 
-# Ports per stack member, all named GigabitEthernet<member>/0/<n> as the inventory does.
+# Ports per stack member, named GigabitEthernet<member>/0/<n> on a 2960-S/2960-X stack as the inventory does. A plain
+# 2960's count is its FastEthernet ports and its two uplinks (PLAIN_2960_PORTS names them).
 PORT_LAYOUTS = {
     "WS-C2960X-48TS-L": 52,  # 48 copper + 4 SFP
     "WS-C2960X-24TS-L": 28,  # 24 copper + 4 SFP
@@ -35,17 +36,49 @@ PORT_LAYOUTS = {
     "WS-C2960-48TT-L": 50,  # 48 + 2 uplinks (does not stack)
     "WS-C2960-24TT-L": 26,
 }
+# The plain (non-stackable) Catalyst 2960, IOS up to 15.0(2)SE: FastEthernet0/1-N and two uplinks GigabitEthernet0/1-2,
+# no member number in its names and no `switch N provision` (provisioning is a FlexStack feature of the 2960-S, 2960-X
+# and 2960-XR: Cisco white paper C11-728327, "Cisco Catalyst 2960-S, 2960-X, and 2960-XR Stacking with FlexStack and
+# FlexStack-Plus Technology": "preprovisioning, not available in standalone switches"). A WS-C2960-24TT-L's
+# `show version` counts "24 FastEthernet interfaces, 2 Gigabit Ethernet interfaces" and its `show ip interface brief`
+# lists FastEthernet0/1 .. FastEthernet0/24, GigabitEthernet0/1, GigabitEthernet0/2, Vlan1 (code-corpus file 476376055,
+# pogodin2004/otusNetwork dz01, 15.0(2)SE4: a lab report's transcripts, maybe from Packet Tracer); a WS-C2960-48TT-L
+# is "48 RJ-45/10-100TX + 2 RJ-45/10-100-1000T(X)" (RackTables SNMP model table, code-corpus 19045831437) and a CDP
+# neighbour `cisco WS-C2960-48TT-L` answers from port FastEthernet0/1 (PSDiscoveryProtocol README, code-corpus
+# 21144628873). The IOS peer's platform.plain2960 follows them (tests/network/iospeer/platform.py).
+PLAIN_2960_PORTS = {"WS-C2960-48TT-L": 48, "WS-C2960-24TT-L": 24}
+PLAIN_2960_UPLINKS = ("GigabitEthernet0/1", "GigabitEthernet0/2")
 DEFAULT_STP_PRIORITY = 32768
+
+
+def is_plain_2960(model) -> bool:
+    """A plain Catalyst 2960 (does not stack; FastEthernet0/N and GigabitEthernet0/1-2)."""
+    return model in PLAIN_2960_PORTS
+
+
+def plain_2960_names(model: str) -> str:
+    """``FastEthernet0/1-48 and GigabitEthernet0/1-2``: the port names of a plain 2960, for messages."""
+    return f"FastEthernet0/1-{PLAIN_2960_PORTS[model]} and GigabitEthernet0/1-{len(PLAIN_2960_UPLINKS)}"
+
+
+def member_ports(member: int, model: str) -> list[str]:
+    """Every physical port of one stack member (of the one switch, for a plain 2960), as IOS names them."""
+    if is_plain_2960(model):
+        return [f"FastEthernet0/{n}" for n in range(1, PLAIN_2960_PORTS[model] + 1)] + list(PLAIN_2960_UPLINKS)
+    count = PORT_LAYOUTS.get(model)
+    if count is None:
+        raise NetworkModelError(f"switch model {model} has no port layout in site_network.PORT_LAYOUTS")
+    return [f"GigabitEthernet{member}/0/{n}" for n in range(1, count + 1)]
 
 
 def switch_ports(stack: list[dict]) -> list[str]:
     """Every physical port of a stack, from its members' models."""
+    plain = sorted({m["model"] for m in stack if is_plain_2960(m["model"])})
+    if plain and len(stack) > 1:
+        raise NetworkModelError(f"model {', '.join(plain)} cannot stack: a plain 2960 is one switch")
     out = []
     for member in sorted(stack, key=lambda m: m["member"]):
-        count = PORT_LAYOUTS.get(member["model"])
-        if count is None:
-            raise NetworkModelError(f"switch model {member['model']} has no port layout in site_network.PORT_LAYOUTS")
-        out += [f"GigabitEthernet{member['member']}/0/{n}" for n in range(1, count + 1)]
+        out += member_ports(member["member"], member["model"])
     return out
 
 
@@ -127,7 +160,7 @@ def switch_intent(site: Site, host: str) -> SwitchIntent:
         kind="switch",
         **management(site, host),
         forms=switch_forms(sw.get("stack") or []),
-        push=push_policy("switch"),
+        push=push_policy("switch", plain_2960=any(is_plain_2960(m["model"]) for m in sw.get("stack") or [])),
         location=sw.get("location"),
         role=sw.get("role"),
         stack=tuple(StackMember(member=int(m["member"]), priority=int(m["priority"]), model=m["model"])
@@ -142,4 +175,5 @@ def switch_intent(site: Site, host: str) -> SwitchIntent:
         default_gateway=str(site.gateway(mgmt_vlan)),
         stp=Stp(mode=stp.get("mode", "rapid-pvst"), vlans=vlan_list(carried),
                 priority=priority if priority != DEFAULT_STP_PRIORITY else None),
+        plain_2960=next((m["model"] for m in stack if is_plain_2960(m["model"])), None),
     )
