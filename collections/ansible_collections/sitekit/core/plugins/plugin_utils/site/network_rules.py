@@ -10,6 +10,7 @@ from ansible_collections.sitekit.core.plugins.plugin_utils.site import network a
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.model import Site
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network import port_checks
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.secrets import without_vault
+from ansible_collections.sitekit.core.plugins.plugin_utils.site.network.switch import is_plain_2960
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.problems import SiteError, problem
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.rulebook import dig, rule, view_problems
 from ansible_collections.sitekit.core.plugins.plugin_utils.site.wording import suggest
@@ -113,7 +114,7 @@ def _plain_2960_models(site: Site, host: str) -> list[str]:
     """The plain Catalyst 2960 models (WS-C2960-...) among a switch's stack members."""
     stack = dig(site.hosts[host].vars, ["switch", "stack"]) if host in site.hosts else None
     return sorted({model for m in (stack if isinstance(stack, list) else [])
-                   if isinstance(model := dig(m, ["model"]), str) and PLAIN_2960.match(model)})
+                   if isinstance(model := dig(m, ["model"]), str) and is_plain_2960(model)})
 
 
 @rule("switching", "the parking VLAN of unused ports is not a site VLAN; GLBP weighting takes a router out when its uplink fails")
@@ -150,7 +151,6 @@ IOS_MAX_PORT_CHANNEL = 48
 # `channel-group ?` help answers `<1-6>  Channel group number`; Catalyst 2960 Switch Software Configuration Guide
 # 78-16881-01, ch. 30, p. 30-3 ("numbered from 1 to 6") and p. 30-9 ("Do not try to configure more than 6 EtherChannels
 # on the switch"). The IOS peer's plain 2960 follows them (tests/network/iospeer/README.md).
-PLAIN_2960 = re.compile(r"^WS-C2960-")
 IOS_MAX_PORT_CHANNEL_PLAIN_2960 = 6
 IOS_MAX_GLBP_GROUP = 1023
 _SWITCH_TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "ios" / "switch.j2"
