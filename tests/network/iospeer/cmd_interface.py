@@ -150,6 +150,11 @@ def _only(test, handler):
     return gated
 
 
+def _edge_keyword(test):
+    """``test``, and a release that knows PortFast's ``edge`` keyword (15.2(2)E on; platform.portfast_edge)."""
+    return lambda ctx: test(ctx) and ctx.device.platform.portfast_edge
+
+
 def _node(ctx: Ctx) -> Node:
     return ctx.device.interface(ctx.target)
 
@@ -545,10 +550,12 @@ def register(modes: dict[str, Mode]) -> None:
     i.add("switchport port-security | <rest:line>", _only(sp, _port_security))
     i.add("switchport port-security", _only(sp, _port_security))
     i.add("spanning-tree portfast", _only(sp, _portfast))
-    i.add("spanning-tree portfast edge", _only(sp, _portfast))
+    # The `edge` keyword exists from 15.2(2)E (platform.py): a plain 2960 on 15.0(2)SE has no such word.
+    edge_sp = _edge_keyword(sp)
+    i.add("spanning-tree portfast edge", _only(edge_sp, _portfast))
     for kind in ("trunk", "disable", "network"):
         i.add(f"spanning-tree portfast {kind}", _only(sp, lambda c, a, n, k=kind: _portfast(c, {"kind": k}, n)))
-    i.add("spanning-tree portfast edge trunk", _only(sp, lambda c, a, n: _portfast(c, {"kind": "trunk"}, n)))
+    i.add("spanning-tree portfast edge trunk", _only(edge_sp, lambda c, a, n: _portfast(c, {"kind": "trunk"}, n)))
     # Their arguments as IOS takes them (Catalyst 2960-X 15.2 command reference; cisco.com optional spanning-tree
     # features guide): anything else is "% Invalid input detected at '^' marker.".
     for feature, argument in (("bpduguard", "<value:choice:enable|disable>"), ("bpdufilter", "<value:choice:enable|disable>"),

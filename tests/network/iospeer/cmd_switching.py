@@ -102,6 +102,12 @@ def _portfast_default(feature: str):
     return handler
 
 
+def _edge_keyword(handler):
+    """The ``edge`` forms exist from 15.2(2)E (platform.py): on a plain 2960 (15.0(2)SE) the parser refuses the word."""
+    handler.gate = lambda ctx: ctx.device.platform.portfast_edge
+    return handler
+
+
 def _stp_priority(ctx: Ctx, a: dict, no: bool) -> None:
     value = a.get("value")
     if a.get("root"):
@@ -149,7 +155,7 @@ def register(modes: dict[str, Mode]) -> None:
     g.add("spanning-tree mode | <mode:choice:pvst|rapid-pvst|mst>", _stp_mode)
     for feature in ("", "bpduguard ", "bpdufilter "):
         g.add(f"spanning-tree portfast {feature}default", _portfast_default(feature))
-        g.add(f"spanning-tree portfast edge {feature}default", _portfast_default(feature))
+        g.add(f"spanning-tree portfast edge {feature}default", _edge_keyword(_portfast_default(feature)))
     g.add("spanning-tree extend system-id", _extend)
     g.add("spanning-tree vlan <vlans:vlanlist> priority | <value:int:0-61440>", _stp_priority)
     g.add("spanning-tree vlan <vlans:vlanlist> root <root:choice:primary|secondary>", _stp_root)

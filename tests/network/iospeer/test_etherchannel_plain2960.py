@@ -66,3 +66,30 @@ def test_a_plain_2960_has_no_stack_provisioning(plain):
     for line in ("switch 1 provision ws-c2960-48tt-l", "switch 1 provision ws-c2960x-48ts-l"):
         assert INVALID in plain(line), line
     assert "provision" not in plain.running()
+
+
+def test_the_plain_2960_has_no_edge_keyword_and_takes_portfast_without_it(plain):
+    """`spanning-tree portfast edge` appeared in 15.2(2)E (platform.py): on 15.0(2)SE the word is invalid input, in the
+    interface and in the global defaults; the forms without it are taken."""
+    plain("interface FastEthernet0/7", "switchport mode access")
+    for line in ("spanning-tree portfast edge", "spanning-tree portfast edge trunk"):
+        assert INVALID in plain(line), line
+    assert plain.block("interface FastEthernet0/7") == ["switchport mode access"]
+    assert plain("spanning-tree portfast trunk").startswith("%Warning: portfast")
+    assert plain.block("interface FastEthernet0/7") == ["switchport mode access", "spanning-tree portfast trunk"]
+    plain("exit")
+    for feature in ("", "bpduguard "):
+        assert INVALID in plain(f"spanning-tree portfast edge {feature}default"), feature
+        assert INVALID not in plain(f"spanning-tree portfast {feature}default"), feature
+    running = plain.running()
+    assert "spanning-tree portfast default\n" in running and "spanning-tree portfast bpduguard default\n" in running
+    assert "edge" not in running
+
+
+def test_a_2960x_stack_takes_the_edge_keyword(switch):
+    switch("interface GigabitEthernet1/0/7", "switchport mode access")
+    assert switch("spanning-tree portfast edge").startswith("%Warning: portfast")
+    assert switch.block("interface GigabitEthernet1/0/7") == ["switchport mode access", "spanning-tree portfast edge"]
+    switch("exit")
+    assert INVALID not in switch("spanning-tree portfast edge bpduguard default")
+    assert "spanning-tree portfast edge bpduguard default\n" in switch.running()
