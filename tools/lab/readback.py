@@ -2,7 +2,7 @@
 
 Used by the lab's verification (tools/lab/verify) and by the summary (what exists). The
 desired state comes from the same views the roles apply (proxmox ``desired_state``, the
-configurations the cisco_ios role rendered into build/configs/).
+configurations the cisco_ios role rendered into build/configs/lab/).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 import ssl
 import urllib.request
 
-from context import REPO, secret, site
+from context import INVENTORY, REPO, secret, site
 from daemons import info
 
 
@@ -50,7 +50,7 @@ def device_pending(host: str) -> list[str]:
     site()  # installs the collection finder
     from ansible_collections.sitekit.core.plugins.module_utils import ios_remediation, ios_ssh
 
-    intended = (REPO / "build" / "configs" / f"{host}.cfg").read_text()
+    intended = (REPO / "build" / "configs" / INVENTORY.name / f"{host}.cfg").read_text()
     peers = info("ios-peers")
     with ios_ssh.Session(host, "127.0.0.1", peers["devices"][host], peers["user"], secret("network_admin"),
                          secret("network_admin"), host_key_checking=False, timeout=20) as session:

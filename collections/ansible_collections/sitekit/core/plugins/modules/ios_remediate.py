@@ -188,11 +188,11 @@ EXAMPLES = r"""
     private_key: "~/.ssh/netadmin_ed25519"
     known_hosts: "{{ playbook_dir }}/../.cache/known_hosts"
     name: "{{ inventory_hostname }}"
-    src: "build/configs/{{ inventory_hostname }}.cfg"
+    src: "build/configs/rcr/{{ inventory_hostname }}.cfg"
     include: "{{ intent.push.include }}"
     exclude: "{{ intent.push.exclude }}"
     management: "{{ intent.push.management }}"
-    bootstrap: "build/configs/{{ inventory_hostname }}.day0.txt"
+    bootstrap: "build/configs/rcr/{{ inventory_hostname }}.day0.txt"
   delegate_to: localhost
 
 - name: Move the management address (first push through the old address; the next one removes the old path)
